@@ -1,0 +1,24 @@
+"""Every meter model as data: one TOML file per model, validated when loaded."""
+
+from .fields import ENERGY_FIELDS, FIELDS, NUMERIC_FIELDS, TEXT_FIELDS, FieldSpec
+from .loader import PROFILE_DIR, ProfileError, bundled_profiles, get_profile, load_profile, load_profiles
+from .schema import ListItem, ListLayout, Profile, PushSlot, SerialSettings
+
+__all__ = [
+    "ENERGY_FIELDS",
+    "FIELDS",
+    "NUMERIC_FIELDS",
+    "TEXT_FIELDS",
+    "FieldSpec",
+    "PROFILE_DIR",
+    "ProfileError",
+    "bundled_profiles",
+    "get_profile",
+    "load_profile",
+    "load_profiles",
+    "ListItem",
+    "ListLayout",
+    "Profile",
+    "PushSlot",
+    "SerialSettings",
+]

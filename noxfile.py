@@ -1,0 +1,24 @@
+"""The sessions people run: `nox -s bench` (the main job) and `nox -s tests`."""
+
+import nox
+
+nox.options.sessions = ["tests"]
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_existing_virtualenvs = True
+
+TEST_EXTRAS = ".[test,hdl]"
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Every test: unit, property, end to end, firmware and gateware."""
+    session.install("-e", TEST_EXTRAS)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def benchmarks(session: nox.Session) -> None:
+    """Speed figures for the README (medians and ratios, never pass/fail)."""
+    session.install("-e", TEST_EXTRAS)
+    for script in sorted(session.posargs or [str(p) for p in __import__("pathlib").Path("benchmarks").glob("bench_*.py")]):
+        session.run("python", script)
