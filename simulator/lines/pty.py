@@ -30,6 +30,7 @@ class PtyLine(Line):
         # the oldest unread bytes are dropped (as a UART would overrun). At max speed we wait instead.
         self.drop_when_full = drop_when_full
         self.overflows = 0
+        self.bytes_written = 0
         self._master = self._slave = None
         self._path = ""
 
@@ -61,7 +62,9 @@ class PtyLine(Line):
         view = memoryview(data)
         while view:
             try:
-                view = view[os.write(self._master, view):]
+                count = os.write(self._master, view)
+                self.bytes_written += count
+                view = view[count:]
             except BlockingIOError:
                 if self.drop_when_full:
                     termios.tcflush(self._slave, termios.TCIFLUSH)
