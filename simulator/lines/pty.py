@@ -6,7 +6,6 @@ paces them to the line rate. The simulator keeps the reader side open too,
 so writes never fail while no reader is attached.
 """
 
-import errno
 import os
 import select
 import termios
@@ -59,6 +58,8 @@ class PtyLine(Line):
 
     def write(self, data: bytes) -> None:
         """Put bytes into the pair; if the reader is not reading and the buffer fills, drop or wait."""
+        if self._master is None:
+            raise LineError(f"pty {self._path or '(not open)'} is closed")
         view = memoryview(data)
         while view:
             try:
@@ -72,6 +73,4 @@ class PtyLine(Line):
                 else:
                     select.select([], [self._master], [], 0.5)
             except OSError as error:
-                if error.errno == errno.EBADF or self._master is None:
-                    raise LineError(f"pty {self._path} was closed") from None
                 raise LineError(f"pty {self._path}: write failed: {error.strerror}") from None
