@@ -99,7 +99,9 @@ class EmulatorSim:
         rx = self.emulator.host_rx
         while True:
             if not self._from_host:
-                await _ticks(ctx, self.host_divisor)
+                # Nothing to send: sleep a character time in one step (a host's
+                # UART is asynchronous to the board, so no clock alignment is lost).
+                await ctx.delay(self.host_divisor * 10 * CYCLE_S)
                 continue
             byte = self._from_host.popleft()
             for bit in [0, *((byte >> i) & 1 for i in range(8)), 1]:
