@@ -118,13 +118,15 @@ class LineTransmitter(wiring.Component):
         with m.If(self.entries.valid & self.entries.ready):
             self._apply_instant(m, entry)
 
+        # Registered, so the driver's transistors never see a combinational glitch;
+        # every edge is late by the same one cycle, which keeps the bit grid exact.
         with m.Switch(mode):
             with m.Case(_Mode.IDLE):
-                m.d.comb += self.level.eq(Level.MARK)
+                m.d.sync += self.level.eq(Level.MARK)
             with m.Case(_Mode.CHAR):
-                m.d.comb += self.level.eq(Mux(shreg[0], Level.MARK, Level.SPACE))
+                m.d.sync += self.level.eq(Mux(shreg[0], Level.MARK, Level.SPACE))
             with m.Case(_Mode.TIMED):
-                m.d.comb += self.level.eq(hold)
+                m.d.sync += self.level.eq(hold)
         m.d.comb += self.idle.eq((mode == _Mode.IDLE) & ~self.entries.valid)
         return m
 

@@ -93,7 +93,8 @@ class HostTransmitter(wiring.Component):
         count = Signal(range(self._divisor))
         shreg = Signal(10, init=1)
         bits_left = Signal(range(11))
-        m.d.comb += self.tx.eq(shreg[0])
+        # Registered: a pin driven through logic can glitch, and a glitch is a start bit.
+        m.d.sync += self.tx.eq(shreg[0])
         with m.If(bits_left == 0):
             m.d.comb += self.bytes.ready.eq(1)
             with m.If(self.bytes.valid):

