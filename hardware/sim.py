@@ -15,7 +15,7 @@ from amaranth import Module, Signal
 from amaranth.sim import Simulator
 
 from .gateware.emulator import LineEmulator
-from .gateware.line import Level
+from .levels import Level
 from .monitor import LineTrace
 
 __all__ = ["EmulatorSim", "CYCLE_S"]

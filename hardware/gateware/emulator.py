@@ -7,7 +7,8 @@ from amaranth.lib.wiring import In, Out
 from simulator.lines.mbus import Parity
 
 from .commands import CommandParser
-from .line import Entry, Level, LineTransmitter
+from ..levels import Level
+from .line import Entry, LineTransmitter
 from .uart import HostReceiver, HostTransmitter
 
 __all__ = ["LineEmulator", "READY_MARGIN"]

@@ -13,27 +13,19 @@ running and affect the next character, which latches its own divisor, so
 a setting never changes a character half way.
 """
 
-import enum as py_enum
-
 from amaranth import Cat, Const, Module, Mux, Signal, signed
 from amaranth.lib import data, enum, stream, wiring
 from amaranth.lib.wiring import In, Out
 
 from simulator.lines.mbus import Opcode, Parity
 
-__all__ = ["Entry", "Level", "LineTransmitter", "parity_bit", "SLOTS"]
+from ..levels import Level
+
+__all__ = ["Entry", "LineTransmitter", "parity_bit", "SLOTS"]
 
 # One FIFO entry: an opcode and its argument (for DATA, the byte in arg[0:8]).
 Entry = data.StructLayout({"arg": 24, "op": 4})
 SLOTS = 12  # start + 8 data + parity + 2 stop
-
-
-class Level(py_enum.IntEnum):
-    """The 2-bit line level for the analog driver: bit 0 powers the bus, bit 1 raises it to mark."""
-
-    OFF = 0b00    # bus unpowered: the meter lost power or the cable is out
-    SPACE = 0b01  # logical 0: the bus at least 10 V below mark
-    MARK = 0b11   # logical 1 and idle: the full bus voltage
 
 
 class _Mode(enum.Enum, shape=2):

@@ -12,7 +12,7 @@ import cocotb
 from cocotb.triggers import FallingEdge, Timer
 from cocotb.utils import get_sim_time
 
-from hardware.gateware.line import Level
+from hardware.levels import Level
 from hardware.monitor import LineTrace
 from simulator.lines.mbus import Opcode, STATUS_BYTES, pack, pack_data, unpack_status
 

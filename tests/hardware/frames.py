@@ -15,3 +15,8 @@ def reference_frames() -> dict[str, bytes]:
 def reference_frame(key: str) -> bytes:
     """One reference frame's bytes."""
     return reference_frames()[key]
+
+
+def frame_format(key: str) -> tuple[str, int]:
+    """Kamstrup sends 8N1, Kaifa and Aidon 8E1 (HAN-FACTS.md)."""
+    return ("N", 1) if key.startswith("kamstrup") else ("E", 1)

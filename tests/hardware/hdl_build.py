@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from xml.etree import ElementTree
 
 from amaranth.back import rtlil
 from cocotb_tools.runner import get_runner
@@ -69,17 +70,28 @@ def build(build_dir: Path, **params) -> dict:
     return {"runner": runner, "build_dir": build_dir, "env": env}
 
 
-def run(built: dict, module: str, testcase: str, **env) -> Path:
-    """Run one cocotb test; a failure raises with the log's tail and its path."""
+def run(built: dict, module: str, test_filter: str | None = None, **env) -> Path:
+    """Run a cocotb module's tests; a failure raises naming each failed case and the log."""
     build_dir = built["build_dir"]
-    name = "-".join([testcase, *env.values()])
-    log = build_dir / f"{name}.log"
+    name = "-".join([module, *env.values()])
+    log, results = build_dir / f"{name}.log", build_dir / f"{name}.xml"
     try:
         return built["runner"].test(
-            hdl_toplevel=TOPLEVEL, test_module=module, testcase=testcase, build_dir=build_dir,
-            test_dir=build_dir, extra_env={**built["env"], **env},
-            results_xml=str(build_dir / f"{name}.xml"), log_file=log)
+            hdl_toplevel=TOPLEVEL, test_module=module, test_filter=test_filter,
+            build_dir=build_dir, test_dir=build_dir, extra_env={**built["env"], **env},
+            results_xml=str(results), log_file=log)
     except SystemExit:
-        # The runner ends a failed run with SystemExit; the reason is in the log.
-        tail = "\n".join(log.read_text().splitlines()[-40:]) if log.exists() else "(no log)"
-        raise AssertionError(f"cocotb {module}.{testcase} failed; log {log}:\n{tail}") from None
+        # The runner ends a failed run with SystemExit; the reasons are in the results.
+        raise AssertionError(f"cocotb {module} failed (log {log}):\n"
+                             + "\n".join(failures(results))) from None
+
+
+def failures(results: Path) -> list[str]:
+    """'case: message' for each failed case in a cocotb results file."""
+    if not results.exists():
+        return ["the simulator ended before writing results"]
+    out = []
+    for case in ElementTree.parse(results).getroot().iter("testcase"):
+        for failure in [*case.iter("failure"), *case.iter("error")]:
+            out.append(f"{case.get('name')}: {failure.get('message') or failure.text or ''}".strip())
+    return out

@@ -7,7 +7,7 @@ model's: the fault did what it says, and nothing else changed.
 
 from __future__ import annotations
 
-from hardware.gateware.line import Level
+from hardware.levels import Level
 from simulator.lines.mbus import (Opcode, Parity, pack, pack_data, pack_format,
                                   pack_stretch)
 
