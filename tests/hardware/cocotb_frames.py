@@ -23,3 +23,24 @@ async def profile_frame(dut, key):
     assert bytes(c.byte for c in chars) == frame
     assert all(c.clean for c in chars), [c for c in chars if not c.clean][:3]
     assert not (await board.status()).flags & StatusFlag.OVERFLOW
+
+
+@cocotb.test()
+@cocotb.parametrize(line_format=[("E", 1), ("N", 1), ("O", 1), ("E", 2)])
+async def parity_and_stop_bits(dut, line_format):
+    """All 256 byte values: the parity slot and every stop bit are what the format says."""
+    board = await Board(dut).start()
+    parity, stop_bits = line_format
+    data = bytes(range(256))
+    await board.write(pack_format(parity, stop_bits))
+    await board.send_with_credits(data)
+    await board.until_idle(len(data) * 13 * board.line_divisor)
+    chars = decode_uart(board.trace, board.line_divisor, PARITIES[parity], stop_bits)
+    assert bytes(c.byte for c in chars) == data
+    bad = [f"{c.byte:02X} parity {'ok' if c.parity_ok else 'wrong'} stop {'ok' if c.stop_ok else 'low'}"
+           for c in chars if not c.clean]
+    assert not bad, f"{len(bad)} characters wrong, first: {bad[:4]}"
+    slots = 10 + (parity != "N") + stop_bits - 1
+    # Back to back: each character takes exactly its slots, no more, no less.
+    gaps = {b.start - a.start for a, b in zip(chars, chars[1:])}
+    assert gaps == {slots * board.line_divisor}, gaps
