@@ -9,6 +9,9 @@ from hardware.gateware.line import LineTransmitter
 from hardware.gateware.uart import HostReceiver, HostTransmitter
 from simulator.lines.mbus import ARG_BYTES, Opcode, pack, pack_data, pack_stretch
 
+# A refused component was still created, so Amaranth warns at collection that it was never used.
+pytestmark = pytest.mark.filterwarnings("ignore::amaranth.hdl.UnusedElaboratable")
+
 DIVISOR = 4
 
 
@@ -111,8 +114,6 @@ def test_parser_keeps_stretch_cycles_signed():
     assert (op, arg & 0xFF, arg >> 8) == (Opcode.STRETCH, 3, 0x10000 - 5)
 
 
-# A refused component was still created, so Amaranth warns it was never elaborated.
-@pytest.mark.filterwarnings("ignore::amaranth.hdl.UnusedElaboratable")
 @pytest.mark.parametrize("make, message", [
     (lambda: LineTransmitter(divisor=1), "divisor must be an integer from 2 to 65535, not 1"),
     (lambda: LineTransmitter(stop_bits=3), "stop_bits must be 1 or 2, not 3"),
