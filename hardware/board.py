@@ -27,6 +27,7 @@ from pathlib import Path
 
 from amaranth import Elaboratable, Module
 from amaranth.build import Attrs, Pins, Resource
+from amaranth.lib import io
 from amaranth_boards.icebreaker import ICEBreakerPlatform
 
 from simulator.lines.mbus import divisor_for
@@ -60,17 +61,18 @@ class EmulatorTop(Elaboratable):
     def elaborate(self, platform):
         m = Module()
         m.submodules.emulator = emulator = self.emulator
-        uart = platform.request("uart", 0)
+        uart = platform.request("uart", 0, dir="-")
+        m.submodules.host_rx = host_rx = io.Buffer("i", uart.rx)
+        m.d.comb += emulator.host_rx.eq(host_rx.i)
         level = emulator.level
-        m.d.comb += [
-            emulator.host_rx.eq(uart.rx.i), uart.tx.o.eq(emulator.host_tx),
-            platform.request("line_power", 0).o.eq(level[0]),
-            platform.request("line_mark", 0).o.eq(level[1]),
-            platform.request("line_ready", 0).o.eq(emulator.ready),
-            platform.request("line_ttl", 0).o.eq(level == Level.MARK),
-            platform.request("led_r", 0).o.eq(level == Level.OFF),
-            platform.request("led_g", 0).o.eq(~emulator.line_idle),
-        ]
+        outputs = {("uart", "tx"): emulator.host_tx,
+                   ("line_power", None): level[0], ("line_mark", None): level[1],
+                   ("line_ready", None): emulator.ready, ("line_ttl", None): level == Level.MARK,
+                   ("led_r", None): level == Level.OFF, ("led_g", None): ~emulator.line_idle}
+        for (name, member), value in outputs.items():
+            port = uart.tx if member else platform.request(name, 0, dir="-")
+            m.submodules[f"{name}_{member or 'pin'}"] = buffer = io.Buffer("o", port)
+            m.d.comb += buffer.o.eq(value)
         return m
 
 
