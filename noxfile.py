@@ -22,3 +22,10 @@ def benchmarks(session: nox.Session) -> None:
     session.install("-e", TEST_EXTRAS)
     for script in sorted(session.posargs or [str(p) for p in __import__("pathlib").Path("benchmarks").glob("bench_*.py")]):
         session.run("python", script)
+
+
+@nox.session
+def hdl(session: nox.Session) -> None:
+    """The gateware tests: Amaranth simulation, cocotb on Icarus, the iCE40 build check."""
+    session.install("-e", TEST_EXTRAS)
+    session.run("pytest", "tests/hardware", *session.posargs)
