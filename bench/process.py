@@ -17,9 +17,11 @@ from typing import Callable
 
 from .errors import BenchError
 
-__all__ = ["ManagedProcess", "tail", "wait_until"]
+__all__ = ["ManagedProcess", "log_matches", "tail", "wait_until"]
 
 TAIL_LINES = 15
+# Children that are Python (broker, observer, relay, simulator) import our packages from where this one did.
+PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
 
 
 def tail(path: Path, lines: int = TAIL_LINES) -> str:
@@ -29,6 +31,14 @@ def tail(path: Path, lines: int = TAIL_LINES) -> str:
             return "".join(deque(handle, maxlen=lines)).rstrip()
     except FileNotFoundError:
         return ""
+
+
+def log_matches(path: Path, pattern: str) -> bool:
+    """True when a line of the log file matches the regular expression."""
+    try:
+        return re.search(pattern, Path(path).read_text(errors="replace"), re.MULTILINE) is not None
+    except FileNotFoundError:
+        return False
 
 
 def wait_until(
@@ -73,7 +83,8 @@ class ManagedProcess:
         with open(self.log_path, "ab") as log:
             log.write(f"$ {' '.join(self.argv)}\n".encode())
             log.flush()
-            environment = {**os.environ, "PYTHONUNBUFFERED": "1", **(self.env or {})}
+            python_path = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
+            environment = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": python_path, **(self.env or {})}
             self._popen = subprocess.Popen(
                 self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                 env=environment, cwd=self.cwd, start_new_session=True,
@@ -95,10 +106,7 @@ class ManagedProcess:
 
     def log_contains(self, pattern: str) -> bool:
         """True when a line of the log matches the regular expression."""
-        try:
-            return re.search(pattern, self.log_path.read_text(errors="replace"), re.MULTILINE) is not None
-        except FileNotFoundError:
-            return False
+        return log_matches(self.log_path, pattern)
 
     def wait_exit(self, timeout: float) -> int | None:
         """Wait up to timeout for the process to end by itself; its exit status, or None if it still runs."""
