@@ -114,7 +114,14 @@ def _restart(parts: _Parts, what: str, options: LoopOptions) -> None:
         parts.dut.restart()
         parts.dut.wait_connected(options.connect_timeout_s)
         reason = "the reader restarted"
-    parts.excuses.append(Excuse(start, time.monotonic() + RECONNECT_GRACE_S, reason))
+    # Provisional end: _judge shortens it to the reader's first publication after the restart.
+    parts.excuses.append(Excuse(start, time.monotonic(), reason))
+
+
+def _until_recovered(excuse: Excuse, found) -> Excuse:
+    """An outage lasts until the reader publishes again, and no longer than the reconnect grace."""
+    back = next((p.t for p in found if p.t > excuse.end), excuse.end + RECONNECT_GRACE_S)
+    return Excuse(excuse.start, min(back, excuse.end + RECONNECT_GRACE_S), excuse.reason)
 
 
 def _tear_down(parts: _Parts) -> None:
@@ -127,6 +134,7 @@ def _tear_down(parts: _Parts) -> None:
 def _judge(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions) -> RunResult:
     frames = read_sent_log(parts.meter.sent_log)
     found = publications(options.output_format, options.topic, read_messages(parts.observer.messages_path))
+    parts.excuses = [_until_recovered(excuse, found) for excuse in parts.excuses]
     verdict: Verdict = judge(frames, found, options.latency_limit_s, parts.excuses)
     (run_dir / "excuses.json").write_text(json.dumps([e.__dict__ for e in parts.excuses]))
     return RunResult(run, verdict, run_dir, parts.dut.log_path, frames, found, parts.excuses)
