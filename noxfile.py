@@ -22,3 +22,14 @@ def benchmarks(session: nox.Session) -> None:
     session.install("-e", TEST_EXTRAS)
     for script in sorted(session.posargs or [str(p) for p in __import__("pathlib").Path("benchmarks").glob("bench_*.py")]):
         session.run("python", script)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The main job: every profile through a pty into the host firmware, the embedded broker, a verdict.
+
+    On a USB rig: nox -s bench -- --dut rig --port /dev/serial/by-id/... [--console ...] --broker mosquitto --lan-host ADDR
+    """
+    session.install("-e", ".")
+    session.run("hanbench", "run", "--set", "bench", "--dut", "host", "--broker", "embedded",
+                "--report-dir", "reports/bench", *session.posargs)

@@ -24,6 +24,8 @@ class Bench:
         self.report_dir = Path(report_dir)
         self.options = options or LoopOptions()
         self.results: list[RunResult] = []
+        # Called with each result as it is judged (the pytest plugin attaches it to the test's output).
+        self.on_result: list[Callable[[RunResult], None]] = []
 
     def run(self, meter: str, duration: str = "10min", warp: str | float = 60, scenario: str | None = None,
             start: str | None = None, faults: str | None = None, name: str | None = None,
@@ -35,4 +37,6 @@ class Bench:
         write_reports(result)
         self.results.append(result)
         write_junit(self.results, self.report_dir / "junit.xml")
+        for listener in self.on_result:
+            listener(result)
         return result
