@@ -25,7 +25,7 @@ def test_every_fault_does_what_it_says_and_nothing_else(fast_build):
     hdl_build.run(fast_build, "cocotb_faults")
 
 
-def test_a_frame_of_every_make_and_list_decodes_back(fast_build):
+def test_a_frame_of_every_profile_decodes_back(fast_build):
     hdl_build.run(fast_build, "cocotb_frames")
 
 

@@ -19,6 +19,6 @@ def test_odd_parity_mutant_fails_the_parity_test(tmp_path, monkeypatch):
     report = str(failed.value)
     # Even parity (format 0) and 8E2 (format 3) fail on parity; 8N1 has no parity slot to get
     # wrong, and odd parity is right by accident.
-    assert "parity_and_stop_bits/line_format=0: " in report and "parity wrong" in report
-    assert "line_format=3" in report
-    assert "line_format=1" not in report and "line_format=2" not in report
+    assert "parity_and_stop_bits/serial_format=0: " in report and "parity wrong" in report
+    assert "serial_format=3" in report
+    assert "serial_format=1" not in report and "serial_format=2" not in report
