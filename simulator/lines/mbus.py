@@ -20,11 +20,12 @@ from __future__ import annotations
 
 import enum
 import time
-from typing import Protocol
+from typing import Callable, Protocol
 
 __all__ = [
-    "Opcode", "Parity", "StatusFlag", "Status", "ARG_BYTES", "STATUS_BYTES",
-    "pack", "divisor_for", "LineError", "MbusLine",
+    "Opcode", "Parity", "StatusFlag", "Status", "ARG_BYTES", "STATUS_BYTES", "PARITY_SLOT",
+    "pack", "pack_data", "pack_format", "pack_stretch", "unpack_status", "divisor_for",
+    "LineError", "MbusEmulator",
 ]
 
 
@@ -50,6 +51,7 @@ ARG_BYTES = {
     Opcode.WAIT: 3, Opcode.STATUS: 0,
 }
 STATUS_BYTES = 4
+PARITY_SLOT = 9  # start bit, eight data bits, then the parity bit
 MAX_DATA = 256
 MAX_DURATION = (1 << 24) - 1
 
@@ -141,3 +143,107 @@ def unpack_status(reply: bytes) -> Status:
     if len(reply) != STATUS_BYTES or reply[0] != Opcode.STATUS:
         raise LineError(f"expected a {STATUS_BYTES}-byte status reply starting 0A, not {reply.hex() or 'nothing'}")
     return Status(int.from_bytes(reply[1:3], "little"), StatusFlag(reply[3]))
+
+
+class SerialPort(Protocol):
+    """What the client needs of a port: pyserial's Serial, or the simulated board."""
+
+    def write(self, data: bytes) -> int | None: ...
+    def read(self, size: int = 1) -> bytes: ...
+
+
+class MbusEmulator:
+    """The emulator board's host protocol over a pyserial-like port, with credit flow control.
+
+    The client keeps a lower bound of the board's free FIFO entries (the last
+    STATUS reply minus what was sent since: the FIFO only drains meanwhile)
+    and asks again only when a command needs more, so no byte is ever dropped.
+    """
+
+    def __init__(self, port: SerialPort, clock_hz: int = 12_000_000,
+                 sleep: Callable[[float], None] = time.sleep):
+        self.port = port
+        self.clock_hz = clock_hz
+        self._sleep = sleep
+        self._credits = 0
+        self._parity = Parity.EVEN
+        self._bit_time = 1 / 2400
+
+    def status(self) -> Status:
+        """Ask the board; a dropped command (OVERFLOW) means a bug on this side, so it raises."""
+        self.port.write(pack(Opcode.STATUS))
+        status = unpack_status(self.port.read(STATUS_BYTES))
+        if status.flags & (StatusFlag.OVERFLOW | StatusFlag.BAD_OPCODE):
+            raise LineError(f"the emulator reported {status.flags!r}: commands were lost; "
+                            "check that nothing else writes to its port")
+        self._credits = status.free
+        return status
+
+    def configure(self, baud: int, parity: Parity | str, stop_bits: int = 1) -> None:
+        """Set the line's rate and format for the bytes that follow."""
+        command = pack(Opcode.SET_DIVISOR, divisor_for(self.clock_hz, baud)) + pack_format(parity, stop_bits)
+        self._send(command, entries=2)
+        self._parity = Parity({"N": 0, "E": 1, "O": 2}[parity] if isinstance(parity, str) else parity)
+        self._bit_time = 1 / baud
+
+    def write(self, data: bytes) -> None:
+        """Queue bytes for the line, never more than the board has room for."""
+        while data:
+            chunk = data[:MAX_DATA]
+            self._reserve(1)
+            chunk = chunk[:self._credits]
+            self._send(pack_data(chunk), entries=len(chunk))
+            data = data[len(chunk):]
+
+    def flip_next(self, mask: int) -> None:
+        """Invert the next character's bit slots in `mask` (slot 0 the start bit)."""
+        self._send(pack(Opcode.FLIP, _field("flip mask", mask, 1, 0xFFF)), entries=1)
+
+    def write_bad_parity(self, byte: int) -> None:
+        """One byte with its parity bit inverted."""
+        if self._parity == Parity.NONE:
+            raise LineError("the line has no parity bit to get wrong; configure E or O parity first")
+        self.flip_next(1 << PARITY_SLOT)
+        self.write(bytes([byte]))
+
+    def stretch_next(self, slot: int, cycles: int) -> None:
+        """Lengthen (or, negative, shorten) one bit slot of the next character by clock cycles."""
+        self._send(pack_stretch(slot, cycles), entries=1)
+
+    def send_break(self, seconds: float) -> None:
+        """Hold the line at space for `seconds` (whole bit times)."""
+        self._timed(Opcode.BREAK, seconds)
+
+    def power_off(self, seconds: float) -> None:
+        """Cut the bus for `seconds` (whole bit times): the meter's power loss."""
+        self._timed(Opcode.POWER_OFF, seconds)
+
+    def pause(self, seconds: float) -> None:
+        """Idle mark between bytes for `seconds`, timed by the board rather than the host."""
+        self._timed(Opcode.WAIT, seconds)
+
+    def glitch(self, cycles: int) -> None:
+        """A space pulse of `cycles` clock cycles on the idle line."""
+        self._send(pack(Opcode.GLITCH, _field("glitch cycles", cycles, 1, MAX_DURATION)), entries=1)
+
+    def drain(self, timeout_s: float = 60.0) -> None:
+        """Wait until the board's FIFO is empty and the line at rest."""
+        deadline = time.monotonic() + timeout_s
+        while not self.status().flags & StatusFlag.IDLE:
+            if time.monotonic() > deadline:
+                raise LineError(f"the emulator's line was still busy after {timeout_s} s")
+            self._sleep(10 * self._bit_time)
+
+    def _timed(self, opcode: Opcode, seconds: float) -> None:
+        bits = _field(f"{opcode.name.lower()} bit times", round(seconds / self._bit_time), 1, MAX_DURATION)
+        self._send(pack(opcode, bits), entries=1)
+
+    def _reserve(self, entries: int) -> None:
+        while self._credits < entries:
+            if self.status().free < entries:
+                self._sleep(entries * 11 * self._bit_time)
+
+    def _send(self, command: bytes, entries: int) -> None:
+        self._reserve(entries)
+        self.port.write(command)
+        self._credits -= entries
