@@ -68,10 +68,10 @@ def _slots(parity: Parity, stop_bits: int) -> int:
 
 
 def decode_uart(trace: LineTrace, divisor: float, parity: Parity, stop_bits: int = 1,
-                end: float = float("inf")) -> list[Character]:
-    """Characters on the line up to `end`, sampled mid-bit from each start edge."""
+                end: float = float("inf"), after: float = 0) -> list[Character]:
+    """Characters starting at or after `after` and complete by `end`, sampled mid-bit."""
     characters = []
-    fall = trace.next_fall(0)
+    fall = trace.next_fall(after)
     slots = _slots(parity, stop_bits)
     while fall is not None and fall + slots * divisor <= end:
         def bit(slot: int) -> int:
