@@ -79,8 +79,22 @@ class MbusSimLine:
         """Send bytes through the gateware; returns when the last has reached the pty."""
         self._wall_zero = max(self._wall_zero, time.monotonic() - self.sim.cycle * self.cycle_s)
         self.emulator.write(data)
+        self._finish()
+
+    def _finish(self) -> None:
+        """Run until the board is idle and the receiver has seen the last stop bit."""
         self.emulator.drain()
         self._advance(12 / self.serial.baud)
+
+    def write_bad_parity(self, byte: int) -> None:
+        """One byte with its parity bit inverted, by the gateware's FLIP fault."""
+        self.emulator.write_bad_parity(byte)
+        self._finish()
+
+    def send_break(self, seconds: float) -> None:
+        """Hold the line at space for `seconds`, by the gateware's BREAK."""
+        self.emulator.send_break(seconds)
+        self._finish()
 
     def drain(self) -> None:
         """Every written byte has left already (write returns when they have)."""

@@ -94,3 +94,13 @@ def test_a_slow_sag_is_followed_by_the_receiver():
     with MbusSimLine(EIGHT_E_ONE, receiver=Tss721Model(sags=(sag,)), realtime=False) as line:
         line.write(frame)
         assert bytes(line.received) == frame and line.line_errors == 0
+
+
+def test_parity_and_break_faults_reach_the_reader_as_errors():
+    with MbusSimLine(EIGHT_E_ONE, realtime=False) as line:
+        line.write(b"\x7e")
+        line.write_bad_parity(0x41)
+        line.send_break(0.01)
+        line.write(b"\x7e")
+        assert bytes(line.received) == b"\x7e\x41\x00\x7e"
+        assert line.line_errors == 2  # the parity error and the break's framing error
