@@ -1,0 +1,1 @@
+"""The bench: broker, DUTs, observer, checker, reports, and the `hanbench` command."""

@@ -1,0 +1,5 @@
+"""`python -m bench` runs the `hanbench` command."""
+
+from .cli import main
+
+main()

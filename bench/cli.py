@@ -1,0 +1,31 @@
+"""The `hanbench` command: one group, each command defined beside the layer it drives."""
+
+import signal
+import sys
+
+import click
+
+from .codec_cli import decode, encode, profiles
+
+__all__ = ["main", "cli"]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="hanbench", message="hanbench %(version)s")
+def cli() -> None:
+    """A simulated AMS/HAN meter and a test bench for the readers that listen to it."""
+
+
+for command in (profiles, decode, encode):
+    cli.add_command(command)
+
+
+def main() -> None:
+    """Entry point: run the group; Ctrl-C and a closed pipe end quietly, not with a traceback."""
+    # A reader such as `head` closing the pipe is a normal end, not an error.
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    try:
+        cli(standalone_mode=True)
+    except KeyboardInterrupt:
+        click.echo("interrupted", err=True)
+        sys.exit(130)

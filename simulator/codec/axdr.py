@@ -1,0 +1,119 @@
+"""A-XDR, the encoding of DLMS/COSEM data: a type tag, then the value.
+
+Decoding walks the tags and never assumes an offset: list lengths change with
+the meter-type string and the meter model, so only the tags are reliable.
+A decoded value is a (tag, value) pair; arrays and structures hold a list of
+such pairs.
+"""
+
+from .errors import FrameError
+
+__all__ = ["TAGS", "ARRAY", "STRUCTURE", "NULL", "parse_value", "encode_value", "encode_int", "encode_length", "tag_name"]
+
+NULL, ARRAY, STRUCTURE = 0x00, 0x01, 0x02
+OCTET_STRING, VISIBLE_STRING = 0x09, 0x0A
+
+# DLMS type name -> tag, as the profiles name them.
+TAGS = {
+    "null": NULL,
+    "array": ARRAY,
+    "structure": STRUCTURE,
+    "double-long": 0x05,
+    "double-long-unsigned": 0x06,
+    "octet-string": OCTET_STRING,
+    "visible-string": VISIBLE_STRING,
+    "integer": 0x0F,
+    "long": 0x10,
+    "unsigned": 0x11,
+    "long-unsigned": 0x12,
+    "enum": 0x16,
+    "date-time": OCTET_STRING,  # a COSEM date-time is an octet-string of 12
+}
+
+# Fixed-size integers: tag -> (size in bytes, signed).
+_INTEGERS = {
+    0x05: (4, True),
+    0x06: (4, False),
+    0x0F: (1, True),
+    0x10: (2, True),
+    0x11: (1, False),
+    0x12: (2, False),
+    0x16: (1, False),
+}
+_TAG_NAMES = {tag: name for name, tag in TAGS.items() if name != "date-time"}
+
+
+def tag_name(tag: int) -> str:
+    """The DLMS name of a tag, for messages."""
+    return _TAG_NAMES.get(tag, f"unknown type {tag:02X}")
+
+
+def _parse_length(buf: bytes, pos: int) -> tuple[int, int]:
+    first = buf[pos]
+    if first < 0x80:
+        return first, pos + 1
+    size = first & 0x7F
+    if not 1 <= size <= 2:
+        raise FrameError(f"A-XDR length of {size} bytes at offset {pos} is not supported")
+    return int.from_bytes(buf[pos + 1 : pos + 1 + size], "big"), pos + 1 + size
+
+
+def parse_value(buf: bytes, pos: int = 0) -> tuple[tuple[int, object], int]:
+    """Parse one A-XDR value at pos; return ((tag, value), position after it)."""
+    try:
+        tag = buf[pos]
+        if tag in _INTEGERS:
+            size, signed = _INTEGERS[tag]
+            end = pos + 1 + size
+            if end > len(buf):
+                raise IndexError
+            return (tag, int.from_bytes(buf[pos + 1 : end], "big", signed=signed)), end
+        if tag == OCTET_STRING or tag == VISIBLE_STRING:
+            length, start = _parse_length(buf, pos + 1)
+            end = start + length
+            if end > len(buf):
+                raise IndexError
+            return (tag, bytes(buf[start:end])), end
+        if tag == STRUCTURE or tag == ARRAY:
+            count, pos = _parse_length(buf, pos + 1)
+            items = []
+            for _ in range(count):
+                item, pos = parse_value(buf, pos)
+                items.append(item)
+            return (tag, items), pos
+        if tag == NULL:
+            return (NULL, None), pos + 1
+    except IndexError:
+        raise FrameError(f"A-XDR data ends inside a value that starts at offset {pos}") from None
+    raise FrameError(f"unknown A-XDR type tag {tag:02X} at offset {pos}")
+
+
+def encode_length(length: int) -> bytes:
+    """An A-XDR length or element count."""
+    if length < 0x80:
+        return bytes((length,))
+    if length <= 0xFF:
+        return bytes((0x81, length))
+    return bytes((0x82,)) + length.to_bytes(2, "big")
+
+
+def encode_int(tag: int, value: int) -> bytes:
+    """A fixed-size integer with its tag."""
+    size, signed = _INTEGERS[tag]
+    try:
+        return bytes((tag,)) + value.to_bytes(size, "big", signed=signed)
+    except OverflowError:
+        raise FrameError(f"{value} does not fit a {tag_name(tag)} ({size} bytes)") from None
+
+
+def encode_value(type_name: str, value: object) -> bytes:
+    """One leaf value with its tag; strings as bytes or str, numbers as int."""
+    tag = TAGS[type_name]
+    if tag in _INTEGERS:
+        return encode_int(tag, int(value))  # type: ignore[call-overload]
+    if tag == OCTET_STRING or tag == VISIBLE_STRING:
+        raw = value.encode("ascii") if isinstance(value, str) else bytes(value)  # type: ignore[arg-type]
+        return bytes((tag,)) + encode_length(len(raw)) + raw
+    if tag == NULL:
+        return b"\x00"
+    raise FrameError(f"cannot encode a {type_name} as a leaf value")

@@ -1,0 +1,50 @@
+"""COSEM pieces that ride inside A-XDR: the 12-byte date-time, OBIS codes and units."""
+
+from datetime import datetime
+from functools import cache
+
+from meter_profiles.schema import ClockSettings
+
+from .errors import FrameError
+
+__all__ = ["UNIT_CODES", "encode_datetime", "decode_datetime", "obis_bytes", "obis_text"]
+
+# DLMS unit enumeration (IEC 62056-62) for the units the profiles use.
+UNIT_CODES = {"W": 27, "var": 29, "Wh": 30, "varh": 32, "A": 33, "V": 35}
+
+
+def encode_datetime(meter_time: str, clock: ClockSettings) -> bytes:
+    """The 12-byte COSEM date-time of a wall-clock time, filled in as the profile's meter does."""
+    try:
+        moment = datetime.fromisoformat(meter_time)
+    except (TypeError, ValueError):
+        raise FrameError(f"meter_time must be ISO 8601 such as 2017-09-14T19:31:10, not {meter_time!r}") from None
+    weekday = moment.isoweekday() if clock.weekday == "iso" else 0
+    return (
+        moment.year.to_bytes(2, "big")
+        + bytes((moment.month, moment.day, weekday, moment.hour, moment.minute, moment.second, clock.hundredths))
+        + clock.deviation.to_bytes(2, "big")
+        + bytes((clock.status,))
+    )
+
+
+def decode_datetime(raw: bytes) -> str:
+    """The wall-clock time in a COSEM date-time, as ISO 8601 without a zone (the meter's clock as sent)."""
+    if len(raw) != 12:
+        raise FrameError(f"a COSEM date-time is 12 bytes, not {len(raw)}")
+    year = raw[0] << 8 | raw[1]
+    month, day, hour, minute, second = raw[2], raw[3], raw[5], raw[6], raw[7]
+    if not (1 <= month <= 12 and 1 <= day <= 31 and hour < 24 and minute < 60 and second < 60):
+        raise FrameError(f"date-time {raw.hex().upper()} is not a valid time")
+    return f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}"
+
+
+@cache
+def obis_bytes(code: str) -> bytes:
+    """The six bytes of an OBIS code written A.B.C.D.E.F."""
+    return bytes(int(part) for part in code.split("."))
+
+
+def obis_text(raw: bytes) -> str:
+    """An OBIS code's six bytes written A.B.C.D.E.F."""
+    return ".".join(str(part) for part in raw)

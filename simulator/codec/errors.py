@@ -1,0 +1,7 @@
+"""The codec's one exception: a frame that cannot be built or understood."""
+
+__all__ = ["FrameError"]
+
+
+class FrameError(ValueError):
+    """A frame is malformed, fails a CRC, or matches no meter profile; the message says which."""

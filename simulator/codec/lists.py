@@ -1,0 +1,198 @@
+"""The body of a list, both ways, for the three layouts the makes use.
+
+positional (Kaifa): a structure of bare values. obis-pairs (Kamstrup): a
+structure of OBIS code then value, pair after pair, with null pairs standing
+in for missing phases. obis-structs (Aidon): an array of {OBIS, value} or
+{OBIS, value, {scaler, unit}} structures.
+
+Decoding matches a parsed A-XDR tree against a layout item by item, by tag:
+a tree that does not fit returns None, so the caller can try the next layout.
+"""
+
+from dataclasses import dataclass
+
+from meter_profiles.schema import ClockSettings, ListLayout
+
+from .axdr import ARRAY, NULL, STRUCTURE, TAGS, encode_int, encode_length, encode_value
+from .cosem import UNIT_CODES, decode_datetime, encode_datetime, obis_bytes
+from .errors import FrameError
+
+__all__ = ["CompiledList", "compiled", "scale", "unscale"]
+
+_OCTET_STRING = TAGS["octet-string"]
+_STRUCT2 = bytes((STRUCTURE, 2))
+_STRUCT3 = bytes((STRUCTURE, 3))
+_NULL_PAIR = bytes((NULL, NULL))
+
+
+def scale(raw: int, scaler: int) -> int | float:
+    """A raw register value in SI units: raw × 10^scaler, exact for whole results."""
+    if scaler >= 0:
+        return raw * 10**scaler
+    return raw / 10**-scaler
+
+
+def unscale(value: float, scaler: int) -> int:
+    """The raw register value that scale() turns into value."""
+    if scaler >= 0:
+        return round(value / 10**scaler)
+    return round(value * 10**-scaler)
+
+
+@dataclass(frozen=True)
+class _Item:
+    field: str | None
+    tag: int
+    kind: str  # "number", "text", "time" or "null"
+    obis: bytes | None
+    scaler: int
+    unit_code: int | None
+
+
+def _compile_item(item) -> _Item:
+    if item.placeholder:
+        kind = "null"
+    elif item.type == "date-time":
+        kind = "time"
+    elif item.type in ("octet-string", "visible-string"):
+        kind = "text"
+    else:
+        kind = "number"
+    return _Item(
+        field=item.field,
+        tag=TAGS[item.type],
+        kind=kind,
+        obis=obis_bytes(item.obis) if item.obis else None,
+        scaler=item.scaler,
+        unit_code=UNIT_CODES[item.unit] if item.unit else None,
+    )
+
+
+class CompiledList:
+    """One list layout prepared for fast encoding and matching."""
+
+    def __init__(self, layout: ListLayout) -> None:
+        self.layout = layout.layout
+        self.items = tuple(_compile_item(item) for item in layout.items)
+        self.element_count = sum(1 if item.obis is None else 2 for item in self.items)
+
+    # -- encoding -----------------------------------------------------------
+
+    def encode(self, reading: dict, clock: ClockSettings) -> bytes:
+        """The A-XDR body of this list for a reading."""
+        if self.layout == "positional":
+            parts = [self._value(item, reading, clock) for item in self.items]
+            return bytes((STRUCTURE,)) + encode_length(len(parts)) + b"".join(parts)
+        if self.layout == "obis-pairs":
+            parts = [self._pair(item, reading, clock) for item in self.items]
+            return bytes((STRUCTURE,)) + encode_length(self.element_count) + b"".join(parts)
+        parts = [self._struct(item, reading, clock) for item in self.items]
+        return bytes((ARRAY,)) + encode_length(len(parts)) + b"".join(parts)
+
+    @staticmethod
+    def _value(item: _Item, reading: dict, clock: ClockSettings) -> bytes:
+        try:
+            value = reading[item.field]
+        except KeyError:
+            raise FrameError(f"reading has no {item.field}, which this list sends") from None
+        if item.kind == "time":
+            return b"\x09\x0c" + encode_datetime(value, clock)
+        if item.kind == "text":
+            return encode_value("octet-string" if item.tag == _OCTET_STRING else "visible-string", value.encode("latin-1"))
+        try:
+            return encode_int(item.tag, unscale(value, item.scaler))
+        except FrameError as error:
+            raise FrameError(f"{item.field} = {value}: {error}") from None
+
+    def _pair(self, item: _Item, reading: dict, clock: ClockSettings) -> bytes:
+        if item.kind == "null":
+            return _NULL_PAIR
+        value = self._value(item, reading, clock)
+        return value if item.obis is None else _obis_value(item.obis) + value
+
+    def _struct(self, item: _Item, reading: dict, clock: ClockSettings) -> bytes:
+        value = self._value(item, reading, clock)
+        if item.unit_code is None:
+            return _STRUCT2 + _obis_value(item.obis) + value
+        scaler_unit = bytes((STRUCTURE, 2, 0x0F, item.scaler & 0xFF, 0x16, item.unit_code))
+        return _STRUCT3 + _obis_value(item.obis) + value + scaler_unit
+
+    # -- matching -----------------------------------------------------------
+
+    def match(self, body: tuple) -> dict | None:
+        """The reading in a parsed body, or None if the body is not this layout."""
+        tag, children = body
+        if self.layout == "obis-structs":
+            if tag != ARRAY or len(children) != len(self.items):
+                return None
+            return self._match_structs(children)
+        if tag != STRUCTURE:
+            return None
+        if self.layout == "positional":
+            if len(children) != len(self.items):
+                return None
+            return self._match_values(self.items, children)
+        if len(children) != self.element_count:
+            return None
+        return self._match_pairs(children)
+
+    def _match_values(self, items, values) -> dict | None:
+        reading = {}
+        for item, (tag, value) in zip(items, values):
+            if tag != item.tag:
+                return None
+            if item.kind == "number":
+                reading[item.field] = scale(value, item.scaler)
+            elif item.kind == "text":
+                reading[item.field] = value.decode("latin-1")
+            elif len(value) == 12:
+                reading[item.field] = decode_datetime(value)
+            else:
+                return None
+        return reading
+
+    def _match_pairs(self, children: list) -> dict | None:
+        values, matched, pos = [], [], 0
+        for item in self.items:
+            if item.kind == "null":
+                if children[pos][0] != NULL or children[pos + 1][0] != NULL:
+                    return None
+                pos += 2
+                continue
+            if item.obis is not None:
+                if children[pos] != (_OCTET_STRING, item.obis):
+                    return None
+                pos += 1
+            values.append(children[pos])
+            matched.append(item)
+            pos += 1
+        return self._match_values(matched, values)
+
+    def _match_structs(self, children: list) -> dict | None:
+        values = []
+        for item, (tag, parts) in zip(self.items, children):
+            if tag != STRUCTURE or parts[0] != (_OCTET_STRING, item.obis):
+                return None
+            if item.unit_code is None:
+                if len(parts) != 2:
+                    return None
+            elif len(parts) != 3 or parts[2] != (STRUCTURE, [(0x0F, item.scaler), (0x16, item.unit_code)]):
+                return None
+            values.append(parts[1])
+        return self._match_values(self.items, values)
+
+
+def _obis_value(obis: bytes) -> bytes:
+    return b"\x09\x06" + obis
+
+
+_COMPILED: dict[int, tuple[ListLayout, CompiledList]] = {}
+
+
+def compiled(layout: ListLayout) -> CompiledList:
+    """The compiled form of a layout, made once per layout object."""
+    entry = _COMPILED.get(id(layout))
+    if entry is None or entry[0] is not layout:
+        entry = (layout, CompiledList(layout))
+        _COMPILED[id(layout)] = entry
+    return entry[1]

@@ -1,0 +1,36 @@
+"""Independent oracles for the tests: decoders we did not write.
+
+amshan (imported as `han`) decodes HAN frames on its own; its names are
+mapped here to the canonical ones, so a test can compare our encoder's frames
+against a second opinion.
+"""
+
+from han import autodecoder, hdlc
+
+__all__ = ["amshan_decode"]
+
+_AMSHAN_NAMES = {
+    "list_ver_id": "list_version",
+    "active_power_import_total": "active_energy_import",
+    "active_power_export_total": "active_energy_export",
+    "reactive_power_import_total": "reactive_energy_import",
+    "reactive_power_export_total": "reactive_energy_export",
+}
+
+
+def amshan_decode(frame: bytes) -> dict:
+    """The canonical fields amshan finds in one whole frame (meter_time as ISO without zone)."""
+    reader = hdlc.HdlcFrameReader(False)
+    frames = reader.read(frame)
+    assert len(frames) == 1 and frames[0].is_good_ffc, "amshan did not accept the frame"
+    decoded = autodecoder.AutoDecoder().decode_message_payload(frames[0].payload)
+    assert decoded is not None, "amshan could not decode the frame's payload"
+    reading = {}
+    for name, value in decoded.items():
+        if name == "meter_manufacturer":
+            continue
+        if name == "meter_datetime":
+            reading["meter_time"] = value.replace(tzinfo=None).isoformat()
+            continue
+        reading[_AMSHAN_NAMES.get(name, name)] = value
+    return reading
