@@ -55,7 +55,8 @@ private:
     void handle_frame(const HdlcFrame& frame);
     bool publish_reading(const HdlcFrame& frame);
     void note_line_errors(const HdlcStats& before, uint32_t parity_errors);
-    void apply_settings();
+    // Applies what changed since previous (everything when null).
+    void apply_settings(const Settings* previous);
     bool persist();
     DeviceState device_state();
     void log_event(TextBuffer& line);
