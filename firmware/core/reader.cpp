@@ -176,8 +176,8 @@ DeviceState ReaderApp::device_state() {
     device.id = platform_.device_id();
     device.uptime_ms = platform_.millis() - started_ms_;
     device.epoch_seconds = platform_.epoch_seconds();
-    device.has_temperature = settings_.has_temperature;
-    device.temperature = settings_.temperature;
+    device.has_temperature = has_measured_temperature_ || settings_.has_temperature;
+    device.temperature = has_measured_temperature_ ? measured_temperature_ : settings_.temperature;
     return device;
 }
 
@@ -243,6 +243,11 @@ void ReaderApp::reboot() {
     line.add("rebooting");
     log_event(line);
     platform_.reboot();
+}
+
+void ReaderApp::set_measured_temperature(const Quantity& celsius) {
+    measured_temperature_ = celsius;
+    has_measured_temperature_ = true;
 }
 
 void ReaderApp::log_event(TextBuffer& line) { platform_.log(line.c_str()); }
