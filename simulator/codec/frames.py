@@ -14,7 +14,7 @@ from .axdr import ARRAY, STRUCTURE, parse_value
 from .cosem import decode_datetime, encode_datetime
 from .errors import FrameError
 from .hdlc import build_frame, parse_frame
-from .lists import compiled
+from .lists import CompiledList, compiled
 
 __all__ = ["LLC_HEADER", "DATA_NOTIFICATION", "encode_frame", "decode_frame", "FrameDecoder"]
 
@@ -78,10 +78,16 @@ class FrameDecoder:
 
     def __init__(self, profiles: dict[str, Profile] | None = None, remember: bool = True) -> None:
         self._remember = remember
+        # (addresses, control, invoke id, date-time form) -> profiles that send them, and
+        # (that key, body shape) -> the lists of those profiles that have that shape.
         self._by_header: dict[tuple, list[Profile]] = {}
+        self._by_shape: dict[tuple, list[tuple[Profile, int, CompiledList]]] = {}
         for profile in (profiles or bundled_profiles()).values():
             key = (profile.hdlc.dst, profile.hdlc.src, profile.hdlc.control[0], profile.apdu.invoke_id, profile.apdu.datetime)
             self._by_header.setdefault(key, []).append(profile)
+            for list_no, layout in profile.lists.items():
+                form = compiled(layout)
+                self._by_shape.setdefault((key, form.shape), []).append((profile, list_no, form))
         self._last: dict[tuple, str] = {}
 
     def decode(self, frame: bytes) -> dict:
@@ -98,7 +104,7 @@ class FrameDecoder:
         body, end = parse_value(hdlc.info, body_start)
         if end != len(hdlc.info):
             raise FrameError(f"{len(hdlc.info) - end} bytes follow the list inside the frame")
-        matches = self._matches(candidates, body)
+        matches = self._matches(self._by_shape.get((key, (body[0], len(body[1]) if body[0] in (ARRAY, STRUCTURE) else -1)), ()), body)
         if not matches:
             names = ", ".join(p.name for p in candidates)
             raise FrameError(f"unknown layout: {_describe(body)} fits no list of {names}")
@@ -108,15 +114,12 @@ class FrameDecoder:
         return {"meter": profile.name, "list": list_no, **reading}
 
     @staticmethod
-    def _matches(candidates: list[Profile], body: tuple) -> list[tuple[Profile, int, dict]]:
+    def _matches(lists, body: tuple) -> list[tuple[Profile, int, dict]]:
         matches = []
-        for profile in candidates:
-            for list_no, layout in profile.lists.items():
-                reading = compiled(layout).match(body)
-                if reading is None:
-                    continue
-                if reading.get("meter_type", profile.identity.meter_type) == profile.identity.meter_type:
-                    matches.append((profile, list_no, reading))
+        for profile, list_no, form in lists:
+            reading = form.match(body)
+            if reading is not None and reading.get("meter_type", profile.identity.meter_type) == profile.identity.meter_type:
+                matches.append((profile, list_no, reading))
         return matches
 
     def _choose(self, key: tuple, matches: list) -> tuple[Profile, int, dict]:

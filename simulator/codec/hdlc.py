@@ -70,25 +70,29 @@ def parse_frame(frame: bytes) -> HdlcFrame:
     """Check one whole frame (flags, format, length, HCS, FCS) and split it into its parts."""
     if len(frame) < _MIN_LENGTH + 2:
         raise FrameError(f"frame of {len(frame)} bytes is shorter than the {_MIN_LENGTH + 2} an HDLC frame needs")
-    if frame[0] != FLAG or frame[-1] != FLAG:
-        raise FrameError(f"frame must start and end with flag 7E, not {frame[0]:02X} ... {frame[-1]:02X}")
+    if frame[0] != FLAG:
+        raise FrameError(f"frame must start with flag 7E, not {frame[0]:02X}")
     fmt = int.from_bytes(frame[1:3], "big")
     if fmt & 0xF000 != _FORMAT_TYPE_3:
         raise FrameError(f"format field must be type 3 (A...), not {fmt:04X}")
     length = fmt & _MAX_LENGTH
-    if length != len(frame) - 2:
-        raise FrameError(f"length field says {length} bytes between the flags but {len(frame) - 2} came (truncated?)")
-    header_end = _header_end(frame, 0, len(frame) - 1)
-    if header_end < 0 or header_end > len(frame) - 3:
+    if length > len(frame) - 2:
+        raise FrameError(f"truncated: the length field says {length} bytes between the flags but {len(frame) - 2} came")
+    if length < len(frame) - 2:
+        raise FrameError(f"the length field says {length} bytes between the flags but {len(frame) - 2} came")
+    if frame[-1] != FLAG:
+        raise FrameError(f"frame must end with flag 7E, not {frame[-1]:02X}")
+    dst_end = _address_end(frame, 3, len(frame) - 1)
+    src_end = _address_end(frame, dst_end, len(frame) - 1) if dst_end > 0 else -1
+    header_end = src_end + 3
+    if src_end < 0 or header_end > len(frame) - 3:
         raise FrameError("header is malformed: an address has no end byte")
-    hcs = int.from_bytes(frame[header_end - 2 : header_end], "little")
+    hcs = frame[header_end - 2] | frame[header_end - 1] << 8
     if crc16_x25(frame[1 : header_end - 2]) != hcs:
         raise FrameError(f"bad HCS {hcs:04X}, expected {crc16_x25(frame[1 : header_end - 2]):04X}")
-    fcs = int.from_bytes(frame[-3:-1], "little")
+    fcs = frame[-3] | frame[-2] << 8
     if crc16_x25(frame[1:-3]) != fcs:
         raise FrameError(f"bad FCS {fcs:04X}, expected {crc16_x25(frame[1:-3]):04X}")
-    dst_end = _address_end(frame, 3, len(frame))
-    src_end = _address_end(frame, dst_end, len(frame))
     return HdlcFrame(
         dst=bytes(frame[3:dst_end]),
         src=bytes(frame[dst_end:src_end]),

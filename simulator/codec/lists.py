@@ -75,6 +75,11 @@ class CompiledList:
         self.layout = layout.layout
         self.items = tuple(_compile_item(item) for item in layout.items)
         self.element_count = sum(1 if item.obis is None else 2 for item in self.items)
+        # The outer tag and element count of this list's body: a cheap first sieve.
+        if self.layout == "obis-structs":
+            self.shape = (ARRAY, len(self.items))
+        else:
+            self.shape = (STRUCTURE, self.element_count if self.layout == "obis-pairs" else len(self.items))
 
     # -- encoding -----------------------------------------------------------
 

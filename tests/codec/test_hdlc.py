@@ -28,12 +28,14 @@ def _with(frame: bytes, index: int, value: int) -> bytes:
     [
         (_with(KAIFA_L1, 8, 0x00), r"bad HCS 005A, expected 875A"),
         (_with(KAIFA_L1, 20, 0x00), r"bad FCS ADAB, expected"),
-        (KAIFA_L1[:-5] + KAIFA_L1[-1:], r"length field says 39 bytes between the flags but 35 came \(truncated\?\)"),
-        (KAIFA_L1[:-1] + b"\x7f", r"must start and end with flag 7E, not 7E ... 7F"),
+        (KAIFA_L1[:-5] + KAIFA_L1[-1:], r"truncated: the length field says 39 bytes between the flags but 35 came"),
+        (KAIFA_L1 + b"\x00", r"the length field says 39 bytes between the flags but 40 came"),
+        (KAIFA_L1[:-1] + b"\x7f", r"frame must end with flag 7E, not 7F"),
+        (b"\x00" + KAIFA_L1[1:], r"frame must start with flag 7E, not 00"),
         (_with(KAIFA_L1, 1, 0x80), r"format field must be type 3 \(A...\), not 8027"),
         (KAIFA_L1[:6], r"shorter than the 11 an HDLC frame needs"),
     ],
-    ids=["hcs", "fcs", "truncated", "flag", "format", "short"],
+    ids=["hcs", "fcs", "truncated", "too-long", "end-flag", "start-flag", "format", "short"],
 )
 def test_bad_frames_are_refused_with_what_is_wrong(frame, message):
     with pytest.raises(FrameError, match=message):
