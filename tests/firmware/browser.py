@@ -26,9 +26,7 @@ class Browser:
         self.process = subprocess.Popen(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={self.profile.name}", "about:blank"],
                                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         port = self._devtools_port(Path(self.profile.name) / "DevToolsActivePort")
-        pages = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10))
-        page = next(target for target in pages if target["type"] == "page")
-        self.socket = connect(page["webSocketDebuggerUrl"], max_size=None, open_timeout=10)
+        self.socket = connect(self._page_socket_url(port), max_size=None, open_timeout=10)
         self._next_id = 0
         self.call("Page.enable")
 
@@ -40,6 +38,17 @@ class Browser:
                 return int(marker.read_text().split()[0])
             time.sleep(0.05)
         raise TimeoutError(f"chromium did not open its DevTools port within {timeout} s ({marker} never appeared)")
+
+    def _page_socket_url(self, port: int, timeout: float = 20) -> str:
+        # The DevTools port opens before the first page exists: poll until it is listed.
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10))
+            pages = [target for target in targets if target["type"] == "page"]
+            if pages:
+                return pages[0]["webSocketDebuggerUrl"]
+            time.sleep(0.05)
+        raise TimeoutError(f"chromium listed no page on DevTools port {port} within {timeout} s")
 
     def call(self, method: str, **params) -> dict:
         """Sends one DevTools command and returns its result (events before it are dropped)."""
