@@ -23,7 +23,7 @@ from typing import Iterator
 
 from .errors import RecordError
 
-__all__ = ["RecordStore", "INCOMPLETE", "now_iso", "summarise", "write_atomic", "append_line"]
+__all__ = ["RecordStore", "INCOMPLETE", "first_failure", "now_iso", "summarise", "write_atomic", "append_line"]
 
 INCOMPLETE = "INCOMPLETE"
 SCHEMA = "hanbench-selftest-record/1"
@@ -149,7 +149,8 @@ class RecordStore:
         write_atomic(self.summary_dir / f"{day}.json", _dump(summary))
 
 
-def _first_failure(record: dict) -> str | None:
+def first_failure(record: dict) -> str | None:
+    """The first thing that failed in a record, as "phase: measurement" (or the phase, for an error); None for a pass."""
     failures = record.get("failures") or []
     if not failures:
         return None
@@ -160,7 +161,7 @@ def _first_failure(record: dict) -> str | None:
 def _verdict_line(record: dict, path: Path) -> dict:
     return {"ended": record["ended"], "unit": record["unit"], "serial_number": record.get("serial_number"),
             "board_id": record.get("board_id"), "outcome": record["outcome"], "marginal": record.get("marginal", False),
-            "failure": _first_failure(record), "station": record.get("station", {}).get("id"), "record": str(path)}
+            "failure": first_failure(record), "station": record.get("station", {}).get("id"), "record": str(path)}
 
 
 def summarise(verdicts: list[dict]) -> dict:
