@@ -14,6 +14,7 @@ import openhtf as htf
 from openhtf.util import console_output
 
 from .console import BoardFault
+from .duts import StationCommandDut
 from .errors import FlashError
 from .phases import build_phases
 from .plugs import bind_plugs
@@ -61,6 +62,8 @@ class Station:
 
     def __init__(self, config: StationConfig):
         self.config = config
+        if config.dut_cmd:
+            StationCommandDut(config.record_dir, config.dut_cmd)  # a bad template is refused before any unit
         self.store = RecordStore(config.record_dir).open()
         # The station prints its own progress and verdict; OpenHTF's banner would say it twice.
         console_output.CLI_QUIET = True
