@@ -22,3 +22,14 @@ def benchmarks(session: nox.Session) -> None:
     session.install("-e", TEST_EXTRAS)
     for script in sorted(session.posargs or [str(p) for p in __import__("pathlib").Path("benchmarks").glob("bench_*.py")]):
         session.run("python", script)
+
+
+@nox.session
+def selftest(session: nox.Session) -> None:
+    """The manufacturing self-test: its tests, then a station run on the host build (or `-- --dut rig --port ...`)."""
+    session.install("-e", ".[test,station]")
+    if not session.posargs:
+        session.run("pytest", "tests/selftest")
+    station = session.posargs or ["--dut", "host", "--serial-number", "NOX-HOST-1"]
+    session.run("hanbench", "selftest", "--record-dir", "reports/selftest", *station)
+    session.run("hanbench", "selftest", "report", "reports/selftest")
