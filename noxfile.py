@@ -25,6 +25,17 @@ def benchmarks(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """The main job: every profile through a pty into the host firmware, the embedded broker, a verdict.
+
+    On a USB rig: nox -s bench -- --dut rig --port /dev/serial/by-id/... [--console ...] --broker mosquitto --lan-host ADDR
+    """
+    session.install("-e", ".")
+    session.run("hanbench", "run", "--set", "bench", "--dut", "host", "--broker", "embedded",
+                "--report-dir", "reports/bench", *session.posargs)
+
+
+@nox.session
 def selftest(session: nox.Session) -> None:
     """The manufacturing self-test: its tests, then a station run on the host build (or `-- --dut rig --port ...`)."""
     session.install("-e", ".[test,station]")

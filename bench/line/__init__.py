@@ -5,9 +5,11 @@ from pathlib import Path
 
 from ..errors import MeterError
 from ..process import ManagedProcess, wait_until
-from .relay import READY_LINE
 
-__all__ = ["PortLine", "PtyLine"]
+__all__ = ["READY_LINE", "PortLine", "PtyLine"]
+
+# What the relay prints once both ptys exist.
+READY_LINE = "line ready"
 
 
 class PtyLine:

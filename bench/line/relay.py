@@ -15,9 +15,10 @@ import sys
 import tty
 from pathlib import Path
 
+from bench.line import READY_LINE
+
 __all__ = ["relay"]
 
-READY_LINE = "line ready"
 CHUNK = 1 << 16
 # How long a reader may leave its tty full before bytes are dropped on the floor.
 STALL_S = 0.5

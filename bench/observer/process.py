@@ -8,11 +8,12 @@ from typing import Iterator
 from ..broker import BrokerEndpoint
 from ..errors import BenchError
 from ..process import ManagedProcess, wait_until
-from .subscriber import READY_LINE
 
 __all__ = ["Observer", "read_messages"]
 
 READY_TIMEOUT_S = 10.0
+# What the subscriber prints once its SUBACK came.
+READY_LINE = "observer subscribed"
 
 
 class Observer:

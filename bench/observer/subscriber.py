@@ -18,9 +18,10 @@ import time
 
 import paho.mqtt.client as mqtt
 
+from bench.observer.process import READY_LINE
+
 __all__ = ["observe"]
 
-READY_LINE = "observer subscribed"
 
 
 def _line(arrival: float, message: mqtt.MQTTMessage) -> str:

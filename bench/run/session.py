@@ -118,10 +118,11 @@ def _restart(parts: _Parts, what: str, options: LoopOptions) -> None:
     parts.excuses.append(Excuse(start, time.monotonic(), reason))
 
 
-def _until_recovered(excuse: Excuse, found) -> Excuse:
+def _until_recovered(excuse: Excuse, found, latency_limit_s: float) -> Excuse:
     """An outage lasts until the reader publishes again, and no longer than the reconnect grace."""
     back = next((p.t for p in found if p.t > excuse.end), excuse.end + RECONNECT_GRACE_S)
-    return Excuse(excuse.start, min(back, excuse.end + RECONNECT_GRACE_S), excuse.reason)
+    # A message still on its way when the broker or reader went down is lost with it.
+    return Excuse(excuse.start - latency_limit_s, min(back, excuse.end + RECONNECT_GRACE_S), excuse.reason)
 
 
 def _tear_down(parts: _Parts) -> None:
@@ -134,7 +135,7 @@ def _tear_down(parts: _Parts) -> None:
 def _judge(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions) -> RunResult:
     frames = read_sent_log(parts.meter.sent_log)
     found = publications(options.output_format, options.topic, read_messages(parts.observer.messages_path))
-    parts.excuses = [_until_recovered(excuse, found) for excuse in parts.excuses]
+    parts.excuses = [_until_recovered(excuse, found, options.latency_limit_s) for excuse in parts.excuses]
     verdict: Verdict = judge(frames, found, options.latency_limit_s, parts.excuses)
     (run_dir / "excuses.json").write_text(json.dumps([e.__dict__ for e in parts.excuses]))
     return RunResult(run, verdict, run_dir, parts.dut.log_path, frames, found, parts.excuses)

@@ -1,7 +1,7 @@
 """Fixtures of the bench's tests."""
 
 import pytest
-from benchlogs import classic, list2, sent
+from tests.bench.benchlogs import classic, list2, sent
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from bench.check import Excuse, judge, read_sent_log
 from bench.errors import CheckError
 from bench.observer.adapters import publications
 
-from benchlogs import TOPIC, classic, list2, sent
+from tests.bench.benchlogs import TOPIC, classic, list2, sent
 
 
 def verdict_of(frames, messages, **options):
