@@ -44,3 +44,24 @@ def selftest(session: nox.Session) -> None:
     station = session.posargs or ["--dut", "host", "--serial-number", "NOX-HOST-1"]
     session.run("hanbench", "selftest", "--record-dir", "reports/selftest", *station)
     session.run("hanbench", "selftest", "report", "reports/selftest")
+
+
+@nox.session(venv_backend="none")
+def firmware(session: nox.Session) -> None:
+    """The reader firmware: host and sanitizer builds, their pty/broker tests, and the ESP8266 size report."""
+    session.run("python", "-m", "pytest", "tests/firmware", *session.posargs)
+    session.run("python", "-m", "tests.firmware.xtensa_size")
+
+
+@nox.session(venv_backend="none")
+def fuzz(session: nox.Session) -> None:
+    """libFuzzer (clang) over the firmware's deframer and decoder, seeded from the captures.
+
+    `nox -s fuzz -- -runs=5000000` passes libFuzzer options; the default is one million runs.
+    """
+    build, corpus = "firmware/build-fuzz", "firmware/build-fuzz/corpus"
+    session.run("cmake", "-S", "firmware", "-B", build, "-DCMAKE_CXX_COMPILER=clang++", "-DHANREADER_FUZZ=ON", external=True)
+    session.run("cmake", "--build", build, "-j", "2", external=True)
+    session.run("python", "firmware/fuzz/seed_corpus.py", corpus)
+    options = session.posargs or ["-runs=1000000"]
+    session.run(f"{build}/fuzz_frames", corpus, "-max_len=2048", "-print_final_stats=1", *options, external=True)

@@ -37,13 +37,15 @@ bool HdlcDeframer::next() {
 
 bool HdlcDeframer::idle() {
     release_frame();
-    // Whatever is buffered will not grow: a candidate that still needs bytes is
-    // truncated. Reject it and look behind it for a complete frame.
-    while (length_ > 0) {
-        if (scan()) return true;
-        if (length_ == 0) break;
-        if (buffer_[0] == kFlag && length_ > 1) ++stats_.truncated;
-        drop(1, buffer_[0] != kFlag);
+    if (scan()) return true;
+    // The candidate at the front still waits for bytes. It may be a truncated frame
+    // with a whole frame behind it, or a frame whose sender merely paused (a busy
+    // pty writer): keep it unless a complete frame is found behind its opening flag.
+    for (size_t start = 1; start < length_; ++start) {
+        if (buffer_[start] != kFlag || check_candidate(start, false) != Scan::Ready) continue;
+        ++stats_.truncated;
+        drop(start, false);
+        return scan();
     }
     return false;
 }
@@ -68,7 +70,7 @@ bool HdlcDeframer::scan() {
         while (start < length_ && buffer_[start] != kFlag) ++start;
         if (start > 0) drop(start, true);
         if (length_ == 0) return false;
-        switch (check_candidate()) {
+        switch (check_candidate(0, true)) {
         case Scan::NeedMore:
             return false;
         case Scan::Ready:
@@ -80,43 +82,46 @@ bool HdlcDeframer::scan() {
     }
 }
 
-HdlcDeframer::Scan HdlcDeframer::check_candidate() {
-    if (length_ < 2) return Scan::NeedMore;
-    if (buffer_[1] == kFlag) return Scan::Reject;  // a closing flag followed by an opening one
-    if ((buffer_[1] & 0xF0) != 0xA0) return Scan::Reject;
-    if (length_ < 3) return Scan::NeedMore;
-    const size_t frame_length = (static_cast<size_t>(buffer_[1] & 0x07) << 8) | buffer_[2];
+HdlcDeframer::Scan HdlcDeframer::check_candidate(size_t start, bool record) {
+    const uint8_t* at = buffer_ + start;
+    const size_t available = length_ - start;
+    if (available < 2) return Scan::NeedMore;
+    if (at[1] == kFlag) return Scan::Reject;  // a closing flag followed by an opening one
+    if ((at[1] & 0xF0) != 0xA0) return Scan::Reject;
+    if (available < 3) return Scan::NeedMore;
+    const size_t frame_length = (static_cast<size_t>(at[1] & 0x07) << 8) | at[2];
     if (frame_length < kMinFrameLength) return Scan::Reject;
     if (frame_length + 2 > kCapacity) {
-        ++stats_.oversize;
+        if (record) ++stats_.oversize;
         return Scan::Reject;
     }
-    if (length_ < frame_length + 2) return Scan::NeedMore;
-    if (buffer_[frame_length + 1] != kFlag) {
-        ++stats_.truncated;
+    if (available < frame_length + 2) return Scan::NeedMore;
+    if (at[frame_length + 1] != kFlag) {
+        if (record) ++stats_.truncated;
         return Scan::Reject;
     }
-    const uint8_t* body = buffer_ + 1;
+    const uint8_t* body = at + 1;
     const size_t dst = address_length(body + 2, frame_length - 2);
     const size_t src = dst ? address_length(body + 2 + dst, frame_length - 2 - dst) : 0;
     const size_t header = 2 + dst + src + 1;  // format, addresses, control
     if (src == 0 || header + 2 + 2 > frame_length) return Scan::Reject;
     if (crc16_x25(body, frame_length - 2) != read_le16(body + frame_length - 2)) {
-        ++stats_.bad_fcs;
+        if (record) ++stats_.bad_fcs;
         return Scan::Reject;
     }
     const bool has_info = header + 2 + 2 < frame_length;
     if (has_info && crc16_x25(body, header) != read_le16(body + header)) {
-        ++stats_.bad_hcs;
+        if (record) ++stats_.bad_hcs;
         return Scan::Reject;
     }
-    frame_.raw = buffer_;
+    if (!record) return Scan::Ready;
+    frame_.raw = at;
     frame_.raw_length = frame_length + 2;
     frame_.info = has_info ? body + header + 2 : nullptr;
     frame_.info_length = has_info ? frame_length - header - 4 : 0;
     ++stats_.frames;
     // Keep the closing flag: meters may share it as the next frame's opening flag.
-    consumed_after_frame_ = frame_length + 1;
+    consumed_after_frame_ = start + frame_length + 1;
     return Scan::Ready;
 }
 

@@ -40,8 +40,9 @@ public:
     // Done with frame(): true when the bytes behind it already hold another one.
     bool next();
 
-    // The line went quiet (no byte for several byte times): a candidate still
-    // waiting for bytes was truncated. True when that uncovered a ready frame.
+    // The line went quiet for several byte times: if a whole frame sits behind a
+    // candidate still waiting for bytes, the candidate was truncated. True when
+    // that uncovered a ready frame.
     bool idle();
 
     const HdlcFrame& frame() const { return frame_; }
@@ -51,7 +52,8 @@ private:
     enum class Scan { NeedMore, Reject, Ready };
 
     bool scan();
-    Scan check_candidate();
+    // Examines the frame that would start at buffer_[start]; counts and stores it only when record.
+    Scan check_candidate(size_t start, bool record);
     void drop(size_t count, bool garbage);
     void release_frame();
 

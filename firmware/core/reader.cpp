@@ -25,6 +25,13 @@ private:
     FixedText<80> topic_;
 };
 
+bool broker_changed(const Settings& a, const Settings& b) {
+    return std::strcmp(a.mqtt_host, b.mqtt_host) != 0 || a.mqtt_port != b.mqtt_port ||
+           std::strcmp(a.mqtt_client_id, b.mqtt_client_id) != 0 || std::strcmp(a.mqtt_user, b.mqtt_user) != 0 ||
+           std::strcmp(a.mqtt_password, b.mqtt_password) != 0 || a.keepalive_s != b.keepalive_s ||
+           std::strcmp(a.command_topic, b.command_topic) != 0;
+}
+
 void add_line_error(TextBuffer& line, uint32_t count, const char* what) {
     if (count == 0) return;
     line.add(line.size() > 12 ? ", " : " ").add_uint(count).add(' ').add(what);
@@ -40,21 +47,27 @@ void ReaderApp::start() {
     FixedText<160> line;
     line.add("hanreader ").add(kFirmwareVersion).add(" started, id ").add(platform_.device_id());
     log_event(line);
-    apply_settings();
+    apply_settings(nullptr);
 }
 
-void ReaderApp::apply_settings() {
-    detector_.reset(settings_.serial);
-    platform_.apply_serial(detector_.even_parity());
-    MqttOptions options;
-    options.host = settings_.mqtt_host;
-    options.port = settings_.mqtt_port;
-    options.client_id = settings_.mqtt_client_id;
-    options.user = settings_.mqtt_user;
-    options.password = settings_.mqtt_password;
-    options.keepalive_s = settings_.keepalive_s;
-    options.command_topic = settings_.command_topic;
-    mqtt_.configure(options);
+void ReaderApp::apply_settings(const Settings* previous) {
+    if (!previous || previous->serial != settings_.serial) {
+        detector_.reset(settings_.serial);
+        platform_.apply_serial(detector_.even_parity());
+    }
+    // Only a change of broker or identity costs a reconnect; a new topic or
+    // temperature takes effect with the next list.
+    if (!previous || broker_changed(*previous, settings_)) {
+        MqttOptions options;
+        options.host = settings_.mqtt_host;
+        options.port = settings_.mqtt_port;
+        options.client_id = settings_.mqtt_client_id;
+        options.user = settings_.mqtt_user;
+        options.password = settings_.mqtt_password;
+        options.keepalive_s = settings_.keepalive_s;
+        options.command_topic = settings_.command_topic;
+        mqtt_.configure(options);
+    }
     announced_ = 0;
     FixedText<200> line;
     line.add("settings applied: serial ").add(serial_mode_name(settings_.serial)).add(", broker ");
@@ -163,8 +176,8 @@ DeviceState ReaderApp::device_state() {
     device.id = platform_.device_id();
     device.uptime_ms = platform_.millis() - started_ms_;
     device.epoch_seconds = platform_.epoch_seconds();
-    device.has_temperature = settings_.has_temperature;
-    device.temperature = settings_.temperature;
+    device.has_temperature = has_measured_temperature_ || settings_.has_temperature;
+    device.temperature = has_measured_temperature_ ? measured_temperature_ : settings_.temperature;
     return device;
 }
 
@@ -200,8 +213,9 @@ bool ReaderApp::change_setting(const char* key, const char* value, TextBuffer& e
 }
 
 bool ReaderApp::replace_settings(const Settings& next) {
+    const Settings previous = settings_;
     settings_ = next;
-    apply_settings();
+    apply_settings(&previous);
     return persist();
 }
 
@@ -229,6 +243,11 @@ void ReaderApp::reboot() {
     line.add("rebooting");
     log_event(line);
     platform_.reboot();
+}
+
+void ReaderApp::set_measured_temperature(const Quantity& celsius) {
+    measured_temperature_ = celsius;
+    has_measured_temperature_ = true;
 }
 
 void ReaderApp::log_event(TextBuffer& line) { platform_.log(line.c_str()); }

@@ -45,6 +45,8 @@ public:
     bool replace_settings(const Settings& next);
     void write_status(TextBuffer& out);
     void reboot();
+    // A measured temperature (the DS18B20) replaces the configured one in every document.
+    void set_measured_temperature(const Quantity& celsius);
 
     void on_mqtt_connected() override;
     void on_mqtt_message(const char* topic, const uint8_t* payload, size_t length) override;
@@ -55,7 +57,8 @@ private:
     void handle_frame(const HdlcFrame& frame);
     bool publish_reading(const HdlcFrame& frame);
     void note_line_errors(const HdlcStats& before, uint32_t parity_errors);
-    void apply_settings();
+    // Applies what changed since previous (everything when null).
+    void apply_settings(const Settings* previous);
     bool persist();
     DeviceState device_state();
     void log_event(TextBuffer& line);
@@ -70,6 +73,8 @@ private:
     ReaderCounters counters_;
     uint32_t announced_ = 0;  // Home Assistant configs sent on this connection
     uint32_t started_ms_ = 0;
+    bool has_measured_temperature_ = false;
+    Quantity measured_temperature_;
     // Raw mode publishes a whole frame as hex: twice the deframer's capacity.
     FixedText<2 * HdlcDeframer::kCapacity + 1> payload_;
 };
