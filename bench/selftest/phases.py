@@ -79,7 +79,8 @@ def boot(test, unit, console, line):
         return _not_measured(test, "boot_banner_s", str(fault), unit.unit)
     test.measurements.boot_banner_s = round(seen - powered, 3)
     unit.unit.board_id = test.measurements.board_id = banner["id"]
-    test.dut_id = unit.unit.serial_number or banner["id"]
+    if unit.unit.serial_number is None:
+        test.dut_id = banner["id"]  # no label scanned: the chip's id is the unit's name
     try:
         version = console.link.command("version", VERSION_REPLY)
     except BoardFault as fault:

@@ -11,12 +11,11 @@ import threading
 import time
 
 import openhtf as htf
-import serial
-from meter_profiles import get_profile
+from meter_profiles import SerialSettings, get_profile
+from simulator.lines import Line, LineError, PtyLine, SerialLine
 
 from ..broker import BrokerEndpoint, free_port, make_broker, new_client
 from ..dut import Wiring
-from ..line import PortLine, PtyLine
 from .console import ConsoleLink, SerialConsole
 from .duts import StationCommandDut, StationHostDut
 from .errors import SelftestError
@@ -97,37 +96,44 @@ class BrokerPlug(htf.plugs.BasePlug):
 
 
 class HanLinePlug(htf.plugs.BasePlug):
-    """The HAN line into the board: a pty pair (the reader on this machine) or a USB UART (a board)."""
+    """The HAN line into the board, through the simulator's lines: a pty pair, or a UART / M-Bus emulator port."""
 
     unit: Unit
 
     def __init__(self):
         config = self.unit.config
-        self._line = PortLine(config.han_port) if config.on_rig else PtyLine(self.unit.log_dir)
-        self._line.open()
-        self.reader_port: str = self._line.reader_port
-        self._port: serial.Serial | None = None
+        self._line: Line | None = None
+        if config.on_rig:
+            self.reader_port: str = config.han_port
+        else:
+            # Wait rather than drop when the reader lags: the station counts every frame it sends.
+            self._line = PtyLine(get_profile(self.unit.config.burst.make[0].profile).serial, drop_when_full=False)
+            self._line.open()
+            self.reader_port = self._line.reader_path
+
+    def _for(self, settings: SerialSettings) -> Line:
+        """The line at these settings: a pty carries bytes, not bits; a UART is reopened when the make changes."""
+        if self.unit.config.on_rig and (self._line is None or self._line.serial != settings):
+            self.tearDown()
+            self._line = SerialLine(self.unit.config.han_port, settings)
+            self._line.open()
+        return self._line
 
     def send(self, data: bytes, meter: str) -> float:
         """Put a frame on the line at the meter's serial settings; the time.monotonic() of its last byte."""
-        settings = get_profile(meter).serial
-        if self._port is None:
-            self._port = serial.serial_for_url(self._line.meter_port, settings.baud)
-        self._port.baudrate = settings.baud
-        if self.unit.config.on_rig:
-            # A pty carries bytes, not bits: Linux refuses parity and stop bits on one. A UART needs them.
-            self._port.parity = settings.parity
-            self._port.bytesize = settings.bytesize
-            self._port.stopbits = settings.stopbits
-        self._port.write(data)
-        self._port.flush()  # returns once the UART has shifted the last byte out
+        line = self._for(get_profile(meter).serial)
+        try:
+            line.write(data)
+            line.drain()  # a UART returns once its last stop bit has left
+        except LineError as error:
+            raise SelftestError(f"the HAN line failed: {error}") from None
         return time.monotonic()
 
     def tearDown(self) -> None:
-        """Close the port and the line."""
-        if self._port is not None:
-            self._port.close()
-        self._line.close()
+        """Close the line."""
+        if self._line is not None:
+            self._line.close()
+            self._line = None
 
 
 class ConsolePlug(htf.plugs.BasePlug):

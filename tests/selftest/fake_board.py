@@ -7,12 +7,13 @@ its broker), no-temp (publishes no temperature), late-boot (its banner comes
 """
 
 import json
+import os
+import select
 import sys
 import threading
 import time
 
 import paho.mqtt.client as mqtt
-import serial
 
 from bench.observer.adapters import CLASSIC_KEYS, KILO_KEYS
 from simulator.codec import FrameError, HdlcDeframer, decode_frame
@@ -60,13 +61,13 @@ class FakeBoard:
         client.on_connect = self.on_connect
         client.on_message = lambda _c, _u, message: self.run(message.payload.decode(), self.reply_mqtt)
         client.reconnect_delay_set(0.1, 0.5)
+        self.client = client  # before the loop starts: on_connect checks it is still the current client
         client.connect_async(self.settings["mqtt_host"], int(self.settings["mqtt_port"]))
         client.loop_start()
-        self.client = client
 
     def on_connect(self, client, _userdata, _flags, reason, _properties) -> None:
-        if reason.is_failure:
-            return
+        if reason.is_failure or client is not self.client:
+            return  # a client replaced by new settings does not count
         if self.settings["command_topic"]:
             client.subscribe(self.settings["command_topic"])
         self.connected = True
@@ -90,7 +91,8 @@ class FakeBoard:
         elif words[:2] == ["config", "set"] and len(words) > 2:
             self.settings[words[2]] = words[3] if len(words) > 3 else ""
             reply(f"ok {words[2]}={self.settings[words[2]]}")
-            self.connect()
+            if words[2].startswith("mqtt_") or words[2] == "command_topic":
+                self.connect()
         else:
             reply(f"error: unknown command \"{words[0]}\"; try help")
 
@@ -105,21 +107,28 @@ class FakeBoard:
         return json.dumps({"id": BOARD_ID, "up": 0, "t": int(time.time()), "data": data})
 
     def read_han(self, tty: str) -> None:
-        line = serial.Serial(tty, 2400, timeout=0.05)
+        # Plain reads: pyserial's read() drops what it has gathered when a pty wakes select() with nothing to read.
+        line = os.open(tty, os.O_RDWR | os.O_NOCTTY)
         deframer = HdlcDeframer()
         while True:
+            select.select([line], [], [], 0.5)
             try:
-                data = line.read(4096)
-            except serial.SerialException:  # a pty with no writer yet reports data it does not have
+                data = os.read(line, 4096)
+            except OSError as error:  # EIO while the line's other side is not open: wait for it, as a UART would
+                say(f"fake han read: {error}")
                 time.sleep(0.05)
                 continue
             for frame in deframer.feed(data):
-                try:
-                    reading = decode_frame(frame)
-                except FrameError:
-                    continue
-                if self.connected:
-                    self.client.publish(self.settings["topic"], self.document(reading))
+                self.publish(frame)
+
+    def publish(self, frame: bytes) -> None:
+        try:
+            reading = decode_frame(frame)
+        except FrameError as error:
+            say(f"fake frame not decoded: {error}")
+            return
+        if self.connected:
+            self.client.publish(self.settings["topic"], self.document(reading))
 
 
 def main() -> None:
