@@ -195,7 +195,7 @@ def _han_phase(make: MakeBurst):
         test.measurements[f"{prefix}_lists_missing"] = missing
         test.measurements[f"{prefix}_wrong_values"] = wrong
         if latencies:
-            test.measurements[f"{prefix}_latency_s"] = round(max(latencies), 3)
+            test.measurements[f"{prefix}_latency_s"] = round(max(latencies), 4)
         else:
             _not_measured(test, f"{prefix}_latency_s", f"no {make.name} list was published", unit.unit)
 
