@@ -41,6 +41,18 @@ def hdl(session: nox.Session) -> None:
     session.install("-e", TEST_EXTRAS)
     session.run("pytest", "tests/hardware", *session.posargs)
 
+
+@nox.session
+def selftest(session: nox.Session) -> None:
+    """The manufacturing self-test: its tests, then a station run on the host build (or `-- --dut rig --port ...`)."""
+    session.install("-e", ".[test,station]")
+    if not session.posargs:
+        session.run("pytest", "tests/selftest")
+    station = session.posargs or ["--dut", "host", "--serial-number", "NOX-HOST-1"]
+    session.run("hanbench", "selftest", "--record-dir", "reports/selftest", *station)
+    session.run("hanbench", "selftest", "report", "reports/selftest")
+
+
 @nox.session(venv_backend="none")
 def firmware(session: nox.Session) -> None:
     """The reader firmware: host and sanitizer builds, their pty/broker tests, and the ESP8266 size report."""

@@ -1,0 +1,18 @@
+"""Capture and replay of a real meter's traffic, in the captures/ file format."""
+
+from .logfile import Capture, CaptureError, CapturedFrame, format_frame_line, read_capture
+from .recorder import Detection, detect, record
+from .replay import frame_offsets, replay_capture
+
+__all__ = [
+    "Capture",
+    "CaptureError",
+    "CapturedFrame",
+    "format_frame_line",
+    "read_capture",
+    "Detection",
+    "detect",
+    "record",
+    "frame_offsets",
+    "replay_capture",
+]

@@ -1,0 +1,174 @@
+"""The simulator's commands: `sim`, `capture` and `replay`, thin over the Python API.
+
+bench/cli.py registers them into the `hanbench` group. Every expected failure
+(unknown meter, missing or busy port, bad scenario or plan) is one line and a
+non-zero exit via click.ClickException.
+"""
+
+import re
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+from meter_profiles import ProfileError, get_profile
+
+from .capture import CaptureError, read_capture, record, replay_capture
+from .capture.recorder import CANDIDATES
+from .codec import FrameDecoder, FrameError
+from .faults import FaultError, load_plans
+from .lines import LineError, PtyLine, open_line
+from .meter import ClockError, parse_start
+from .readings import ScenarioError, load_scenario
+from .run import RunStats, SentLog, run_meter
+from .timing import parse_warp
+
+__all__ = ["sim", "capture", "replay", "parse_duration", "COMMANDS"]
+
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_EXPECTED = (ProfileError, ScenarioError, FaultError, ClockError, LineError, CaptureError, FrameError, ValueError)
+
+
+def parse_duration(text: str | None) -> float | None:
+    """Seconds from `90`, `90s`, `10m`, `48h` or `2d`; None stays None (run until Ctrl-C)."""
+    if text is None:
+        return None
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text)
+    if not match:
+        raise click.BadParameter(f"must be a number with an optional unit s, m, h or d (such as 10m), not {text!r}")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+@contextmanager
+def _one_line_errors():
+    try:
+        yield
+    except _EXPECTED as error:
+        raise click.ClickException(str(error)) from None
+
+
+class _Status:
+    """A live status line on stderr, redrawn at most four times a second."""
+
+    def __init__(self) -> None:
+        self._shown = 0.0
+
+    def __call__(self, entry: dict, stats: RunStats) -> None:
+        now = time.monotonic()
+        if now - self._shown < 0.25 or not sys.stderr.isatty():
+            return
+        self._shown = now
+        lists = " ".join(f"L{n}:{stats.frames[n]}" for n in sorted(stats.frames))
+        power = stats.last.get("active_power_import", "-")
+        faults = " ".join(f"{k}:{v}" for k, v in stats.faults.items()) or "none"
+        click.echo(f"\r{entry['meter_time']}  {lists}  P+ {power} W  faults {faults}\033[K", nl=False, err=True)
+
+
+def _summary(stats: RunStats) -> str:
+    lists = ", ".join(f"list {n}: {stats.frames[n]}" for n in sorted(stats.frames)) or "no frames"
+    faults = ", ".join(f"{k}: {v}" for k, v in stats.faults.items()) or "none"
+    return f"{stats.entries} entries ({lists}); faults {faults}; meter clock at {stats.meter_time or '-'}"
+
+
+def _run_until_interrupt(work) -> RunStats:
+    """Run `work(stop)` in a thread; Ctrl-C sets `stop`, so the run ends between frames with its sent log whole."""
+    stop, outcome = threading.Event(), {}
+
+    def target() -> None:
+        try:
+            outcome["stats"] = work(stop)
+        except BaseException as error:  # handed to the main thread, which reports it
+            outcome["error"] = error
+
+    worker = threading.Thread(target=target, name="meter", daemon=True)
+    worker.start()
+    while worker.is_alive():
+        try:
+            worker.join(0.2)
+        except KeyboardInterrupt:
+            stop.set()
+            click.echo("\nstopping (Ctrl-C)", err=True)
+            worker.join(2.0)
+            if worker.is_alive():
+                raise click.ClickException("stopped while the line accepted no bytes (is a reader attached?)") from None
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["stats"]
+
+
+@click.command()
+@click.option("--meter", "meter_name", required=True, help="Meter profile name (see `hanbench profiles`).")
+@click.option("--port", help="Serial device or pyserial URL (socket://host:port, rfc2217://host:port).")
+@click.option("--pty", is_flag=True, help="Make a virtual serial pair and print the reader's side.")
+@click.option("--scenario", default="household-day", show_default=True, help="Scenario name, .toml, csv:PATH or capture:PATH.")
+@click.option("--start", help="Meter wall time at the start, ISO 8601 (default: now).")
+@click.option("--duration", help="Meter time to run: 90s, 10m, 48h (default: until Ctrl-C).")
+@click.option("--warp", default="1", show_default=True, help="Meter clock speed: 1 real time, N times faster, or max.")
+@click.option("--faults", "fault_option", help="Fault plans, comma-separated, each optionally @rate (bad-fcs,garbage@0.5).")
+@click.option("--sent-log", type=click.Path(dir_okay=False, path_type=Path), help="Write the sent log (JSON Lines) here.")
+@click.option("--seed", default=1, show_default=True, help="Seed for the readings.")
+@click.option("--no-byte-pacing", is_flag=True, help="Hand whole frames to a pty instead of pacing bytes at the line rate.")
+def sim(meter_name, port, pty, scenario, start, duration, warp, fault_option, sent_log, seed, no_byte_pacing) -> None:
+    """Run a simulated meter on a line until the duration ends or Ctrl-C."""
+    with _one_line_errors():
+        profile = get_profile(meter_name)
+        plans = load_plans(fault_option)
+        loaded = load_scenario(scenario)
+        warp_factor = parse_warp(warp)
+        seconds = parse_duration(duration)
+        start_utc = parse_start(start, profile.clock)
+        line = open_line(port, profile.serial, pty=pty, drop_when_full=warp_factor is not None)
+        with line, SentLog(sent_log) as log:
+            click.echo(f"{profile.name} on {line.reader_path} ({profile.serial.baud} {profile.serial.name})", err=True)
+            if warp_factor is None and pty:
+                click.echo(f"--warp max goes as fast as the reader reads: start it on {line.reader_path}", err=True)
+            stats = _run_until_interrupt(
+                lambda stop: run_meter(
+                    profile, line, scenario=loaded, start=start_utc, duration_s=seconds, warp=warp_factor, faults=plans,
+                    sent_log=log, seed=seed, byte_pacing=not no_byte_pacing, stop=stop, on_entry=_Status(),
+                )
+            )
+        click.echo(f"\n{_summary(stats)}", err=True)
+
+
+@click.command()
+@click.option("--port", required=True, help="Serial device or pyserial URL the meter is on.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default="capture.log", show_default=True)
+@click.option("--duration", help="How long to record: 90s, 10m, 2h (default: until Ctrl-C).")
+@click.option("--frames", "max_frames", type=int, help="Stop after this many frames.")
+@click.option("--serial", "serial_name", type=click.Choice(["auto", "8E1", "8N1"]), default="auto", show_default=True)
+def capture(port, out, duration, max_frames, serial_name) -> None:
+    """Record a real meter's frames with host receive times, detecting 8E1/8N1 and the meter."""
+    settings = None if serial_name == "auto" else next(c for c in CANDIDATES if c.name == serial_name)
+    with _one_line_errors():
+        try:
+            count = record(port, out, duration_s=parse_duration(duration), max_frames=max_frames, settings=settings,
+                           on_frame=lambda n, what: click.echo(f"\r{n} frames, last: {what}\033[K", nl=False, err=True))
+        except KeyboardInterrupt:
+            count = None
+    click.echo(f"\nrecorded {'frames' if count is None else count} to {out}", err=True)
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--port", help="Serial device or pyserial URL.")
+@click.option("--pty", is_flag=True, help="Make a virtual serial pair and print the reader's side.")
+@click.option("--warp", default="1", show_default=True, help="1 keeps the recorded gaps, N is N times faster, max back to back.")
+@click.option("--sent-log", type=click.Path(dir_okay=False, path_type=Path), help="Write the sent log (JSON Lines) here.")
+def replay(file, port, pty, warp, sent_log) -> None:
+    """Play a capture back onto a line with its original gaps, or warped."""
+    with _one_line_errors():
+        recorded = read_capture(file)
+        profile = get_profile(FrameDecoder().decode(recorded.frames[0].frame)["meter"])
+        warp_factor = parse_warp(warp)
+        line = open_line(port, profile.serial, pty=pty, drop_when_full=warp_factor is not None)
+        with line, SentLog(sent_log) as log:
+            click.echo(f"replaying {file} ({profile.name}) on {line.reader_path}", err=True)
+            stats = _run_until_interrupt(lambda stop: replay_capture(recorded, line, warp=warp_factor, sent_log=log, stop=stop))
+        click.echo(_summary(stats), err=True)
+
+
+COMMANDS = (sim, capture, replay)

@@ -1,0 +1,184 @@
+"""Applying fault plans to frames: what goes on the line instead of the clean frame.
+
+Every draw is seeded noise keyed by the plan, the fault and the frame's
+sequence number, so a plan does the same thing to the same frame in every run.
+"""
+
+from dataclasses import dataclass, field
+
+from meter_profiles import Profile
+
+from ..readings.noise import Noise
+from .plan import FaultError, FaultPlan, FaultSpec
+
+__all__ = ["Transmission", "Injector", "PUBLISHES"]
+
+FLAG = 0x7E
+
+# Would a correct reader publish the values of a frame that suffered this fault?
+PUBLISHES = {
+    "bad-fcs": False,
+    "bad-hcs": False,
+    "truncate": False,
+    "garbage": True,  # noise between frames: the frame after it is whole
+    "flip-bits": False,
+    "parity-error": False,
+    "framing-error": False,
+    "gap": True,  # the bytes are whole, only late
+    "lost-list": False,
+    "duplicate": True,  # both copies are valid frames
+    "clock-jump": True,  # the frame is valid; it carries the jumped time
+    "silence": False,
+    "burst": True,  # the frame after an over-long burst is whole
+}
+_LINE_ERRORS = ("parity-error", "framing-error")
+
+
+@dataclass
+class Transmission:
+    """What to put on the line for one frame: maybe noise before it, a damaged frame, a pause, nothing."""
+
+    frame: bytes
+    before: bytes = b""  # garbage or a burst ahead of the frame
+    gap_at: int | None = None  # pause after this many bytes of the frame
+    gap_s: float = 0.0
+    bad_parity_at: int | None = None  # this byte goes out with a parity error
+    break_at: int | None = None  # a break (framing error) after this many bytes
+    send: bool = True
+    copies: int = 1
+    clock_jump_s: float = 0.0  # the meter's clock jumps after this frame
+    faults: list[dict] = field(default_factory=list)
+
+    @property
+    def expect_publish(self) -> bool:
+        """Would a correct reader publish this frame's values?"""
+        return self.send and all(PUBLISHES[f["name"]] for f in self.faults)
+
+
+class _Draw:
+    """The seeded draws of one fault of one plan."""
+
+    def __init__(self, plan: FaultPlan, index: int, spec: FaultSpec) -> None:
+        self.spec = spec
+        self._noise = Noise(plan.seed, f"{plan.name}/{index}/{spec.kind}")
+        self._seq = 0
+
+    def strikes(self, seq: int, list_no: int) -> bool:
+        """Whether this fault hits frame `seq` (of list `list_no`)."""
+        spec = self.spec
+        if spec.lists is not None and list_no not in spec.lists:
+            return False
+        if spec.every is not None:
+            return seq >= spec.first and (seq - spec.first) % spec.every == 0
+        return self._noise.unit(seq * 64) < spec.rate
+
+    def position(self, seq: int, draw: int, low: int, high: int) -> int:
+        """A seeded whole number in [low, high] for draw number `draw` of frame `seq`."""
+        return low + int(self._noise.unit(seq * 64 + 1 + draw) * (high - low + 1))
+
+    def noise_bytes(self, seq: int) -> bytes:
+        """Seeded line noise of the spec's length, never a flag byte (so it cannot open a frame)."""
+        count = self.position(seq, 0, self.spec.bytes_min, self.spec.bytes_max)
+        raw = (self.position(seq, 1 + i, 0, 254) for i in range(count))
+        return bytes(b if b < FLAG else b + 1 for b in raw)
+
+
+class Injector:
+    """Turns each clean frame into a Transmission according to the plans."""
+
+    def __init__(self, plans: list[FaultPlan], profile: Profile) -> None:
+        self.plans = plans
+        self._profile = profile
+        self._draws = [_Draw(plan, i, spec) for plan in plans for i, spec in enumerate(plan.fault)]
+        self._silent_until: float | None = None
+        hdlc = profile.hdlc
+        self._hcs_at = 1 + 2 + len(hdlc.dst) + len(hdlc.src) + 1  # flag, format, addresses, control
+
+    def check_line(self, line) -> None:
+        """Refuse plans the line or the meter cannot carry, before anything is sent."""
+        for draw in self._draws:
+            kind = draw.spec.kind
+            if kind in _LINE_ERRORS and not line.carries_line_errors:
+                raise FaultError(
+                    f"fault {kind} needs a serial device that can carry line errors; {line.describe} cannot "
+                    "(a pty has no parity or stop bits): use --port DEVICE or drop that plan"
+                )
+            if kind == "parity-error" and self._profile.serial.parity == "N":
+                raise FaultError(f"fault parity-error needs parity, but {self._profile.name} sends {self._profile.serial.name}")
+
+    def apply(self, seq: int, list_no: int, elapsed: float, frame: bytes) -> Transmission:
+        """What goes on the line for frame `seq`, sent `elapsed` meter seconds into the run."""
+        tx = Transmission(frame)
+        if self._silent_until is not None and elapsed < self._silent_until:
+            self._note(tx, "silence", "inside a silence on the line")
+            tx.send = False
+            return tx
+        for draw in self._draws:
+            if draw.strikes(seq, list_no):
+                getattr(self, "_" + draw.spec.kind.replace("-", "_"))(tx, draw, seq, elapsed)
+        return tx
+
+    @staticmethod
+    def _note(tx: Transmission, name: str, detail: str) -> None:
+        tx.faults.append({"name": name, "detail": detail})
+
+    def _flip(self, tx: Transmission, draw: _Draw, seq: int, index: int, what: str) -> None:
+        bit = draw.position(seq, 7, 0, 7)
+        damaged = bytearray(tx.frame)
+        damaged[index] ^= 1 << bit
+        tx.frame = bytes(damaged)
+        self._note(tx, draw.spec.kind, f"{what}: bit {bit} of byte {index} flipped")
+
+    def _bad_fcs(self, tx, draw, seq, elapsed) -> None:
+        self._flip(tx, draw, seq, len(tx.frame) - 3 + draw.position(seq, 0, 0, 1), "FCS")
+
+    def _bad_hcs(self, tx, draw, seq, elapsed) -> None:
+        self._flip(tx, draw, seq, self._hcs_at + draw.position(seq, 0, 0, 1), "HCS")
+
+    def _flip_bits(self, tx, draw, seq, elapsed) -> None:
+        for n in range(draw.spec.bits):
+            self._flip(tx, draw, seq, draw.position(seq, 10 + n, 1, len(tx.frame) - 2), "payload")
+
+    def _truncate(self, tx, draw, seq, elapsed) -> None:
+        keep = draw.position(seq, 0, 3, len(tx.frame) - 2)
+        tx.frame = tx.frame[:keep]
+        self._note(tx, "truncate", f"cut after {keep} bytes, no closing flag")
+
+    def _garbage(self, tx, draw, seq, elapsed) -> None:
+        noise = draw.noise_bytes(seq)
+        tx.before += noise
+        self._note(tx, draw.spec.kind, f"{len(noise)} bytes of noise before the frame: {noise.hex().upper()}")
+
+    _burst = _garbage
+
+    def _parity_error(self, tx, draw, seq, elapsed) -> None:
+        # A single bit flipped on the wire: the byte changes and its parity bit no longer matches.
+        index = draw.position(seq, 0, 1, len(tx.frame) - 2)
+        self._flip(tx, draw, seq, index, "parity error")
+        tx.bad_parity_at = index
+
+    def _framing_error(self, tx, draw, seq, elapsed) -> None:
+        tx.break_at = draw.position(seq, 0, 1, len(tx.frame) - 1)
+        self._note(tx, "framing-error", f"break after byte {tx.break_at - 1}: a 00 with a framing error")
+
+    def _gap(self, tx, draw, seq, elapsed) -> None:
+        tx.gap_at = draw.position(seq, 0, 1, len(tx.frame) - 1)
+        tx.gap_s = draw.spec.gap_ms / 1000
+        self._note(tx, "gap", f"{draw.spec.gap_ms:g} ms pause after byte {tx.gap_at - 1}")
+
+    def _lost_list(self, tx, draw, seq, elapsed) -> None:
+        tx.send = False
+        self._note(tx, "lost-list", "the meter skipped this list")
+
+    def _duplicate(self, tx, draw, seq, elapsed) -> None:
+        tx.copies = 2
+        self._note(tx, "duplicate", "sent twice back to back")
+
+    def _clock_jump(self, tx, draw, seq, elapsed) -> None:
+        tx.clock_jump_s += draw.spec.seconds
+        self._note(tx, "clock-jump", f"the meter clock jumps {draw.spec.seconds:+g} s after this frame")
+
+    def _silence(self, tx, draw, seq, elapsed) -> None:
+        tx.send = False
+        self._silent_until = elapsed + draw.spec.seconds
+        self._note(tx, "silence", f"nothing on the line for {draw.spec.seconds:g} s from here")

@@ -1,0 +1,126 @@
+"""Fault plans: named, seeded data files (faults/plans/*.toml) that say what goes wrong, how often,
+and what a correct reader does about it.
+
+    name = "bad-fcs"
+    description = "..."
+    expect = "publish nothing from a frame with a bad FCS; lose no later frame"
+    seed = 1
+    [[fault]]
+    kind = "bad-fcs"
+    rate = 0.2          # or every = 5 (every fifth frame); lists = [2] to hit list 2 only
+
+Plans mix: `--faults bad-fcs,garbage@0.5` loads both and sets garbage's rate to 0.5.
+"""
+
+import difflib
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+__all__ = ["FAULT_KINDS", "PLAN_DIR", "FaultError", "FaultSpec", "FaultPlan", "load_plan", "load_plans", "bundled_plans"]
+
+PLAN_DIR = Path(__file__).parent / "plans"
+FAULT_KINDS = (
+    "bad-fcs",
+    "bad-hcs",
+    "truncate",
+    "garbage",
+    "flip-bits",
+    "parity-error",
+    "framing-error",
+    "gap",
+    "lost-list",
+    "duplicate",
+    "clock-jump",
+    "silence",
+    "burst",
+)
+
+
+class FaultError(ValueError):
+    """A fault plan that cannot be loaded or cannot run on this line or meter."""
+
+
+class FaultSpec(BaseModel):
+    """One kind of fault in a plan, how often it strikes, and its size."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal[FAULT_KINDS]  # type: ignore[valid-type]
+    rate: float | None = Field(None, ge=0, le=1)  # chance per frame
+    every: int | None = Field(None, gt=0)  # or: every Nth frame, from frame `first`
+    first: int = Field(0, ge=0)
+    lists: list[Literal[1, 2, 3]] | None = None  # only frames of these lists
+    bytes_min: int = Field(4, ge=1)  # garbage and burst length
+    bytes_max: int = Field(40, ge=1)
+    bits: int = Field(1, ge=1, le=3)  # flip-bits: CRC-16 catches every error of up to 3 bits
+    gap_ms: float = Field(30.0, gt=0)  # gap: pause inside the frame
+    seconds: float = Field(60.0)  # clock-jump: how far (may be negative); silence: how long
+
+    @model_validator(mode="after")
+    def _how_often(self) -> "FaultSpec":
+        if (self.rate is None) == (self.every is None):
+            raise ValueError("give exactly one of rate (chance per frame) or every (every Nth frame)")
+        if self.bytes_max < self.bytes_min:
+            raise ValueError(f"bytes_max ({self.bytes_max}) must not be below bytes_min ({self.bytes_min})")
+        return self
+
+
+class FaultPlan(BaseModel):
+    """A named plan: its faults, its seed, and what a correct reader does."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: str
+    description: str
+    expect: str
+    seed: int = 1
+    fault: list[FaultSpec] = Field(min_length=1)
+
+    def with_rate(self, rate: float) -> "FaultPlan":
+        """The same plan with every fault's chance per frame set to `rate`."""
+        if not 0 <= rate <= 1:
+            raise FaultError(f"a fault rate must be between 0 and 1, not {rate}")
+        faults = [spec.model_copy(update={"rate": rate, "every": None}) for spec in self.fault]
+        return self.model_copy(update={"fault": faults})
+
+
+def load_plan(spec: str) -> FaultPlan:
+    """A plan by bundled name or TOML path."""
+    path = Path(spec) if spec.endswith(".toml") else PLAN_DIR / f"{spec}.toml"
+    if not path.is_file():
+        names = sorted(p.stem for p in PLAN_DIR.glob("*.toml"))
+        close = difflib.get_close_matches(spec, names, n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(names)}"
+        raise FaultError(f"unknown fault plan {spec!r}: {hint}")
+    try:
+        return FaultPlan.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
+    except tomllib.TOMLDecodeError as error:
+        raise FaultError(f"{path}: not valid TOML: {error}") from None
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise FaultError(f"{path}: {where}: {first['msg']}") from None
+
+
+def load_plans(option: str | None) -> list[FaultPlan]:
+    """Plans from `--faults`: comma-separated names or paths, each optionally `@rate`."""
+    plans = []
+    for part in filter(None, (p.strip() for p in (option or "").split(","))):
+        name, at, rate = part.partition("@")
+        plan = load_plan(name)
+        if at:
+            try:
+                value = float(rate)
+            except ValueError:
+                raise FaultError(f"fault rate must be a number between 0 and 1, as in {name}@0.1, not {rate!r}") from None
+            plan = plan.with_rate(value)
+        plans.append(plan)
+    return plans
+
+
+def bundled_plans() -> dict[str, FaultPlan]:
+    """Every plan shipped in faults/plans/, by name."""
+    return {path.stem: load_plan(path.stem) for path in sorted(PLAN_DIR.glob("*.toml"))}

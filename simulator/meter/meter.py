@@ -1,0 +1,148 @@
+"""A meter: its clock and schedule decide when a list goes out, its readings what it carries.
+
+The instantaneous values of a list are those of the measurement step it is
+sent in; the energy registers (and, on meters that stamp the hourly list with
+the hour, the list's clock) are those of the instant the values were taken,
+`lag_s` earlier: Kaifa and Aidon take the hourly list at hh:00:00 and send it
+at hh:00:10. A frame header's date-time is the instant it is sent.
+"""
+
+from dataclasses import dataclass
+
+from meter_profiles import ENERGY_FIELDS, TEXT_FIELDS, Profile
+
+from ..readings.energy import EnergyRegisters
+from ..readings.noise import Noise
+from ..readings.quantise import quantise, truncate_energy
+from .clock import MeterClock
+from .schedule import Push, Schedule
+
+__all__ = ["Emission", "Meter", "REPEAT_RATE"]
+
+# The hourly-energy-repeat quirk: about one hourly list a day carries the counters of the hour before.
+REPEAT_RATE = 1 / 24
+_PHASE_FIELDS = (("current_l1", "voltage_l1"), ("current_l2", "voltage_l2"), ("current_l3", "voltage_l3"))
+
+
+@dataclass(frozen=True)
+class Emission:
+    """One list the meter sends: when (true seconds since the start and meter wall time) and what."""
+
+    elapsed: float
+    list_no: int
+    meter_time: str
+    reading: dict
+
+
+class Meter:
+    """A profile's meter, driven by a readings source, on a clock that starts anywhere."""
+
+    def __init__(self, profile: Profile, source, clock: MeterClock, seed: int = 1) -> None:
+        self.profile = profile
+        self.clock = clock
+        self._source = source
+        self._seed = seed
+        self._schedule = Schedule(profile.schedule)
+        self.step_ms = self._schedule.step_ms
+        self._start_ms = round(clock.start_utc.timestamp() * 1000)
+        self._counted_step = self._start_ms // self.step_ms  # the first step not yet in the registers
+        self._registers = EnergyRegisters(self._start_registers())
+        self._powers: dict[int, tuple] = {}
+        self._cursor_ms = round(clock.meter_seconds(0.0) * 1000) - 1  # a push at the very start is sent
+        self._elapsed = 0.0
+        self._last_hourly: dict | None = None
+        self._repeats = Noise(seed, "hourly-energy-repeat")
+        self._max_lag_ms = max(round(slot.lag_s * 1000) for slot in profile.schedule)
+
+    def _start_registers(self) -> dict[str, int]:
+        noise = Noise(self._seed, "registers")
+        return {
+            "active_energy_import": 4_000_000 + int(noise.unit(0) * 40_000_000),
+            "active_energy_export": int(noise.unit(1) * 200_000),
+            "reactive_energy_import": int(noise.unit(2) * 400_000),
+            "reactive_energy_export": int(noise.unit(3) * 4_000_000),
+        }
+
+    def next_emission(self) -> Emission:
+        """The next list this meter sends, with the values behind it."""
+        push = self._schedule.next_push(self._cursor_ms)
+        self._cursor_ms = push.meter_ms
+        self._elapsed = self.clock.elapsed_at(push.meter_ms / 1000)
+        return Emission(self._elapsed, push.list_no, self.clock.meter_time(self._elapsed), self._reading(push))
+
+    def jump_clock(self, seconds: float) -> None:
+        """Set the meter's clock forward or back now; its schedule follows its clock."""
+        self.clock.jump(seconds)
+        self._cursor_ms = round(self.clock.meter_seconds(self._elapsed) * 1000)
+
+    def step_powers(self, step: int) -> dict[str, int]:
+        """The whole-watt powers the meter measures in one step (UTC milliseconds // step_ms)."""
+        if step not in self._powers:
+            state = self._source.state(step * self.step_ms)
+            active, reactive = round(state.active), round(state.reactive)
+            powers = {
+                "active_power_import": max(active, 0),
+                "active_power_export": max(-active, 0),
+                "reactive_power_import": max(reactive, 0),
+                "reactive_power_export": max(-reactive, 0),
+            }
+            self._powers[step] = (state, powers)
+        return self._powers[step][1]
+
+    def _state(self, step: int):
+        self.step_powers(step)
+        return self._powers[step][0]
+
+    def _reading(self, push: Push) -> dict:
+        utc_ms = self._start_ms + round(self._elapsed * 1000)
+        step = utc_ms // self.step_ms
+        values = self._instant_values(step)
+        layout = self.profile.lists[push.list_no]
+        taken_ms = utc_ms - push.lag_ms
+        energy = self._energy_wms(taken_ms) if ENERGY_FIELDS & set(layout.fields) else {}
+        header_time = self.profile.apdu.datetime != "null"
+        values["meter_time"] = self.clock.meter_time(self._elapsed - (0 if header_time else push.lag_ms / 1000))
+        reading = {"meter_time": values["meter_time"]} if header_time else {}
+        for item in layout.items:
+            if item.placeholder or item.field is None:
+                continue
+            if item.field in ENERGY_FIELDS:
+                reading[item.field] = truncate_energy(energy[item.field], item.scaler)
+            elif item.field in TEXT_FIELDS:
+                reading[item.field] = values[item.field]
+            else:
+                reading[item.field] = quantise(values[item.field], item.scaler)
+        self._count_until((utc_ms - self._max_lag_ms) // self.step_ms)
+        return reading
+
+    def _instant_values(self, step: int) -> dict:
+        identity = self.profile.identity
+        values = {"list_version": identity.list_version, "meter_id": identity.meter_id, "meter_type": identity.meter_type}
+        values.update(self.step_powers(step))
+        state = self._state(step)
+        for (current, voltage), amps, volts in zip(_PHASE_FIELDS, state.currents, state.u):
+            values[current], values[voltage] = amps, volts
+        if "it-grid-u2-zero" in self.profile.quirks:
+            values["voltage_l2"] = 0.0  # a three-wire Kaifa measures L1-L2 and L3-L2 and sends 0 for U2
+        return values
+
+    def _count_until(self, step: int) -> None:
+        # Steps no later list can be taken in are added to the registers and forgotten.
+        for counted in range(self._counted_step, step):
+            self._registers.add(self.step_powers(counted), self.step_ms)
+            del self._powers[counted]
+        self._counted_step = max(self._counted_step, step)
+
+    def _energy_wms(self, taken_ms: int) -> dict[str, int]:
+        taken_step = taken_ms // self.step_ms
+        self._count_until(taken_step)
+        wms = self._registers.wms(self.step_powers(taken_step), taken_ms - taken_step * self.step_ms)
+        if "hourly-energy-repeat" in self.profile.quirks:
+            wms = self._maybe_repeat(wms, taken_ms)
+        return wms
+
+    def _maybe_repeat(self, wms: dict[str, int], taken_ms: int) -> dict[str, int]:
+        repeat = self._last_hourly is not None and self._repeats.unit(taken_ms // 3_600_000) < REPEAT_RATE
+        if not repeat:
+            self._last_hourly = wms
+        return self._last_hourly

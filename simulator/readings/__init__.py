@@ -1,0 +1,7 @@
+"""Readings that behave like a household's: scenarios, the electrical state, energy registers."""
+
+from .electrical import GridState
+from .recorded import ScenarioError
+from .scenario import SCENARIO_DIR, Scenario, bundled_scenarios, load_scenario
+
+__all__ = ["GridState", "SCENARIO_DIR", "Scenario", "ScenarioError", "bundled_scenarios", "load_scenario"]

@@ -1,0 +1,75 @@
+"""The electrical state at the meter for one measurement step, per phase.
+
+A source says how much active and reactive power flows on each phase; the
+voltage model says what the voltage is; the currents follow from both, so
+P = U·I·cos φ holds on every phase by construction. On an IT grid (three
+wires, no neutral, common in Norway) the voltages are line to line, about
+230 V, and a load sits between two lines: the same arithmetic per measured
+element holds with those voltages.
+"""
+
+import math
+from dataclasses import dataclass
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .noise import Noise
+
+__all__ = ["GridState", "VoltageModel", "VoltageSettings"]
+
+_WANDER_BLOCK_MS = 60_000  # the grid voltage drifts minute by minute
+
+
+@dataclass(frozen=True)
+class GridState:
+    """Per-phase active power (W, + import), reactive power (var, + inductive) and voltage (V)."""
+
+    p: tuple[float, ...]
+    q: tuple[float, ...]
+    u: tuple[float, ...]
+
+    @property
+    def currents(self) -> tuple[float, ...]:
+        """Per-phase current magnitude: apparent power over voltage."""
+        return tuple(math.hypot(p, q) / u if u else 0.0 for p, q, u in zip(self.p, self.q, self.u))
+
+    @property
+    def active(self) -> float:
+        """Net active power over all phases, positive when importing."""
+        return sum(self.p)
+
+    @property
+    def reactive(self) -> float:
+        """Net reactive power over all phases, positive when inductive."""
+        return sum(self.q)
+
+
+class VoltageSettings(BaseModel):
+    """The grid voltage a scenario sees: level, per-phase spread, slow wander and sag under load."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    nominal: float = Field(232.0, gt=0)  # no-load voltage: phase-to-neutral on TN, line-to-line on IT
+    spread: float = Field(2.0, ge=0)  # each phase's fixed offset lies within ± this
+    wander: float = Field(1.0, ge=0)  # minute-to-minute drift within ± this
+    source_ohm: float = Field(0.2, ge=0)  # the service cable's resistance: volts lost per amp
+
+
+class VoltageModel:
+    """Voltages for given phase powers: nominal, an offset per phase, wander, and the sag their current causes."""
+
+    def __init__(self, settings: VoltageSettings, seed: int) -> None:
+        self._settings = settings
+        self._offsets = tuple(Noise(seed, f"voltage-offset-{k}").spread(0, settings.spread) for k in range(3))
+        self._wander = tuple(Noise(seed, f"voltage-wander-{k}") for k in range(3))
+
+    def state(self, utc_ms: int, p: tuple[float, ...], q: tuple[float, ...]) -> GridState:
+        """The grid state with voltages filled in for these phase powers."""
+        s = self._settings
+        block = utc_ms // _WANDER_BLOCK_MS
+        voltages = []
+        for phase, (active, reactive) in enumerate(zip(p, q)):
+            level = s.nominal + self._offsets[phase] + self._wander[phase].spread(block, s.wander)
+            current = math.hypot(active, reactive) / level
+            voltages.append(level - s.source_ohm * current)
+        return GridState(tuple(p), tuple(q), tuple(voltages))

@@ -1,0 +1,150 @@
+"""A household as a sum of loads that switch with the time of day, and optional solar.
+
+The loads are data (a scenario file): a base load with noise, thermostat
+cycles (fridge), windows of the day when something runs part of the time
+(cooking, the water heater at night), and a solar array whose output follows
+the sun and passing clouds. Every on/off decision is seeded noise keyed by
+the load and the time, so any instant can be computed on its own.
+"""
+
+import math
+from datetime import datetime, timezone
+from typing import Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .electrical import GridState, VoltageModel, VoltageSettings
+from .noise import Noise
+
+__all__ = ["Load", "Solar", "HouseholdScenario", "HouseholdSource"]
+
+_DAY_S = 86_400
+
+
+def _time_of_day(value: object) -> int:
+    try:
+        hours, minutes = str(value).split(":")
+        seconds = int(hours) * 3600 + int(minutes) * 60
+    except ValueError:
+        raise ValueError(f"must be a time of day HH:MM, not {value!r}") from None
+    if not 0 <= seconds < _DAY_S:
+        raise ValueError(f"must be a time of day between 00:00 and 23:59, not {value!r}")
+    return seconds
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Load(_Data):
+    """One appliance or group of appliances."""
+
+    name: str
+    watts: float = Field(gt=0)
+    phase: Literal[1, 2, 3, "all"] = "all"
+    noise: float = Field(0.0, ge=0, le=1)  # relative ± from second to second
+    window: tuple[int, int] | None = None  # on only between these times of day (may wrap midnight)
+    duty: float = Field(1.0, gt=0, le=1)  # within the window, the share of blocks it is on
+    block_s: int = Field(60, gt=0)
+    cycle_s: int | None = Field(None, gt=0)  # a thermostat: on for on_s out of every cycle_s
+    on_s: int | None = Field(None, gt=0)
+
+    @field_validator("window", mode="before")
+    @classmethod
+    def _window(cls, value: object) -> object:
+        if value is None:
+            return value
+        if not isinstance(value, (list, tuple)) or len(value) != 2:
+            raise ValueError(f"must be two times of day such as [\"16:30\", \"18:00\"], not {value!r}")
+        return tuple(_time_of_day(v) for v in value)
+
+
+class Solar(_Data):
+    """A solar array: a sine between sunrise and sunset, dimmed by seeded clouds."""
+
+    peak_watts: float = Field(gt=0)
+    sunrise: int
+    sunset: int
+    clouds: float = Field(0.0, ge=0, le=1)  # the deepest a cloud cuts output, as a share
+    block_s: int = Field(120, gt=0)
+
+    @field_validator("sunrise", "sunset", mode="before")
+    @classmethod
+    def _times(cls, value: object) -> int:
+        return _time_of_day(value)
+
+
+class HouseholdScenario(_Data):
+    """A scenario file of kind household."""
+
+    name: str
+    description: str
+    kind: Literal["household"]
+    seed: int = 1
+    zone: str = "Europe/Oslo"  # whose time of day the loads follow
+    power_factor: float = Field(0.97, gt=0.3, le=1)
+    capacitive_var: float = Field(0.0, ge=0)  # standing capacitive load (electronics): shows as Q-
+    voltage: VoltageSettings = VoltageSettings()
+    load: list[Load] = Field(min_length=1)
+    solar: Solar | None = None
+
+
+class HouseholdSource:
+    """The grid state of a household scenario at any instant, for a meter of 1 or 3 phases."""
+
+    def __init__(self, scenario: HouseholdScenario, phases: int, seed: int | None = None) -> None:
+        self._scenario = scenario
+        self._phases = phases
+        self._seed = scenario.seed if seed is None else seed
+        self._zone = ZoneInfo(scenario.zone)
+        self._noises = [Noise(self._seed, load.name) for load in scenario.load]
+        self._clouds = Noise(self._seed, "solar")
+        self._tan_phi = math.tan(math.acos(scenario.power_factor))
+        self._voltage = VoltageModel(scenario.voltage, self._seed)
+
+    def state(self, utc_ms: int) -> GridState:
+        """Per-phase powers and voltages at this UTC instant (milliseconds since the epoch)."""
+        moment = datetime.fromtimestamp(utc_ms / 1000, timezone.utc).astimezone(self._zone)
+        local_s = moment.hour * 3600 + moment.minute * 60 + moment.second
+        consumption = [0.0, 0.0, 0.0]
+        for load, noise in zip(self._scenario.load, self._noises):
+            watts = self._load_watts(load, noise, utc_ms // 1000, local_s)
+            self._add(consumption, load.phase, watts)
+        n = self._phases
+        share = self._scenario.capacitive_var / n
+        q = tuple(consumption[k] * self._tan_phi - share for k in range(n))
+        solar = self._solar_watts(utc_ms // 1000, local_s) / n
+        p = tuple(consumption[k] - solar for k in range(n))
+        return self._voltage.state(utc_ms, p, q)
+
+    def _add(self, phases: list[float], phase: int | str, watts: float) -> None:
+        if self._phases == 1:
+            phases[0] += watts
+        elif phase == "all":
+            for k in range(3):
+                phases[k] += watts / 3
+        else:
+            phases[phase - 1] += watts
+
+    def _load_watts(self, load: Load, noise: Noise, second: int, local_s: int) -> float:
+        if load.window is not None:
+            start, end = load.window
+            inside = start <= local_s < end if start < end else (local_s >= start or local_s < end)
+            if not inside:
+                return 0.0
+            if noise.unit(second // load.block_s) >= load.duty:
+                return 0.0
+        if load.cycle_s is not None:
+            shift = int(noise.unit(-1) * load.cycle_s)
+            if (second + shift) % load.cycle_s >= (load.on_s or load.cycle_s):
+                return 0.0
+        return load.watts * (1.0 + noise.spread(second, load.noise)) if load.noise else load.watts
+
+    def _solar_watts(self, second: int, local_s: int) -> float:
+        solar = self._scenario.solar
+        if solar is None or not solar.sunrise <= local_s < solar.sunset:
+            return 0.0
+        sun = math.sin(math.pi * (local_s - solar.sunrise) / (solar.sunset - solar.sunrise))
+        cloud = solar.clouds * self._clouds.unit(second // solar.block_s)
+        return solar.peak_watts * sun * (1.0 - cloud)

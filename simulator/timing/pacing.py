@@ -1,0 +1,69 @@
+"""Turning meter time into host time: real time, warped, or as fast as the line accepts.
+
+Real time sets every frame's start to an absolute deadline on time.monotonic()
+(start + elapsed), never to "sleep N seconds after the last frame", so errors
+do not add up over a day. The last stretch before a deadline is spun rather
+than slept, because a sleep can overshoot by a scheduler tick.
+"""
+
+import threading
+import time
+
+__all__ = ["Pacer", "parse_warp", "sleep_until"]
+
+# Sleep until this close to a deadline, then spin: Linux wakes a sleeper up to ~0.1 ms late, often more under load.
+_SPIN_S = 0.002
+
+
+def parse_warp(text: str | float | None) -> float | None:
+    """A warp factor from `--warp`: a number > 0 (1 = real time), or None for 'max' (as fast as the line accepts)."""
+    if text is None or text == "max":
+        return None
+    try:
+        warp = float(text)
+    except (TypeError, ValueError):
+        raise ValueError(f"warp must be a number above 0 or 'max', not {text!r}") from None
+    if not warp > 0:
+        raise ValueError(f"warp must be a number above 0 or 'max', not {text!r}")
+    return warp
+
+
+def sleep_until(deadline: float, stop: threading.Event | None = None, spin: bool = True) -> bool:
+    """Wait until time.monotonic() reaches `deadline`; False if `stop` was set first."""
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return True
+        if stop is not None and stop.is_set():
+            return False
+        if remaining > _SPIN_S or not spin:
+            nap = remaining - _SPIN_S if spin else remaining
+            if stop is not None:
+                if stop.wait(max(nap, 0)):
+                    return False
+            else:
+                time.sleep(max(nap, 0))
+
+
+class Pacer:
+    """Deadlines for frames and bytes: meter seconds divided by the warp, from a monotonic origin."""
+
+    def __init__(self, warp: float | None, stop: threading.Event | None = None) -> None:
+        self.warp = warp
+        self.stop = stop
+        self.origin = time.monotonic()
+
+    def deadline(self, elapsed: float) -> float | None:
+        """The monotonic instant a frame due `elapsed` meter seconds into the run starts; None at max speed."""
+        return None if self.warp is None else self.origin + elapsed / self.warp
+
+    def wait(self, elapsed: float) -> bool:
+        """Wait for the frame due at `elapsed`; False if the run was stopped meanwhile."""
+        deadline = self.deadline(elapsed)
+        if deadline is None:
+            return not (self.stop is not None and self.stop.is_set())
+        return sleep_until(deadline, self.stop)
+
+    def byte_time(self, line_byte_time: float) -> float | None:
+        """Seconds per byte when pacing a line that does not pace itself; None at max speed."""
+        return None if self.warp is None else line_byte_time / self.warp
