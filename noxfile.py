@@ -22,3 +22,53 @@ def benchmarks(session: nox.Session) -> None:
     session.install("-e", TEST_EXTRAS)
     for script in sorted(session.posargs or [str(p) for p in __import__("pathlib").Path("benchmarks").glob("bench_*.py")]):
         session.run("python", script)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """The main job: every profile through a pty into the host firmware, the embedded broker, a verdict.
+
+    On a USB rig: nox -s bench -- --dut rig --port /dev/serial/by-id/... [--console ...] --broker mosquitto --lan-host ADDR
+    """
+    session.install("-e", ".")
+    session.run("hanbench", "run", "--set", "bench", "--dut", "host", "--broker", "embedded",
+                "--report-dir", "reports/bench", *session.posargs)
+
+
+@nox.session
+def hdl(session: nox.Session) -> None:
+    """The gateware tests: Amaranth simulation, cocotb on Icarus, the iCE40 build check."""
+    session.install("-e", TEST_EXTRAS)
+    session.run("pytest", "tests/hardware", *session.posargs)
+
+
+@nox.session
+def selftest(session: nox.Session) -> None:
+    """The manufacturing self-test: its tests, then a station run on the host build (or `-- --dut rig --port ...`)."""
+    session.install("-e", ".[test,station]")
+    if not session.posargs:
+        session.run("pytest", "tests/selftest")
+    station = session.posargs or ["--dut", "host", "--serial-number", "NOX-HOST-1"]
+    session.run("hanbench", "selftest", "--record-dir", "reports/selftest", *station)
+    session.run("hanbench", "selftest", "report", "reports/selftest")
+
+
+@nox.session(venv_backend="none")
+def firmware(session: nox.Session) -> None:
+    """The reader firmware: host and sanitizer builds, their pty/broker tests, and the ESP8266 size report."""
+    session.run("python", "-m", "pytest", "tests/firmware", *session.posargs)
+    session.run("python", "-m", "tests.firmware.xtensa_size")
+
+
+@nox.session(venv_backend="none")
+def fuzz(session: nox.Session) -> None:
+    """libFuzzer (clang) over the firmware's deframer and decoder, seeded from the captures.
+
+    `nox -s fuzz -- -runs=5000000` passes libFuzzer options; the default is one million runs.
+    """
+    build, corpus = "firmware/build-fuzz", "firmware/build-fuzz/corpus"
+    session.run("cmake", "-S", "firmware", "-B", build, "-DCMAKE_CXX_COMPILER=clang++", "-DHANREADER_FUZZ=ON", external=True)
+    session.run("cmake", "--build", build, "-j", "2", external=True)
+    session.run("python", "firmware/fuzz/seed_corpus.py", corpus)
+    options = session.posargs or ["-runs=1000000"]
+    session.run(f"{build}/fuzz_frames", corpus, "-max_len=2048", "-print_final_stats=1", *options, external=True)

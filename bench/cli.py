@@ -6,6 +6,8 @@ import sys
 import click
 
 from .codec_cli import decode, encode, profiles
+from .run_cli import run
+from .selftest.cli import selftest
 
 __all__ = ["main", "cli"]
 
@@ -16,7 +18,7 @@ def cli() -> None:
     """A simulated AMS/HAN meter and a test bench for the readers that listen to it."""
 
 
-for command in (profiles, decode, encode):
+for command in (profiles, decode, encode, run, selftest):
     cli.add_command(command)
 
 

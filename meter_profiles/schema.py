@@ -92,6 +92,17 @@ def _check_hdlc_address(address: bytes) -> bytes:
     return address
 
 
+def _exactly(size: int):
+    """A validator that a byte string has exactly `size` bytes."""
+
+    def check(value: bytes) -> bytes:
+        if len(value) != size:
+            raise ValueError(f"must be {size} bytes, not {len(value)}")
+        return value
+
+    return check
+
+
 class HdlcSettings(_Strict):
     """The HDLC frame's addresses and control byte, as the meter sends them."""
 
@@ -101,13 +112,7 @@ class HdlcSettings(_Strict):
 
     _dst = field_validator("dst")(_check_hdlc_address)
     _src = field_validator("src")(_check_hdlc_address)
-
-    @field_validator("control")
-    @classmethod
-    def _one_byte(cls, value: bytes) -> bytes:
-        if len(value) != 1:
-            raise ValueError(f"must be one byte, not {value.hex(' ')!r}")
-        return value
+    _control = field_validator("control")(_exactly(1))
 
 
 class ApduSettings(_Strict):
@@ -117,12 +122,7 @@ class ApduSettings(_Strict):
     # octet-string: 09 0C + 12 bytes; bare: 0C + 12 bytes; null: 00.
     datetime: Literal["octet-string", "bare", "null"]
 
-    @field_validator("invoke_id")
-    @classmethod
-    def _four_bytes(cls, value: bytes) -> bytes:
-        if len(value) != 4:
-            raise ValueError(f"must be 4 bytes, not {len(value)}")
-        return value
+    _invoke_id = field_validator("invoke_id")(_exactly(4))
 
 
 class ClockSettings(_Strict):

@@ -1,0 +1,40 @@
+"""The MQTT broker a reader publishes to: mosquitto, the embedded Python broker, or one at HOST:PORT."""
+
+from pathlib import Path
+
+from ..errors import BrokerError
+from .endpoint import BrokerEndpoint, free_port, is_up, new_client
+from .servers import MOSQUITTO, BrokerServer, EmbeddedBroker, ExternalBroker, MosquittoBroker
+
+__all__ = [
+    "BrokerEndpoint", "BrokerServer", "EmbeddedBroker", "ExternalBroker", "MosquittoBroker",
+    "free_port", "is_up", "make_broker", "new_client", "start_broker",
+]
+
+
+def make_broker(spec: str, run_dir: Path, lan_host: str | None = None):
+    """A broker for spec: "auto" (mosquitto if installed, else embedded), "mosquitto", "embedded" or "HOST:PORT".
+
+    lan_host makes mosquitto listen on that address with a generated user and
+    password, so a board on the LAN can log in (mosquitto 2 refuses anonymous
+    remote clients).
+    """
+    if spec == "auto":
+        spec = "mosquitto" if Path(MOSQUITTO).exists() else "embedded"
+    if lan_host is not None and spec != "mosquitto":
+        raise BrokerError(f"a LAN listener for a board needs --broker mosquitto (apt-get install mosquitto), not {spec!r}")
+    if spec == "mosquitto":
+        return MosquittoBroker(run_dir, host=lan_host or "127.0.0.1", with_password=lan_host is not None)
+    if spec == "embedded":
+        return EmbeddedBroker(run_dir)
+    host, sep, port = spec.rpartition(":")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise BrokerError(f"--broker must be auto, embedded, mosquitto or HOST:PORT, not {spec!r}")
+    return ExternalBroker(host, int(port))
+
+
+def start_broker(spec: str, run_dir: Path, lan_host: str | None = None):
+    """make_broker, started; the one-line error of whichever broker could not start."""
+    broker = make_broker(spec, run_dir, lan_host)
+    broker.start()
+    return broker

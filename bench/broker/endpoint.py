@@ -1,0 +1,60 @@
+"""Where a broker listens and how to log in: what every MQTT client of the bench needs."""
+
+import secrets
+import socket
+import threading
+from dataclasses import dataclass
+
+import paho.mqtt.client as mqtt
+
+__all__ = ["BrokerEndpoint", "free_port", "generate_credentials", "is_up", "new_client"]
+
+
+@dataclass(frozen=True)
+class BrokerEndpoint:
+    """A broker's address and credentials (user and password None when anonymous)."""
+
+    host: str
+    port: int
+    username: str | None = None
+    password: str | None = None
+
+    def __str__(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """An unused TCP port on host, chosen by the kernel."""
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+def generate_credentials() -> tuple[str, str]:
+    """A fresh user name and password for a broker that remote boards log in to."""
+    return f"hanbench-{secrets.token_hex(3)}", secrets.token_urlsafe(12)
+
+
+def new_client(endpoint: BrokerEndpoint, client_id: str = "") -> mqtt.Client:
+    """A paho client (MQTT 3.1.1) with the endpoint's credentials set."""
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=client_id, protocol=mqtt.MQTTv311)
+    if endpoint.username is not None:
+        client.username_pw_set(endpoint.username, endpoint.password)
+    return client
+
+
+def is_up(endpoint: BrokerEndpoint, timeout: float = 1.0) -> bool:
+    """True when the broker accepts an MQTT connection (a CONNACK with success) within timeout."""
+    accepted = threading.Event()
+    client = new_client(endpoint)
+    client.on_connect = lambda _c, _u, _f, reason, _p: reason.is_failure or accepted.set()
+    try:
+        client.connect(endpoint.host, endpoint.port, keepalive=5)
+    except OSError:
+        return False
+    client.loop_start()
+    try:
+        return accepted.wait(timeout)
+    finally:
+        client.disconnect()
+        client.loop_stop()

@@ -1,0 +1,162 @@
+"""Brokers the bench runs itself (mosquitto or the embedded one) and brokers it only uses (HOST:PORT).
+
+Each started broker is a child process with its own log in the run folder,
+listening on an ephemeral port, and counts as ready only once a real MQTT
+client has connected to it.
+"""
+
+import base64
+import getpass
+import hashlib
+import secrets
+import shutil
+import sys
+from pathlib import Path
+
+from ..errors import BrokerError
+from ..process import ManagedProcess, wait_until
+from .endpoint import BrokerEndpoint, free_port, generate_credentials, is_up
+
+__all__ = ["MOSQUITTO", "BrokerServer", "MosquittoBroker", "EmbeddedBroker", "ExternalBroker", "mosquitto_password_line"]
+
+MOSQUITTO = "/usr/sbin/mosquitto"
+READY_TIMEOUT_S = 10.0
+
+
+class BrokerServer:
+    """A broker process the bench owns: start, probe, restart (same port), stop."""
+
+    kind = "broker"
+
+    def __init__(self, run_dir: Path, host: str = "127.0.0.1", port: int | None = None):
+        self.run_dir = Path(run_dir)
+        self.host = host
+        self.port = port or free_port(host)
+        self.log_path = self.run_dir / f"broker-{self.kind}.log"
+        self.endpoint = BrokerEndpoint(host, self.port)
+        self._process: ManagedProcess | None = None
+
+    def argv(self) -> list[str]:
+        """The command that runs this broker."""
+        raise NotImplementedError
+
+    def start(self) -> BrokerEndpoint:
+        """Start the broker and wait until it accepts an MQTT client; its endpoint."""
+        self._process = ManagedProcess(self.argv(), self.log_path)
+        self._process.start()
+        wait_until(
+            lambda: is_up(self.endpoint, timeout=0.5), READY_TIMEOUT_S, f"MQTT CONNACK from {self.kind} on {self.endpoint}",
+            self.log_path, BrokerError, alive=self._process.alive,
+        )
+        return self.endpoint
+
+    def stop(self) -> None:
+        """Stop the broker (every client is disconnected)."""
+        if self._process is not None:
+            self._process.stop()
+
+    def restart(self) -> None:
+        """Stop and start again on the same port: what a reader sees when its broker reboots."""
+        self.stop()
+        self.start()
+
+    def alive(self) -> bool:
+        """True while the broker process runs."""
+        return self._process is not None and self._process.alive()
+
+
+class MosquittoBroker(BrokerServer):
+    """mosquitto with a generated configuration: loopback and anonymous, or a LAN listener with a password."""
+
+    kind = "mosquitto"
+
+    def __init__(self, run_dir: Path, host: str = "127.0.0.1", port: int | None = None, with_password: bool = False):
+        if not Path(MOSQUITTO).exists() and shutil.which("mosquitto") is None:
+            raise BrokerError(f"mosquitto is not installed ({MOSQUITTO}); apt-get install mosquitto, or use --broker embedded")
+        super().__init__(run_dir, host, port)
+        if with_password:
+            username, password = generate_credentials()
+            self.endpoint = BrokerEndpoint(host, self.port, username, password)
+        self.config_path = self.run_dir / "mosquitto.conf"
+
+    def argv(self) -> list[str]:
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        self.config_path.write_text(self._config())
+        return [MOSQUITTO if Path(MOSQUITTO).exists() else "mosquitto", "-c", str(self.config_path)]
+
+    def _config(self) -> str:
+        lines = [
+            f"listener {self.port} {self.host}",
+            # A slow subscriber must not lose QoS 0 messages: no queue limit, a wide in-flight window.
+            "max_queued_messages 0",
+            "max_queued_bytes 0",
+            "max_inflight_messages 65535",
+            "persistence false",
+            # Run as us: mosquitto started as root otherwise drops to a user that cannot read the run folder.
+            f"user {getpass.getuser()}",
+            "log_dest stdout",
+            "log_type error",
+            "log_type warning",
+            "log_type notice",
+            "log_type information",
+            "connection_messages true",
+        ]
+        if self.endpoint.username is None:
+            lines.append("allow_anonymous true")
+        else:
+            password_file = self.run_dir / "mosquitto.passwd"
+            password_file.write_text(mosquitto_password_line(self.endpoint.username, self.endpoint.password))
+            password_file.chmod(0o600)
+            lines += ["allow_anonymous false", f"password_file {password_file}"]
+        return "\n".join(lines) + "\n"
+
+    def board_settings(self) -> str:
+        """One line for setting up a board: where the broker is and how to log in."""
+        return (
+            f"MQTT broker for the board: host {self.host} port {self.port} "
+            f"user {self.endpoint.username} password {self.endpoint.password}"
+        )
+
+
+def mosquitto_password_line(username: str, password: str, iterations: int = 101) -> str:
+    """A mosquitto 2 password-file line: PBKDF2-SHA512 with a random salt (the $7$ format mosquitto_passwd writes)."""
+    salt = secrets.token_bytes(12)
+    digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, iterations)
+    encode = lambda raw: base64.b64encode(raw).decode()  # noqa: E731
+    return f"{username}:$7${iterations}${encode(salt)}${encode(digest)}\n"
+
+
+class EmbeddedBroker(BrokerServer):
+    """The Python broker (amqtt) in a process of its own, on loopback, anonymous."""
+
+    kind = "embedded"
+
+    def argv(self) -> list[str]:
+        return [sys.executable, "-m", "bench.broker.embedded", str(self.port)]
+
+
+class ExternalBroker:
+    """A broker someone else runs (HOST:PORT): probed, never started, stopped or restarted."""
+
+    kind = "external"
+
+    def __init__(self, host: str, port: int):
+        self.endpoint = BrokerEndpoint(host, port)
+        self.log_path = None
+
+    def start(self) -> BrokerEndpoint:
+        """Check the broker answers; its endpoint."""
+        if not is_up(self.endpoint, timeout=3.0):
+            raise BrokerError(f"no MQTT broker answers on {self.endpoint}; start it, or use --broker embedded")
+        return self.endpoint
+
+    def stop(self) -> None:
+        """Nothing to stop: the bench does not own this broker."""
+
+    def restart(self) -> None:
+        """Refused: a broker the bench does not own cannot be restarted by it."""
+        raise BrokerError(f"cannot restart the broker on {self.endpoint}: the bench does not own it; use --broker embedded or mosquitto")
+
+    def alive(self) -> bool:
+        """True when the broker answers."""
+        return is_up(self.endpoint)

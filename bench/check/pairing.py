@@ -1,0 +1,122 @@
+"""Which frame did each publication come from? Pairs made from values and time, never from decoding.
+
+A publication can only come from a frame whose last byte was on the line
+before the message arrived, and a correct reader's comes within the latency
+window. Among frames whose readings the publication equals, the earliest not
+yet paired is taken (so a duplicate or a reader that publishes late still
+pairs right); a publication equal to no frame is paired with the latest
+unpaired frame of the list it looks like, as a mismatch, or else is extra.
+When neighbouring frames carry identical values, a missing frame may be named
+one frame off: the counts are right, the seq may not be.
+"""
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ..observer.adapters import Publication
+from .compare import differences
+
+__all__ = ["Pair", "pair_publications"]
+
+# A message may arrive a hair before the simulator has stamped its write of the last byte.
+ARRIVAL_SLACK_S = 0.01
+POWER = "active_power_import"
+
+
+@dataclass
+class Pair:
+    """A publication and the frame it came from: match, mismatch (with diffs) or duplicate."""
+
+    frame: int
+    publication: int
+    kind: str
+    arrival: float
+    diffs: list[str] = field(default_factory=list)
+
+
+class _Candidates:
+    """Frame indices in line order with their end times, and a cursor past those already paired."""
+
+    def __init__(self):
+        self.frames: list[int] = []
+        self.ends: list[float] = []
+        self.cursor = 0
+
+    def add(self, index: int, end: float) -> None:
+        self.frames.append(index)
+        self.ends.append(end)
+
+    def between(self, start: float, stop: float, unpaired_only: bool = True) -> range:
+        low = bisect_left(self.ends, start)
+        return range(max(low, self.cursor) if unpaired_only else low, bisect_right(self.ends, stop))
+
+
+def pair_publications(frames: list[dict], publications: list[Publication], window_s: float) -> list[Pair]:
+    """Pair every readable publication with a frame; publications left unpaired are extra."""
+    by_power: dict[int, _Candidates] = defaultdict(_Candidates)
+    by_list: dict[int, _Candidates] = defaultdict(_Candidates)
+    for index, frame in enumerate(frames):
+        power = frame["readings"].get(POWER)
+        if isinstance(power, (int, float)):
+            by_power[round(power)].add(index, frame["end_mono"])
+        by_list[frame["list"]].add(index, frame["end_mono"])
+    paired: dict[int, int] = {}
+    pairs = []
+    for publication in publications:
+        if publication.error:
+            continue
+        found = _equal_frame(frames, by_power, paired, publication, window_s)
+        found = found or _nearest_frame(frames, by_list, paired, publication, window_s)
+        if found:
+            paired.setdefault(found.frame, publication.index)
+            pairs.append(found)
+    return pairs
+
+
+def _equal_frame(frames, by_power, paired, publication, window_s) -> Pair | None:
+    power = publication.fields.get(POWER)
+    if not isinstance(power, (int, float)) or round(power) not in by_power:
+        return None
+    candidates = by_power[round(power)]
+    start, stop = publication.t - window_s, publication.t + ARRIVAL_SLACK_S
+    for position in candidates.between(start, stop):
+        index = candidates.frames[position]
+        if index not in paired and not differences(frames[index], publication.fields):
+            paired[index] = publication.index
+            _advance(candidates, paired)
+            return Pair(index, publication.index, "match", publication.t)
+    for position in reversed(candidates.between(start, stop, unpaired_only=False)):
+        index = candidates.frames[position]
+        if index in paired and not differences(frames[index], publication.fields):
+            return Pair(index, publication.index, "duplicate", publication.t)
+    return None
+
+
+def _advance(candidates: _Candidates, paired: dict[int, int]) -> None:
+    while candidates.cursor < len(candidates.frames) and candidates.frames[candidates.cursor] in paired:
+        candidates.cursor += 1
+
+
+def _nearest_frame(frames, by_list, paired, publication, window_s) -> Pair | None:
+    list_no = _likely_list(frames, by_list, publication.fields)
+    if list_no is None:
+        return None
+    candidates = by_list[list_no]
+    span = candidates.between(publication.t - window_s, publication.t + ARRIVAL_SLACK_S)
+    for position in reversed(span):
+        index = candidates.frames[position]
+        if index not in paired:
+            return Pair(index, publication.index, "mismatch", publication.t, differences(frames[index], publication.fields))
+    return None
+
+
+def _likely_list(frames, by_list, fields: dict) -> int | None:
+    """The list whose fields overlap the publication's most (a list 1 is P alone, a list 3 has energies)."""
+    best, score = None, 0.0
+    for list_no, candidates in by_list.items():
+        carried = set(frames[candidates.frames[0]]["readings"])
+        overlap = len(carried & fields.keys()) / len(carried | fields.keys())
+        if overlap > score:
+            best, score = list_no, overlap
+    return best

@@ -1,0 +1,35 @@
+"""The simulator's sent log, read for judging: one frame a line, the ground truth of the run."""
+
+import json
+from pathlib import Path
+
+from ..errors import CheckError
+
+__all__ = ["REQUIRED_KEYS", "read_sent_log"]
+
+REQUIRED_KEYS = ("seq", "meter", "list", "end_mono", "readings", "faults", "expect_publish")
+
+
+def read_sent_log(path: Path) -> list[dict]:
+    """Every frame of a sent log, in seq order; a torn last line (the simulator was killed) is left out."""
+    path = Path(path)
+    if not path.exists():
+        raise CheckError(f"no sent log at {path}: the meter never started; see meter.log beside it")
+    frames = []
+    with open(path) as handle:
+        for number, line in enumerate(handle, 1):
+            if not line.endswith("\n"):
+                break
+            frames.append(_frame(line, number, path))
+    return sorted(frames, key=lambda frame: frame["seq"])
+
+
+def _frame(line: str, number: int, path: Path) -> dict:
+    try:
+        frame = json.loads(line)
+    except ValueError as error:
+        raise CheckError(f"{path}:{number}: a sent-log line must be JSON, not {line[:60]!r} ({error})") from None
+    missing = [key for key in REQUIRED_KEYS if key not in frame]
+    if missing:
+        raise CheckError(f"{path}:{number}: a sent-log line must have {', '.join(missing)}; it has {', '.join(frame)}")
+    return frame

@@ -1,0 +1,91 @@
+"""Readers that run on this machine: any command (--dut-cmd) and the firmware's host build (--dut host)."""
+
+import re
+import shlex
+import subprocess
+from pathlib import Path
+
+from ..errors import DutError
+from ..process import ManagedProcess, tail
+from .base import CONNECTED_PATTERN, Dut, Wiring
+
+__all__ = ["CommandDut", "HostDut", "PLACEHOLDERS", "REPO_ROOT"]
+
+PLACEHOLDERS = ("tty", "serial", "mqtt_host", "mqtt_port", "topic", "user", "password")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class CommandDut(Dut):
+    """A reader started from a command template: 'CMD {tty} {serial} {mqtt_host} {mqtt_port} {topic}'."""
+
+    kind = "command"
+
+    def __init__(self, run_dir: Path, template: str, connected_pattern: str = CONNECTED_PATTERN):
+        super().__init__(run_dir, connected_pattern)
+        self.template = template
+        unknown = sorted(set(re.findall(r"{(\w*)}", template)) - set(PLACEHOLDERS))
+        if unknown:
+            raise DutError(f"--dut-cmd may use {{{'}, {'.join(PLACEHOLDERS)}}}, not {{{unknown[0]}}}")
+        self._process: ManagedProcess | None = None
+
+    def argv(self, wiring: Wiring) -> list[str]:
+        """The command with the wiring filled in."""
+        values = {"tty": wiring.tty, "serial": wiring.serial, "mqtt_host": wiring.broker.host,
+                  "mqtt_port": wiring.broker.port, "topic": wiring.topic,
+                  "user": wiring.broker.username or "", "password": wiring.broker.password or ""}
+        return [part.format(**values) for part in shlex.split(self.template)]
+
+    def _build(self) -> None:
+        if not self.template.strip():
+            raise DutError("--dut-cmd is empty; give the reader's command, such as 'myreader {tty} {mqtt_port}'")
+
+    def _launch(self, wiring: Wiring) -> None:
+        self._process = ManagedProcess(self.argv(wiring), self.log_path)
+        try:
+            self._process.start()
+        except OSError as error:
+            raise DutError(f"cannot run the DUT command {self.argv(wiring)[0]!r}: {error.strerror}") from None
+
+    def _connected(self) -> bool:
+        return self._process.log_contains(self.connected_pattern)
+
+    def _halt(self) -> None:
+        self._process.stop()
+
+    def alive(self) -> bool:
+        """True while the reader's process runs."""
+        return self._process is not None and self._process.alive()
+
+    def kill(self) -> None:
+        """Kill the reader at once, as a power cut would."""
+        self._process.kill()
+
+
+class HostDut(CommandDut):
+    """The reader firmware's host build, firmware/build/hanreader, compiled with CMake when it is missing."""
+
+    kind = "host"
+
+    def __init__(self, run_dir: Path, binary: Path | None = None, connected_pattern: str = CONNECTED_PATTERN):
+        self.binary = Path(binary or REPO_ROOT / "firmware" / "build" / "hanreader")
+        template = f"{shlex.quote(str(self.binary))} --tty {{tty}} --serial {{serial}} --mqtt-host {{mqtt_host}} --mqtt-port {{mqtt_port}} --topic {{topic}}"
+        super().__init__(run_dir, template, connected_pattern)
+
+    def argv(self, wiring: Wiring) -> list[str]:
+        """The host build's command line, with the broker's credentials when it has them."""
+        credentials = ["--user", wiring.broker.username, "--password", wiring.broker.password] if wiring.broker.username else []
+        return super().argv(wiring) + credentials
+
+    def _build(self) -> None:
+        if self.binary.exists():
+            return
+        source = self.binary.parent.parent
+        if not (source / "CMakeLists.txt").exists():
+            raise DutError(f"no firmware source at {source} to build {self.binary.name} from; use --dut-cmd for another reader")
+        build_log = self.run_dir / "firmware-build.log"
+        self.run_dir.mkdir(parents=True, exist_ok=True)
+        with open(build_log, "w") as log:
+            for step in (["cmake", "-S", source, "-B", self.binary.parent], ["cmake", "--build", self.binary.parent, "-j2"]):
+                if subprocess.run([str(s) for s in step], stdout=log, stderr=subprocess.STDOUT).returncode:
+                    raise DutError(f"building the host firmware failed ({' '.join(map(str, step))}); "
+                                   f"last lines of {build_log}:\n{tail(build_log)}")

@@ -1,0 +1,93 @@
+"""The simulated meter as the bench drives it: the simulator's command, writing a line and the sent log."""
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from meter_profiles import Profile, ProfileError, get_profile
+
+from ..errors import MeterError
+from ..process import ManagedProcess, tail
+from .timing import parse_duration, parse_warp
+
+__all__ = ["SIMULATOR_CMD", "MeterRun", "SimulatorMeter", "parse_duration", "parse_warp"]
+
+SIMULATOR_CMD = (sys.executable, "-m", "bench", "sim")
+
+
+@dataclass(frozen=True)
+class MeterRun:
+    """What the meter does in one run: which model, readings, start time, how long, how fast, which faults."""
+
+    meter: str
+    duration: str = "10min"
+    warp: str = "60"
+    scenario: str | None = None
+    start: str | None = None
+    faults: str | None = None
+
+    @property
+    def profile(self) -> Profile:
+        """The meter's profile (a one-line error for an unknown name)."""
+        try:
+            return get_profile(self.meter)
+        except ProfileError as error:
+            raise MeterError(str(error)) from None
+
+    @property
+    def seconds(self) -> float:
+        """The run's length in meter seconds."""
+        return parse_duration(self.duration)
+
+    def expected_frames(self) -> int:
+        """About how many frames the run puts on the line (for a progress bar)."""
+        return int(sum(self.seconds / slot.period_s for slot in self.profile.schedule))
+
+    def wall_seconds(self) -> float | None:
+        """How long the run takes on the wall clock (None when warped as fast as the line goes)."""
+        warp = parse_warp(self.warp)
+        return None if warp is None else self.seconds / warp
+
+
+class SimulatorMeter:
+    """The simulator as a child process: `hanbench sim --meter ... --port LINE --sent-log FILE`."""
+
+    def __init__(self, run: MeterRun, port: str, run_dir: Path, command: tuple[str, ...] = SIMULATOR_CMD):
+        self.run = run
+        self.sent_log = Path(run_dir) / "sent.jsonl"
+        self.log_path = Path(run_dir) / "meter.log"
+        options = {"--scenario": run.scenario, "--start": run.start, "--faults": run.faults}
+        argv = [*command, "--meter", run.meter, "--port", port, "--sent-log", self.sent_log,
+                "--duration", run.duration, "--warp", run.warp]
+        argv += [part for option, value in options.items() if value for part in (option, value)]
+        self._process = ManagedProcess(argv, self.log_path)
+
+    def start(self) -> None:
+        """Start putting frames on the line."""
+        self._process.start()
+
+    def running(self) -> bool:
+        """True while the meter still sends."""
+        return self._process.alive()
+
+    def frames_sent(self) -> int:
+        """Frames in the sent log so far."""
+        try:
+            with open(self.sent_log, "rb") as handle:
+                return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+        except FileNotFoundError:
+            return 0
+
+    def finish(self, timeout: float) -> None:
+        """Wait for the meter to end its run; a failed or overlong run is a MeterError with its log's tail."""
+        status = self._process.wait_exit(timeout)
+        if status is None:
+            self._process.stop()
+            raise MeterError(f"the meter did not finish within {timeout:.0f} s; last lines of {self.log_path}:\n"
+                             f"{tail(self.log_path)}")
+        if status != 0:
+            raise MeterError(f"the meter exited with status {status}; last lines of {self.log_path}:\n{tail(self.log_path)}")
+
+    def stop(self) -> None:
+        """Stop sending at once."""
+        self._process.stop()

@@ -1,0 +1,54 @@
+"""The observer as the bench drives it: start it, know it is subscribed, stop it, read what it saw."""
+
+import json
+import sys
+from pathlib import Path
+from typing import Iterator
+
+from ..broker import BrokerEndpoint
+from ..errors import BenchError
+from ..process import ManagedProcess, wait_until
+
+__all__ = ["Observer", "read_messages"]
+
+READY_TIMEOUT_S = 10.0
+# What the subscriber prints once its SUBACK came.
+READY_LINE = "observer subscribed"
+
+
+class Observer:
+    """A subscriber process that records every message published on the broker into messages_path."""
+
+    def __init__(self, endpoint: BrokerEndpoint, run_dir: Path):
+        self.endpoint = endpoint
+        self.messages_path = Path(run_dir) / "received.jsonl"
+        self.log_path = Path(run_dir) / "observer.log"
+        credentials = [endpoint.username, endpoint.password] if endpoint.username else []
+        argv = [sys.executable, "-m", "bench.observer.subscriber", self.messages_path, endpoint.host, endpoint.port, *credentials]
+        self._process = ManagedProcess(argv, self.log_path)
+
+    def start(self) -> None:
+        """Start the observer and wait until its subscription is acknowledged."""
+        self._process.start()
+        wait_until(
+            lambda: self._process.log_contains(READY_LINE), READY_TIMEOUT_S, f"the observer's SUBACK from {self.endpoint}",
+            self.log_path, BenchError, alive=self._process.alive,
+        )
+
+    def stop(self) -> None:
+        """Stop the observer; every message it received is in messages_path afterwards."""
+        self._process.stop()
+
+    def messages(self) -> list[dict]:
+        """What the observer recorded, in arrival order."""
+        return list(read_messages(self.messages_path))
+
+
+def read_messages(path: Path) -> Iterator[dict]:
+    """The recorded messages of a received.jsonl file (a torn last line, from a crash, is left out)."""
+    if not Path(path).exists():
+        return
+    with open(path) as handle:
+        for line in handle:
+            if line.endswith("\n"):
+                yield json.loads(line)

@@ -1,0 +1,61 @@
+"""The MQTT observer process: subscribe to everything, stamp each message on arrival, append it to a file.
+
+Run as `python -m bench.observer.subscriber OUT HOST PORT [USER PASSWORD]`.
+It lives in a process of its own and its callback does nothing but stamp and
+append: a paho subscriber that shares a process with busy Python threads
+reads some 600 messages a second, one alone some 20,000.
+
+Each line of OUT: {"t": time.monotonic() at arrival, "topic": ..., "payload": text}
+(payload_hex instead when the payload is not UTF-8). CLOCK_MONOTONIC is
+shared by every process on the machine, so t compares with the sent log's
+end_mono directly.
+"""
+
+import json
+import signal
+import sys
+import time
+
+import paho.mqtt.client as mqtt
+
+from bench.observer.process import READY_LINE
+
+__all__ = ["observe"]
+
+
+
+def _line(arrival: float, message: mqtt.MQTTMessage) -> str:
+    try:
+        body = f'"payload": {json.dumps(message.payload.decode())}'
+    except UnicodeDecodeError:
+        body = f'"payload_hex": "{message.payload.hex()}"'
+    return f'{{"t": {arrival:.6f}, "topic": {json.dumps(message.topic)}, {body}}}\n'
+
+
+def observe(out_path: str, host: str, port: int, username: str | None = None, password: str | None = None) -> None:
+    """Subscribe to every topic and append stamped messages to out_path until SIGTERM."""
+    out = open(out_path, "a", buffering=1 << 16)
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"hanbench-observer-{port}", protocol=mqtt.MQTTv311)
+    if username is not None:
+        client.username_pw_set(username, password)
+    # Stamp first, then format: the arrival time is what latency is measured to.
+    client.on_message = lambda _c, _u, message: out.write(_line(time.monotonic(), message))
+    client.on_connect = lambda c, _u, _f, reason, _p: _subscribed(c, reason)
+    client.on_subscribe = lambda *_: print(f"{READY_LINE} {time.monotonic():.6f}", flush=True)
+    client.on_disconnect = lambda *_: print(f"observer disconnected {time.monotonic():.6f}", flush=True)
+    # A broker restarted mid-run: come back quickly so as little as possible is missed.
+    client.reconnect_delay_set(min_delay=1, max_delay=1)
+    signal.signal(signal.SIGTERM, lambda *_: client.disconnect())
+    client.connect(host, port, keepalive=30)
+    client.loop_forever(retry_first_connection=True)
+    out.close()
+
+
+def _subscribed(client: mqtt.Client, reason) -> None:
+    print(f"observer connected ({reason}) {time.monotonic():.6f}", flush=True)
+    client.subscribe("#", qos=0)
+
+
+if __name__ == "__main__":
+    arguments = sys.argv[1:]
+    observe(arguments[0], arguments[1], int(arguments[2]), *(arguments[3:5] or [None, None]))

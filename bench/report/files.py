@@ -1,0 +1,38 @@
+"""The report folder: JUnit XML (one test case per check), a JSON summary, the HTML page, beside the logs."""
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from ..run.outcome import RunResult
+from .html import render_html
+
+__all__ = ["write_junit", "write_reports"]
+
+
+def write_reports(result: RunResult) -> dict[str, Path]:
+    """Write summary.json, junit.xml and report.html into the run folder; their paths by kind."""
+    folder = result.run_dir
+    paths = {"summary": folder / "summary.json", "junit": folder / "junit.xml", "html": folder / "report.html"}
+    summary = {"meter": result.run.meter, "run": result.run.__dict__, **result.verdict.as_dict(),
+               "files": {p.name: p.name for p in sorted(folder.iterdir()) if p.is_file()}}
+    paths["summary"].write_text(json.dumps(summary, indent=2, default=str))
+    write_junit([result], paths["junit"])
+    paths["html"].write_text(render_html(result))
+    return paths
+
+
+def write_junit(results: list[RunResult], path: Path) -> None:
+    """One test suite per run, one test case per check; a failing check lists what failed."""
+    suites = ET.Element("testsuites")
+    for result in results:
+        verdict = result.verdict
+        suite = ET.SubElement(suites, "testsuite", name=f"hanbench.{result.run.meter}", tests=str(len(verdict.checks)),
+                              failures=str(len(verdict.reasons())))
+        for check in verdict.checks:
+            case = ET.SubElement(suite, "testcase", classname=f"hanbench.{result.run.meter}", name=check.name)
+            if not check.passed:
+                failure = ET.SubElement(case, "failure", message=f"{len(check.failures)} failures: {check.failures[0].detail}")
+                failure.text = "\n".join(f.detail for f in check.failures)
+        ET.SubElement(suite, "system-out").text = f"report: {result.run_dir / 'report.html'}"
+    ET.ElementTree(suites).write(path, encoding="unicode", xml_declaration=True)

@@ -1,0 +1,141 @@
+"""One run of the whole loop: broker, observer, line, reader, meter; then the judgement and the reports.
+
+The order matters: the broker and the observer come first, then the line and
+the reader, and the meter starts only once the reader says it is connected,
+so every frame has a listener. Restarts in the middle of a run (the reader's
+or the broker's) are recorded as excuses: the frames a correct reader cannot
+publish while it or its broker is down are reported, not failed.
+"""
+
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from ..broker import make_broker
+from ..check import Excuse, Verdict, judge, read_sent_log
+from ..dut import Dut, Wiring
+from ..line import PortLine, PtyLine
+from ..meter import SIMULATOR_CMD, MeterRun, SimulatorMeter
+from ..observer import Observer, read_messages
+from ..observer.adapters import publications
+from .outcome import RunResult
+
+__all__ = ["LoopOptions", "run_loop"]
+
+# After a restart a reader reconnects with back-off; what it cannot publish meanwhile is excused.
+RECONNECT_GRACE_S = 6.0
+# Time for the last frames' messages to arrive after the meter ends.
+DRAIN_S = 1.0
+
+
+@dataclass
+class LoopOptions:
+    """How the loop runs around the meter: broker, output format, limits, restarts in the middle."""
+
+    broker: str = "auto"
+    lan_host: str | None = None
+    output_format: str = "classic"
+    topic: str = "hanbench/reader"
+    latency_limit_s: float = 1.0
+    restart_reader_at: float | None = None
+    restart_broker_at: float | None = None
+    meter_command: tuple[str, ...] | None = None
+    connect_timeout_s: float = 20.0
+
+
+@dataclass
+class _Parts:
+    broker: object = None
+    observer: Observer | None = None
+    line: object = None
+    dut: Dut | None = None
+    meter: SimulatorMeter | None = None
+    excuses: list[Excuse] = field(default_factory=list)
+
+
+def run_loop(run: MeterRun, dut: Dut, run_dir: Path, options: LoopOptions,
+             progress: Callable[[int, int], None] = lambda sent, total: None) -> RunResult:
+    """Run the meter into the reader and judge what it published; the run folder holds every log."""
+    run_dir = Path(run_dir)
+    if run_dir.exists():
+        shutil.rmtree(run_dir)
+    run_dir.mkdir(parents=True)
+    parts = _Parts(dut=dut)
+    try:
+        _bring_up(run, parts, run_dir, options)
+        _drive(run, parts, options, progress)
+    finally:
+        _tear_down(parts)
+    return _judge(run, parts, run_dir, options)
+
+
+def _bring_up(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions) -> None:
+    parts.broker = make_broker(options.broker, run_dir, options.lan_host)
+    endpoint = parts.broker.start()
+    parts.observer = Observer(endpoint, run_dir)
+    parts.observer.start()
+    rig_port = getattr(parts.dut, "han_port", None)
+    parts.line = PortLine(rig_port) if rig_port else PtyLine(run_dir)
+    parts.line.open()
+    if parts.dut.state == "new":
+        parts.dut.build()
+    parts.dut.relocate(run_dir)
+    parts.dut.start(Wiring(parts.line.reader_port, run.profile.serial.name, endpoint, options.topic))
+    parts.dut.wait_connected(options.connect_timeout_s)
+    parts.meter = SimulatorMeter(run, parts.line.meter_port, run_dir, options.meter_command or SIMULATOR_CMD)
+
+
+def _drive(run: MeterRun, parts: _Parts, options: LoopOptions, progress) -> None:
+    total = run.expected_frames()
+    restarts = sorted((at, what) for at, what in ((options.restart_reader_at, "reader"),
+                                                  (options.restart_broker_at, "broker")) if at is not None)
+    parts.meter.start()
+    while parts.meter.running():
+        sent = parts.meter.frames_sent()
+        progress(sent, total)
+        while restarts and sent >= restarts[0][0] * total:
+            _restart(parts, restarts.pop(0)[1], options)
+        time.sleep(0.1)
+    wall = run.wall_seconds()
+    parts.meter.finish(timeout=60.0 if wall is None else wall + 60.0)
+    progress(parts.meter.frames_sent(), parts.meter.frames_sent())
+    time.sleep(DRAIN_S + options.latency_limit_s)
+
+
+def _restart(parts: _Parts, what: str, options: LoopOptions) -> None:
+    start = time.monotonic()
+    if what == "broker":
+        parts.broker.restart()
+        reason = "the broker restarted"
+    else:
+        parts.dut.restart()
+        parts.dut.wait_connected(options.connect_timeout_s)
+        reason = "the reader restarted"
+    # Provisional end: _judge shortens it to the reader's first publication after the restart.
+    parts.excuses.append(Excuse(start, time.monotonic(), reason))
+
+
+def _until_recovered(excuse: Excuse, found, latency_limit_s: float) -> Excuse:
+    """An outage lasts until the reader publishes again, and no longer than the reconnect grace."""
+    back = next((p.t for p in found if p.t > excuse.end), excuse.end + RECONNECT_GRACE_S)
+    # A message still on its way when the broker or reader went down is lost with it.
+    return Excuse(excuse.start - latency_limit_s, min(back, excuse.end + RECONNECT_GRACE_S), excuse.reason)
+
+
+def _tear_down(parts: _Parts) -> None:
+    for stop in (parts.meter and parts.meter.stop, parts.dut and parts.dut.stop, parts.observer and parts.observer.stop,
+                 parts.broker and parts.broker.stop, parts.line and parts.line.close):
+        if stop:
+            stop()
+
+
+def _judge(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions) -> RunResult:
+    frames = read_sent_log(parts.meter.sent_log)
+    found = publications(options.output_format, options.topic, read_messages(parts.observer.messages_path))
+    parts.excuses = [_until_recovered(excuse, found, options.latency_limit_s) for excuse in parts.excuses]
+    verdict: Verdict = judge(frames, found, options.latency_limit_s, parts.excuses)
+    (run_dir / "excuses.json").write_text(json.dumps([e.__dict__ for e in parts.excuses]))
+    return RunResult(run, verdict, run_dir, parts.dut.log_path, frames, found, parts.excuses)

@@ -1,0 +1,135 @@
+"""The station's data files: limits (what passes) and the HAN burst (what is put on the line).
+
+Both are TOML beside this module, validated when loaded; a bad file is refused
+with one line naming the file, the field and what is wrong.
+"""
+
+import tomllib
+from pathlib import Path
+
+import openhtf as htf
+from openhtf.util import units
+from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+
+from .errors import LimitsError
+
+__all__ = ["LIMITS_PATH", "BURST_PATH", "Limits", "Burst", "MakeBurst", "load_limits", "load_burst"]
+
+LIMITS_PATH = Path(__file__).with_name("limits.toml")
+BURST_PATH = Path(__file__).with_name("burst.toml")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Limit(_Strict):
+    """One measurement's unit and acceptance: a range (with an optional marginal band), a value, or a pattern."""
+
+    units: str | None = None
+    min: float | None = None
+    max: float | None = None
+    marginal_min: float | None = None
+    marginal_max: float | None = None
+    equals: str | None = None
+    regex: str | None = None
+    doc: str = ""
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Limit":
+        kinds = [self.min is not None or self.max is not None, self.equals is not None, self.regex is not None]
+        if sum(kinds) != 1:
+            raise ValueError("give exactly one of min/max, equals or regex")
+        if self.units is not None and self.units not in units.UNITS_BY_SUFFIX:
+            raise ValueError(f"units must be an OpenHTF unit suffix such as s, °C or 1, not {self.units!r}")
+        return self
+
+
+class StationSettings(_Strict):
+    """What the station expects of every board and how long it waits."""
+
+    firmware_version: str
+    host_temperature_c: float
+    boot_timeout_s: float
+    hello_timeout_s: float
+    publish_timeout_s: float
+
+
+class Limits(_Strict):
+    """The whole limits file: station settings and one limit per measurement name."""
+
+    station: StationSettings
+    measurements: dict[str, Limit]
+
+    def measurement(self, name: str) -> htf.Measurement:
+        """The OpenHTF measurement called name, with the unit and validator its limit gives."""
+        if name not in self.measurements:
+            raise LimitsError(f"{LIMITS_PATH.name}: measurements: no limit for {name!r}; add [measurements.{name}]")
+        limit = self.measurements[name]
+        measurement = htf.Measurement(name).doc(limit.doc)
+        if limit.units is not None:
+            measurement = measurement.with_units(units.Unit(limit.units))
+        if limit.equals is not None:
+            return measurement.equals(limit.equals)
+        if limit.regex is not None:
+            return measurement.matches_regex(limit.regex)
+        return measurement.in_range(limit.min, limit.max, limit.marginal_min, limit.marginal_max)
+
+
+class MakeBurst(_Strict):
+    """One make's part of the burst: the meter model, its clock, and the values every list is built from."""
+
+    name: str
+    profile: str
+    meter_time: str
+    values: dict[str, float]
+
+
+class BadFcs(_Strict):
+    """The corrupted-frame check: which make and list, and the powers that tell the two frames apart."""
+
+    make: str
+    list: int
+    bad_power: int
+    good_power: int
+
+
+class Burst(_Strict):
+    """The whole burst file."""
+
+    make: list[MakeBurst]
+    bad_fcs: BadFcs
+
+    def make_named(self, name: str) -> MakeBurst:
+        """The burst of one make ("kaifa")."""
+        for make in self.make:
+            if make.name == name:
+                return make
+        raise LimitsError(f"{BURST_PATH.name}: no [[make]] named {name!r}; the file has {[m.name for m in self.make]}")
+
+
+def _load(path: Path, model: type[BaseModel]):
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise LimitsError(f"{path}: cannot read: {error.strerror}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise LimitsError(f"{path}: not valid TOML: {error}") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        raise LimitsError(f"{path}: {where}: {first['msg']}") from None
+
+
+def load_limits(path: Path = LIMITS_PATH) -> Limits:
+    """The station's limits, validated."""
+    return _load(path, Limits)
+
+
+def load_burst(path: Path = BURST_PATH) -> Burst:
+    """The HAN burst, validated."""
+    return _load(path, Burst)
+

@@ -1,0 +1,72 @@
+"""How many seconds of M-Bus line time the gateware simulates per second of wall time.
+
+Icarus (through cocotb, the whole-frame timing test on a captured 41-byte
+Kaifa frame) and Amaranth's simulator (the EmulatorSim harness), each at the
+board's real clock (12 MHz, 5000 cycles per 2400-baud bit) and at the scaled
+clocks the tests and the simulated line use. Prints medians; never pass/fail.
+"""
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from xml.etree import ElementTree
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "hardware")]
+
+import hdl_build  # noqa: E402
+from frames import reference_frame  # noqa: E402
+from hardware.gateware.emulator import LineEmulator  # noqa: E402
+from hardware.sim import EmulatorSim  # noqa: E402
+from simulator.lines.mbus import pack_data  # noqa: E402
+
+REPEATS = 3
+BAUD = 2400
+
+
+def icarus(params: dict, runs: int) -> float:
+    """Line seconds per wall second for the 41-byte frame in Icarus."""
+    rates = []
+    with tempfile.TemporaryDirectory() as tmp:
+        built = hdl_build.build(Path(tmp), **params)
+        for _ in range(runs):
+            results = hdl_build.run(built, "cocotb_timing", HB_FORMAT="8E1", HB_FRAME="kaifa-l1")
+            [case] = ElementTree.parse(results).getroot().iter("testcase")
+            props = {p.get("name"): p.get("value") for p in case.iter("property")}
+            sim_ns = float(props["sim_time_stop"]) - float(props["sim_time_start"])
+            cycles = sim_ns / hdl_build.PERIOD_NS
+            line_s = cycles / (params["line_divisor"] * BAUD)
+            rates.append(line_s / float(case.get("time")))
+    return statistics.median(rates)
+
+
+def amaranth(params: dict, data: bytes, runs: int) -> float:
+    """Line seconds per wall second for `data` in Amaranth's simulator."""
+    rates = []
+    for _ in range(runs):
+        sim = EmulatorSim(LineEmulator(**params), params["host_divisor"])
+        start = time.perf_counter()
+        sim.write(pack_data(data))
+        sim.run_until_idle(len(data) * 12 * params["line_divisor"] + 10_000)
+        rates.append(sim.cycle / (params["line_divisor"] * BAUD) / (time.perf_counter() - start))
+    return statistics.median(rates)
+
+
+def main() -> None:
+    frame = reference_frame("kaifa-l1")
+    scaled = dict(host_divisor=4, line_divisor=4, fifo_depth=64)
+    rows = [
+        ("Icarus, 12 MHz (5000 cycles/bit)", icarus(hdl_build.REAL, 1)),
+        ("Icarus, 16 cycles/bit (tests)", icarus(hdl_build.FAST, REPEATS)),
+        ("Amaranth, 12 MHz (5000 cycles/bit)", amaranth(hdl_build.REAL, frame[:3], 1)),
+        ("Amaranth, 16 cycles/bit (tests)", amaranth(hdl_build.FAST, frame, REPEATS)),
+        ("Amaranth, 4 cycles/bit (simulated line)", amaranth(scaled, frame, REPEATS)),
+    ]
+    for name, rate in rows:
+        print(f"{name:42s} {rate:10.4f} line s per wall s")
+
+
+if __name__ == "__main__":
+    main()

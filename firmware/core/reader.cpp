@@ -1,0 +1,255 @@
+#include "reader.h"
+
+#include <cstring>
+
+#include "console.h"
+
+namespace han {
+
+namespace {
+
+// Replies to commands that came over MQTT go to <command topic>/reply.
+class MqttReplySink : public ReplySink {
+public:
+    MqttReplySink(Publisher& publisher, const char* command_topic) : publisher_(publisher) {
+        topic_.add(command_topic).add("/reply");
+    }
+    void reply(const char* line) override {
+        FixedText<256> payload;
+        payload.add(line);
+        publisher_.publish(topic_.c_str(), payload, false);
+    }
+
+private:
+    Publisher& publisher_;
+    FixedText<80> topic_;
+};
+
+bool broker_changed(const Settings& a, const Settings& b) {
+    return std::strcmp(a.mqtt_host, b.mqtt_host) != 0 || a.mqtt_port != b.mqtt_port ||
+           std::strcmp(a.mqtt_client_id, b.mqtt_client_id) != 0 || std::strcmp(a.mqtt_user, b.mqtt_user) != 0 ||
+           std::strcmp(a.mqtt_password, b.mqtt_password) != 0 || a.keepalive_s != b.keepalive_s ||
+           std::strcmp(a.command_topic, b.command_topic) != 0;
+}
+
+void add_line_error(TextBuffer& line, uint32_t count, const char* what) {
+    if (count == 0) return;
+    line.add(line.size() > 12 ? ", " : " ").add_uint(count).add(' ').add(what);
+}
+
+}  // namespace
+
+ReaderApp::ReaderApp(Platform& platform, ByteStream& broker, const Settings& settings)
+    : platform_(platform), mqtt_(broker, *this), settings_(settings) {}
+
+void ReaderApp::start() {
+    started_ms_ = platform_.millis();
+    FixedText<160> line;
+    line.add("hanreader ").add(kFirmwareVersion).add(" started, id ").add(platform_.device_id());
+    log_event(line);
+    apply_settings(nullptr);
+}
+
+void ReaderApp::apply_settings(const Settings* previous) {
+    if (!previous || previous->serial != settings_.serial) {
+        detector_.reset(settings_.serial);
+        platform_.apply_serial(detector_.even_parity());
+    }
+    // Only a change of broker or identity costs a reconnect; a new topic or
+    // temperature takes effect with the next list.
+    if (!previous || broker_changed(*previous, settings_)) {
+        MqttOptions options;
+        options.host = settings_.mqtt_host;
+        options.port = settings_.mqtt_port;
+        options.client_id = settings_.mqtt_client_id;
+        options.user = settings_.mqtt_user;
+        options.password = settings_.mqtt_password;
+        options.keepalive_s = settings_.keepalive_s;
+        options.command_topic = settings_.command_topic;
+        mqtt_.configure(options);
+    }
+    announced_ = 0;
+    FixedText<200> line;
+    line.add("settings applied: serial ").add(serial_mode_name(settings_.serial)).add(", broker ");
+    line.add(settings_.mqtt_host).add(':').add_uint(settings_.mqtt_port).add(", topic ").add(settings_.topic);
+    log_event(line);
+}
+
+void ReaderApp::on_serial_bytes(const uint8_t* data, size_t length, uint32_t parity_errors) {
+    const HdlcStats before = deframer_.stats();
+    for (size_t i = 0; i < length; ++i) {
+        if (!deframer_.push(data[i])) continue;
+        do {
+            handle_frame(deframer_.frame());
+        } while (deframer_.next());
+    }
+    note_line_errors(before, parity_errors);
+}
+
+void ReaderApp::on_serial_idle() {
+    const HdlcStats before = deframer_.stats();
+    if (deframer_.idle()) {
+        do {
+            handle_frame(deframer_.frame());
+        } while (deframer_.next());
+    }
+    note_line_errors(before, 0);
+}
+
+void ReaderApp::note_line_errors(const HdlcStats& before, uint32_t parity_errors) {
+    const HdlcStats& now = deframer_.stats();
+    const uint32_t bad_frames = (now.bad_fcs - before.bad_fcs) + (now.bad_hcs - before.bad_hcs) +
+                                (now.truncated - before.truncated) + (now.oversize - before.oversize);
+    const uint32_t garbage = now.garbage_bytes - before.garbage_bytes;
+    if (bad_frames == 0 && garbage == 0 && parity_errors == 0) return;
+    FixedText<160> line;
+    line.add("line error:");
+    add_line_error(line, now.bad_fcs - before.bad_fcs, "bad FCS");
+    add_line_error(line, now.bad_hcs - before.bad_hcs, "bad HCS");
+    add_line_error(line, now.truncated - before.truncated, "truncated");
+    add_line_error(line, now.oversize - before.oversize, "oversize");
+    add_line_error(line, garbage, "garbage bytes");
+    add_line_error(line, parity_errors, "parity errors");
+    log_event(line);
+    if (detector_.on_line_errors(parity_errors, bad_frames)) {
+        platform_.apply_serial(detector_.even_parity());
+        FixedText<64> detect;
+        detect.add("serial auto: trying ").add(detector_.even_parity() ? "8E1" : "8N1");
+        log_event(detect);
+    }
+}
+
+void ReaderApp::handle_frame(const HdlcFrame& frame) {
+    if (!detector_.locked()) {
+        FixedText<64> line;
+        line.add("serial auto: locked at ").add(detector_.even_parity() ? "8E1" : "8N1");
+        log_event(line);
+    }
+    detector_.on_good_frame();
+    const bool ok = publish_reading(frame);
+    if (ok) ++counters_.published;
+}
+
+bool ReaderApp::publish_reading(const HdlcFrame& frame) {
+    FixedText<160> line;
+    if (settings_.format == OutputFormat::Raw) {
+        payload_.clear();
+        write_raw_hex(frame.raw, frame.raw_length, payload_);
+        const bool ok = publish(settings_.topic, payload_, false);
+        line.add("frame of ").add_uint(frame.raw_length).add(" bytes ").add(ok ? "published raw" : "not published");
+        log_event(line);
+        return ok;
+    }
+    const DecodeStatus status = decoder_.decode(frame.info, frame.info_length, reading_);
+    if (status != DecodeStatus::Ok) {
+        ++counters_.decode_errors;
+        line.add("frame of ").add_uint(frame.raw_length).add(" bytes not decoded: ").add(decode_status_text(status));
+        log_event(line);
+        return false;
+    }
+    ++counters_.lists;
+    const DeviceState device = device_state();
+    bool ok = true;
+    payload_.clear();
+    switch (settings_.format) {
+    case OutputFormat::Classic:
+        write_classic_json(reading_, device, payload_);
+        ok = publish(settings_.topic, payload_, false);
+        break;
+    case OutputFormat::HomeAssistant:
+        ok = publish_discovery(reading_, device, settings_.discovery_prefix, settings_.topic, announced_, *this);
+        ok = publish_per_value(reading_, device, settings_.topic, *this) && ok;
+        break;
+    case OutputFormat::PerValue:
+    case OutputFormat::Raw:
+        ok = publish_per_value(reading_, device, settings_.topic, *this);
+        break;
+    }
+    if (!ok) ++counters_.publish_failures;
+    line.add(make_name(reading_.make)).add(" list ").add_uint(reading_.list).add(ok ? " published" : " not published (broker down)");
+    log_event(line);
+    return ok;
+}
+
+DeviceState ReaderApp::device_state() {
+    DeviceState device;
+    device.id = platform_.device_id();
+    device.uptime_ms = platform_.millis() - started_ms_;
+    device.epoch_seconds = platform_.epoch_seconds();
+    device.has_temperature = has_measured_temperature_ || settings_.has_temperature;
+    device.temperature = has_measured_temperature_ ? measured_temperature_ : settings_.temperature;
+    return device;
+}
+
+bool ReaderApp::publish(const char* topic, const TextBuffer& payload, bool retain) {
+    if (payload.overflowed()) return false;
+    return mqtt_.publish(topic, reinterpret_cast<const uint8_t*>(payload.c_str()), payload.size(),
+                         settings_.mqtt_qos, retain);
+}
+
+void ReaderApp::loop() { mqtt_.loop(platform_.millis()); }
+
+void ReaderApp::on_mqtt_connected() { announced_ = 0; }
+
+void ReaderApp::on_mqtt_message(const char* topic, const uint8_t* payload, size_t length) {
+    if (std::strcmp(topic, settings_.command_topic) != 0) return;
+    char command[128];
+    if (length >= sizeof(command)) length = sizeof(command) - 1;
+    std::memcpy(command, payload, length);
+    command[length] = '\0';
+    FixedText<200> line;
+    line.add("command over mqtt: ").add(command);
+    log_event(line);
+    MqttReplySink sink(*this, settings_.command_topic);
+    run_console_command(*this, command, sink);
+}
+
+void ReaderApp::on_mqtt_event(const char* event) { platform_.log(event); }
+
+bool ReaderApp::change_setting(const char* key, const char* value, TextBuffer& error) {
+    Settings next = settings_;
+    if (!settings_set(next, key, value, error)) return false;
+    return replace_settings(next);
+}
+
+bool ReaderApp::replace_settings(const Settings& next) {
+    const Settings previous = settings_;
+    settings_ = next;
+    apply_settings(&previous);
+    return persist();
+}
+
+bool ReaderApp::persist() {
+    FixedText<1200> text;
+    settings_write_all(settings_, text, false);
+    return !text.overflowed() && platform_.save_settings(text.c_str());
+}
+
+void ReaderApp::write_status(TextBuffer& out) {
+    const HdlcStats& line = deframer_.stats();
+    out.add("uptime_ms=").add_uint(platform_.millis() - started_ms_);
+    out.add(" serial=").add(detector_.even_parity() ? "8E1" : "8N1").add(detector_.locked() ? "" : "?");
+    out.add(" mqtt=").add(mqtt_.connected() ? "connected" : "disconnected");
+    out.add(" make=").add(make_name(decoder_.last_make()));
+    out.add(" frames=").add_uint(line.frames).add(" lists=").add_uint(counters_.lists);
+    out.add(" published=").add_uint(counters_.published);
+    out.add(" bad_fcs=").add_uint(line.bad_fcs).add(" bad_hcs=").add_uint(line.bad_hcs);
+    out.add(" truncated=").add_uint(line.truncated).add(" garbage_bytes=").add_uint(line.garbage_bytes);
+    out.add(" decode_errors=").add_uint(counters_.decode_errors);
+}
+
+void ReaderApp::reboot() {
+    FixedText<32> line;
+    line.add("rebooting");
+    log_event(line);
+    platform_.reboot();
+}
+
+void ReaderApp::set_measured_temperature(const Quantity& celsius) {
+    measured_temperature_ = celsius;
+    has_measured_temperature_ = true;
+}
+
+void ReaderApp::log_event(TextBuffer& line) { platform_.log(line.c_str()); }
+
+}  // namespace han

@@ -1,0 +1,82 @@
+// The reader application: meter bytes in, MQTT messages out. Platform-free.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "cosem.h"
+#include "hdlc.h"
+#include "mqtt.h"
+#include "output.h"
+#include "platform.h"
+#include "reading.h"
+#include "serial_detect.h"
+#include "settings.h"
+#include "text.h"
+
+namespace han {
+
+constexpr const char* kFirmwareVersion = "0.1.0";
+
+struct ReaderCounters {
+    uint32_t lists = 0;           // decoded lists
+    uint32_t decode_errors = 0;   // checked frames whose content we could not decode
+    uint32_t published = 0;       // lists whose messages all went out
+    uint32_t publish_failures = 0;
+};
+
+class ReaderApp : public MqttListener, public Publisher {
+public:
+    ReaderApp(Platform& platform, ByteStream& broker, const Settings& settings);
+
+    // Applies the settings (UART parity, broker) and logs the start.
+    void start();
+    // Bytes from the meter UART; parity_errors counted by the UART driver.
+    void on_serial_bytes(const uint8_t* data, size_t length, uint32_t parity_errors);
+    // The meter line has been quiet for several byte times: a partial frame is truncated.
+    void on_serial_idle();
+    // Drives the broker link; call every few milliseconds.
+    void loop();
+
+    const Settings& settings() const { return settings_; }
+    // Validates one field, applies it and saves; error names the field on failure.
+    bool change_setting(const char* key, const char* value, TextBuffer& error);
+    // Replaces every setting (already validated) at once, applies and saves.
+    bool replace_settings(const Settings& next);
+    void write_status(TextBuffer& out);
+    void reboot();
+    // A measured temperature (the DS18B20) replaces the configured one in every document.
+    void set_measured_temperature(const Quantity& celsius);
+
+    void on_mqtt_connected() override;
+    void on_mqtt_message(const char* topic, const uint8_t* payload, size_t length) override;
+    void on_mqtt_event(const char* event) override;
+    bool publish(const char* topic, const TextBuffer& payload, bool retain) override;
+
+private:
+    void handle_frame(const HdlcFrame& frame);
+    bool publish_reading(const HdlcFrame& frame);
+    void note_line_errors(const HdlcStats& before, uint32_t parity_errors);
+    // Applies what changed since previous (everything when null).
+    void apply_settings(const Settings* previous);
+    bool persist();
+    DeviceState device_state();
+    void log_event(TextBuffer& line);
+
+    Platform& platform_;
+    MqttClient mqtt_;
+    Settings settings_;
+    HdlcDeframer deframer_;
+    PushDecoder decoder_;
+    Reading reading_;
+    SerialDetector detector_;
+    ReaderCounters counters_;
+    uint32_t announced_ = 0;  // Home Assistant configs sent on this connection
+    uint32_t started_ms_ = 0;
+    bool has_measured_temperature_ = false;
+    Quantity measured_temperature_;
+    // Raw mode publishes a whole frame as hex: twice the deframer's capacity.
+    FixedText<2 * HdlcDeframer::kCapacity + 1> payload_;
+};
+
+}  // namespace han

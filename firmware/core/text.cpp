@@ -1,0 +1,164 @@
+#include "text.h"
+
+#include <cstring>
+
+namespace han {
+
+TextBuffer::TextBuffer(char* storage, size_t capacity) : storage_(storage), capacity_(capacity) {
+    clear();
+}
+
+void TextBuffer::clear() {
+    length_ = 0;
+    overflowed_ = false;
+    if (capacity_ > 0) storage_[0] = '\0';
+}
+
+void TextBuffer::reset(Mark mark) {
+    if (mark > length_) return;
+    length_ = mark;
+    overflowed_ = false;
+    if (capacity_ > 0) storage_[length_] = '\0';
+}
+
+TextBuffer& TextBuffer::add(char c) {
+    if (length_ + 1 >= capacity_) {
+        overflowed_ = true;
+        return *this;
+    }
+    storage_[length_++] = c;
+    storage_[length_] = '\0';
+    return *this;
+}
+
+TextBuffer& TextBuffer::add(const char* text, size_t length) {
+    for (size_t i = 0; i < length; ++i) add(text[i]);
+    return *this;
+}
+
+TextBuffer& TextBuffer::add(const char* text) { return add(text, std::strlen(text)); }
+
+TextBuffer& TextBuffer::add_uint(uint64_t value) {
+    char digits[20];
+    size_t n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    while (n > 0) add(digits[--n]);
+    return *this;
+}
+
+TextBuffer& TextBuffer::add_int(int64_t value) {
+    if (value < 0) {
+        add('-');
+        return add_uint(0 - static_cast<uint64_t>(value));
+    }
+    return add_uint(static_cast<uint64_t>(value));
+}
+
+TextBuffer& TextBuffer::add_decimal(const Quantity& quantity, int shift) {
+    const int exponent = quantity.exponent + shift;
+    uint64_t magnitude = quantity.mantissa < 0 ? 0 - static_cast<uint64_t>(quantity.mantissa)
+                                               : static_cast<uint64_t>(quantity.mantissa);
+    if (quantity.mantissa < 0) add('-');
+    if (exponent >= 0) {
+        add_uint(magnitude);
+        if (magnitude != 0) {
+            for (int i = 0; i < exponent; ++i) add('0');
+        }
+        return *this;
+    }
+    const int places = exponent < -19 ? 19 : -exponent;
+    uint64_t scale = 1;
+    for (int i = 0; i < places; ++i) scale *= 10;
+    add_uint(magnitude / scale);
+    uint64_t fraction = magnitude % scale;
+    if (fraction == 0) return *this;
+    int digits = places;
+    while (fraction % 10 == 0) {
+        fraction /= 10;
+        --digits;
+    }
+    add('.');
+    // Leading zeros of the fraction ("1.05").
+    uint64_t width_probe = 1;
+    for (int i = 1; i < digits; ++i) width_probe *= 10;
+    while (width_probe > fraction) {
+        add('0');
+        width_probe /= 10;
+    }
+    return add_uint(fraction);
+}
+
+TextBuffer& TextBuffer::add_json_string(const char* text) {
+    add('"');
+    for (const char* p = text; *p; ++p) {
+        const unsigned char c = static_cast<unsigned char>(*p);
+        if (c == '"' || c == '\\') {
+            add('\\').add(static_cast<char>(c));
+        } else if (c < 0x20) {
+            static const char kHex[] = "0123456789abcdef";
+            add("\\u00").add(kHex[c >> 4]).add(kHex[c & 0x0F]);
+        } else {
+            add(static_cast<char>(c));
+        }
+    }
+    return add('"');
+}
+
+TextBuffer& TextBuffer::add_html_escaped(const char* text) {
+    for (const char* p = text; *p; ++p) {
+        switch (*p) {
+        case '&': add("&amp;"); break;
+        case '<': add("&lt;"); break;
+        case '>': add("&gt;"); break;
+        case '"': add("&quot;"); break;
+        case '\'': add("&#39;"); break;
+        default: add(*p);
+        }
+    }
+    return *this;
+}
+
+TextBuffer& TextBuffer::add_hex(const uint8_t* bytes, size_t length) {
+    static const char kHex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < length; ++i) add(kHex[bytes[i] >> 4]).add(kHex[bytes[i] & 0x0F]);
+    return *this;
+}
+
+bool parse_uint(const char* text, uint32_t max, uint32_t& out) {
+    if (*text == '\0') return false;
+    uint64_t value = 0;
+    for (const char* p = text; *p; ++p) {
+        if (*p < '0' || *p > '9') return false;
+        value = value * 10 + static_cast<uint64_t>(*p - '0');
+        if (value > max) return false;
+    }
+    out = static_cast<uint32_t>(value);
+    return true;
+}
+
+bool parse_decimal(const char* text, Quantity& out) {
+    const char* p = text;
+    const bool negative = *p == '-';
+    if (negative) ++p;
+    int64_t mantissa = 0;
+    int exponent = 0, digits = 0;
+    bool in_fraction = false;
+    for (; *p; ++p) {
+        if (*p == '.' && !in_fraction) {
+            in_fraction = true;
+            continue;
+        }
+        if (*p < '0' || *p > '9' || ++digits > 15) return false;
+        mantissa = mantissa * 10 + (*p - '0');
+        if (in_fraction) --exponent;
+    }
+    if (digits == 0) return false;
+    out.mantissa = negative ? -mantissa : mantissa;
+    out.exponent = static_cast<int8_t>(exponent);
+    return true;
+}
+
+}  // namespace han

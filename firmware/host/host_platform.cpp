@@ -1,0 +1,67 @@
+#include "host_platform.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <unistd.h>
+
+namespace host {
+
+namespace {
+
+uint64_t monotonic_ns() {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<uint64_t>(now.tv_sec) * 1000000000ULL + static_cast<uint64_t>(now.tv_nsec);
+}
+
+}  // namespace
+
+HostPlatform::HostPlatform(Tty& tty, const std::string& config_path)
+    : tty_(tty), config_path_(config_path), start_ns_(monotonic_ns()) {
+    // The host's id stands in for the ESP8266's MAC in the "id" field.
+    std::snprintf(device_id_, sizeof(device_id_), "host-%08lx",
+                  static_cast<unsigned long>(gethostid()) & 0xFFFFFFFFUL);
+}
+
+uint32_t HostPlatform::millis() { return static_cast<uint32_t>((monotonic_ns() - start_ns_) / 1000000ULL); }
+
+uint32_t HostPlatform::epoch_seconds() { return static_cast<uint32_t>(std::time(nullptr)); }
+
+void HostPlatform::log(const char* line) {
+    // One line per event on stderr, with the CLOCK_MONOTONIC time the bench can line up with its own.
+    const uint64_t now = monotonic_ns();
+    std::fprintf(stderr, "hanreader %llu.%06llu %s\n", static_cast<unsigned long long>(now / 1000000000ULL),
+                 static_cast<unsigned long long>((now / 1000ULL) % 1000000ULL), line);
+    std::fflush(stderr);
+}
+
+void HostPlatform::console_write(const char* line) {
+    std::fprintf(stdout, "%s\n", line);
+    std::fflush(stdout);
+}
+
+bool HostPlatform::save_settings(const char* text) {
+    if (config_path_.empty()) {
+        log("settings kept in memory only: start with --config FILE to keep them");
+        return true;
+    }
+    // Write aside and rename, so a crash never leaves half a config file.
+    const std::string temporary = config_path_ + ".new";
+    FILE* file = std::fopen(temporary.c_str(), "w");
+    bool ok = file && std::fputs(text, file) >= 0;
+    if (file) ok = (std::fclose(file) == 0) && ok;
+    ok = ok && std::rename(temporary.c_str(), config_path_.c_str()) == 0;
+    if (!ok) {
+        std::string line = "cannot save settings to " + config_path_ + ": " + std::strerror(errno);
+        log(line.c_str());
+    }
+    return ok;
+}
+
+void HostPlatform::apply_serial(bool even_parity) {
+    if (tty_.fd() >= 0) tty_.set_parity(even_parity);
+}
+
+}  // namespace host

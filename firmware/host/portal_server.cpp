@@ -1,0 +1,124 @@
+#include "portal_server.h"
+
+#include <arpa/inet.h>
+#include <cerrno>
+#include <cstring>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "../core/text.h"
+
+namespace host {
+
+namespace {
+
+constexpr uint32_t kClientTimeoutMs = 5000;
+
+bool send_all(int fd, const char* data, size_t length) {
+    size_t sent = 0;
+    while (sent < length) {
+        const ssize_t n = send(fd, data + sent, length - sent, MSG_NOSIGNAL);
+        if (n <= 0 && errno != EINTR) return false;
+        if (n > 0) sent += static_cast<size_t>(n);
+    }
+    return true;
+}
+
+}  // namespace
+
+PortalServer::~PortalServer() {
+    for (Client& client : clients_) drop(client);
+    if (listen_fd_ >= 0) close(listen_fd_);
+}
+
+bool PortalServer::listen(uint16_t port) {
+    listen_fd_ = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    const int one = 1;
+    setsockopt(listen_fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof(address);
+    if (listen_fd_ < 0 || bind(listen_fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+        ::listen(listen_fd_, 8) != 0 ||
+        getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+        han::FixedText<160> line;
+        line.add("cannot serve the portal on 127.0.0.1:").add_uint(port).add(": ").add(std::strerror(errno));
+        line.add("; pick another --portal-port");
+        platform_.log(line.c_str());
+        return false;
+    }
+    han::FixedText<64> line;
+    line.add("portal listening on http://127.0.0.1:").add_uint(ntohs(address.sin_port)).add('/');
+    platform_.log(line.c_str());
+    return true;
+}
+
+size_t PortalServer::add_poll_fds(pollfd* fds) const {
+    if (listen_fd_ < 0) return 0;
+    size_t count = 0;
+    fds[count++] = {listen_fd_, POLLIN, 0};
+    for (const Client& client : clients_) {
+        if (client.fd >= 0) fds[count++] = {client.fd, POLLIN, 0};
+    }
+    return count;
+}
+
+void PortalServer::service() {
+    if (listen_fd_ < 0) return;
+    accept_clients();
+    for (Client& client : clients_) {
+        if (client.fd < 0) continue;
+        read_client(client);
+        if (client.fd >= 0 && platform_.millis() - client.since_ms > kClientTimeoutMs) drop(client);
+    }
+}
+
+void PortalServer::accept_clients() {
+    for (Client& client : clients_) {
+        if (client.fd >= 0) continue;
+        const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) return;
+        client.fd = fd;
+        client.used = 0;
+        client.since_ms = platform_.millis();
+    }
+}
+
+void PortalServer::read_client(Client& client) {
+    const ssize_t got = recv(client.fd, client.request + client.used, sizeof(client.request) - client.used, 0);
+    if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return drop(client);
+    if (got > 0) client.used += static_cast<size_t>(got);
+    switch (han::http_request_state(client.request, client.used)) {
+    case han::HttpRequestState::Incomplete: return;
+    case han::HttpRequestState::TooLarge: {
+        static const char kTooLarge[] = "HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
+        send_all(client.fd, kTooLarge, sizeof(kTooLarge) - 1);
+        return drop(client);
+    }
+    case han::HttpRequestState::Complete: return answer(client);
+    }
+}
+
+void PortalServer::answer(Client& client) {
+    static han::FixedText<8192> response;  // one answer at a time; kept off the stack
+    response.clear();
+    han::handle_portal_request(app_, client.request, client.used, response);
+    const char* line_end = static_cast<const char*>(std::memchr(client.request, '\r', client.used));
+    han::FixedText<120> line;
+    line.add("portal: ").add(client.request, line_end ? static_cast<size_t>(line_end - client.request) : 0);
+    line.add(" -> ").add(response.c_str() + 9, 3);
+    platform_.log(line.c_str());
+    send_all(client.fd, response.c_str(), response.size());
+    drop(client);
+}
+
+void PortalServer::drop(Client& client) {
+    if (client.fd >= 0) close(client.fd);
+    client.fd = -1;
+    client.used = 0;
+}
+
+}  // namespace host

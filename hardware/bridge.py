@@ -1,0 +1,136 @@
+"""The simulated M-Bus line: the real gateware in Amaranth's simulator, into a pty.
+
+Bytes written to the line go through the host protocol (the same client as a
+real board), the gateware puts them on the line as levels, a TSS721-like
+receiver model turns the levels into logic bits (where a sag can cause bit
+errors), a UART decodes those bits, and each byte goes to the pty when its
+stop bit ends in wall-clock time, so a reader sees real 2400-baud pacing.
+
+The simulated clock is scaled: the line runs at `LINE_DIVISOR` cycles per bit,
+because Amaranth's simulator manages some ten thousand cycles a second and
+12 MHz would be a thousand times too slow; the gateware is the same.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import tty
+
+from simulator.lines.mbus import MbusEmulator, Parity
+
+from .gateware.emulator import LineEmulator
+from .monitor import LineTrace, decode_uart
+from .receiver import Tss721Model
+from .sim import EmulatorSim
+
+__all__ = ["MbusSimLine", "LINE_DIVISOR", "HOST_DIVISOR"]
+
+LINE_DIVISOR = 4
+HOST_DIVISOR = 4
+RECEIVER_STEP = 1  # cycles between receiver samples: a quarter bit
+PARITY = {"N": Parity.NONE, "E": Parity.EVEN, "O": Parity.ODD}
+
+
+class MbusSimLine:
+    """A line whose bytes pass through the gateware and a receiver model into a pty."""
+
+    paces_itself = True          # the simulated UART sets the byte rate
+    carries_line_errors = True   # parity, framing and sag errors reach the reader as they would
+
+    def __init__(self, serial, receiver: Tss721Model | None = None, realtime: bool = True,
+                 fifo_depth: int = 64):
+        self.serial = serial
+        self.receiver = receiver or Tss721Model()
+        self.realtime = realtime
+        self.received = bytearray()   # every byte handed to the pty, for tests and logs
+        self.line_errors = 0          # characters with a parity or framing error
+        self._fifo_depth = fifo_depth
+        self._fd = self._reader_fd = None
+
+    @property
+    def reader_path(self) -> str:
+        """The pty the reader opens."""
+        return os.ttyname(self._reader_fd)
+
+    def open(self) -> None:
+        """Start the simulation and the pty."""
+        self._fd, self._reader_fd = os.openpty()
+        tty.setraw(self._reader_fd)
+        clock_hz = self.serial.baud * LINE_DIVISOR
+        self.sim = EmulatorSim(LineEmulator(host_divisor=HOST_DIVISOR, line_divisor=LINE_DIVISOR,
+                                            fifo_depth=self._fifo_depth), HOST_DIVISOR)
+        self.cycle_s = 1 / clock_hz
+        self.emulator = MbusEmulator(self.sim, clock_hz=clock_hz, sleep=self._advance)
+        self.emulator.configure(self.serial.baud, self.serial.parity, self.serial.stopbits)
+        self._logic = LineTrace()
+        self._followed = 0
+        self._decoded_to = 0
+        self._wall_zero = time.monotonic()
+
+    def close(self) -> None:
+        """Close the pty; safe twice."""
+        for fd in (self._fd, self._reader_fd):
+            if fd is not None:
+                os.close(fd)
+        self._fd = self._reader_fd = None
+
+    def write(self, data: bytes) -> None:
+        """Send bytes through the gateware; returns when the last has reached the pty."""
+        self._wall_zero = max(self._wall_zero, time.monotonic() - self.sim.cycle * self.cycle_s)
+        self.emulator.write(data)
+        self._finish()
+
+    def _finish(self) -> None:
+        """Run until the board is idle and the receiver has seen the last stop bit."""
+        self.emulator.drain()
+        self._advance(12 / self.serial.baud)
+
+    def write_bad_parity(self, byte: int) -> None:
+        """One byte with its parity bit inverted, by the gateware's FLIP fault."""
+        self.emulator.write_bad_parity(byte)
+        self._finish()
+
+    def send_break(self, seconds: float) -> None:
+        """Hold the line at space for `seconds`, by the gateware's BREAK."""
+        self.emulator.send_break(seconds)
+        self._finish()
+
+    def drain(self) -> None:
+        """Every written byte has left already (write returns when they have)."""
+
+    def __enter__(self) -> "MbusSimLine":
+        self.open()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _advance(self, seconds: float) -> None:
+        """Run the simulation `seconds` of line time, delivering what the receiver decodes."""
+        self.sim.run(max(1, round(seconds / self.cycle_s)))
+        self._deliver()
+
+    def _deliver(self) -> None:
+        now = self.sim.cycle
+        self.receiver.follow(self.sim.levels, self._logic, self._followed, now, self.cycle_s,
+                             RECEIVER_STEP)
+        self._followed = now
+        chars = decode_uart(self._logic, LINE_DIVISOR, PARITY[self.serial.parity],
+                            self.serial.stopbits, end=now, after=self._decoded_to)
+        slots = 10 + (self.serial.parity != "N") + self.serial.stopbits - 1
+        for char in chars:
+            self._pace(char.start + slots * LINE_DIVISOR)
+            os.write(self._fd, bytes([char.byte]))
+            self.received.append(char.byte)
+            self.line_errors += not char.clean
+        if chars:
+            # A UART looks for the next start bit from the middle of the last stop bit.
+            self._decoded_to = chars[-1].start + (slots - 0.5) * LINE_DIVISOR
+
+    def _pace(self, cycle: int) -> None:
+        """Hold a byte until its stop bit ends in wall time."""
+        if self.realtime:
+            delay = self._wall_zero + cycle * self.cycle_s - time.monotonic()
+            if delay > 0:
+                time.sleep(delay)

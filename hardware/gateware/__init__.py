@@ -1,0 +1,1 @@
+"""Gateware blocks of the M-Bus line emulator, each a `wiring.Component`."""

@@ -1,0 +1,82 @@
+"""Brokers: each starts on an ephemeral loopback port, answers, restarts on its port, and says why when it cannot."""
+
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.broker import BrokerEndpoint, is_up, make_broker, new_client
+from bench.broker.servers import MOSQUITTO
+from bench.errors import BrokerError
+from bench.observer import Observer
+
+KINDS = ["embedded", pytest.param("mosquitto", marks=pytest.mark.skipif(not Path(MOSQUITTO).exists(), reason="mosquitto not installed"))]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_broker_carries_messages_to_the_observer_and_survives_a_restart(kind, tmp_path):
+    broker = make_broker(kind, tmp_path)
+    endpoint = broker.start()
+    observer = Observer(endpoint, tmp_path)
+    try:
+        observer.start()
+        _publish(endpoint, [f"before {n}" for n in range(50)])
+        broker.restart()
+        assert broker.endpoint.port == endpoint.port and is_up(endpoint)
+        time.sleep(1.5)  # the observer reconnects within its one-second back-off
+        _publish(endpoint, ["after"])
+    finally:
+        observer.stop()
+        broker.stop()
+    payloads = [m["payload"] for m in observer.messages()]
+    assert payloads[:50] == [f"before {n}" for n in range(50)] and payloads[-1] == "after"
+    assert all(m["t"] > 0 for m in observer.messages())
+    assert not is_up(endpoint)
+
+
+def _publish(endpoint: BrokerEndpoint, payloads: list[str]) -> None:
+    client = new_client(endpoint)
+    client.connect(endpoint.host, endpoint.port)
+    client.loop_start()
+    for payload in payloads:
+        info = client.publish("hanbench/t", payload)
+    info.wait_for_publish(5)
+    time.sleep(0.3)
+    client.disconnect()
+    client.loop_stop()
+
+
+@pytest.mark.skipif(not Path(MOSQUITTO).exists(), reason="mosquitto not installed")
+def test_a_lan_listener_refuses_anonymous_clients_and_takes_the_generated_password(tmp_path):
+    broker = make_broker("mosquitto", tmp_path, lan_host="127.0.0.1")
+    endpoint = broker.start()
+    try:
+        assert is_up(endpoint)
+        assert not is_up(BrokerEndpoint(endpoint.host, endpoint.port))
+        assert not is_up(BrokerEndpoint(endpoint.host, endpoint.port, endpoint.username, "wrong"))
+        assert f"user {endpoint.username} password {endpoint.password}" in broker.board_settings()
+    finally:
+        broker.stop()
+
+
+@pytest.mark.parametrize("spec, message", [
+    ("carrier-pigeon", "--broker must be auto, embedded, mosquitto or HOST:PORT, not 'carrier-pigeon'"),
+    ("localhost:99999", "--broker must be auto, embedded, mosquitto or HOST:PORT, not 'localhost:99999'"),
+])
+def test_a_bad_broker_spec_is_one_line_naming_the_choices(spec, message, tmp_path):
+    with pytest.raises(BrokerError, match=message):
+        make_broker(spec, tmp_path)
+
+
+def test_an_external_broker_that_does_not_answer_is_named(tmp_path):
+    from bench.broker import free_port
+    port = free_port()
+    with pytest.raises(BrokerError, match=f"no MQTT broker answers on 127.0.0.1:{port}; start it, or use --broker embedded"):
+        make_broker(f"127.0.0.1:{port}", tmp_path).start()
+
+
+def test_a_broker_that_dies_at_start_shows_its_log_tail(tmp_path):
+    broker = make_broker("embedded", tmp_path)
+    broker.argv = lambda: ["python", "-c", "import sys; print('address already in use'); sys.exit(1)"]
+    with pytest.raises(BrokerError, match=r"exited while waiting for MQTT CONNACK from embedded .*\n.*address already in use"):
+        broker.start()

@@ -1,0 +1,72 @@
+"""The host firmware fed over a pty publishes what the meter sent, in the classic document."""
+
+import math
+import tomllib
+
+import pytest
+
+from simulator.codec import decode_frame
+from tests.firmware.harness import CAPTURES, capture_frames, expected_document
+
+REFERENCE = tomllib.loads((CAPTURES / "reference-frames.toml").read_text())
+# reference-frames.toml uses amshan's names for these; the firmware speaks canonical ones.
+REFERENCE_NAMES = {
+    "list_ver_id": "list_version",
+    "active_power_import_total": "active_energy_import",
+    "active_power_export_total": "active_energy_export",
+    "reactive_power_import_total": "reactive_energy_import",
+    "reactive_power_export_total": "reactive_energy_export",
+}
+CAPTURE_FILES = ["kaifa-ma304h3e-2017-09-14.log", "kaifa-ma304h3e-2017-09-15.log", "kamstrup-6841121-2017-10-20.log"]
+
+
+def assert_same_document(published: dict, expected: dict, where: str) -> None:
+    """Same keys, equal text, numbers equal to 1e-9 relative."""
+    assert set(published) == set(expected), f"{where}: keys {sorted(published)} != {sorted(expected)}"
+    for key, want in expected.items():
+        got = published[key]
+        if isinstance(want, str):
+            assert got == want, f"{where}: {key} = {got!r}, expected {want!r}"
+        else:
+            assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), f"{where}: {key} = {got}, expected {want}"
+
+
+def sampled(frames: list[bytes], stride: int) -> list[bytes]:
+    """Every stride-th frame, plus every hourly list (the rare, long ones)."""
+    return [frame for index, frame in enumerate(frames) if index % stride == 0 or decode_frame(frame)["list"] == 3]
+
+
+@pytest.mark.parametrize("name", list(REFERENCE))
+def test_reference_frame_publishes_its_reference_values(rig, name):
+    entry = REFERENCE[name]
+    reading = {REFERENCE_NAMES.get(key, key): value for key, value in entry["values"].items()}
+    document = rig.publishes(bytes.fromhex(entry["hex"]), f"reference frame {name}")
+    assert_same_document(document["data"], expected_document(reading), name)
+
+
+def test_classic_document_carries_id_uptime_and_time(rig):
+    import time
+
+    before = int(time.time())
+    document = rig.publishes(bytes.fromhex(REFERENCE["kaifa-l2"]["hex"]), "kaifa list 2")
+    assert set(document) == {"id", "up", "t", "data"}
+    assert document["id"].startswith("host-")
+    assert 0 <= document["up"] < 60_000
+    assert before - 1 <= document["t"] <= int(time.time()) + 1
+
+
+@pytest.mark.parametrize("capture", CAPTURE_FILES)
+def test_capture_sample_matches_python_decoder(any_rig, capture):
+    frames = sampled(capture_frames(capture), stride=97)
+    for index, frame in enumerate(frames):
+        document = any_rig.publishes(frame, f"frame {index} of the {capture} sample")
+        assert_same_document(document["data"], expected_document(decode_frame(frame)), f"{capture} sample {index}")
+
+
+def test_whole_kamstrup_capture_back_to_back(rig):
+    frames = capture_frames("kamstrup-6841121-2017-10-20.log")
+    rig.line.write(b"".join(frames))
+    for index, frame in enumerate(frames):
+        document = rig.next_document(f"frame {index} of {len(frames)} of the whole Kamstrup capture")
+        assert_same_document(document["data"], expected_document(decode_frame(frame)), f"kamstrup frame {index}")
+    assert rig.watcher.drain(quiet=0.3) == []

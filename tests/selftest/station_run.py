@@ -1,0 +1,33 @@
+"""Helpers of the station's tests: run the station's command, name the fake board, read a record."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+FAKE_BOARD = Path(__file__).with_name("fake_board.py")
+
+
+def fake_board_cmd(mode: str) -> str:
+    """The --dut-cmd of the fake board in one mode."""
+    return f"{sys.executable} {FAKE_BOARD} {mode} {{tty}} {{mqtt_host}} {{mqtt_port}} {{topic}}"
+
+
+def station_argv(record_dir: Path, limits: Path, *extra: str) -> list[str]:
+    """The station's command line on a record directory."""
+    return [sys.executable, "-m", "bench", "selftest", "--record-dir", str(record_dir), "--limits", str(limits),
+            "--station-id", "ci-station", "--operator", "pytest", *extra]
+
+
+def run_station(record_dir: Path, limits: Path, *extra: str, timeout: float = 90) -> subprocess.CompletedProcess:
+    """Run the station's command to its end."""
+    return subprocess.run(station_argv(record_dir, limits, *extra), cwd=REPO, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def only_record(record_dir: Path) -> dict:
+    """The one record in a record directory."""
+    paths = sorted((record_dir / "records").glob("*.json"))
+    assert len(paths) == 1, paths
+    return json.loads(paths[0].read_text())
