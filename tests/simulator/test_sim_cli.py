@@ -63,4 +63,7 @@ def test_replay_sends_a_capture_warped(tmp_path):
 
 
 def test_durations_take_units():
-    assert [parse_duration(t) for t in ("90", "90s", "10m", "48h", "2d", None)] == [90, 90, 600, 172800, 172800, None]
+    assert [parse_duration(t) for t in ("90", "90s", "10m", "10min", "2h30m", "48h", "2d", None)] == [
+        90, 90, 600, 600, 9000, 172800, 172800, None]
+    with pytest.raises(click.BadParameter, match="must look like 90s, 10min, 2h30m or 2d, not '10x'"):
+        parse_duration("10x")
