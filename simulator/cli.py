@@ -20,7 +20,7 @@ from .capture import CaptureError, read_capture, record, replay_capture
 from .capture.recorder import CANDIDATES
 from .codec import FrameDecoder, FrameError
 from .faults import FaultError, load_plans
-from .lines import LineError, PtyLine, open_line
+from .lines import LineError, open_line
 from .meter import ClockError, parse_start
 from .readings import ScenarioError, load_scenario
 from .run import RunStats, SentLog, run_meter

@@ -6,7 +6,7 @@ shows (computed here with zoneinfo), and that the energy registers equal the
 power the frames report, integrated, within one unit of resolution.
 """
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
