@@ -11,6 +11,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import count
 from datetime import datetime
 
 from meter_profiles import Profile
@@ -29,7 +30,7 @@ __all__ = ["RunStats", "run_meter"]
 
 @dataclass
 class RunStats:
-    """What a run did: entries written, frames per list, faults applied, the last values, how late it ran."""
+    """What a run did: entries written, frames per list sent, faults applied (kept-off lists too), the last values."""
 
     entries: int = 0
     frames: Counter = field(default_factory=Counter)
@@ -52,7 +53,7 @@ def _entry(seq: int, profile: Profile, emission: Emission, tx: Transmission, tim
         "end_mono": round(end, 6),
         "start_wall": wall_time(start, offset),
         "end_wall": wall_time(end, offset),
-        "frame": tx.frame.hex().upper() if tx.send else "",
+        "frame": tx.frame.hex().upper(),
         "readings": emission.reading,
         "faults": tx.faults,
         "expect_publish": tx.expect_publish,
@@ -92,23 +93,26 @@ def run_meter(
     byte_time = pacer.byte_time(line.serial.byte_time) if byte_pacing else None
     offset = time.time() - time.monotonic()
     stats = RunStats(origin_mono=pacer.origin)
-    while True:
+    for slot in count():
         emission = meter.next_emission()
         if duration_s is not None and emission.elapsed >= duration_s:
             break
         # Everything is built before the deadline, so nothing but the write happens after it.
         frame = encode_frame(profile, emission.list_no, emission.reading)
-        tx = injector.apply(stats.entries, emission.list_no, emission.elapsed, frame)
+        tx = injector.apply(slot, emission.list_no, emission.elapsed, frame)
         if not pacer.wait(emission.elapsed):
             break
+        _note(stats, emission, tx)
         deadline = pacer.deadline(emission.elapsed)
-        for _ in range(tx.copies):
-            times = transmit(line, tx, byte_time) if tx.send else (deadline or time.monotonic(),) * 2
-            if deadline is not None and tx.send:
+        # A list a fault kept off the line (lost, silence) has no entry: the log holds what went on the line.
+        for _ in range(tx.copies if tx.send else 0):
+            times = transmit(line, tx, byte_time)
+            if deadline is not None:
                 stats.worst_late_s = max(stats.worst_late_s, times[0] - deadline - len(tx.before) * (byte_time or 0))
             entry = _entry(stats.entries, profile, emission, tx, times, offset)
             sent_log.write(entry)
-            _count(stats, emission, tx)
+            stats.entries += 1
+            stats.frames[emission.list_no] += 1
             if on_entry is not None:
                 on_entry(entry, stats)
         if tx.clock_jump_s:
@@ -116,12 +120,10 @@ def run_meter(
     return stats
 
 
-def _count(stats: RunStats, emission: Emission, tx: Transmission) -> None:
-    stats.entries += 1
+def _note(stats: RunStats, emission: Emission, tx: Transmission) -> None:
     stats.elapsed = emission.elapsed
     stats.meter_time = emission.meter_time
     if tx.send:
-        stats.frames[emission.list_no] += 1
         stats.last.update(emission.reading)
     for fault in tx.faults:
         stats.faults[fault["name"]] += 1

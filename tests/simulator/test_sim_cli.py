@@ -31,7 +31,8 @@ def test_sim_runs_for_a_warped_duration_and_writes_the_sent_log(tmp_path):
                  "--warp", "1000", "--sent-log", str(log), "--faults", "lost-list@0.5")
     assert result.exit_code == 0, result.stderr
     entries = [json.loads(line) for line in log.read_text().splitlines()]
-    assert len(entries) == 19 and entries[0]["meter_time"] == "2024-10-27T01:58:00"
+    assert 0 < len(entries) < 19  # 19 lists in three minutes, about half kept off the line
+    assert entries[0]["meter_time"] >= "2024-10-27T01:58:00"
     assert "kamstrup-6841121 on /dev/pts/" in result.stderr and "faults lost-list:" in result.stderr
 
 
