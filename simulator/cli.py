@@ -113,7 +113,7 @@ def _run_until_interrupt(work) -> RunStats:
 @click.option("--warp", default="1", show_default=True, help="Meter clock speed: 1 real time, N times faster, or max.")
 @click.option("--faults", "fault_option", help="Fault plans, comma-separated, each optionally @rate (bad-fcs,garbage@0.5).")
 @click.option("--sent-log", type=click.Path(dir_okay=False, path_type=Path), help="Write the sent log (JSON Lines) here.")
-@click.option("--seed", default=1, show_default=True, help="Seed for the readings.")
+@click.option("--seed", type=int, help="Seed for the readings (default: the scenario's own).")
 @click.option("--no-byte-pacing", is_flag=True, help="Hand whole frames to a pty instead of pacing bytes at the line rate.")
 def sim(meter_name, port, pty, scenario, start, duration, warp, fault_option, sent_log, seed, no_byte_pacing) -> None:
     """Run a simulated meter on a line until the duration ends or Ctrl-C."""

@@ -64,6 +64,11 @@ class Scenario:
         """The scenario's name, as `--scenario` takes it."""
         return self.data.name
 
+    @property
+    def seed(self) -> int:
+        """The scenario's own seed, used when a run gives none."""
+        return self.data.seed
+
     def source(self, phases: int, start_ms: int, seed: int | None = None):
         """The readings source for a meter of `phases` phases whose run starts at `start_ms` (UTC)."""
         data = self.data

@@ -70,20 +70,22 @@ def run_meter(
     warp: float | None = 1.0,
     faults: list[FaultPlan] = (),
     sent_log: SentLog | None = None,
-    seed: int = 1,
+    seed: int | None = None,
     byte_pacing: bool = True,
     stop: threading.Event | None = None,
     on_entry: Callable[[dict, RunStats], None] | None = None,
 ) -> RunStats:
     """Run `profile`'s meter on an open `line` for `duration_s` meter seconds (None: until `stop` is set).
 
-    `start` is the meter's wall time at the start (None: now); `warp` 1 is real
+    `start` is the meter's wall time at the start (None: now); `seed` (None:
+    the scenario's own) seeds the readings and the registers; `warp` 1 is real
     time, N runs the meter clock N times faster, None as fast as the line takes.
     Byte pacing applies to lines that do not pace themselves (a pty). Raises
     LineError if the line goes away; the sent log is complete up to that frame.
     """
     scenario = load_scenario(scenario) if isinstance(scenario, str) else scenario
     clock = MeterClock.starting_at(profile.clock, start)
+    seed = scenario.seed if seed is None else seed
     source = scenario.source(profile.phases, round(clock.start_utc.timestamp() * 1000), seed)
     meter = Meter(profile, source, clock, seed)
     injector = Injector(list(faults), profile)

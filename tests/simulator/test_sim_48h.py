@@ -7,13 +7,20 @@ power the frames report, integrated, within one unit of resolution.
 """
 
 from datetime import timedelta, timezone
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from simulator.codec import decode_frame
+from simulator.run import SentLog, run_meter
+from tests.oracles import amshan_decode
+
 from meter_profiles import bundled_profiles
 from simulator.meter import Meter, MeterClock, REPEAT_RATE
 from simulator.readings import load_scenario
+
+from .support import MemoryLine
 
 HOURS = 48
 # Noon the day before Norway leaves summer time (2024-10-27 03:00 CEST -> 02:00 CET).
@@ -41,17 +48,24 @@ def wall_zone(profile):
     return timezone(timedelta(minutes=profile.clock.utc_offset_minutes))
 
 
-@pytest.fixture(scope="module", params=sorted(bundled_profiles()))
-def run(request):
+@cache
+def meter_run(name: str):
     """The emissions of one profile's meter over 48 hours of meter time, as fast as it computes."""
-    profile = bundled_profiles()[request.param]
+    profile = bundled_profiles()[name]
     clock = MeterClock.starting_at(profile.clock, START)
-    source = load_scenario("quiet-flat").source(profile.phases, round(clock.start_utc.timestamp() * 1000))
-    meter = Meter(profile, source, clock)
+    scenario = load_scenario("quiet-flat")
+    source = scenario.source(profile.phases, round(clock.start_utc.timestamp() * 1000))
+    meter = Meter(profile, source, clock, scenario.seed)  # as run_meter seeds it
     emissions = []
     while (emission := meter.next_emission()).elapsed < HOURS * 3600:
         emissions.append(emission)
     return profile, clock.start_utc, emissions
+
+
+@pytest.fixture(params=sorted(bundled_profiles()))
+def run(request):
+    """One profile's 48 hours."""
+    return meter_run(request.param)
 
 
 def test_cadence_and_slot_collisions_match_han_facts(run):
@@ -116,3 +130,20 @@ def test_energy_registers_equal_integrated_power(run):
         assert 0 < repeats <= HOURS * REPEAT_RATE * 4
     else:
         assert repeats == 0
+
+
+def test_the_whole_pipeline_sends_what_the_meter_computed_for_48_hours():
+    """Codec, runner and sent log over the same 48 hours (the hardest clock: local, with the DST night)."""
+    profile, _, emissions = meter_run("kaifa-ma304h3e")
+    sent, elapsed = SentLog(), []
+    line = MemoryLine(profile.serial)
+    run_meter(profile, line, scenario="quiet-flat", start=START, duration_s=HOURS * 3600, warp=None, sent_log=sent,
+              on_entry=lambda entry, stats: elapsed.append(stats.elapsed))
+    assert elapsed == [e.elapsed for e in emissions]
+    assert [(e["list"], e["meter_time"], e["readings"]) for e in sent.entries] == [
+        (e.list_no, e.meter_time, e.reading) for e in emissions]
+    assert bytes(line.data) == bytes.fromhex("".join(e["frame"] for e in sent.entries))
+    for entry in sent.entries[::487] + [e for e in sent.entries if e["list"] == 3]:
+        frame = bytes.fromhex(entry["frame"])
+        assert {k: v for k, v in decode_frame(frame).items() if k not in ("meter", "list")} == entry["readings"]
+        assert amshan_decode(frame) == pytest.approx(entry["readings"], abs=1e-9)
