@@ -35,6 +35,13 @@ def bench(session: nox.Session) -> None:
                 "--report-dir", "reports/bench", *session.posargs)
 
 
+@nox.session(name="sim-timing")
+def sim_timing(session: nox.Session) -> None:
+    """The simulator's real-time accuracy over a pty: ten minutes (`-- --minutes 1` for a quick look)."""
+    session.install("-e", ".")
+    session.run("python", "benchmarks/bench_sim_timing.py", *session.posargs)
+
+
 @nox.session
 def hdl(session: nox.Session) -> None:
     """The gateware tests: Amaranth simulation, cocotb on Icarus, the iCE40 build check."""

@@ -20,7 +20,7 @@ from .capture import CaptureError, read_capture, record, replay_capture
 from .capture.recorder import CANDIDATES
 from .codec import FrameDecoder, FrameError
 from .faults import FaultError, load_plans
-from .lines import LineError, PtyLine, open_line
+from .lines import LineError, open_line
 from .meter import ClockError, parse_start
 from .readings import ScenarioError, load_scenario
 from .run import RunStats, SentLog, run_meter
@@ -28,18 +28,22 @@ from .timing import parse_warp
 
 __all__ = ["sim", "capture", "replay", "parse_duration", "COMMANDS"]
 
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(d|h|min|m|sec|s)")
 _EXPECTED = (ProfileError, ScenarioError, FaultError, ClockError, LineError, CaptureError, FrameError, ValueError)
 
 
 def parse_duration(text: str | None) -> float | None:
-    """Seconds from `90`, `90s`, `10m`, `48h` or `2d`; None stays None (run until Ctrl-C)."""
+    """Seconds from `90`, `90s`, `10min`, `10m`, `2h30m` or `2d`; None stays None (run until Ctrl-C)."""
     if text is None:
         return None
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smhd]?)\s*", text)
-    if not match:
-        raise click.BadParameter(f"must be a number with an optional unit s, m, h or d (such as 10m), not {text!r}")
-    return float(match.group(1)) * _UNITS[match.group(2)]
+    text = text.strip().lower()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    parts = _DURATION_PART.findall(text)
+    if not parts or "".join(number + unit for number, unit in parts) != text:
+        raise click.BadParameter(f"must look like 90s, 10min, 2h30m or 2d, not {text!r}")
+    return sum(float(number) * _UNITS[unit] for number, unit in parts)
 
 
 @contextmanager

@@ -6,6 +6,7 @@ without parity (a pty, a socket) both settings work, so the meter's own
 profile decides.
 """
 
+import termios
 import time
 from collections.abc import Callable
 from datetime import datetime
@@ -26,10 +27,10 @@ _PARITY = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_
 
 
 class Detection:
-    """What detection found: the serial settings, the meter profile, and the first frame with its time."""
+    """What detection found: serial settings, meter profile, the frames read meanwhile, and the port, still open."""
 
-    def __init__(self, settings: SerialSettings, meter: str, first: tuple[datetime, bytes]) -> None:
-        self.settings, self.meter, self.first = settings, meter, first
+    def __init__(self, settings, meter: str, frames: list, handle: serial.Serial, deframer: HdlcDeframer) -> None:
+        self.settings, self.meter, self.frames, self.handle, self.deframer = settings, meter, frames, handle, deframer
 
 
 def _open(port: str, settings: SerialSettings) -> serial.Serial:
@@ -44,7 +45,7 @@ def _open(port: str, settings: SerialSettings) -> serial.Serial:
             timeout=0.05,
             exclusive=True if local else None,
         )
-    except (serial.SerialException, OSError, ValueError) as error:
+    except (serial.SerialException, OSError, ValueError, termios.error) as error:
         raise open_error(port, error) from None
 
 
@@ -55,29 +56,54 @@ def _read(port_handle: serial.Serial, port: str) -> bytes:
         raise LineError(f"{port} went away mid-capture (adapter unplugged?): {error}") from None
 
 
-def _first_frame(port: str, settings: SerialSettings, window_s: float) -> tuple[str, datetime, bytes] | None:
-    handle, deframer, decoder = _open(port, settings), HdlcDeframer(), FrameDecoder()
+def _identify(handle: serial.Serial, port: str, window_s: float, deframer: HdlcDeframer):
+    """The meter on the port and the frames read to find it, or None if no frame decoded in the window.
+
+    A list 1 carries no meter type, so listening goes on until a frame names
+    the model (or the window ends). The deframer keeps any partial frame for
+    the recording that follows.
+    """
+    decoder, frames, meter, named = FrameDecoder(), [], None, False
+    deadline = time.monotonic() + window_s
+    while time.monotonic() < deadline and not named:
+        chunk = _read(handle, port)
+        received = datetime.now()
+        for frame in deframer.feed(chunk):
+            frames.append((received, frame))
+            try:
+                decoded = decoder.decode(frame)
+            except FrameError:
+                continue
+            meter, named = decoded["meter"], named or "meter_type" in decoded
+    return (meter, frames) if meter else None
+
+
+def _adopt(handle: serial.Serial, settings: SerialSettings) -> None:
+    # Where parity cannot be seen (a pty, a socket) the first setting works for any meter; the port
+    # then takes the meter's own settings if it can, and needs none if it cannot.
     try:
-        deadline = time.monotonic() + window_s
-        while time.monotonic() < deadline:
-            for frame in deframer.feed(_read(handle, port)):
-                try:
-                    return decoder.decode(frame)["meter"], datetime.now(), frame
-                except FrameError:
-                    continue
-    finally:
-        handle.close()
-    return None
+        handle.parity = _PARITY[settings.parity]
+    except (serial.SerialException, OSError, ValueError, termios.error):
+        pass
 
 
 def detect(port: str, window_s: float = 12.0, candidates=CANDIDATES) -> Detection:
-    """Find the serial settings and the meter on `port`, listening up to `window_s` per setting."""
+    """Find the serial settings and the meter on `port`, listening up to `window_s` per setting.
+
+    The port is left open on the settings found (Detection.handle): reopening
+    would lose frames, and a pty refuses a second parity change.
+    """
     for settings in candidates:
-        found = _first_frame(port, settings, window_s)
-        if found is not None:
-            meter, received, frame = found
-            # Where parity cannot be seen (pty, socket) the first setting works for any meter: trust the profile.
-            return Detection(get_profile(meter).serial, meter, (received, frame))
+        handle, deframer = _open(port, settings), HdlcDeframer()
+        found = _identify(handle, port, window_s, deframer)
+        if found is None:
+            handle.close()
+            continue
+        meter, frames = found
+        profile_settings = get_profile(meter).serial
+        if profile_settings.parity != settings.parity:
+            _adopt(handle, profile_settings)
+        return Detection(profile_settings, meter, frames, handle, deframer)
     names = " or ".join(s.name for s in candidates)
     raise LineError(f"no HAN frame on {port} in {window_s:g} s at {names}: is the meter connected and pushing?")
 
@@ -95,25 +121,26 @@ def record(
     """Record frames from `port` into `out` until the duration or frame count is reached; the number recorded."""
     detection = detect(port, window_s, (settings,) if settings else CANDIDATES)
     profile = get_profile(detection.meter)
-    deframer, decoder, count = HdlcDeframer(), FrameDecoder(), 0
-    handle = _open(port, detection.settings)
+    deframer, decoder, handle = detection.deframer, FrameDecoder(), detection.handle
+    limit = max_frames if max_frames is not None else float("inf")
     started = time.monotonic()
     with open(out, "w", encoding="utf-8") as file:
         file.write(f"# {profile.description}, {profile.serial.baud} {detection.settings.name} (detected)\n")
         file.write(f"# captured by hanbench from {port}; host receive times are local time\n")
         file.write("# one frame a line: host receive time (or -), a tab, the frame in hex\n")
-        file.write(format_frame_line(*detection.first) + "\n")  # the frame detection found is the first of the capture
-        count = 1
+        pending = list(detection.frames)  # the frames detection read are the first of the capture
+        count = 0
         try:
-            while (duration_s is None or time.monotonic() - started < duration_s) and (max_frames is None or count < max_frames):
-                chunk = _read(handle, port)
-                received = datetime.now()
-                for frame in deframer.feed(chunk):
+            while count < limit and (duration_s is None or time.monotonic() - started < duration_s):
+                for received, frame in pending[: int(min(len(pending), limit - count))]:
                     file.write(format_frame_line(received, frame) + "\n")
                     file.flush()
                     count += 1
                     if on_frame is not None:
                         on_frame(count, _describe(decoder, frame))
+                chunk = _read(handle, port) if count < limit else b""
+                received = datetime.now()
+                pending = [(received, frame) for frame in deframer.feed(chunk)]
         finally:
             handle.close()
     return count

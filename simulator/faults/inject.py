@@ -122,8 +122,8 @@ class Injector:
     def _note(tx: Transmission, name: str, detail: str) -> None:
         tx.faults.append({"name": name, "detail": detail})
 
-    def _flip(self, tx: Transmission, draw: _Draw, seq: int, index: int, what: str) -> None:
-        bit = draw.position(seq, 7, 0, 7)
+    def _flip(self, tx: Transmission, draw: _Draw, seq: int, index: int, what: str, bit: int | None = None) -> None:
+        bit = draw.position(seq, 7, 0, 7) if bit is None else bit
         damaged = bytearray(tx.frame)
         damaged[index] ^= 1 << bit
         tx.frame = bytes(damaged)
@@ -136,8 +136,14 @@ class Injector:
         self._flip(tx, draw, seq, self._hcs_at + draw.position(seq, 0, 0, 1), "HCS")
 
     def _flip_bits(self, tx, draw, seq, elapsed) -> None:
-        for n in range(draw.spec.bits):
-            self._flip(tx, draw, seq, draw.position(seq, 10 + n, 1, len(tx.frame) - 2), "payload")
+        # Distinct bits between the flags: two flips of one bit would cancel out.
+        chosen: set[int] = set()
+        for attempt in range(64):
+            if len(chosen) == draw.spec.bits:
+                break
+            chosen.add(draw.position(seq, 10 + attempt, 8, (len(tx.frame) - 1) * 8 - 1))
+        for bit in sorted(chosen):
+            self._flip(tx, draw, seq, bit // 8, "payload", bit % 8)
 
     def _truncate(self, tx, draw, seq, elapsed) -> None:
         keep = draw.position(seq, 0, 3, len(tx.frame) - 2)

@@ -12,12 +12,12 @@ and what a correct reader does about it.
 Plans mix: `--faults bad-fcs,garbage@0.5` loads both and sets garbage's rate to 0.5.
 """
 
-import difflib
-import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ..datafiles import read_toml, unknown_name, validate
 
 __all__ = ["FAULT_KINDS", "PLAN_DIR", "FaultError", "FaultSpec", "FaultPlan", "load_plan", "load_plans", "bundled_plans"]
 
@@ -91,18 +91,8 @@ def load_plan(spec: str) -> FaultPlan:
     """A plan by bundled name or TOML path."""
     path = Path(spec) if spec.endswith(".toml") else PLAN_DIR / f"{spec}.toml"
     if not path.is_file():
-        names = sorted(p.stem for p in PLAN_DIR.glob("*.toml"))
-        close = difflib.get_close_matches(spec, names, n=3, cutoff=0.5)
-        hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(names)}"
-        raise FaultError(f"unknown fault plan {spec!r}: {hint}")
-    try:
-        return FaultPlan.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
-    except tomllib.TOMLDecodeError as error:
-        raise FaultError(f"{path}: not valid TOML: {error}") from None
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise FaultError(f"{path}: {where}: {first['msg']}") from None
+        raise unknown_name("fault plan", spec, PLAN_DIR, FaultError)
+    return validate(FaultPlan, read_toml(path, FaultError, "fault plan"), path, FaultError)
 
 
 def load_plans(option: str | None) -> list[FaultPlan]:

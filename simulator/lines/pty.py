@@ -6,7 +6,6 @@ paces them to the line rate. The simulator keeps the reader side open too,
 so writes never fail while no reader is attached.
 """
 
-import errno
 import os
 import select
 import termios
@@ -30,6 +29,7 @@ class PtyLine(Line):
         # the oldest unread bytes are dropped (as a UART would overrun). At max speed we wait instead.
         self.drop_when_full = drop_when_full
         self.overflows = 0
+        self.bytes_written = 0
         self._master = self._slave = None
         self._path = ""
 
@@ -58,10 +58,14 @@ class PtyLine(Line):
 
     def write(self, data: bytes) -> None:
         """Put bytes into the pair; if the reader is not reading and the buffer fills, drop or wait."""
+        if self._master is None:
+            raise LineError(f"pty {self._path or '(not open)'} is closed")
         view = memoryview(data)
         while view:
             try:
-                view = view[os.write(self._master, view):]
+                count = os.write(self._master, view)
+                self.bytes_written += count
+                view = view[count:]
             except BlockingIOError:
                 if self.drop_when_full:
                     termios.tcflush(self._slave, termios.TCIFLUSH)
@@ -69,6 +73,4 @@ class PtyLine(Line):
                 else:
                     select.select([], [self._master], [], 0.5)
             except OSError as error:
-                if error.errno == errno.EBADF or self._master is None:
-                    raise LineError(f"pty {self._path} was closed") from None
                 raise LineError(f"pty {self._path}: write failed: {error.strerror}") from None

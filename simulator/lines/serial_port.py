@@ -9,6 +9,7 @@ they carry no line errors.
 import errno
 import grp
 import os
+import termios
 import time
 
 import serial
@@ -76,7 +77,7 @@ class SerialLine(Line):
                 stopbits=s.stopbits,
                 exclusive=True if self._local else None,
             )
-        except (serial.SerialException, OSError, ValueError) as error:
+        except (serial.SerialException, OSError, ValueError, termios.error) as error:
             raise open_error(self.port, error) from None
 
     def close(self) -> None:

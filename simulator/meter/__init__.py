@@ -1,7 +1,7 @@
 """The meter: its clock, its push schedule, and the lists it sends."""
 
 from .clock import ClockError, MeterClock, parse_start
-from .meter import Emission, Meter
+from .meter import REPEAT_RATE, Emission, Meter
 from .schedule import Push, Schedule
 
-__all__ = ["ClockError", "MeterClock", "parse_start", "Emission", "Meter", "Push", "Schedule"]
+__all__ = ["ClockError", "MeterClock", "parse_start", "REPEAT_RATE", "Emission", "Meter", "Push", "Schedule"]

@@ -6,11 +6,14 @@ asks (23:59:50 on the night daylight saving ends, New Year's Eve) and may be
 made to jump by a fault; true time (what energy is integrated over) never jumps.
 """
 
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from meter_profiles.schema import ClockSettings
+
+from ..timing.zones import OffsetCache
 
 __all__ = ["ClockError", "MeterClock", "parse_start"]
 
@@ -76,6 +79,7 @@ class MeterClock:
 
     def __post_init__(self) -> None:
         self._zone = _zone(self.settings)
+        self._offsets = OffsetCache(self._zone)
         self._grid_offset = self.start_utc.astimezone(self._zone).utcoffset().total_seconds()
         self._start_epoch = (self.start_utc - _EPOCH).total_seconds()
 
@@ -90,11 +94,11 @@ class MeterClock:
 
     def wall(self, elapsed: float) -> datetime:
         """The meter's wall clock (naive) after `elapsed` true seconds."""
-        return self.utc(elapsed).astimezone(self._zone).replace(tzinfo=None)
+        return self._offsets.wall(self._start_epoch + elapsed + self.error_s)
 
     def meter_time(self, elapsed: float) -> str:
         """The wall clock as the frames carry it: whole seconds, ISO 8601 without a zone."""
-        return self.wall(elapsed).replace(microsecond=0).isoformat()
+        return self._offsets.wall(math.floor(self._start_epoch + elapsed + self.error_s)).isoformat()
 
     def meter_seconds(self, elapsed: float) -> float:
         """The meter's running second count (wall-aligned at the start) after `elapsed` true seconds."""

@@ -68,7 +68,8 @@ class Meter:
         push = self._schedule.next_push(self._cursor_ms)
         self._cursor_ms = push.meter_ms
         self._elapsed = self.clock.elapsed_at(push.meter_ms / 1000)
-        return Emission(self._elapsed, push.list_no, self.clock.meter_time(self._elapsed), self._reading(push))
+        meter_time = self.clock.meter_time(self._elapsed)
+        return Emission(self._elapsed, push.list_no, meter_time, self._reading(push, meter_time))
 
     def jump_clock(self, seconds: float) -> None:
         """Set the meter's clock forward or back now; its schedule follows its clock."""
@@ -93,16 +94,19 @@ class Meter:
         self.step_powers(step)
         return self._powers[step][0]
 
-    def _reading(self, push: Push) -> dict:
+    def _reading(self, push: Push, meter_time: str) -> dict:
         utc_ms = self._start_ms + round(self._elapsed * 1000)
         step = utc_ms // self.step_ms
         values = self._instant_values(step)
         layout = self.profile.lists[push.list_no]
         taken_ms = utc_ms - push.lag_ms
         energy = self._energy_wms(taken_ms) if ENERGY_FIELDS & set(layout.fields) else {}
-        header_time = self.profile.apdu.datetime != "null"
-        values["meter_time"] = self.clock.meter_time(self._elapsed - (0 if header_time else push.lag_ms / 1000))
-        reading = {"meter_time": values["meter_time"]} if header_time else {}
+        if self.profile.apdu.datetime != "null":
+            values["meter_time"] = meter_time
+            reading = {"meter_time": meter_time}
+        else:
+            values["meter_time"] = self.clock.meter_time(self._elapsed - push.lag_ms / 1000)
+            reading = {}
         for item in layout.items:
             if item.placeholder or item.field is None:
                 continue

@@ -8,12 +8,12 @@ the load and the time, so any instant can be computed on its own.
 """
 
 import math
-from datetime import datetime, timezone
 from typing import Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..timing.zones import OffsetCache
 from .electrical import GridState, VoltageModel, VoltageSettings
 from .noise import Noise
 
@@ -97,7 +97,7 @@ class HouseholdSource:
         self._scenario = scenario
         self._phases = phases
         self._seed = scenario.seed if seed is None else seed
-        self._zone = ZoneInfo(scenario.zone)
+        self._offsets = OffsetCache(ZoneInfo(scenario.zone))
         self._noises = [Noise(self._seed, load.name) for load in scenario.load]
         self._clouds = Noise(self._seed, "solar")
         self._tan_phi = math.tan(math.acos(scenario.power_factor))
@@ -105,16 +105,16 @@ class HouseholdSource:
 
     def state(self, utc_ms: int) -> GridState:
         """Per-phase powers and voltages at this UTC instant (milliseconds since the epoch)."""
-        moment = datetime.fromtimestamp(utc_ms / 1000, timezone.utc).astimezone(self._zone)
-        local_s = moment.hour * 3600 + moment.minute * 60 + moment.second
+        second = utc_ms // 1000
+        local_s = (second + self._offsets.offset_s(second)) % _DAY_S
         consumption = [0.0, 0.0, 0.0]
         for load, noise in zip(self._scenario.load, self._noises):
-            watts = self._load_watts(load, noise, utc_ms // 1000, local_s)
+            watts = self._load_watts(load, noise, second, local_s)
             self._add(consumption, load.phase, watts)
         n = self._phases
         share = self._scenario.capacitive_var / n
         q = tuple(consumption[k] * self._tan_phi - share for k in range(n))
-        solar = self._solar_watts(utc_ms // 1000, local_s) / n
+        solar = self._solar_watts(second, local_s) / n
         p = tuple(consumption[k] - solar for k in range(n))
         return self._voltage.state(utc_ms, p, q)
 

@@ -7,16 +7,15 @@ capture, decoded). `csv:PATH` and `capture:PATH` use a file directly with
 default settings.
 """
 
-import difflib
 import math
-import tomllib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from ..datafiles import read_toml, unknown_name, validate
 from .electrical import VoltageModel, VoltageSettings
 from .household import HouseholdScenario, HouseholdSource
 from .recorded import RecordedSource, ScenarioError, capture_samples, read_power_csv
@@ -104,21 +103,11 @@ def _capture_readings(path: Path):
 
 
 def _from_file(path: Path) -> Scenario:
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ScenarioError(f"cannot read scenario {path}: {error.strerror}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ScenarioError(f"{path}: not valid TOML: {error}") from None
+    raw = read_toml(path, ScenarioError, "scenario")
     model = _KINDS.get(raw.get("kind"))
     if model is None:
         raise ScenarioError(f"{path}: kind must be one of {', '.join(_KINDS)}, not {raw.get('kind')!r}")
-    try:
-        return Scenario(model.model_validate(raw), path.parent)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ScenarioError(f"{path}: {where}: {first['msg']}") from None
+    return Scenario(validate(model, raw, path, ScenarioError), path.parent)
 
 
 def bundled_scenarios() -> dict[str, Scenario]:
@@ -140,7 +129,4 @@ def load_scenario(spec: str) -> Scenario:
     path = SCENARIO_DIR / f"{spec}.toml"
     if path.is_file():
         return _from_file(path)
-    names = [p.stem for p in SCENARIO_DIR.glob("*.toml")]
-    close = difflib.get_close_matches(spec, names, n=3, cutoff=0.5)
-    hint = f"did you mean {', '.join(close)}?" if close else f"known: {', '.join(sorted(names))}"
-    raise ScenarioError(f"unknown scenario {spec!r}: {hint} (or csv:PATH, capture:PATH, a .toml file)")
+    raise unknown_name("scenario", spec, SCENARIO_DIR, ScenarioError, " (or csv:PATH, capture:PATH, a .toml file)")

@@ -38,6 +38,7 @@ class RunStats:
     meter_time: str = ""
     elapsed: float = 0.0
     worst_late_s: float = 0.0  # the latest a frame started after its deadline (real time and warp only)
+    origin_mono: float = 0.0  # the monotonic instant meter second 0 of the run maps to
 
 
 def _entry(seq: int, profile: Profile, emission: Emission, tx: Transmission, times: tuple[float, float], offset: float) -> dict:
@@ -90,15 +91,17 @@ def run_meter(
     pacer = Pacer(warp, stop)
     byte_time = pacer.byte_time(line.serial.byte_time) if byte_pacing else None
     offset = time.time() - time.monotonic()
-    stats = RunStats()
+    stats = RunStats(origin_mono=pacer.origin)
     while True:
         emission = meter.next_emission()
         if duration_s is not None and emission.elapsed >= duration_s:
             break
+        # Everything is built before the deadline, so nothing but the write happens after it.
+        frame = encode_frame(profile, emission.list_no, emission.reading)
+        tx = injector.apply(stats.entries, emission.list_no, emission.elapsed, frame)
         if not pacer.wait(emission.elapsed):
             break
         deadline = pacer.deadline(emission.elapsed)
-        tx = injector.apply(stats.entries, emission.list_no, emission.elapsed, encode_frame(profile, emission.list_no, emission.reading))
         for _ in range(tx.copies):
             times = transmit(line, tx, byte_time) if tx.send else (deadline or time.monotonic(),) * 2
             if deadline is not None and tx.send:

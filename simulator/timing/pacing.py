@@ -48,10 +48,11 @@ def sleep_until(deadline: float, stop: threading.Event | None = None, spin: bool
 class Pacer:
     """Deadlines for frames and bytes: meter seconds divided by the warp, from a monotonic origin."""
 
-    def __init__(self, warp: float | None, stop: threading.Event | None = None) -> None:
+    def __init__(self, warp: float | None, stop: threading.Event | None = None, lead_s: float = 0.05) -> None:
         self.warp = warp
         self.stop = stop
-        self.origin = time.monotonic()
+        # Meter second 0 lies a little ahead, so the first frame is built before its deadline like every other.
+        self.origin = time.monotonic() + (lead_s if warp is not None else 0.0)
 
     def deadline(self, elapsed: float) -> float | None:
         """The monotonic instant a frame due `elapsed` meter seconds into the run starts; None at max speed."""

@@ -1,0 +1,191 @@
+"""Every fault plan does on the wire what it says: the reader side of a pty, deframed, shows it.
+
+The oracle for "what a correct reader publishes" is the sent log's
+expect_publish; the reader here is the codec's streaming deframer, fed the
+bytes a pty delivered.
+"""
+
+from datetime import datetime
+from functools import cache
+
+import pytest
+
+from meter_profiles import get_profile
+from simulator.codec import FrameError, HdlcDeframer, parse_frame
+from simulator.faults import FaultError, Injector, bundled_plans, load_plan, load_plans
+from simulator.lines import PtyLine
+from simulator.run import SentLog, run_meter
+
+from .support import MemoryLine, PtyTap, private_pty
+
+WARP = 1000  # ten meter minutes in about 0.6 s
+ON_THE_WIRE = sorted(set(bundled_plans()) - {"parity-error", "framing-error"})
+
+
+@cache
+def plan_run(plan: str):
+    """Ten meter minutes of a Kaifa meter under one plan, over a pty: the plan, the sent log entries, the tap."""
+    profile = get_profile("kaifa-ma304h3e")
+    sent = SentLog()
+    with private_pty(profile.serial) as line:
+        tap = PtyTap(line.reader_path)
+        run_meter(profile, line, scenario="fixed", start="2024-12-31T23:55:00", duration_s=600,
+                  warp=WARP, byte_pacing=False, faults=load_plans(plan), sent_log=sent)
+        tap.close(expect_bytes=line.bytes_written)
+    return plan, sent.entries, tap
+
+
+def received_frames(data: bytes) -> tuple[list[str], object]:
+    deframer = HdlcDeframer()
+    return [f.hex().upper() for f in deframer.feed(data)], deframer.stats
+
+
+def faulted(entries, name):
+    return [e for e in entries if any(f["name"] == name for f in e["faults"])]
+
+
+@pytest.mark.parametrize("plan", ON_THE_WIRE)
+def test_a_correct_reader_gets_exactly_the_frames_the_sent_log_expects(plan):
+    plan, entries, tap = plan_run(plan)
+    frames, _ = received_frames(tap.data)
+    assert tap.error is None
+    assert frames == [e["frame"] for e in entries if e["expect_publish"]]
+    assert any(e["faults"] for e in entries), f"plan {plan} applied no fault in ten minutes"
+    assert load_plan(plan).expect  # every plan says what a correct reader does
+
+
+def _crc_error(frame_hex: str) -> str:
+    with pytest.raises(FrameError) as error:
+        parse_frame(bytes.fromhex(frame_hex))
+    return str(error.value)
+
+
+@pytest.mark.parametrize("plan", ["bad-fcs", "bad-hcs", "truncated", "flipped-bits", "mixed"])
+def test_bad_checksums_and_damage_are_where_the_plan_says(plan):
+    plan, entries, tap = plan_run(plan)
+    assert entries
+    kinds = {"bad-fcs": "FCS", "bad-hcs": "HCS"}
+    for entry in faulted(entries, "bad-fcs") + faulted(entries, "bad-hcs"):
+        if len(entry["faults"]) > 1:
+            continue  # in a mix, a truncation may come first
+        assert any(kinds[f["name"]] in _crc_error(entry["frame"]) for f in entry["faults"] if f["name"] in kinds)
+    for entry in faulted(entries, "truncate"):
+        frame = bytes.fromhex(entry["frame"])
+        assert frame[-1] != 0x7E or len(frame) - 2 < (int.from_bytes(frame[1:3], "big") & 0x7FF)
+    for entry in faulted(entries, "flip-bits"):
+        assert not entry["expect_publish"] and _crc_error(entry["frame"])
+
+
+@pytest.mark.parametrize("plan, kind", [("garbage", "garbage"), ("long-burst", "burst")])
+def test_noise_and_bursts_reach_the_reader_between_whole_frames(plan, kind):
+    plan, entries, tap = plan_run(plan)
+    frames, stats = received_frames(tap.data)
+    noise = len(tap.data) - sum(len(e["frame"]) // 2 for e in entries)
+    lengths = [int(f["detail"].split()[0]) for e in faulted(entries, kind) for f in e["faults"]]
+    assert lengths and noise == sum(lengths) and stats.discarded_bytes >= noise
+    if kind == "burst":
+        assert min(lengths) > 512  # longer than a 512-byte reader buffer
+
+
+@pytest.mark.parametrize("plan", ["lost-list", "silence"])
+def test_lost_lists_and_silence_leave_the_line_quiet(plan):
+    plan, entries, tap = plan_run(plan)
+    dropped = [e for e in entries if not e["frame"]]
+    assert dropped and all(not e["expect_publish"] for e in dropped)
+    if plan == "silence":
+        first, last = dropped[0], dropped[-1]
+        span = (datetime.fromisoformat(last["meter_time"]) - datetime.fromisoformat(first["meter_time"])).total_seconds()
+        assert 56 <= span < 60
+        quiet = max(b[0] - a[0] for a, b in zip(tap.chunks, tap.chunks[1:]))
+        assert quiet >= 60 / WARP * 0.9  # a whole warped minute without a byte
+
+
+def test_duplicates_arrive_twice_in_a_row():
+    plan, entries, tap = plan_run("duplicate")
+    frames, _ = received_frames(tap.data)
+    doubled = {e["frame"] for e in faulted(entries, "duplicate")}
+    assert doubled and all(any(a == b == f for a, b in zip(frames, frames[1:])) for f in doubled)
+
+
+def test_a_clock_jump_moves_the_meter_time_and_the_schedule():
+    plan, entries, tap = plan_run("clock-jump")
+    jumped = faulted(entries, "clock-jump")[0]
+    after = entries[jumped["seq"] + 1]
+    step = datetime.fromisoformat(after["meter_time"]) - datetime.fromisoformat(jumped["meter_time"])
+    assert step.total_seconds() == 3600 + 2  # an hour ahead, then the next 2 s slot
+    assert after["expect_publish"] and after["readings"]["meter_time"] == after["meter_time"]
+
+
+def test_inter_byte_gaps_fall_inside_frames():
+    plan, entries, tap = plan_run("inter-byte-gap")
+    offsets, position = [], 0
+    for arrived, chunk in tap.chunks:
+        offsets.append((arrived, position))
+        position += len(chunk)
+    spans, position = [], 0
+    for entry in entries:
+        spans.append((position, position + len(entry["frame"]) // 2))
+        position = spans[-1][1]
+    pauses = [pos for (t0, _), (t1, pos) in zip(offsets, offsets[1:]) if t1 - t0 >= 0.025]
+    gapped = faulted(entries, "gap")
+    inside = [pos for pos in pauses if any(start < pos < end for start, end in spans)]
+    # A loaded machine may deliver the bytes on both sides of a pause late, as one; most pauses still show.
+    assert gapped and len(inside) >= 0.8 * len(gapped)
+    assert all(e["end_mono"] - e["start_mono"] >= 0.03 for e in gapped)
+
+
+@pytest.mark.parametrize("plan", ["parity-error", "framing-error"])
+def test_line_error_plans_are_refused_on_a_pty_with_the_reason(plan):
+    profile = get_profile("kaifa-ma304h3e")
+    with PtyLine(profile.serial) as line, pytest.raises(FaultError, match=f"fault {plan} needs a serial device.*a pty has no parity"):
+        run_meter(profile, line, duration_s=10, warp=None, faults=load_plans(plan))
+
+
+def test_parity_errors_are_refused_on_an_8n1_meter():
+    profile = get_profile("kamstrup-6841121")
+    line = MemoryLine(profile.serial)
+    line.carries_line_errors = True
+    with pytest.raises(FaultError, match="needs parity, but kamstrup-6841121 sends 8N1"):
+        Injector(load_plans("parity-error"), profile).check_line(line)
+
+
+class RecordingSerial(MemoryLine):
+    """A line that can carry line errors and records how each byte went out."""
+
+    carries_line_errors = True
+
+    def __init__(self, serial):
+        super().__init__(serial)
+        self.events = []
+
+    def write(self, data):
+        super().write(data)
+        self.events.append(("bytes", bytes(data)))
+
+    def write_bad_parity(self, byte):
+        self.data.append(byte)
+        self.events.append(("bad-parity", byte))
+
+    def send_break(self, seconds):
+        self.events.append(("break", seconds))
+
+
+def test_a_parity_error_is_one_flipped_byte_sent_with_the_wrong_parity():
+    profile = get_profile("aidon-6534")
+    line = RecordingSerial(profile.serial)
+    sent = run_meter(profile, line, scenario="fixed", duration_s=120, warp=None, faults=load_plans("parity-error@1"),
+                     sent_log=None)
+    assert sent.faults["parity-error"] == sent.entries
+    bad = [byte for kind, byte in line.events if kind == "bad-parity"]
+    assert len(bad) == sent.entries
+    assert bytes(line.data).count(0x7E) >= sent.entries  # the frames still open and close
+
+
+def test_a_framing_error_is_a_break_inside_the_frame():
+    profile = get_profile("kaifa-ma304h4")
+    line = RecordingSerial(profile.serial)
+    sent = run_meter(profile, line, scenario="fixed", duration_s=60, warp=None, faults=load_plans("framing-error@1"))
+    breaks = [i for i, (kind, _) in enumerate(line.events) if kind == "break"]
+    assert len(breaks) == sent.entries
+    # Bytes of the same frame come before and after each break.
+    assert all(line.events[i - 1][0] == "bytes" and line.events[i + 1][0] == "bytes" for i in breaks)
