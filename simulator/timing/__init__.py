@@ -3,4 +3,4 @@
 from .pacing import Pacer, parse_duration, parse_warp, sleep_until
 from .zones import OffsetCache
 
-__all__ = ["OffsetCache", "Pacer", "parse_warp", "sleep_until"]
+__all__ = ["OffsetCache", "Pacer", "parse_duration", "parse_warp", "sleep_until"]
