@@ -1,5 +1,7 @@
 """The sessions people run: `nox -s bench` (the main job) and `nox -s tests`."""
 
+from pathlib import Path
+
 import nox
 
 nox.options.sessions = ["tests"]
@@ -11,16 +13,16 @@ TEST_EXTRAS = ".[test,hdl]"
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Every test: unit, property, end to end, firmware and gateware."""
+    """Every test: unit, property, end to end, firmware and gateware (two workers, as on CI's two cores)."""
     session.install("-e", TEST_EXTRAS)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "-n", "2", *session.posargs)
 
 
 @nox.session
 def benchmarks(session: nox.Session) -> None:
     """Speed figures for the README (medians and ratios, never pass/fail)."""
     session.install("-e", TEST_EXTRAS)
-    for script in sorted(session.posargs or [str(p) for p in __import__("pathlib").Path("benchmarks").glob("bench_*.py")]):
+    for script in session.posargs or sorted(str(path) for path in Path("benchmarks").glob("bench_*.py")):
         session.run("python", script)
 
 
@@ -60,9 +62,10 @@ def selftest(session: nox.Session) -> None:
     session.run("hanbench", "selftest", "report", "reports/selftest")
 
 
-@nox.session(venv_backend="none")
+@nox.session
 def firmware(session: nox.Session) -> None:
     """The reader firmware: host and sanitizer builds, their pty/broker tests, and the ESP8266 size report."""
+    session.install("-e", ".[test]")
     session.run("python", "-m", "pytest", "tests/firmware", *session.posargs)
     session.run("python", "-m", "tests.firmware.xtensa_size")
 

@@ -8,6 +8,7 @@ import click
 from .codec_cli import decode, encode, profiles
 from .run_cli import run
 from .selftest.cli import selftest
+from simulator.cli import capture, replay, sim
 
 __all__ = ["main", "cli"]
 
@@ -18,7 +19,7 @@ def cli() -> None:
     """A simulated AMS/HAN meter and a test bench for the readers that listen to it."""
 
 
-for command in (profiles, decode, encode, run, selftest):
+for command in (profiles, decode, encode, sim, capture, replay, run, selftest):
     cli.add_command(command)
 
 

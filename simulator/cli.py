@@ -5,7 +5,6 @@ bench/cli.py registers them into the `hanbench` group. Every expected failure
 non-zero exit via click.ClickException.
 """
 
-import re
 import sys
 import threading
 import time
@@ -24,26 +23,22 @@ from .lines import LineError, open_line
 from .meter import ClockError, parse_start
 from .readings import ScenarioError, load_scenario
 from .run import RunStats, SentLog, run_meter
+from . import timing
 from .timing import parse_warp
 
 __all__ = ["sim", "capture", "replay", "parse_duration", "COMMANDS"]
 
-_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(d|h|min|m|sec|s)")
 _EXPECTED = (ProfileError, ScenarioError, FaultError, ClockError, LineError, CaptureError, FrameError, ValueError)
 
 
 def parse_duration(text: str | None) -> float | None:
-    """Seconds from `90`, `90s`, `10min`, `10m`, `2h30m` or `2d`; None stays None (run until Ctrl-C)."""
+    """Seconds in `--duration`; None (no option) runs until Ctrl-C."""
     if text is None:
         return None
-    text = text.strip().lower()
-    if re.fullmatch(r"\d+(\.\d+)?", text):
-        return float(text)
-    parts = _DURATION_PART.findall(text)
-    if not parts or "".join(number + unit for number, unit in parts) != text:
-        raise click.BadParameter(f"must look like 90s, 10min, 2h30m or 2d, not {text!r}")
-    return sum(float(number) * _UNITS[unit] for number, unit in parts)
+    try:
+        return timing.parse_duration(text)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 @contextmanager

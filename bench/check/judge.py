@@ -1,7 +1,7 @@
 """The checker: the sent log and the publications in, a verdict out, every failure with its reason."""
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..observer.adapters import Publication
 from .pairing import Pair, pair_publications

@@ -14,6 +14,7 @@ end_mono directly.
 import json
 import signal
 import sys
+import threading
 import time
 
 import paho.mqtt.client as mqtt
@@ -22,6 +23,18 @@ from bench.observer.process import READY_LINE
 
 __all__ = ["observe"]
 
+# How often the buffered file is flushed, so the bench can see when messages stop arriving.
+FLUSH_EVERY_S = 0.2
+
+
+def _flush_periodically(out) -> None:
+    """Flush the output a few times a second; a thread that sleeps costs the message loop nothing."""
+    while not out.closed:
+        time.sleep(FLUSH_EVERY_S)
+        try:
+            out.flush()
+        except ValueError:  # closed between the check and the flush
+            return
 
 
 def _line(arrival: float, message: mqtt.MQTTMessage) -> str:
@@ -35,6 +48,7 @@ def _line(arrival: float, message: mqtt.MQTTMessage) -> str:
 def observe(out_path: str, host: str, port: int, username: str | None = None, password: str | None = None) -> None:
     """Subscribe to every topic and append stamped messages to out_path until SIGTERM."""
     out = open(out_path, "a", buffering=1 << 16)
+    threading.Thread(target=_flush_periodically, args=(out,), daemon=True).start()
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"hanbench-observer-{port}", protocol=mqtt.MQTTv311)
     if username is not None:
         client.username_pw_set(username, password)

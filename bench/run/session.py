@@ -27,8 +27,10 @@ __all__ = ["LoopOptions", "run_loop"]
 
 # After a restart a reader reconnects with back-off; what it cannot publish meanwhile is excused.
 RECONNECT_GRACE_S = 6.0
-# Time for the last frames' messages to arrive after the meter ends.
-DRAIN_S = 1.0
+# After the meter ends, messages still on their way (a broker's queue) are waited for until
+# none has come for QUIET_S, and at most DRAIN_MAX_S: a late message is judged late, not missing.
+QUIET_S = 1.0
+DRAIN_MAX_S = 60.0
 
 
 @dataclass
@@ -102,7 +104,21 @@ def _drive(run: MeterRun, parts: _Parts, options: LoopOptions, progress) -> None
     wall = run.wall_seconds()
     parts.meter.finish(timeout=60.0 if wall is None else wall + 60.0)
     progress(parts.meter.frames_sent(), parts.meter.frames_sent())
-    time.sleep(DRAIN_S + options.latency_limit_s)
+    _wait_until_quiet(parts.observer.messages_path, options.latency_limit_s)
+
+
+def _wait_until_quiet(path: Path, latency_limit_s: float) -> None:
+    """Wait out the latency limit, then until the observer's file stops growing (bounded)."""
+    time.sleep(latency_limit_s)
+    deadline = time.monotonic() + DRAIN_MAX_S
+    size, still_since = -1, time.monotonic()
+    while time.monotonic() < deadline:
+        now_size = path.stat().st_size if path.exists() else 0
+        if now_size != size:
+            size, still_since = now_size, time.monotonic()
+        elif time.monotonic() - still_since >= QUIET_S:
+            return
+        time.sleep(0.1)
 
 
 def _restart(parts: _Parts, what: str, options: LoopOptions) -> None:

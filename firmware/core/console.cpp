@@ -28,19 +28,28 @@ void reply(ReplySink& sink, TextBuffer& text) {
     text.clear();
 }
 
+// Sinks write to the platform (UART, stdout, MQTT), which reads plain RAM: copy first.
+void reply(ReplySink& sink, const FlashText* text) {
+    FixedText<kMaxLine> out;
+    out.add(text);
+    reply(sink, out);
+}
+
 void config_get(ReaderApp& app, const char* key, ReplySink& sink) {
     FixedText<kMaxLine> out;
     if (*key) {
         if (!settings_get(app.settings(), key, out, true)) {
-            out.add("error: unknown setting \"").add(key).add("\"; try config get");
+            out.add(HAN_F("error: unknown setting \"")).add(key).add(HAN_F("\"; try config get"));
         }
         return reply(sink, out);
     }
     for (size_t i = 0; i < settings_key_count(); ++i) {
-        settings_get(app.settings(), settings_key(i), out, true);
+        FixedText<24> name;
+        name.add(settings_key(i));
+        settings_get(app.settings(), name.c_str(), out, true);
         reply(sink, out);
     }
-    sink.reply("ok");
+    reply(sink, HAN_F("ok"));
 }
 
 void config_set(ReaderApp& app, const char* rest, ReplySink& sink) {
@@ -48,15 +57,15 @@ void config_set(ReaderApp& app, const char* rest, ReplySink& sink) {
     const char* value = next_word(rest, key, sizeof(key));
     FixedText<kMaxLine> out;
     if (key[0] == '\0') {
-        sink.reply("error: usage: config set KEY VALUE");
+        reply(sink, HAN_F("error: usage: config set KEY VALUE"));
         return;
     }
     FixedText<kMaxLine> error;
     if (!app.change_setting(key, value, error)) {
-        out.add("error: ").add(error.c_str());
+        out.add(HAN_F("error: ")).add(error.c_str());
         return reply(sink, out);
     }
-    out.add("ok ");
+    out.add(HAN_F("ok "));
     settings_get(app.settings(), key, out, true);
     reply(sink, out);
 }
@@ -68,32 +77,32 @@ void run_console_command(ReaderApp& app, const char* line, ReplySink& sink) {
     const char* rest = next_word(line, command, sizeof(command));
     FixedText<kMaxLine * 2> out;
     if (command[0] == '\0') return;
-    if (std::strcmp(command, "version") == 0) {
-        out.add("hanreader ").add(kFirmwareVersion);
+    if (flash_equals(command, HAN_F("version"))) {
+        out.add(HAN_F("hanreader ")).add(as_flash_text(kFirmwareVersion));
         return reply(sink, out);
     }
-    if (std::strcmp(command, "status") == 0) {
-        out.add("status ");
+    if (flash_equals(command, HAN_F("status"))) {
+        out.add(HAN_F("status "));
         app.write_status(out);
         return reply(sink, out);
     }
-    if (std::strcmp(command, "reboot") == 0) {
-        sink.reply("rebooting");
+    if (flash_equals(command, HAN_F("reboot"))) {
+        reply(sink, HAN_F("rebooting"));
         app.reboot();
         return;
     }
-    if (std::strcmp(command, "help") == 0) {
-        sink.reply("commands: version, status, config get [KEY], config set KEY VALUE, reboot, help");
+    if (flash_equals(command, HAN_F("help"))) {
+        reply(sink, HAN_F("commands: version, status, config get [KEY], config set KEY VALUE, reboot, help"));
         return;
     }
-    if (std::strcmp(command, "config") == 0) {
+    if (flash_equals(command, HAN_F("config"))) {
         rest = next_word(rest, sub, sizeof(sub));
-        if (std::strcmp(sub, "get") == 0) return config_get(app, rest, sink);
-        if (std::strcmp(sub, "set") == 0) return config_set(app, rest, sink);
-        sink.reply("error: usage: config get [KEY] | config set KEY VALUE");
+        if (flash_equals(sub, HAN_F("get"))) return config_get(app, rest, sink);
+        if (flash_equals(sub, HAN_F("set"))) return config_set(app, rest, sink);
+        reply(sink, HAN_F("error: usage: config get [KEY] | config set KEY VALUE"));
         return;
     }
-    out.add("error: unknown command \"").add(command).add("\"; try help");
+    out.add(HAN_F("error: unknown command \"")).add(command).add(HAN_F("\"; try help"));
     reply(sink, out);
 }
 

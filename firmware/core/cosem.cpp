@@ -12,6 +12,10 @@ namespace {
 constexpr uint8_t kDataNotification = 0x0F;
 constexpr size_t kDateTimeLength = 12;
 constexpr size_t kMaxItems = 64;  // Aidon's list 3 has 18; anything far beyond is noise
+// Meters scale by -3..+3 (mA, 0.1 V, 10 Wh); beyond this range a scaler is noise, and
+// the published decimal would outgrow its bound (kMaxDecimalText in output.h).
+constexpr int64_t kMinScaler = -9;
+constexpr int64_t kMaxScaler = 6;
 
 DecodeStatus read_header(AxdrReader& reader, Reading& out) {
     const uint8_t* llc = nullptr;
@@ -98,6 +102,7 @@ DecodeStatus decode_obis_structs(AxdrReader& reader, size_t count, Reading& out)
                 scaler.tag != tag::kInteger || unit.tag != tag::kEnum) {
                 return DecodeStatus::BadBody;
             }
+            if (scaler.integer < kMinScaler || scaler.integer > kMaxScaler) return DecodeStatus::UnknownLayout;
             exponent = static_cast<int>(scaler.integer);
         }
         assign_obis_value(out, key.bytes, value, exponent);
@@ -106,13 +111,9 @@ DecodeStatus decode_obis_structs(AxdrReader& reader, size_t count, Reading& out)
 }
 
 Make make_from_list_version(const uint8_t* bytes, size_t length) {
-    auto starts = [&](const char* prefix) {
-        const size_t n = std::strlen(prefix);
-        return length >= n && std::memcmp(bytes, prefix, n) == 0;
-    };
-    if (starts("KFM_")) return Make::Kaifa;
-    if (starts("Kamstrup_")) return Make::Kamstrup;
-    if (starts("AIDON_")) return Make::Aidon;
+    if (flash_starts(bytes, length, HAN_F("KFM_"))) return Make::Kaifa;
+    if (flash_starts(bytes, length, HAN_F("Kamstrup_"))) return Make::Kamstrup;
+    if (flash_starts(bytes, length, HAN_F("AIDON_"))) return Make::Aidon;
     return Make::Unknown;
 }
 
@@ -145,16 +146,18 @@ uint8_t list_number(const Reading& reading) {
 
 }  // namespace
 
-const char* decode_status_text(DecodeStatus status) {
-    switch (status) {
-    case DecodeStatus::Ok: return "ok";
-    case DecodeStatus::NotLlc: return "expected LLC header E6 E7 00";
-    case DecodeStatus::NotNotification: return "expected a data-notification APDU (0F)";
-    case DecodeStatus::BadHeader: return "expected invoke id and a 09 0C, 0C or 00 date-time";
-    case DecodeStatus::BadBody: return "A-XDR element cut short or of an unknown type";
-    case DecodeStatus::UnknownLayout: return "no known Kaifa, Kamstrup or Aidon list layout";
-    }
-    return "unknown";
+const FlashText* decode_status_text(DecodeStatus status) {
+    // Rows in DecodeStatus order; a table of pointers would sit in data RAM.
+    static const char kTexts[][52] HAN_FLASH = {
+        "ok",
+        "expected LLC header E6 E7 00",
+        "expected a data-notification APDU (0F)",
+        "expected invoke id and a 09 0C, 0C or 00 date-time",
+        "A-XDR element cut short or of an unknown type",
+        "no known Kaifa, Kamstrup or Aidon list layout",
+    };
+    const size_t index = static_cast<size_t>(status);
+    return as_flash_text(kTexts[index < sizeof(kTexts) / sizeof(kTexts[0]) ? index : 0]);
 }
 
 DecodeStatus PushDecoder::decode(const uint8_t* info, size_t length, Reading& out) {

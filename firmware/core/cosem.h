@@ -18,7 +18,7 @@ enum class DecodeStatus : uint8_t {
 };
 
 // One line naming what was wrong, for the log.
-const char* decode_status_text(DecodeStatus status);
+const FlashText* decode_status_text(DecodeStatus status);
 
 // Walks the A-XDR type tags of the notification body; never trusts fixed offsets,
 // because list lengths change with the meter-type string and the meter model.

@@ -11,7 +11,7 @@ struct ObisEntry {
 
 // B (the channel) differs between makes (Kamstrup 1, Aidon 0) and F is always 255,
 // so A, C, D and E identify a value.
-const ObisEntry kObisTable[] = {
+const ObisEntry kObisTable[] HAN_FLASH = {
     {1, 1, 7, 0, Field::ActivePowerImport},
     {1, 2, 7, 0, Field::ActivePowerExport},
     {1, 3, 7, 0, Field::ReactivePowerImport},
@@ -35,7 +35,8 @@ const ObisEntry kObisTable[] = {
 };
 
 bool field_for_obis(const uint8_t* obis, Field& out) {
-    for (const ObisEntry& entry : kObisTable) {
+    for (const ObisEntry& flash_entry : kObisTable) {
+        const ObisEntry entry = flash_read(flash_entry);
         if (obis[0] == entry.a && obis[2] == entry.c && obis[3] == entry.d && obis[4] == entry.e) {
             out = entry.field;
             return true;
@@ -109,11 +110,11 @@ void assign_date_time(Reading& out, const uint8_t* stamp, size_t length) {
 
 DecodeStatus assign_kaifa_values(Reading& out, const int64_t* numbers, size_t count,
                                  const int64_t* energies, size_t energy_count) {
-    static const Field kPowers[] = {Field::ActivePowerImport, Field::ActivePowerExport,
+    static const Field kPowers[] HAN_FLASH = {Field::ActivePowerImport, Field::ActivePowerExport,
                                     Field::ReactivePowerImport, Field::ReactivePowerExport};
-    static const Field kThreePhase[] = {Field::CurrentL1, Field::CurrentL2, Field::CurrentL3,
+    static const Field kThreePhase[] HAN_FLASH = {Field::CurrentL1, Field::CurrentL2, Field::CurrentL3,
                                         Field::VoltageL1, Field::VoltageL2, Field::VoltageL3};
-    static const Field kOnePhase[] = {Field::CurrentL1, Field::VoltageL1};
+    static const Field kOnePhase[] HAN_FLASH = {Field::CurrentL1, Field::VoltageL1};
     if (energy_count != 0 && energy_count != 4) return DecodeStatus::UnknownLayout;
     if (count == 1 && energy_count == 0) {
         out.set_number(Field::ActivePowerImport, numbers[0], 0);
@@ -122,10 +123,11 @@ DecodeStatus assign_kaifa_values(Reading& out, const int64_t* numbers, size_t co
     if (count != 10 && count != 6) return DecodeStatus::UnknownLayout;
     const Field* phases = count == 10 ? kThreePhase : kOnePhase;
     const size_t phase_values = count - 4;
-    for (size_t i = 0; i < 4; ++i) out.set_number(kPowers[i], numbers[i], 0);
+    for (size_t i = 0; i < 4; ++i) out.set_number(flash_read(kPowers[i]), numbers[i], 0);
     // Current in mA, voltage in 0.1 V.
     for (size_t i = 0; i < phase_values; ++i) {
-        out.set_number(phases[i], numbers[4 + i], is_current(phases[i]) ? -3 : -1);
+        const Field phase = flash_read(phases[i]);
+        out.set_number(phase, numbers[4 + i], is_current(phase) ? -3 : -1);
     }
     for (size_t i = 0; i < energy_count; ++i) {
         out.set_number(static_cast<Field>(static_cast<size_t>(Field::ActiveEnergyImport) + i),

@@ -30,9 +30,10 @@ struct HdlcStats {
 // frame never swallows the good frame behind it.
 class HdlcDeframer {
 public:
-    // Kamstrup allows an information field of 1010 bytes; room for that frame
-    // plus the start of the next one.
-    static constexpr size_t kCapacity = 1536;
+    // The longest frame any of these meters sends is Aidon's three-phase list 3
+    // (396 bytes); 1 KiB holds it and the start of the next one twice over, and
+    // any frame whose length field says more than 1022 is counted as oversize.
+    static constexpr size_t kCapacity = 1024;
 
     // Adds one received byte; true when a frame is ready in frame().
     bool push(uint8_t byte);

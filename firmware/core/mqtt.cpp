@@ -14,7 +14,6 @@ enum PacketType : uint8_t {
 };
 
 constexpr uint32_t kConnackTimeoutMs = 10000;
-constexpr size_t kMaxTopic = 128;
 
 bool time_reached(uint32_t now, uint32_t deadline) {
     return static_cast<int32_t>(now - deadline) >= 0;
@@ -29,6 +28,13 @@ bool put_string(uint8_t* out, size_t capacity, size_t& used, const char* text) {
     std::memcpy(out + used, text, length);
     used += length;
     return true;
+}
+
+// Listeners log to the platform, which reads plain RAM: the event is copied out of flash.
+void tell(MqttListener& listener, const FlashText* event) {
+    FixedText<48> line;
+    line.add(event);
+    listener.on_mqtt_event(line.c_str());
 }
 
 void put_u16(uint8_t* out, size_t& used, uint16_t value) {
@@ -58,10 +64,10 @@ void MqttClient::loop(uint32_t now_ms) {
         if (options_.host[0] != '\0' && time_reached(now_ms, next_attempt_ms_)) start_connect(now_ms);
         return;
     }
-    if (!stream_.is_open()) return fail("connection closed by the broker", now_ms);
+    if (!stream_.is_open()) return fail(HAN_F("connection closed by the broker"), now_ms);
     receive(now_ms);
     if (state_ == State::WaitConnack && now_ms - state_since_ms_ >= kConnackTimeoutMs) {
-        return fail("no CONNACK within 10 s", now_ms);
+        return fail(HAN_F("no CONNACK within 10 s"), now_ms);
     }
     if (state_ == State::Connected) keep_alive(now_ms);
 }
@@ -71,9 +77,12 @@ void MqttClient::start_connect(uint32_t now_ms) {
     received_ = 0;
     discard_ = 0;
     if (!stream_.open(options_.host, options_.port)) {
-        return fail("cannot connect to the broker", now_ms);
+        return fail(HAN_F("cannot connect to the broker"), now_ms);
     }
-    uint8_t variable[10] = {0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0, 0};
+    // Protocol name "MQTT", level 4 (3.1.1), flags: clean session; then the keep-alive.
+    static const uint8_t kConnectHeader[10] HAN_FLASH = {0x00, 0x04, 'M', 'Q', 'T', 'T', 0x04, 0x02, 0, 0};
+    uint8_t variable[sizeof(kConnectHeader)];
+    flash_copy(variable, kConnectHeader, sizeof(variable));
     const bool has_user = options_.user[0] != '\0';
     if (has_user) variable[7] |= 0x80;
     if (has_user && options_.password[0] != '\0') variable[7] |= 0x40;  // 3.1.1: no password without a user
@@ -84,20 +93,22 @@ void MqttClient::start_connect(uint32_t now_ms) {
     bool fits = put_string(payload, sizeof(payload), used, options_.client_id);
     if (variable[7] & 0x80) fits = fits && put_string(payload, sizeof(payload), used, options_.user);
     if (variable[7] & 0x40) fits = fits && put_string(payload, sizeof(payload), used, options_.password);
-    if (!fits || !send_packet(kConnect << 4, variable, sizeof(variable), payload, used)) {
-        return fail("could not send CONNECT", now_ms);
+    if (!fits || !send_packet(kConnect << 4, variable, sizeof(variable), BytesPayload(payload, used))) {
+        return fail(HAN_F("could not send CONNECT"), now_ms);
     }
     state_ = State::WaitConnack;
     state_since_ms_ = now_ms;
 }
 
-void MqttClient::fail(const char* why, uint32_t now_ms) {
+void MqttClient::fail(const FlashText* why, uint32_t now_ms, int return_code) {
     stream_.close();
     state_ = State::Idle;
     ping_outstanding_ = false;
     ++stats_.failures;
     FixedText<128> line;
-    line.add("mqtt ").add(why).add("; retry in ").add_uint(backoff_ms_).add(" ms");
+    line.add(HAN_F("mqtt ")).add(why);
+    if (return_code >= 0) line.add(' ').add_uint(static_cast<uint64_t>(return_code));
+    line.add(HAN_F("; retry in ")).add_uint(backoff_ms_).add(HAN_F(" ms"));
     listener_.on_mqtt_event(line.c_str());
     next_attempt_ms_ = now_ms + backoff_ms_;
     backoff_ms_ = backoff_ms_ * 2 > kMaxBackoffMs ? kMaxBackoffMs : backoff_ms_ * 2;
@@ -105,7 +116,7 @@ void MqttClient::fail(const char* why, uint32_t now_ms) {
 
 void MqttClient::receive(uint32_t now_ms) {
     const int got = stream_.read(receive_ + received_, kReceiveCapacity - received_);
-    if (got < 0) return fail("connection lost", now_ms);
+    if (got < 0) return fail(HAN_F("connection lost"), now_ms);
     received_ += static_cast<size_t>(got);
     while (received_ > 0 && state_ != State::Idle) {
         size_t take = 0;
@@ -117,13 +128,16 @@ void MqttClient::receive(uint32_t now_ms) {
             unsigned shift = 0;
             for (;; ++index, shift += 7) {
                 if (index >= received_) return;  // the length is not all here yet
-                if (index > 4) return fail("malformed remaining length from the broker", now_ms);
+                if (index > 4) return fail(HAN_F("malformed remaining length from the broker"), now_ms);
                 remaining |= static_cast<size_t>(receive_[index] & 0x7F) << shift;
                 if (!(receive_[index] & 0x80)) break;
             }
             const size_t total = index + 1 + remaining;
             if (total > kReceiveCapacity) {
                 discard_ = total;  // a command larger than we take: skip it whole
+                FixedText<80> line;
+                line.add(HAN_F("mqtt skipped a packet of ")).add_uint(total).add(HAN_F(" bytes (at most "));
+                listener_.on_mqtt_event(line.add_uint(kReceiveCapacity).add(HAN_F(" taken)")).c_str());
                 continue;
             }
             if (received_ < total) return;
@@ -142,20 +156,18 @@ void MqttClient::handle_packet(const uint8_t* packet, size_t length, uint32_t no
     const size_t body_length = length - header;
     switch (packet[0] >> 4) {
     case kConnack:
-        if (state_ != State::WaitConnack || body_length < 2) return fail("unexpected CONNACK", now_ms);
+        if (state_ != State::WaitConnack || body_length < 2) return fail(HAN_F("unexpected CONNACK"), now_ms);
         if (body[1] != 0) {
             // 4: bad user name or password, 5: not authorised.
-            FixedText<64> why;
-            why.add("broker refused the connection, return code ").add_uint(body[1]);
-            return fail(why.c_str(), now_ms);
+            return fail(HAN_F("broker refused the connection, return code"), now_ms, body[1]);
         }
         state_ = State::Connected;
         state_since_ms_ = now_ms;
         last_send_ms_ = now_ms;
         backoff_ms_ = kFirstBackoffMs;
         ++stats_.connects;
-        listener_.on_mqtt_event("mqtt connected");
-        if (options_.command_topic[0] != '\0' && !subscribe()) return fail("could not subscribe", now_ms);
+        tell(listener_, HAN_F("mqtt connected"));
+        if (options_.command_topic[0] != '\0' && !subscribe()) return fail(HAN_F("could not subscribe"), now_ms);
         listener_.on_mqtt_connected();
         return;
     case kPublish:
@@ -164,7 +176,7 @@ void MqttClient::handle_packet(const uint8_t* packet, size_t length, uint32_t no
         ++stats_.acked;
         return;
     case kSuback:
-        if (body_length >= 3 && body[2] == 0x80) listener_.on_mqtt_event("mqtt subscription refused");
+        if (body_length >= 3 && body[2] == 0x80) tell(listener_, HAN_F("mqtt subscription refused"));
         return;
     case kPingresp:
         ping_outstanding_ = false;
@@ -183,7 +195,7 @@ void MqttClient::handle_publish(uint8_t flags, const uint8_t* body, size_t lengt
     char topic[kMaxTopic];
     std::memcpy(topic, body + 2, topic_length);
     topic[topic_length] = '\0';
-    if (qos == 1) send_packet(kPuback << 4, body + 2 + topic_length, 2, nullptr, 0);
+    if (qos == 1) send_packet(kPuback << 4, body + 2 + topic_length, 2, BytesPayload(nullptr, 0));
     const size_t offset = 2 + topic_length + id_length;
     listener_.on_mqtt_message(topic, body + offset, length - offset);
 }
@@ -191,19 +203,20 @@ void MqttClient::handle_publish(uint8_t flags, const uint8_t* body, size_t lengt
 void MqttClient::keep_alive(uint32_t now_ms) {
     const uint32_t period_ms = static_cast<uint32_t>(options_.keepalive_s) * 1000;
     if (ping_outstanding_ && now_ms - ping_sent_ms_ >= period_ms) {
-        return fail("no PINGRESP within the keep-alive", now_ms);
+        return fail(HAN_F("no PINGRESP within the keep-alive"), now_ms);
     }
     // Ping at half the period so a slow broker still sees us within the keep-alive.
     if (!ping_outstanding_ && now_ms - last_send_ms_ >= period_ms / 2) {
-        if (!send_packet(kPingreq << 4, nullptr, 0, nullptr, 0)) return fail("could not send PINGREQ", now_ms);
+        if (!send_packet(kPingreq << 4, nullptr, 0, BytesPayload(nullptr, 0))) {
+            return fail(HAN_F("could not send PINGREQ"), now_ms);
+        }
         ping_outstanding_ = true;
         ping_sent_ms_ = now_ms;
         last_send_ms_ = now_ms;
     }
 }
 
-bool MqttClient::publish(const char* topic, const uint8_t* payload, size_t length, uint8_t qos,
-                         bool retain) {
+bool MqttClient::publish(const char* topic, const Payload& payload, uint8_t qos, bool retain) {
     if (state_ != State::Connected) return false;
     uint8_t variable[kMaxTopic + 4];
     size_t used = 0;
@@ -214,8 +227,8 @@ bool MqttClient::publish(const char* topic, const uint8_t* payload, size_t lengt
         put_u16(variable, used, next_packet_id());
     }
     if (retain) type |= 0x01;
-    if (!send_packet(type, variable, used, payload, length)) {
-        fail("could not send PUBLISH", now_ms_);
+    if (!send_packet(type, variable, used, payload)) {
+        fail(HAN_F("could not send PUBLISH"), now_ms_);
         return false;
     }
     ++stats_.published;
@@ -231,7 +244,7 @@ bool MqttClient::subscribe() {
     size_t payload_used = 0;
     if (!put_string(payload, kMaxTopic + 2, payload_used, options_.command_topic)) return false;
     payload[payload_used++] = 0;  // QoS 0: a lost command is simply sent again by the user
-    return send_packet((kSubscribe << 4) | 0x02, variable, used, payload, payload_used);
+    return send_packet((kSubscribe << 4) | 0x02, variable, used, BytesPayload(payload, payload_used));
 }
 
 uint16_t MqttClient::next_packet_id() {
@@ -240,20 +253,19 @@ uint16_t MqttClient::next_packet_id() {
 }
 
 bool MqttClient::send_packet(uint8_t type, const uint8_t* variable, size_t variable_length,
-                             const uint8_t* payload, size_t payload_length) {
+                             const Payload& payload) {
     uint8_t header[5];
     size_t used = 0;
     header[used++] = type;
-    size_t remaining = variable_length + payload_length;
+    size_t remaining = variable_length + payload.size();
     do {
         uint8_t digit = static_cast<uint8_t>(remaining % 128);
         remaining /= 128;
         if (remaining > 0) digit |= 0x80;
         header[used++] = digit;
     } while (remaining > 0 && used < sizeof(header));
-    return stream_.write(header, used) &&
-           (variable_length == 0 || stream_.write(variable, variable_length)) &&
-           (payload_length == 0 || stream_.write(payload, payload_length));
+    return stream_.write(header, used) && (variable_length == 0 || stream_.write(variable, variable_length)) &&
+           (payload.size() == 0 || payload.write_to(stream_));
 }
 
 }  // namespace han

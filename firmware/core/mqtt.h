@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "flash.h"
 #include "platform.h"
 
 namespace han {
@@ -16,6 +17,27 @@ struct MqttOptions {
     const char* password = "";
     uint16_t keepalive_s = 30;
     const char* command_topic = "";  // subscribed after every connect; empty for none
+};
+
+// A publish payload, written to the stream in pieces: a long one (a raw frame in hex)
+// then needs no buffer of its own.
+class Payload {
+public:
+    virtual ~Payload() = default;
+    virtual size_t size() const = 0;
+    // Writes exactly size() bytes with stream.write(); false when a write failed.
+    virtual bool write_to(ByteStream& stream) const = 0;
+};
+
+class BytesPayload : public Payload {
+public:
+    BytesPayload(const uint8_t* data, size_t length) : data_(data), length_(length) {}
+    size_t size() const override { return length_; }
+    bool write_to(ByteStream& stream) const override { return length_ == 0 || stream.write(data_, length_); }
+
+private:
+    const uint8_t* data_;
+    size_t length_;
 };
 
 class MqttListener {
@@ -35,7 +57,15 @@ struct MqttStats {
 
 class MqttClient {
 public:
-    static constexpr size_t kReceiveCapacity = 512;
+    // Topic names we send or take: the settings allow 64, the discovery topics need ~100.
+    static constexpr size_t kMaxTopic = 128;
+    // The longest command we take; a longer one does not fit receive_ and is skipped (and logged).
+    static constexpr size_t kMaxCommand = 127;
+    // What the broker sends us: CONNACK, PUBACK, SUBACK, PINGRESP and PUBLISHes on the
+    // command topic. A command PUBLISH is fixed header (<= 3 at this size) + topic
+    // (2 + <= 64, the command_topic setting) + packet id (2) + the command; anything
+    // longer is skipped whole (see receive()).
+    static constexpr size_t kReceiveCapacity = 3 + 2 + 64 + 2 + kMaxCommand;
     static constexpr uint32_t kFirstBackoffMs = 1000;
     static constexpr uint32_t kMaxBackoffMs = 60000;
 
@@ -45,7 +75,7 @@ public:
     void configure(const MqttOptions& options);
     // Drives connecting, back-off, reading and keep-alive; call often.
     void loop(uint32_t now_ms);
-    bool publish(const char* topic, const uint8_t* payload, size_t length, uint8_t qos, bool retain);
+    bool publish(const char* topic, const Payload& payload, uint8_t qos, bool retain);
     bool connected() const { return state_ == State::Connected; }
     // Drops the connection and reconnects at once (new settings).
     void restart();
@@ -55,13 +85,13 @@ private:
     enum class State : uint8_t { Idle, WaitConnack, Connected };
 
     void start_connect(uint32_t now_ms);
-    void fail(const char* why, uint32_t now_ms);
+    // Closes, logs why (with the broker's CONNACK return code when >= 0) and schedules a retry.
+    void fail(const FlashText* why, uint32_t now_ms, int return_code = -1);
     void receive(uint32_t now_ms);
     void handle_packet(const uint8_t* packet, size_t length, uint32_t now_ms);
     void handle_publish(uint8_t flags, const uint8_t* body, size_t length);
     void keep_alive(uint32_t now_ms);
-    bool send_packet(uint8_t type, const uint8_t* variable, size_t variable_length,
-                     const uint8_t* payload, size_t payload_length);
+    bool send_packet(uint8_t type, const uint8_t* variable, size_t variable_length, const Payload& payload);
     bool subscribe();
     uint16_t next_packet_id();
 

@@ -1,7 +1,5 @@
 #include "output.h"
 
-#include <cstring>
-
 namespace han {
 
 namespace {
@@ -27,7 +25,7 @@ void add_value(TextBuffer& out, const Reading& reading, size_t index, bool quote
     out.add_decimal(reading.number(field), is_energy_field(index) ? -3 : 0);
 }
 
-void add_topic(TextBuffer& topic, const char* prefix, const char* suffix) {
+void add_topic(TextBuffer& topic, const char* prefix, const FlashText* suffix) {
     topic.add(prefix).add('/').add(suffix);
 }
 
@@ -40,51 +38,53 @@ void add_clean_id(TextBuffer& out, const char* id) {
     }
 }
 
-const char* device_class(const char* unit) {
-    static const char* const kClasses[][2] = {
-        {"W", "power"}, {"var", "reactive_power"}, {"A", "current"}, {"V", "voltage"}, {"kWh", "energy"},
-    };
-    for (const auto& entry : kClasses) {
-        if (std::strcmp(entry[0], unit) == 0) return entry[1];
-    }
-    return nullptr;
+// The reader's own sensor, named as if it were one more field.
+FieldInfo temperature_info() {
+    return {HAN_F("temperature"), HAN_F("temp"), HAN_F("°C"), HAN_F("temperature"), HAN_F("")};
 }
 
-void write_discovery_config(const DeviceState& device, const Reading& reading, const char* name,
-                            const char* unit, const TextBuffer& state_topic, bool counter,
-                            TextBuffer& out) {
-    out.add("{\"name\":").add_json_string(name).add(",\"unique_id\":\"hanreader_");
+// Names, units and device classes are plain ASCII or UTF-8 without quotes: no escaping needed.
+void write_discovery_config(const DeviceState& device, const Reading& reading, const FieldInfo& info,
+                            const TextBuffer& state_topic, bool counter, TextBuffer& out) {
+    out.add(HAN_F("{\"name\":\"")).add(info.canonical).add(HAN_F("\",\"unique_id\":\"hanreader_"));
     add_clean_id(out, device.id);
-    out.add('_').add(name).add("\",\"state_topic\":").add_json_string(state_topic.c_str());
-    if (unit[0] != '\0') {
-        out.add(",\"unit_of_measurement\":").add_json_string(unit);
-        out.add(",\"state_class\":\"").add(counter ? "total_increasing" : "measurement").add('"');
+    out.add('_').add(info.canonical).add(HAN_F("\",\"state_topic\":")).add_json_string(state_topic.c_str());
+    if (flash_char(info.unit, 0) != '\0') {
+        out.add(HAN_F(",\"unit_of_measurement\":\"")).add(info.unit).add('"');
+        out.add(HAN_F(",\"state_class\":\""));
+        out.add(counter ? HAN_F("total_increasing") : HAN_F("measurement")).add('"');
     }
-    const char* cls = device_class(unit);
-    if (cls) out.add(",\"device_class\":\"").add(cls).add('"');
-    out.add(",\"device\":{\"identifiers\":[\"hanreader_");
+    if (flash_char(info.device_class, 0) != '\0') {
+        out.add(HAN_F(",\"device_class\":\"")).add(info.device_class).add('"');
+    }
+    out.add(HAN_F(",\"device\":{\"identifiers\":[\"hanreader_"));
     add_clean_id(out, device.id);
-    out.add("\"],\"name\":\"AMS reader\",\"manufacturer\":\"").add(make_name(reading.make)).add('"');
-    if (reading.has(Field::MeterType)) out.add(",\"model\":").add_json_string(reading.text(Field::MeterType));
-    out.add("}}");
+    out.add(HAN_F("\"],\"name\":\"AMS reader\",\"manufacturer\":\"")).add(make_name(reading.make)).add('"');
+    if (reading.has(Field::MeterType)) {
+        out.add(HAN_F(",\"model\":")).add_json_string(reading.text(Field::MeterType));
+    }
+    out.add(HAN_F("}}"));
 }
 
 }  // namespace
 
 void write_classic_json(const Reading& reading, const DeviceState& device, TextBuffer& out) {
-    out.add("{\"id\":").add_json_string(device.id);
-    out.add(",\"up\":").add_uint(device.uptime_ms);
-    out.add(",\"t\":").add_uint(device.epoch_seconds);
-    out.add(",\"data\":{");
+    out.add(HAN_F("{\"id\":")).add_json_string(device.id);
+    out.add(HAN_F(",\"up\":")).add_uint(device.uptime_ms);
+    out.add(HAN_F(",\"t\":")).add_uint(device.epoch_seconds);
+    out.add(HAN_F(",\"data\":{"));
     bool first = true;
     for (size_t index = 0; index < static_cast<size_t>(Field::kCount); ++index) {
         if (!reading.has(static_cast<Field>(index))) continue;
-        out.add(first ? "" : ",").add('"').add(field_info(static_cast<Field>(index)).classic).add("\":");
+        out.add(first ? HAN_F("\"") : HAN_F(",\"")).add(field_info(static_cast<Field>(index)).classic);
+        out.add(HAN_F("\":"));
         add_value(out, reading, index, true);
         first = false;
     }
-    if (device.has_temperature) out.add(first ? "" : ",").add("\"temp\":").add_decimal(device.temperature);
-    out.add("}}");
+    if (device.has_temperature) {
+        out.add(first ? HAN_F("\"temp\":") : HAN_F(",\"temp\":")).add_decimal(device.temperature);
+    }
+    out.add(HAN_F("}}"));
 }
 
 bool publish_per_value(const Reading& reading, const DeviceState& device, const char* prefix,
@@ -103,7 +103,7 @@ bool publish_per_value(const Reading& reading, const DeviceState& device, const 
     if (device.has_temperature) {
         topic.clear();
         payload.clear();
-        add_topic(topic, prefix, "temperature");
+        add_topic(topic, prefix, temperature_info().topic);
         payload.add_decimal(device.temperature);
         ok = publisher.publish(topic.c_str(), payload, false) && ok;
     }
@@ -120,17 +120,15 @@ bool publish_discovery(const Reading& reading, const DeviceState& device,
         const bool is_temperature = index == kTemperatureBit;
         const bool present = is_temperature ? device.has_temperature : reading.has(static_cast<Field>(index));
         if (!present || (announced & (1UL << index))) continue;
-        const FieldInfo* info = is_temperature ? nullptr : &field_info(static_cast<Field>(index));
-        const char* name = info ? info->canonical : "temperature";
+        const FieldInfo info = is_temperature ? temperature_info() : field_info(static_cast<Field>(index));
         config_topic.clear();
         state_topic.clear();
         config.clear();
-        config_topic.add(discovery_prefix).add("/sensor/hanreader_");
+        config_topic.add(discovery_prefix).add(HAN_F("/sensor/hanreader_"));
         add_clean_id(config_topic, device.id);
-        config_topic.add('/').add(name).add("/config");
-        add_topic(state_topic, prefix, info ? info->topic : "temperature");
-        write_discovery_config(device, reading, name, info ? info->unit : "°C", state_topic,
-                               is_energy_field(index), config);
+        config_topic.add('/').add(info.canonical).add(HAN_F("/config"));
+        add_topic(state_topic, prefix, info.topic);
+        write_discovery_config(device, reading, info, state_topic, is_energy_field(index), config);
         if (config.overflowed() || config_topic.overflowed() ||
             !publisher.publish(config_topic.c_str(), config, true)) {
             ok = false;
@@ -141,6 +139,15 @@ bool publish_discovery(const Reading& reading, const DeviceState& device,
     return ok;
 }
 
-void write_raw_hex(const uint8_t* frame, size_t length, TextBuffer& out) { out.add_hex(frame, length); }
+bool HexPayload::write_to(ByteStream& stream) const {
+    constexpr size_t kPiece = 32;  // frame bytes per write
+    FixedText<2 * kPiece + 1> hex;
+    for (size_t done = 0; done < length_; done += kPiece) {
+        hex.clear();
+        hex.add_hex(frame_ + done, length_ - done < kPiece ? length_ - done : kPiece);
+        if (!stream.write(reinterpret_cast<const uint8_t*>(hex.c_str()), hex.size())) return false;
+    }
+    return true;
+}
 
 }  // namespace han

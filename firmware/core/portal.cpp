@@ -11,7 +11,7 @@ namespace {
 
 constexpr size_t kPageCapacity = 6144;
 
-const char kPageHead[] =
+const char kPageHead[] HAN_FLASH =
     "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
     "<meta name=\"viewport\" content=\"width=device-width\"><title>AMS reader set-up</title>"
     "<style>body{font-family:sans-serif;max-width:30em;margin:1em auto}label{display:block;margin-top:.6em}"
@@ -19,18 +19,18 @@ const char kPageHead[] =
 
 const char* find_body(const char* data, size_t length) {
     for (size_t i = 0; i + 3 < length; ++i) {
-        if (std::memcmp(data + i, "\r\n\r\n", 4) == 0) return data + i + 4;
+        if (data[i] == '\r' && data[i + 1] == '\n' && data[i + 2] == '\r' && data[i + 3] == '\n') return data + i + 4;
     }
     return nullptr;
 }
 
 // Content-Length, case-insensitively, within the headers; 0 when absent.
 size_t content_length(const char* data, size_t header_length) {
-    static const char kName[] = "content-length:";
-    const size_t name_length = sizeof(kName) - 1;
+    const FlashText* name = HAN_F("content-length:");
+    const size_t name_length = flash_length(name);
     for (size_t i = 0; i + name_length < header_length; ++i) {
         size_t j = 0;
-        while (j < name_length && (data[i + j] | 0x20) == kName[j]) ++j;
+        while (j < name_length && (data[i + j] | 0x20) == flash_char(name, j)) ++j;
         if (j < name_length) continue;
         size_t value = 0;
         for (size_t k = i + j; k < header_length && (data[k] == ' ' || (data[k] >= '0' && data[k] <= '9')); ++k) {
@@ -65,25 +65,28 @@ void url_decode(const char* in, size_t length, char* out, size_t capacity) {
 }
 
 void write_form(const Settings& settings, TextBuffer& page) {
-    page.add("<form method=\"post\" action=\"/save\">");
+    page.add(HAN_F("<form method=\"post\" action=\"/save\">"));
     for (size_t i = 0; i < settings_key_count(); ++i) {
-        const char* key = settings_key(i);
+        FixedText<24> name;
+        name.add(settings_key(i));
+        const char* key = name.c_str();
         const bool secret = settings_key_is_secret(key);
         FixedText<100> current;
         settings_get(settings, key, current, false);
         const char* value = std::strchr(current.c_str(), '=') + 1;
-        page.add("<label for=\"").add(key).add("\">").add(key).add("</label><input id=\"").add(key);
-        page.add("\" name=\"").add(key).add("\" type=\"").add(secret ? "password" : "text").add("\" value=\"");
+        page.add(HAN_F("<label for=\"")).add(key).add(HAN_F("\">")).add(key);
+        page.add(HAN_F("</label><input id=\"")).add(key).add(HAN_F("\" name=\"")).add(key);
+        page.add(secret ? HAN_F("\" type=\"password\" value=\"") : HAN_F("\" type=\"text\" value=\""));
         // Secrets are never sent back to the browser; an empty field keeps the saved one.
         if (!secret) page.add_html_escaped(value);
-        page.add("\">");
+        page.add(HAN_F("\">"));
     }
-    page.add("<p><button id=\"save\" type=\"submit\">Save</button></p></form></body></html>");
+    page.add(HAN_F("<p><button id=\"save\" type=\"submit\">Save</button></p></form></body></html>"));
 }
 
-// Applies every field of the form to a copy; false with one message a refused field.
-bool apply_form(const Settings& current, const char* body, size_t length, Settings& next, TextBuffer& errors) {
-    next = current;
+// Applies every field of the form to next (a copy of the current settings); false with
+// one message a refused field.
+bool apply_form(const char* body, size_t length, Settings& next, TextBuffer& errors) {
     bool ok = true;
     const char* end = body + length;
     for (const char* p = body; p < end;) {
@@ -97,7 +100,7 @@ bool apply_form(const Settings& current, const char* body, size_t length, Settin
             if (!(settings_key_is_secret(key) && value[0] == '\0')) {
                 FixedText<200> error;
                 if (!settings_set(next, key, value, error)) {
-                    errors.add("<p class=\"error\">").add_html_escaped(error.c_str()).add("</p>");
+                    errors.add(HAN_F("<p class=\"error\">")).add_html_escaped(error.c_str()).add(HAN_F("</p>"));
                     ok = false;
                 }
             }
@@ -106,16 +109,18 @@ bool apply_form(const Settings& current, const char* body, size_t length, Settin
     }
     FixedText<200> error;
     if (ok && !settings_complete(next, error)) {
-        errors.add("<p class=\"error\">").add_html_escaped(error.c_str()).add("</p>");
+        errors.add(HAN_F("<p class=\"error\">")).add_html_escaped(error.c_str()).add(HAN_F("</p>"));
         ok = false;
     }
     return ok;
 }
 
 void write_response(int status, const TextBuffer& page, TextBuffer& response) {
-    response.add("HTTP/1.1 ").add_uint(static_cast<uint64_t>(status)).add(status == 200 ? " OK" : " Bad Request");
-    response.add("\r\nContent-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close");
-    response.add("\r\nContent-Length: ").add_uint(page.size()).add("\r\n\r\n").add(page.c_str(), page.size());
+    response.add(HAN_F("HTTP/1.1 ")).add_uint(static_cast<uint64_t>(status));
+    response.add(status == 200 ? HAN_F(" OK") : HAN_F(" Bad Request"));
+    response.add(HAN_F("\r\nContent-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close"));
+    response.add(HAN_F("\r\nContent-Length: ")).add_uint(page.size()).add(HAN_F("\r\n\r\n"));
+    response.add(page.c_str(), page.size());
 }
 
 }  // namespace
@@ -131,20 +136,22 @@ HttpRequestState http_request_state(const char* data, size_t length) {
 
 void handle_portal_request(ReaderApp& app, const char* request, size_t length, TextBuffer& response) {
     FixedText<kPageCapacity> page;
-    page.add(kPageHead);
+    page.add(as_flash_text(kPageHead));
     int status = 200;
-    if (length >= 10 && std::memcmp(request, "POST /save", 10) == 0) {
+    if (flash_starts(reinterpret_cast<const uint8_t*>(request), length, HAN_F("POST /save"))) {
         const char* body = find_body(request, length);
         const size_t body_length = body ? length - static_cast<size_t>(body - request) : 0;
-        Settings next;
+        // A copy, not a default Settings: its initial values would be one more constant in data RAM.
+        Settings next = app.settings();
         FixedText<1024> errors;
-        if (body && apply_form(app.settings(), body, body_length, next, errors)) {
+        if (body && apply_form(body, body_length, next, errors)) {
             const bool saved = app.replace_settings(next);
-            page.add(saved ? "<p class=\"saved\" id=\"saved\">Saved. The reader now uses these settings.</p>"
-                           : "<p class=\"error\">Applied, but could not be saved to flash.</p>");
+            page.add(saved ? HAN_F("<p class=\"saved\" id=\"saved\">Saved. The reader now uses these settings.</p>")
+                           : HAN_F("<p class=\"error\">Applied, but could not be saved to flash.</p>"));
         } else {
             status = 400;
-            page.add("<div id=\"errors\">").add(errors.c_str()).add("<p class=\"error\">Nothing was saved.</p></div>");
+            page.add(HAN_F("<div id=\"errors\">")).add(errors.c_str());
+            page.add(HAN_F("<p class=\"error\">Nothing was saved.</p></div>"));
         }
     }
     write_form(app.settings(), page);

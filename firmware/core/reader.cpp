@@ -6,13 +6,15 @@
 
 namespace han {
 
+const char kFirmwareVersion[] HAN_FLASH = "0.1.0";
+
 namespace {
 
 // Replies to commands that came over MQTT go to <command topic>/reply.
 class MqttReplySink : public ReplySink {
 public:
     MqttReplySink(Publisher& publisher, const char* command_topic) : publisher_(publisher) {
-        topic_.add(command_topic).add("/reply");
+        topic_.add(command_topic).add(HAN_F("/reply"));
     }
     void reply(const char* line) override {
         FixedText<256> payload;
@@ -25,6 +27,10 @@ private:
     FixedText<80> topic_;
 };
 
+static_assert(MqttClient::kReceiveCapacity >=
+                  3 + 2 + (sizeof(Settings::command_topic) - 1) + 2 + MqttClient::kMaxCommand,
+              "a command PUBLISH of kMaxCommand bytes on the longest command topic fits the MQTT buffer");
+
 bool broker_changed(const Settings& a, const Settings& b) {
     return std::strcmp(a.mqtt_host, b.mqtt_host) != 0 || a.mqtt_port != b.mqtt_port ||
            std::strcmp(a.mqtt_client_id, b.mqtt_client_id) != 0 || std::strcmp(a.mqtt_user, b.mqtt_user) != 0 ||
@@ -32,9 +38,9 @@ bool broker_changed(const Settings& a, const Settings& b) {
            std::strcmp(a.command_topic, b.command_topic) != 0;
 }
 
-void add_line_error(TextBuffer& line, uint32_t count, const char* what) {
+void add_line_error(TextBuffer& line, uint32_t count, const FlashText* what) {
     if (count == 0) return;
-    line.add(line.size() > 12 ? ", " : " ").add_uint(count).add(' ').add(what);
+    line.add(line.size() > 12 ? HAN_F(", ") : HAN_F(" ")).add_uint(count).add(' ').add(what);
 }
 
 }  // namespace
@@ -45,7 +51,8 @@ ReaderApp::ReaderApp(Platform& platform, ByteStream& broker, const Settings& set
 void ReaderApp::start() {
     started_ms_ = platform_.millis();
     FixedText<160> line;
-    line.add("hanreader ").add(kFirmwareVersion).add(" started, id ").add(platform_.device_id());
+    line.add(HAN_F("hanreader ")).add(as_flash_text(kFirmwareVersion));
+    line.add(HAN_F(" started, id ")).add(platform_.device_id());
     log_event(line);
     apply_settings(nullptr);
 }
@@ -58,20 +65,13 @@ void ReaderApp::apply_settings(const Settings* previous) {
     // Only a change of broker or identity costs a reconnect; a new topic or
     // temperature takes effect with the next list.
     if (!previous || broker_changed(*previous, settings_)) {
-        MqttOptions options;
-        options.host = settings_.mqtt_host;
-        options.port = settings_.mqtt_port;
-        options.client_id = settings_.mqtt_client_id;
-        options.user = settings_.mqtt_user;
-        options.password = settings_.mqtt_password;
-        options.keepalive_s = settings_.keepalive_s;
-        options.command_topic = settings_.command_topic;
-        mqtt_.configure(options);
+        mqtt_.configure({settings_.mqtt_host, settings_.mqtt_port, settings_.mqtt_client_id, settings_.mqtt_user,
+                         settings_.mqtt_password, settings_.keepalive_s, settings_.command_topic});
     }
     announced_ = 0;
     FixedText<200> line;
-    line.add("settings applied: serial ").add(serial_mode_name(settings_.serial)).add(", broker ");
-    line.add(settings_.mqtt_host).add(':').add_uint(settings_.mqtt_port).add(", topic ").add(settings_.topic);
+    line.add(HAN_F("settings applied: serial ")).add(serial_mode_name(settings_.serial)).add(HAN_F(", broker "));
+    line.add(settings_.mqtt_host).add(':').add_uint(settings_.mqtt_port).add(HAN_F(", topic ")).add(settings_.topic);
     log_event(line);
 }
 
@@ -103,18 +103,18 @@ void ReaderApp::note_line_errors(const HdlcStats& before, uint32_t parity_errors
     const uint32_t garbage = now.garbage_bytes - before.garbage_bytes;
     if (bad_frames == 0 && garbage == 0 && parity_errors == 0) return;
     FixedText<160> line;
-    line.add("line error:");
-    add_line_error(line, now.bad_fcs - before.bad_fcs, "bad FCS");
-    add_line_error(line, now.bad_hcs - before.bad_hcs, "bad HCS");
-    add_line_error(line, now.truncated - before.truncated, "truncated");
-    add_line_error(line, now.oversize - before.oversize, "oversize");
-    add_line_error(line, garbage, "garbage bytes");
-    add_line_error(line, parity_errors, "parity errors");
+    line.add(HAN_F("line error:"));
+    add_line_error(line, now.bad_fcs - before.bad_fcs, HAN_F("bad FCS"));
+    add_line_error(line, now.bad_hcs - before.bad_hcs, HAN_F("bad HCS"));
+    add_line_error(line, now.truncated - before.truncated, HAN_F("truncated"));
+    add_line_error(line, now.oversize - before.oversize, HAN_F("oversize"));
+    add_line_error(line, garbage, HAN_F("garbage bytes"));
+    add_line_error(line, parity_errors, HAN_F("parity errors"));
     log_event(line);
     if (detector_.on_line_errors(parity_errors, bad_frames)) {
         platform_.apply_serial(detector_.even_parity());
         FixedText<64> detect;
-        detect.add("serial auto: trying ").add(detector_.even_parity() ? "8E1" : "8N1");
+        detect.add(HAN_F("serial auto: trying ")).add(detector_.even_parity() ? HAN_F("8E1") : HAN_F("8N1"));
         log_event(detect);
     }
 }
@@ -122,7 +122,7 @@ void ReaderApp::note_line_errors(const HdlcStats& before, uint32_t parity_errors
 void ReaderApp::handle_frame(const HdlcFrame& frame) {
     if (!detector_.locked()) {
         FixedText<64> line;
-        line.add("serial auto: locked at ").add(detector_.even_parity() ? "8E1" : "8N1");
+        line.add(HAN_F("serial auto: locked at ")).add(detector_.even_parity() ? HAN_F("8E1") : HAN_F("8N1"));
         log_event(line);
     }
     detector_.on_good_frame();
@@ -133,17 +133,18 @@ void ReaderApp::handle_frame(const HdlcFrame& frame) {
 bool ReaderApp::publish_reading(const HdlcFrame& frame) {
     FixedText<160> line;
     if (settings_.format == OutputFormat::Raw) {
-        payload_.clear();
-        write_raw_hex(frame.raw, frame.raw_length, payload_);
-        const bool ok = publish(settings_.topic, payload_, false);
-        line.add("frame of ").add_uint(frame.raw_length).add(" bytes ").add(ok ? "published raw" : "not published");
+        const HexPayload hex(frame.raw, frame.raw_length);
+        const bool ok = mqtt_.publish(settings_.topic, hex, settings_.mqtt_qos, false);
+        line.add(HAN_F("frame of ")).add_uint(frame.raw_length);
+        line.add(ok ? HAN_F(" bytes published raw") : HAN_F(" bytes not published"));
         log_event(line);
         return ok;
     }
     const DecodeStatus status = decoder_.decode(frame.info, frame.info_length, reading_);
     if (status != DecodeStatus::Ok) {
         ++counters_.decode_errors;
-        line.add("frame of ").add_uint(frame.raw_length).add(" bytes not decoded: ").add(decode_status_text(status));
+        line.add(HAN_F("frame of ")).add_uint(frame.raw_length);
+        line.add(HAN_F(" bytes not decoded: ")).add(decode_status_text(status));
         log_event(line);
         return false;
     }
@@ -166,7 +167,8 @@ bool ReaderApp::publish_reading(const HdlcFrame& frame) {
         break;
     }
     if (!ok) ++counters_.publish_failures;
-    line.add(make_name(reading_.make)).add(" list ").add_uint(reading_.list).add(ok ? " published" : " not published (broker down)");
+    line.add(make_name(reading_.make)).add(HAN_F(" list ")).add_uint(reading_.list);
+    line.add(ok ? HAN_F(" published") : HAN_F(" not published (broker down)"));
     log_event(line);
     return ok;
 }
@@ -183,7 +185,7 @@ DeviceState ReaderApp::device_state() {
 
 bool ReaderApp::publish(const char* topic, const TextBuffer& payload, bool retain) {
     if (payload.overflowed()) return false;
-    return mqtt_.publish(topic, reinterpret_cast<const uint8_t*>(payload.c_str()), payload.size(),
+    return mqtt_.publish(topic, BytesPayload(reinterpret_cast<const uint8_t*>(payload.c_str()), payload.size()),
                          settings_.mqtt_qos, retain);
 }
 
@@ -193,12 +195,12 @@ void ReaderApp::on_mqtt_connected() { announced_ = 0; }
 
 void ReaderApp::on_mqtt_message(const char* topic, const uint8_t* payload, size_t length) {
     if (std::strcmp(topic, settings_.command_topic) != 0) return;
-    char command[128];
+    char command[MqttClient::kMaxCommand + 1];
     if (length >= sizeof(command)) length = sizeof(command) - 1;
     std::memcpy(command, payload, length);
     command[length] = '\0';
     FixedText<200> line;
-    line.add("command over mqtt: ").add(command);
+    line.add(HAN_F("command over mqtt: ")).add(command);
     log_event(line);
     MqttReplySink sink(*this, settings_.command_topic);
     run_console_command(*this, command, sink);
@@ -227,20 +229,21 @@ bool ReaderApp::persist() {
 
 void ReaderApp::write_status(TextBuffer& out) {
     const HdlcStats& line = deframer_.stats();
-    out.add("uptime_ms=").add_uint(platform_.millis() - started_ms_);
-    out.add(" serial=").add(detector_.even_parity() ? "8E1" : "8N1").add(detector_.locked() ? "" : "?");
-    out.add(" mqtt=").add(mqtt_.connected() ? "connected" : "disconnected");
-    out.add(" make=").add(make_name(decoder_.last_make()));
-    out.add(" frames=").add_uint(line.frames).add(" lists=").add_uint(counters_.lists);
-    out.add(" published=").add_uint(counters_.published);
-    out.add(" bad_fcs=").add_uint(line.bad_fcs).add(" bad_hcs=").add_uint(line.bad_hcs);
-    out.add(" truncated=").add_uint(line.truncated).add(" garbage_bytes=").add_uint(line.garbage_bytes);
-    out.add(" decode_errors=").add_uint(counters_.decode_errors);
+    out.add(HAN_F("uptime_ms=")).add_uint(platform_.millis() - started_ms_);
+    out.add(detector_.even_parity() ? HAN_F(" serial=8E1") : HAN_F(" serial=8N1"));
+    if (!detector_.locked()) out.add('?');
+    out.add(HAN_F(" mqtt=")).add(mqtt_.connected() ? HAN_F("connected") : HAN_F("disconnected"));
+    out.add(HAN_F(" make=")).add(make_name(decoder_.last_make()));
+    out.add(HAN_F(" frames=")).add_uint(line.frames).add(HAN_F(" lists=")).add_uint(counters_.lists);
+    out.add(HAN_F(" published=")).add_uint(counters_.published);
+    out.add(HAN_F(" bad_fcs=")).add_uint(line.bad_fcs).add(HAN_F(" bad_hcs=")).add_uint(line.bad_hcs);
+    out.add(HAN_F(" truncated=")).add_uint(line.truncated).add(HAN_F(" garbage_bytes=")).add_uint(line.garbage_bytes);
+    out.add(HAN_F(" decode_errors=")).add_uint(counters_.decode_errors);
 }
 
 void ReaderApp::reboot() {
     FixedText<32> line;
-    line.add("rebooting");
+    line.add(HAN_F("rebooting"));
     log_event(line);
     platform_.reboot();
 }

@@ -16,7 +16,8 @@
 
 namespace han {
 
-constexpr const char* kFirmwareVersion = "0.1.0";
+// In flash (the core reads it with as_flash_text()); plain text on the host.
+extern const char kFirmwareVersion[];
 
 struct ReaderCounters {
     uint32_t lists = 0;           // decoded lists
@@ -75,8 +76,8 @@ private:
     uint32_t started_ms_ = 0;
     bool has_measured_temperature_ = false;
     Quantity measured_temperature_;
-    // Raw mode publishes a whole frame as hex: twice the deframer's capacity.
-    FixedText<2 * HdlcDeframer::kCapacity + 1> payload_;
+    // The classic document (raw frames go out piece by piece through HexPayload).
+    FixedText<kClassicDocumentCapacity> payload_;
 };
 
 }  // namespace han

@@ -4,25 +4,34 @@ namespace han {
 
 namespace {
 
-const FieldInfo kFields[] = {
-    {"active_power_import", "P", "W", "meter/import/active"},
-    {"active_power_export", "PO", "W", "meter/export/active"},
-    {"reactive_power_import", "Q", "var", "meter/import/reactive"},
-    {"reactive_power_export", "QO", "var", "meter/export/reactive"},
-    {"current_l1", "I1", "A", "meter/l1/current"},
-    {"current_l2", "I2", "A", "meter/l2/current"},
-    {"current_l3", "I3", "A", "meter/l3/current"},
-    {"voltage_l1", "U1", "V", "meter/l1/voltage"},
-    {"voltage_l2", "U2", "V", "meter/l2/voltage"},
-    {"voltage_l3", "U3", "V", "meter/l3/voltage"},
-    {"active_energy_import", "tPI", "kWh", "meter/import/active/accumulated"},
-    {"active_energy_export", "tPO", "kWh", "meter/export/active/accumulated"},
-    {"reactive_energy_import", "tQI", "kvarh", "meter/import/reactive/accumulated"},
-    {"reactive_energy_export", "tQO", "kvarh", "meter/export/reactive/accumulated"},
-    {"list_version", "lv", "", "meter/dlms/version"},
-    {"meter_id", "id", "", "meter/id"},
-    {"meter_type", "type", "", "meter/type"},
-    {"meter_time", "rtc", "", "meter/clock"},
+// The names inline, not as pointers: one flash table with no strings in data RAM.
+struct FieldNames {
+    char canonical[23];
+    char classic[5];
+    char unit[6];
+    char topic[34];
+    char device_class[15];
+};
+
+const FieldNames kFields[] HAN_FLASH = {
+    {"active_power_import", "P", "W", "meter/import/active", "power"},
+    {"active_power_export", "PO", "W", "meter/export/active", "power"},
+    {"reactive_power_import", "Q", "var", "meter/import/reactive", "reactive_power"},
+    {"reactive_power_export", "QO", "var", "meter/export/reactive", "reactive_power"},
+    {"current_l1", "I1", "A", "meter/l1/current", "current"},
+    {"current_l2", "I2", "A", "meter/l2/current", "current"},
+    {"current_l3", "I3", "A", "meter/l3/current", "current"},
+    {"voltage_l1", "U1", "V", "meter/l1/voltage", "voltage"},
+    {"voltage_l2", "U2", "V", "meter/l2/voltage", "voltage"},
+    {"voltage_l3", "U3", "V", "meter/l3/voltage", "voltage"},
+    {"active_energy_import", "tPI", "kWh", "meter/import/active/accumulated", "energy"},
+    {"active_energy_export", "tPO", "kWh", "meter/export/active/accumulated", "energy"},
+    {"reactive_energy_import", "tQI", "kvarh", "meter/import/reactive/accumulated", ""},
+    {"reactive_energy_export", "tQO", "kvarh", "meter/export/reactive/accumulated", ""},
+    {"list_version", "lv", "", "meter/dlms/version", ""},
+    {"meter_id", "id", "", "meter/id", ""},
+    {"meter_type", "type", "", "meter/type", ""},
+    {"meter_time", "rtc", "", "meter/clock", ""},
 };
 
 static_assert(sizeof(kFields) / sizeof(kFields[0]) == static_cast<size_t>(Field::kCount),
@@ -30,17 +39,17 @@ static_assert(sizeof(kFields) / sizeof(kFields[0]) == static_cast<size_t>(Field:
 
 }  // namespace
 
-const char* make_name(Make make) {
-    switch (make) {
-    case Make::Kaifa: return "kaifa";
-    case Make::Kamstrup: return "kamstrup";
-    case Make::Aidon: return "aidon";
-    case Make::Unknown: break;
-    }
-    return "unknown";
+const FlashText* make_name(Make make) {
+    static const char kNames[][9] HAN_FLASH = {"unknown", "kaifa", "kamstrup", "aidon"};  // Make order
+    const size_t index = static_cast<size_t>(make);
+    return as_flash_text(kNames[index < sizeof(kNames) / sizeof(kNames[0]) ? index : 0]);
 }
 
-const FieldInfo& field_info(Field field) { return kFields[static_cast<size_t>(field)]; }
+FieldInfo field_info(Field field) {
+    const FieldNames& names = kFields[static_cast<size_t>(field)];
+    return {as_flash_text(names.canonical), as_flash_text(names.classic), as_flash_text(names.unit),
+            as_flash_text(names.topic), as_flash_text(names.device_class)};
+}
 
 void Reading::clear() {
     make = Make::Unknown;

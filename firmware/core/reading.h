@@ -4,11 +4,13 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "flash.h"
+
 namespace han {
 
 enum class Make : uint8_t { Unknown, Kaifa, Kamstrup, Aidon };
 
-const char* make_name(Make make);
+const FlashText* make_name(Make make);
 
 // Numbers are kept as mantissa * 10^exponent, exactly as the meter scaled them,
 // so 1380 mA prints as 1.38 and never as 1.3799999.
@@ -44,15 +46,16 @@ constexpr size_t kNumericFields = static_cast<size_t>(Field::kNumericCount);
 constexpr size_t kTextFields = static_cast<size_t>(Field::kCount) - kNumericFields;
 constexpr size_t kTextCapacity = 32;  // longest seen: Kamstrup's 18-char meter type
 
-// Names and units shared by every output format.
+// Names and units shared by every output format, as text in flash.
 struct FieldInfo {
-    const char* canonical;  // the bench's canonical name, e.g. "active_power_import"
-    const char* classic;    // the classic JSON key, e.g. "P"
-    const char* unit;       // SI unit as published ("kWh" for energies), "" for text
-    const char* topic;      // one-topic-per-value suffix, e.g. "meter/import/active"
+    const FlashText* canonical;     // the bench's canonical name, e.g. "active_power_import"
+    const FlashText* classic;       // the classic JSON key, e.g. "P"
+    const FlashText* unit;          // SI unit as published ("kWh" for energies), "" for text
+    const FlashText* topic;         // one-topic-per-value suffix, e.g. "meter/import/active"
+    const FlashText* device_class;  // Home Assistant's device class, "" for none
 };
 
-const FieldInfo& field_info(Field field);
+FieldInfo field_info(Field field);
 
 struct Reading {
     Make make = Make::Unknown;

@@ -9,8 +9,9 @@ namespace {
 
 enum class Kind : uint8_t { Text, Port, Qos, Keepalive, Serial, Format, Temperature };
 
+// Read from flash through a RAM copy (find_spec, spec_at): the table costs no data RAM.
 struct FieldSpec {
-    const char* key;
+    char key[17];
     Kind kind;
     size_t offset;
     size_t capacity;   // text fields: bytes including the terminator
@@ -22,7 +23,7 @@ struct FieldSpec {
     {#member, Kind::Text, offsetof(Settings, member), sizeof(Settings::member), min, secret}
 #define HAN_VALUE(member, kind) {#member, kind, offsetof(Settings, member), 0, 0, false}
 
-const FieldSpec kSpecs[] = {
+const FieldSpec kSpecs[] HAN_FLASH = {
     HAN_TEXT(wifi_ssid, 0, false),
     HAN_TEXT(wifi_password, 0, true),
     HAN_TEXT(mqtt_host, 1, false),
@@ -43,14 +44,31 @@ const FieldSpec kSpecs[] = {
 #undef HAN_TEXT
 #undef HAN_VALUE
 
-const char* const kSerialNames[] = {"auto", "8E1", "8N1"};
-const char* const kFormatNames[] = {"classic", "per-value", "homeassistant", "raw"};
+constexpr size_t kSpecCount = sizeof(kSpecs) / sizeof(kSpecs[0]);
 
-const FieldSpec* find_spec(const char* key) {
-    for (const FieldSpec& spec : kSpecs) {
-        if (std::strcmp(spec.key, key) == 0) return &spec;
+// The names of an enum's values: fixed-width rows of one flash table, in enum order.
+struct NameList {
+    const char* rows;
+    size_t width;
+    size_t count;
+    const FlashText* at(size_t index) const { return as_flash_text(rows + index * width); }
+};
+
+const char kSerialRows[][5] HAN_FLASH = {"auto", "8E1", "8N1"};
+const char kFormatRows[][14] HAN_FLASH = {"classic", "per-value", "homeassistant", "raw"};
+constexpr NameList kSerialNames{kSerialRows[0], sizeof(kSerialRows[0]), 3};
+constexpr NameList kFormatNames{kFormatRows[0], sizeof(kFormatRows[0]), 4};
+
+FieldSpec spec_at(size_t index) { return flash_read(kSpecs[index]); }
+
+bool find_spec(const char* key, FieldSpec& out) {
+    for (size_t i = 0; i < kSpecCount; ++i) {
+        if (flash_equals(key, as_flash_text(kSpecs[i].key))) {
+            out = spec_at(i);
+            return true;
+        }
     }
-    return nullptr;
+    return false;
 }
 
 template <typename T>
@@ -63,32 +81,32 @@ const T& member(const Settings& settings, const FieldSpec& spec) {
     return *reinterpret_cast<const T*>(reinterpret_cast<const char*>(&settings) + spec.offset);
 }
 
-int find_name(const char* const* names, size_t count, const char* value) {
-    for (size_t i = 0; i < count; ++i) {
-        if (std::strcmp(names[i], value) == 0) return static_cast<int>(i);
+int find_name(NameList names, const char* value) {
+    for (size_t i = 0; i < names.count; ++i) {
+        if (flash_equals(value, names.at(i))) return static_cast<int>(i);
     }
     return -1;
 }
 
-void describe_names(TextBuffer& error, const char* const* names, size_t count) {
-    for (size_t i = 0; i < count; ++i) error.add(i ? ", " : "").add(names[i]);
+void describe_names(TextBuffer& error, NameList names) {
+    for (size_t i = 0; i < names.count; ++i) error.add(i ? HAN_F(", ") : HAN_F("")).add(names.at(i));
 }
 
 bool set_text(Settings& settings, const FieldSpec& spec, const char* value, TextBuffer& error) {
     const size_t length = std::strlen(value);
     for (const char* p = value; *p; ++p) {
         if (static_cast<unsigned char>(*p) < 0x20 || *p == 0x7F) {
-            error.add(spec.key).add(" must be printable text, not control characters");
+            error.add(spec.key).add(HAN_F(" must be printable text, not control characters"));
             return false;
         }
     }
     if (length + 1 > spec.capacity || length < spec.min_length) {
-        error.add(spec.key).add(" must be ").add_uint(spec.min_length).add(" to ");
-        error.add_uint(spec.capacity - 1).add(" characters, not ").add_uint(length);
+        error.add(spec.key).add(HAN_F(" must be ")).add_uint(spec.min_length).add(HAN_F(" to "));
+        error.add_uint(spec.capacity - 1).add(HAN_F(" characters, not ")).add_uint(length);
         return false;
     }
-    if (std::strcmp(spec.key, "wifi_password") == 0 && length > 0 && length < 8) {
-        error.add("wifi_password must be empty (open network) or 8 to 63 characters, not ");
+    if (flash_equals(spec.key, HAN_F("wifi_password")) && length > 0 && length < 8) {
+        error.add(HAN_F("wifi_password must be empty (open network) or 8 to 63 characters, not "));
         error.add_uint(length);
         return false;
     }
@@ -99,8 +117,8 @@ bool set_text(Settings& settings, const FieldSpec& spec, const char* value, Text
 bool set_number(uint32_t& out, const char* key, const char* value, uint32_t min, uint32_t max,
                 TextBuffer& error) {
     if (parse_uint(value, max, out) && out >= min) return true;
-    error.add(key).add(" must be a whole number from ").add_uint(min).add(" to ").add_uint(max);
-    error.add(", not \"").add(value).add('"');
+    error.add(key).add(HAN_F(" must be a whole number from ")).add_uint(min).add(HAN_F(" to ")).add_uint(max);
+    error.add(HAN_F(", not \"")).add(value).add('"');
     return false;
 }
 
@@ -120,7 +138,7 @@ bool set_temperature(Settings& settings, const char* value, TextBuffer& error) {
             return true;
         }
     }
-    error.add("temperature must be empty (no sensor) or a number from -55 to 125, not \"");
+    error.add(HAN_F("temperature must be empty (no sensor) or a number from -55 to 125, not \""));
     error.add(value).add('"');
     return false;
 }
@@ -145,21 +163,21 @@ bool set_value(Settings& settings, const FieldSpec& spec, const char* value, Tex
         settings.keepalive_s = static_cast<uint16_t>(number);
         return true;
     case Kind::Serial:
-        index = find_name(kSerialNames, 3, value);
+        index = find_name(kSerialNames, value);
         if (index >= 0) settings.serial = static_cast<SerialMode>(index);
         break;
     case Kind::Format:
-        index = find_name(kFormatNames, 4, value);
+        index = find_name(kFormatNames, value);
         if (index >= 0) settings.format = static_cast<OutputFormat>(index);
         break;
     case Kind::Temperature:
         return set_temperature(settings, value, error);
     }
     if (index >= 0) return true;
-    error.add(spec.key).add(" must be one of ");
-    if (spec.kind == Kind::Serial) describe_names(error, kSerialNames, 3);
-    if (spec.kind == Kind::Format) describe_names(error, kFormatNames, 4);
-    error.add(", not \"").add(value).add('"');
+    error.add(spec.key).add(HAN_F(" must be one of "));
+    if (spec.kind == Kind::Serial) describe_names(error, kSerialNames);
+    if (spec.kind == Kind::Format) describe_names(error, kFormatNames);
+    error.add(HAN_F(", not \"")).add(value).add('"');
     return false;
 }
 
@@ -169,49 +187,53 @@ void write_value(const Settings& settings, const FieldSpec& spec, TextBuffer& ou
     case Kind::Port: out.add_uint(settings.mqtt_port); break;
     case Kind::Qos: out.add_uint(settings.mqtt_qos); break;
     case Kind::Keepalive: out.add_uint(settings.keepalive_s); break;
-    case Kind::Serial: out.add(kSerialNames[static_cast<size_t>(settings.serial)]); break;
-    case Kind::Format: out.add(kFormatNames[static_cast<size_t>(settings.format)]); break;
+    case Kind::Serial: out.add(kSerialNames.at(static_cast<size_t>(settings.serial))); break;
+    case Kind::Format: out.add(kFormatNames.at(static_cast<size_t>(settings.format))); break;
     case Kind::Temperature:
         if (settings.has_temperature) out.add_decimal(settings.temperature);
         break;
     }
 }
 
+void write_field(const Settings& settings, const FieldSpec& spec, TextBuffer& out, bool mask_secrets) {
+    out.add(spec.key).add('=');
+    if (mask_secrets && spec.secret) {
+        if (member<char>(settings, spec) != '\0') out.add(HAN_F("********"));
+    } else {
+        write_value(settings, spec, out);
+    }
+}
+
 }  // namespace
 
-const char* serial_mode_name(SerialMode mode) { return kSerialNames[static_cast<size_t>(mode)]; }
+const FlashText* serial_mode_name(SerialMode mode) { return kSerialNames.at(static_cast<size_t>(mode)); }
 
-size_t settings_key_count() { return sizeof(kSpecs) / sizeof(kSpecs[0]); }
-const char* settings_key(size_t index) { return index < settings_key_count() ? kSpecs[index].key : ""; }
+size_t settings_key_count() { return kSpecCount; }
+const FlashText* settings_key(size_t index) { return as_flash_text(kSpecs[index < kSpecCount ? index : 0].key); }
 
 bool settings_key_is_secret(const char* key) {
-    const FieldSpec* spec = find_spec(key);
-    return spec && spec->secret;
+    FieldSpec spec;
+    return find_spec(key, spec) && spec.secret;
 }
 
 bool settings_set(Settings& settings, const char* key, const char* value, TextBuffer& error) {
-    const FieldSpec* spec = find_spec(key);
-    if (spec) return set_value(settings, *spec, value, error);
-    error.add("unknown setting \"").add(key).add("\"; known: ");
-    for (size_t i = 0; i < settings_key_count(); ++i) error.add(i ? ", " : "").add(kSpecs[i].key);
+    FieldSpec spec;
+    if (find_spec(key, spec)) return set_value(settings, spec, value, error);
+    error.add(HAN_F("unknown setting \"")).add(key).add(HAN_F("\"; known: "));
+    for (size_t i = 0; i < kSpecCount; ++i) error.add(i ? HAN_F(", ") : HAN_F("")).add(settings_key(i));
     return false;
 }
 
 bool settings_get(const Settings& settings, const char* key, TextBuffer& out, bool mask_secrets) {
-    const FieldSpec* spec = find_spec(key);
-    if (!spec) return false;
-    out.add(spec->key).add('=');
-    if (mask_secrets && spec->secret) {
-        if (member<char>(settings, *spec) != '\0') out.add("********");
-    } else {
-        write_value(settings, *spec, out);
-    }
+    FieldSpec spec;
+    if (!find_spec(key, spec)) return false;
+    write_field(settings, spec, out, mask_secrets);
     return true;
 }
 
 void settings_write_all(const Settings& settings, TextBuffer& out, bool mask_secrets) {
-    for (const FieldSpec& spec : kSpecs) {
-        settings_get(settings, spec.key, out, mask_secrets);
+    for (size_t i = 0; i < kSpecCount; ++i) {
+        write_field(settings, spec_at(i), out, mask_secrets);
         out.add('\n');
     }
 }
@@ -225,8 +247,8 @@ bool settings_parse(Settings& settings, const char* text, TextBuffer& error) {
         size_t length = end ? static_cast<size_t>(end - p) : std::strlen(p);
         ++line_number;
         if (length >= sizeof(line)) {
-            error.add("line ").add_uint(line_number).add(": longer than ").add_uint(sizeof(line) - 1);
-            error.add(" characters");
+            error.add(HAN_F("line ")).add_uint(line_number).add(HAN_F(": longer than ")).add_uint(sizeof(line) - 1);
+            error.add(HAN_F(" characters"));
             return false;
         }
         std::memcpy(line, p, length);
@@ -236,12 +258,13 @@ bool settings_parse(Settings& settings, const char* text, TextBuffer& error) {
         if (line[0] == '\0' || line[0] == '#') continue;
         char* equals = std::strchr(line, '=');
         if (!equals) {
-            error.add("line ").add_uint(line_number).add(": expected key=value, not \"").add(line).add('"');
+            error.add(HAN_F("line ")).add_uint(line_number);
+            error.add(HAN_F(": expected key=value, not \"")).add(line).add('"');
             return false;
         }
         *equals = '\0';
         TextBuffer::Mark mark = error.mark();
-        error.add("line ").add_uint(line_number).add(": ");
+        error.add(HAN_F("line ")).add_uint(line_number).add(HAN_F(": "));
         if (!settings_set(settings, line, equals + 1, error)) return false;
         error.reset(mark);
     }
@@ -250,7 +273,7 @@ bool settings_parse(Settings& settings, const char* text, TextBuffer& error) {
 
 bool settings_complete(const Settings& settings, TextBuffer& error) {
     if (settings.mqtt_host[0] == '\0') {
-        error.add("mqtt_host is not set; give --mqtt-host or set it in the config file");
+        error.add(HAN_F("mqtt_host is not set; give --mqtt-host or set it in the config file"));
         return false;
     }
     return true;

@@ -13,7 +13,7 @@ namespace han {
 enum class SerialMode : uint8_t { Auto, Even8E1, None8N1 };
 enum class OutputFormat : uint8_t { Classic, PerValue, HomeAssistant, Raw };
 
-const char* serial_mode_name(SerialMode mode);
+const FlashText* serial_mode_name(SerialMode mode);
 
 struct Settings {
     char wifi_ssid[33] = "";        // 802.11 allows 32 bytes
@@ -53,7 +53,7 @@ bool settings_complete(const Settings& settings, TextBuffer& error);
 
 // Field names in display order, for the console's help and the portal's form.
 size_t settings_key_count();
-const char* settings_key(size_t index);
+const FlashText* settings_key(size_t index);
 bool settings_key_is_secret(const char* key);
 
 }  // namespace han

@@ -4,6 +4,15 @@
 
 namespace han {
 
+namespace {
+
+// Computed rather than looked up: a table would be one more constant in data RAM.
+char hex_digit(unsigned nibble, char ten) {
+    return static_cast<char>(nibble < 10 ? '0' + nibble : ten + (nibble - 10));
+}
+
+}  // namespace
+
 TextBuffer::TextBuffer(char* storage, size_t capacity) : storage_(storage), capacity_(capacity) {
     clear();
 }
@@ -37,6 +46,14 @@ TextBuffer& TextBuffer::add(const char* text, size_t length) {
 }
 
 TextBuffer& TextBuffer::add(const char* text) { return add(text, std::strlen(text)); }
+
+TextBuffer& TextBuffer::add(const FlashText* text) {
+    for (size_t i = 0;; ++i) {
+        const char c = flash_char(text, i);
+        if (c == '\0') return *this;
+        add(c);
+    }
+}
 
 TextBuffer& TextBuffer::add_uint(uint64_t value) {
     char digits[20];
@@ -98,8 +115,7 @@ TextBuffer& TextBuffer::add_json_string(const char* text) {
         if (c == '"' || c == '\\') {
             add('\\').add(static_cast<char>(c));
         } else if (c < 0x20) {
-            static const char kHex[] = "0123456789abcdef";
-            add("\\u00").add(kHex[c >> 4]).add(kHex[c & 0x0F]);
+            add(HAN_F("\\u00")).add(hex_digit(c >> 4, 'a')).add(hex_digit(c & 0x0F, 'a'));
         } else {
             add(static_cast<char>(c));
         }
@@ -110,11 +126,11 @@ TextBuffer& TextBuffer::add_json_string(const char* text) {
 TextBuffer& TextBuffer::add_html_escaped(const char* text) {
     for (const char* p = text; *p; ++p) {
         switch (*p) {
-        case '&': add("&amp;"); break;
-        case '<': add("&lt;"); break;
-        case '>': add("&gt;"); break;
-        case '"': add("&quot;"); break;
-        case '\'': add("&#39;"); break;
+        case '&': add(HAN_F("&amp;")); break;
+        case '<': add(HAN_F("&lt;")); break;
+        case '>': add(HAN_F("&gt;")); break;
+        case '"': add(HAN_F("&quot;")); break;
+        case '\'': add(HAN_F("&#39;")); break;
         default: add(*p);
         }
     }
@@ -122,8 +138,7 @@ TextBuffer& TextBuffer::add_html_escaped(const char* text) {
 }
 
 TextBuffer& TextBuffer::add_hex(const uint8_t* bytes, size_t length) {
-    static const char kHex[] = "0123456789ABCDEF";
-    for (size_t i = 0; i < length; ++i) add(kHex[bytes[i] >> 4]).add(kHex[bytes[i] & 0x0F]);
+    for (size_t i = 0; i < length; ++i) add(hex_digit(bytes[i] >> 4, 'A')).add(hex_digit(bytes[i] & 0x0F, 'A'));
     return *this;
 }
 

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "flash.h"
 #include "reading.h"
 
 namespace han {
@@ -16,6 +17,7 @@ public:
 
     TextBuffer& add(const char* text);
     TextBuffer& add(const char* text, size_t length);
+    TextBuffer& add(const FlashText* text);
     TextBuffer& add(char c);
     TextBuffer& add_uint(uint64_t value);
     TextBuffer& add_int(int64_t value);

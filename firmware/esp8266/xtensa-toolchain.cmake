@@ -7,6 +7,8 @@ set(CMAKE_CXX_COMPILER xtensa-lx106-elf-g++)
 set(CMAKE_TRY_COMPILE_TARGET_TYPE STATIC_LIBRARY)
 set(HANREADER_CORE_ONLY ON CACHE BOOL "" FORCE)
 # The flags of the ESP8266 Arduino core: size-optimised, long calls into flash, one
-# section per function and object so the linker drops what the sketch does not use.
-set(CMAKE_CXX_FLAGS_INIT "-Os -mlongcalls -mtext-section-literals -ffunction-sections -fdata-sections -fno-exceptions -fno-rtti -ffreestanding")
+# section per function and object so the linker drops what the sketch does not use;
+# and no switch jump tables, which GCC puts in .rodata and so in data RAM on the board
+# (platformio.ini passes the same flag).
+set(CMAKE_CXX_FLAGS_INIT "-Os -mlongcalls -mtext-section-literals -ffunction-sections -fdata-sections -fno-jump-tables -fno-exceptions -fno-rtti -ffreestanding")
 set(CMAKE_BUILD_TYPE MinSizeRel CACHE STRING "" FORCE)

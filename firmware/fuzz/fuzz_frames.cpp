@@ -14,7 +14,7 @@ namespace {
 
 void decode_and_write(han::PushDecoder& decoder, const uint8_t* info, size_t length) {
     static han::Reading reading;
-    static han::FixedText<1024> document;
+    static han::FixedText<han::kClassicDocumentCapacity> document;
     if (decoder.decode(info, length, reading) != han::DecodeStatus::Ok) return;
     document.clear();
     han::write_classic_json(reading, han::DeviceState{}, document);

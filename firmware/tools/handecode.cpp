@@ -65,11 +65,18 @@ bool decode(const Bytes& bytes, han::HdlcDeframer& deframer, han::PushDecoder& d
     return decoded;
 }
 
+// The make's name, copied out of the core's flash table for printf.
+std::string make_text(han::Make make) {
+    han::FixedText<16> name;
+    name.add(han::make_name(make));
+    return name.c_str();
+}
+
 int print_frames(const std::vector<Bytes>& frames) {
     han::HdlcDeframer deframer;
     han::PushDecoder decoder;
     han::Reading reading;
-    han::FixedText<1024> document;
+    han::FixedText<han::kClassicDocumentCapacity> document;
     for (const Bytes& frame : frames) {
         if (!decode(frame, deframer, decoder, reading)) {
             std::printf("{\"error\":\"not decoded\"}\n");
@@ -77,7 +84,7 @@ int print_frames(const std::vector<Bytes>& frames) {
         }
         document.clear();
         han::write_classic_json(reading, han::DeviceState{}, document);
-        std::printf("{\"make\":\"%s\",\"list\":%u,\"doc\":%s}\n", han::make_name(reading.make),
+        std::printf("{\"make\":\"%s\",\"list\":%u,\"doc\":%s}\n", make_text(reading.make).c_str(),
                     static_cast<unsigned>(reading.list), document.c_str());
     }
     return 0;
@@ -103,7 +110,7 @@ int bench(const std::vector<Bytes>& frames, int runs) {
         }
         std::sort(per_frame.begin(), per_frame.end());
         std::printf("{\"make\":\"%s\",\"frames\":%zu,\"runs\":%d,\"median_ns_per_frame\":%.1f}\n",
-                    han::make_name(make), own.size(), runs, per_frame[per_frame.size() / 2]);
+                    make_text(make).c_str(), own.size(), runs, per_frame[per_frame.size() / 2]);
     }
     return 0;
 }

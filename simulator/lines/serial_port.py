@@ -24,6 +24,18 @@ _PARITY = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_
 _OPPOSITE = {"E": serial.PARITY_ODD, "O": serial.PARITY_EVEN}
 
 
+# Linux gives Unix98 pty devices (/dev/pts/N) major numbers 136 to 143.
+_PTY_MAJORS = range(136, 144)
+
+
+def _is_pty(path: str) -> bool:
+    """Whether a local path is a pty: pyserial opens one happily, but it has no UART behind it."""
+    try:
+        return os.major(os.stat(path).st_rdev) in _PTY_MAJORS
+    except OSError:
+        return False
+
+
 def _group_of(path: str) -> str:
     try:
         return grp.getgrgid(os.stat(path).st_gid).gr_name
@@ -56,8 +68,11 @@ class SerialLine(Line):
         super().__init__(serial_settings)
         self.port = port
         self._local = "://" not in port
-        self.paces_itself = self._local or port.startswith("rfc2217://")
-        self.carries_line_errors = self._local
+        # A local UART paces its bytes and can carry parity and framing errors; a pty
+        # given as a port (a bench's virtual pair) can do neither, like a network URL.
+        uart = self._local and not _is_pty(port)
+        self.paces_itself = uart or port.startswith("rfc2217://")
+        self.carries_line_errors = uart
         self._serial: serial.Serial | None = None
 
     @property

@@ -1,6 +1,6 @@
 """Meter time to host time: real-time deadlines, warp, byte pacing."""
 
-from .pacing import Pacer, parse_warp, sleep_until
+from .pacing import Pacer, parse_duration, parse_warp, sleep_until
 from .zones import OffsetCache
 
-__all__ = ["OffsetCache", "Pacer", "parse_warp", "sleep_until"]
+__all__ = ["OffsetCache", "Pacer", "parse_duration", "parse_warp", "sleep_until"]

@@ -6,13 +6,28 @@ do not add up over a day. The last stretch before a deadline is spun rather
 than slept, because a sleep can overshoot by a scheduler tick.
 """
 
+import re
 import threading
 import time
 
-__all__ = ["Pacer", "parse_warp", "sleep_until"]
+__all__ = ["Pacer", "parse_duration", "parse_warp", "sleep_until"]
+
+_UNITS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(d|h|min|m|sec|s)")
 
 # Sleep until this close to a deadline, then spin: Linux wakes a sleeper up to ~0.1 ms late, often more under load.
 _SPIN_S = 0.002
+
+
+def parse_duration(text: str | float) -> float:
+    """Seconds in a duration such as `90`, `90s`, `10min`, `10m`, `2h30m` or `2d` (a bare number is seconds)."""
+    text = str(text).strip().lower()
+    if re.fullmatch(r"\d+(\.\d+)?", text):
+        return float(text)
+    parts = _DURATION_PART.findall(text)
+    if not parts or "".join(number + unit for number, unit in parts) != text:
+        raise ValueError(f"a duration must look like 90s, 10min, 2h30m or 2d, not {text!r}")
+    return sum(float(number) * _UNITS[unit] for number, unit in parts)
 
 
 def parse_warp(text: str | float | None) -> float | None:

@@ -4,6 +4,7 @@ wrappers, so the same pieces serve scripts and benchmarks."""
 
 from __future__ import annotations
 
+import fcntl
 import os
 import queue
 import socket
@@ -11,6 +12,7 @@ import subprocess
 import time
 import tty
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,16 +36,35 @@ CLASSIC_KEYS = {
 ENERGY_FIELDS = {"active_energy_import", "active_energy_export", "reactive_energy_import", "reactive_energy_export"}
 
 
+@contextmanager
+def locked(build: Path):
+    """Holds an exclusive lock on a build folder for the duration.
+
+    Session fixtures run once per pytest-xdist worker, so under `-n 2` two workers
+    would run cmake and make in the same folder at once and one of them would link
+    while the other rewrites the objects. The lock makes the second one wait, and
+    find the build up to date.
+    """
+    build.mkdir(parents=True, exist_ok=True)
+    with open(build / "hanbench-build.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def build_firmware(variant: str) -> Path:
     """Configure and build the host firmware ('release' or 'asan'); returns the build folder."""
     build = FIRMWARE / ("build" if variant == "release" else f"build-{variant}")
     configure = ["cmake", "-S", str(FIRMWARE), "-B", str(build), "-DCMAKE_BUILD_TYPE=Release"]
     if variant == "asan":
         configure += ["-DHANREADER_SANITIZE=ON", "-DCMAKE_BUILD_TYPE=RelWithDebInfo"]
-    for command in (configure, ["cmake", "--build", str(build), "-j", str(os.cpu_count() or 2)]):
-        done = subprocess.run(command, capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"firmware build failed: {' '.join(command)}\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+    with locked(build):
+        for command in (configure, ["cmake", "--build", str(build), "-j", str(os.cpu_count() or 2)]):
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"firmware build failed: {' '.join(command)}\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
     return build
 
 

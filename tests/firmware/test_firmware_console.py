@@ -22,7 +22,7 @@ def test_version_status_and_help(rig):
 
 
 def test_config_get_set_validates_and_masks_secrets(rig):
-    assert rig.reader.command(f"config get topic") == [f"topic={rig.topic}"]
+    assert rig.reader.command("config get topic") == [f"topic={rig.topic}"]
     assert rig.reader.command("config set mqtt_password s3cret") == ["ok mqtt_password=********"]
     assert rig.reader.command("config set mqtt_port 70000") == [
         'error: mqtt_port must be a whole number from 1 to 65535, not "70000"']

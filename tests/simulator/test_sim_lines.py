@@ -42,6 +42,19 @@ def test_a_pty_says_where_the_reader_goes_and_carries_no_line_errors():
             line.write_bad_parity(0x55)
 
 
+def test_a_pty_given_as_a_port_is_paced_by_the_sender_and_carries_no_line_errors():
+    """A bench's virtual pair reached by path has no UART behind it: the sender paces, parity cannot exist."""
+    master, slave = os.openpty()
+    try:
+        line = SerialLine(os.ttyname(slave), get_profile("kaifa-ma304h3e").serial)
+        assert not line.paces_itself and not line.carries_line_errors
+        with pytest.raises(LineError, match="cannot carry a parity error"):
+            line.write_bad_parity(0x55)
+    finally:
+        os.close(master)
+        os.close(slave)
+
+
 def test_a_missing_port_is_one_line_that_says_what_to_check():
     with pytest.raises(LineError, match=r"^serial port /dev/ttyNOPE0 not found: plug in the adapter"):
         SerialLine("/dev/ttyNOPE0", KAIFA.serial).open()

@@ -1,0 +1,75 @@
+"""The fixed buffers hold the largest thing they must: the longest lists as classic
+documents and as raw hex, and commands over MQTT up to the longest one taken."""
+
+import uuid
+
+import paho.mqtt.client as mqtt
+import pytest
+
+from tests.firmware.harness import MqttWatcher, expected_document, start_rig
+from tests.firmware.test_firmware_frames import REFERENCE, REFERENCE_NAMES, assert_same_document
+
+# The longest frames the meters send: Aidon's three-phase list 3 (396 bytes) and
+# Kamstrup's hourly list (303 bytes).
+LARGEST = ["aidon-3p-l3", "kamstrup-l2-hourly"]
+
+
+def reference_reading(name: str) -> dict:
+    return {REFERENCE_NAMES.get(key, key): value for key, value in REFERENCE[name]["values"].items()}
+
+
+@pytest.fixture(params=["release", "asan"])
+def build(request):
+    """The release build and the sanitizer build, which reports any write past a buffer."""
+    return request.getfixturevalue("firmware_build" if request.param == "release" else "asan_build")
+
+
+def test_largest_lists_publish_whole_classic_documents(build, broker, tmp_path):
+    rig = start_rig(build, broker, tmp_path, "--temperature", "-54.875")
+    try:
+        for name in LARGEST:
+            document = rig.publishes(bytes.fromhex(REFERENCE[name]["hex"]), name)
+            assert document["data"].pop("temp") == -54.875
+            assert_same_document(document["data"], expected_document(reference_reading(name)), name)
+    finally:
+        assert rig.close() == 0
+
+
+def test_largest_frames_publish_whole_in_raw_hex(build, broker, tmp_path):
+    rig = start_rig(build, broker, tmp_path, "--format", "raw", "--qos", "1")
+    try:
+        for name in LARGEST:
+            rig.line.write(bytes.fromhex(REFERENCE[name]["hex"]))
+            assert rig.watcher.next(5, f"{name} in hex").payload.decode() == REFERENCE[name]["hex"].upper()
+    finally:
+        assert rig.close() == 0
+
+
+def send_command(port: int, topic: str, command: str) -> None:
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2)
+    client.connect("127.0.0.1", port)
+    client.loop_start()
+    client.publish(topic, command, qos=1).wait_for_publish(5)
+    client.loop_stop()
+    client.disconnect()
+
+
+def test_commands_over_mqtt_up_to_the_longest_taken(firmware_build, broker, tmp_path):
+    commands = f"hanbench/{uuid.uuid4().hex}".ljust(64, "c")  # the longest command topic the settings allow
+    rig = start_rig(firmware_build, broker, tmp_path, "--command-topic", commands)
+    replies = MqttWatcher(broker.port, commands + "/reply")
+    try:
+        send_command(broker.port, commands, "version")
+        assert replies.next(5, "the reply to version").payload == b"hanreader 0.1.0"
+        # 127 bytes, the longest command taken; the reply names all of it.
+        key = "k" * (127 - len("config get "))
+        send_command(broker.port, commands, f"config get {key}")
+        reply = replies.next(5, "the reply to a 127-byte command").payload.decode()
+        assert reply == f'error: unknown setting "{key}"; try config get'
+        send_command(broker.port, commands, "config get " + "k" * 300)
+        rig.reader.wait_log("mqtt skipped a packet of", 5)
+        send_command(broker.port, commands, "version")
+        assert replies.next(5, "a reply after the skipped command").payload == b"hanreader 0.1.0"
+    finally:
+        replies.stop()
+        assert rig.close() == 0
