@@ -1,10 +1,11 @@
-"""The simulated M-Bus line: the real gateware in Amaranth's simulator, into a pty.
+"""The simulated M-Bus line: the real gateware in Amaranth's simulator, into a pty or tty.
 
 Bytes written to the line go through the host protocol (the same client as a
 real board), the gateware puts them on the line as levels, a TSS721-like
 receiver model turns the levels into logic bits (where a sag can cause bit
 errors), a UART decodes those bits, and each byte goes to the pty when its
 stop bit ends in wall-clock time, so a reader sees real 2400-baud pacing.
+Given a port (the bench's pty pair, or a tty), the bytes go there instead.
 
 The simulated clock is scaled: the line runs at `LINE_DIVISOR` cycles per bit,
 because Amaranth's simulator manages some ten thousand cycles a second and
@@ -17,6 +18,7 @@ import os
 import time
 import tty
 
+from simulator.lines import Line, LineError, open_error
 from simulator.lines.mbus import MbusEmulator, Parity
 
 from .gateware.emulator import LineEmulator
@@ -32,15 +34,16 @@ RECEIVER_STEP = 1  # cycles between receiver samples: a quarter bit
 PARITY = {"N": Parity.NONE, "E": Parity.EVEN, "O": Parity.ODD}
 
 
-class MbusSimLine:
-    """A line whose bytes pass through the gateware and a receiver model into a pty."""
+class MbusSimLine(Line):
+    """A line whose bytes pass through the gateware and a receiver model into `port`, or a pty of its own."""
 
     paces_itself = True          # the simulated UART sets the byte rate
     carries_line_errors = True   # parity, framing and sag errors reach the reader as they would
 
     def __init__(self, serial, receiver: Tss721Model | None = None, realtime: bool = True,
-                 fifo_depth: int = 64):
-        self.serial = serial
+                 fifo_depth: int = 64, port: str | None = None):
+        super().__init__(serial)
+        self.port = port
         self.receiver = receiver or Tss721Model()
         self.realtime = realtime
         self.received = bytearray()   # every byte handed to the pty, for tests and logs
@@ -50,13 +53,16 @@ class MbusSimLine:
 
     @property
     def reader_path(self) -> str:
-        """The pty the reader opens."""
-        return os.ttyname(self._reader_fd)
+        """The port given, or the reader's side of the line's own pty."""
+        return self.port or os.ttyname(self._reader_fd)
 
     def open(self) -> None:
-        """Start the simulation and the pty."""
-        self._fd, self._reader_fd = os.openpty()
-        tty.setraw(self._reader_fd)
+        """Open the port (or make a pty) and start the simulation."""
+        if self.port is None:
+            self._fd, self._reader_fd = os.openpty()
+            tty.setraw(self._reader_fd)
+        else:
+            self._fd = self._open_port(self.port)
         clock_hz = self.serial.baud * LINE_DIVISOR
         self.sim = EmulatorSim(LineEmulator(host_divisor=HOST_DIVISOR, line_divisor=LINE_DIVISOR,
                                             fifo_depth=self._fifo_depth), HOST_DIVISOR)
@@ -68,8 +74,19 @@ class MbusSimLine:
         self._decoded_to = 0
         self._wall_zero = time.monotonic()
 
+    @staticmethod
+    def _open_port(port: str) -> int:
+        """The port for writing, raw, so no byte is translated on its way to the reader."""
+        try:
+            fd = os.open(port, os.O_WRONLY | os.O_NOCTTY)
+        except OSError as error:
+            raise open_error(port, error) from None
+        if os.isatty(fd):
+            tty.setraw(fd)
+        return fd
+
     def close(self) -> None:
-        """Close the pty; safe twice."""
+        """Close the port or pty; safe twice."""
         for fd in (self._fd, self._reader_fd):
             if fd is not None:
                 os.close(fd)
@@ -96,16 +113,6 @@ class MbusSimLine:
         self.emulator.send_break(seconds)
         self._finish()
 
-    def drain(self) -> None:
-        """Every written byte has left already (write returns when they have)."""
-
-    def __enter__(self) -> "MbusSimLine":
-        self.open()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
-
     def _advance(self, seconds: float) -> None:
         """Run the simulation `seconds` of line time, delivering what the receiver decodes."""
         self.sim.run(max(1, round(seconds / self.cycle_s)))
@@ -121,12 +128,18 @@ class MbusSimLine:
         slots = 10 + (self.serial.parity != "N") + self.serial.stopbits - 1
         for char in chars:
             self._pace(char.start + slots * LINE_DIVISOR)
-            os.write(self._fd, bytes([char.byte]))
+            self._hand_over(bytes([char.byte]))
             self.received.append(char.byte)
             self.line_errors += not char.clean
         if chars:
             # A UART looks for the next start bit from the middle of the last stop bit.
             self._decoded_to = chars[-1].start + (slots - 0.5) * LINE_DIVISOR
+
+    def _hand_over(self, byte: bytes) -> None:
+        try:
+            os.write(self._fd, byte)
+        except OSError as error:
+            raise LineError(f"{self.reader_path}: write failed: {error.strerror}") from None
 
     def _pace(self, cycle: int) -> None:
         """Hold a byte until its stop bit ends in wall time."""
