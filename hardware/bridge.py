@@ -93,25 +93,47 @@ class MbusSimLine(Line):
         self._fd = self._reader_fd = None
 
     def write(self, data: bytes) -> None:
-        """Send bytes through the gateware; returns when the last has reached the pty."""
+        """Send bytes through the gateware; returns as soon as the last has reached the reader."""
         self._wall_zero = max(self._wall_zero, time.monotonic() - self.sim.cycle * self.cycle_s)
+        expected = len(self.received) + len(data)
         self.emulator.write(data)
-        self._finish()
+        self._finish(expected)
 
-    def _finish(self) -> None:
-        """Run until the board is idle and the receiver has seen the last stop bit."""
-        self.emulator.drain()
-        self._advance(12 / self.serial.baud)
+    def _finish(self, expected: int, timeout_s: float = 60.0) -> None:
+        """Run until `expected` bytes have reached the reader and the board is idle, and not a bit longer.
+
+        The sent log's end time is taken when a write returns, and a reader may
+        publish within milliseconds of the last byte, so no line time is
+        simulated past it (polling the board's STATUS would take two host
+        characters). Characters complete at most one per character time, so
+        jumping all but one of the missing ones at once cannot overshoot.
+        """
+        char_s = self._slots / self.serial.baud
+        limit = self.sim.cycle + timeout_s / self.cycle_s
+        while len(self.received) < expected or not self.sim.idle:
+            if self.sim.idle:
+                # Idle with a character missing: a sag cost one its framing, or the last host byte is
+                # still on its way into the FIFO. A character time later only the first is still so.
+                self._advance(char_s)
+                if self.sim.idle and len(self.received) < expected:
+                    return
+                continue
+            if self.sim.cycle > limit:
+                raise LineError(f"the simulated M-Bus line was still busy after {timeout_s:.0f} s of line time")
+            missing = expected - len(self.received)
+            self._advance((missing - 1) * char_s if missing > 1 else 1 / self.serial.baud)
 
     def write_bad_parity(self, byte: int) -> None:
         """One byte with its parity bit inverted, by the gateware's FLIP fault."""
+        expected = len(self.received) + 1
         self.emulator.write_bad_parity(byte)
-        self._finish()
+        self._finish(expected)
 
     def send_break(self, seconds: float) -> None:
-        """Hold the line at space for `seconds`, by the gateware's BREAK."""
+        """Hold the line at space for `seconds`, by the gateware's BREAK (the reader gets a 0x00 with a framing error)."""
+        expected = len(self.received) + 1
         self.emulator.send_break(seconds)
-        self._finish()
+        self._finish(expected)
 
     def _advance(self, seconds: float) -> None:
         """Run the simulation `seconds` of line time, delivering what the receiver decodes."""
@@ -125,7 +147,7 @@ class MbusSimLine(Line):
         self._followed = now
         chars = decode_uart(self._logic, LINE_DIVISOR, PARITY[self.serial.parity],
                             self.serial.stopbits, end=now, after=self._decoded_to)
-        slots = 10 + (self.serial.parity != "N") + self.serial.stopbits - 1
+        slots = self._slots
         for char in chars:
             self._pace(char.start + slots * LINE_DIVISOR)
             self._hand_over(bytes([char.byte]))
@@ -134,6 +156,11 @@ class MbusSimLine(Line):
         if chars:
             # A UART looks for the next start bit from the middle of the last stop bit.
             self._decoded_to = chars[-1].start + (slots - 0.5) * LINE_DIVISOR
+
+    @property
+    def _slots(self) -> int:
+        """Bit slots of one character: start, eight data, parity if any, stop bits."""
+        return 10 + (self.serial.parity != "N") + self.serial.stopbits - 1
 
     def _hand_over(self, byte: bytes) -> None:
         try:
