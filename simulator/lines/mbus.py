@@ -221,8 +221,13 @@ class MbusEmulator:
         self._send(pack_stretch(slot, cycles), entries=1)
 
     def send_break(self, seconds: float) -> None:
-        """Hold the line at space for `seconds` (whole bit times)."""
+        """Hold the line at space for `seconds` (whole bit times), then a bit time of mark.
+
+        A UART finds a start bit only at a mark-to-space edge: without the mark,
+        a character queued right after the break would start unseen inside it.
+        """
         self._timed(Opcode.BREAK, seconds)
+        self._timed(Opcode.WAIT, self._bit_time)
 
     def power_off(self, seconds: float) -> None:
         """Cut the bus for `seconds` (whole bit times): the meter's power loss."""
@@ -302,7 +307,10 @@ class MbusLine(Line):
         """Open the host link, check a board answers, and set the meter's baud rate and format."""
         self._link = self._open_port()
         self.emulator = MbusEmulator(self._link, self.clock_hz)
-        self._guarded(self._greet)
+        try:
+            self._greet()
+        except (serial.SerialException, OSError) as error:
+            raise LineError(f"{self.port} went away while opening: {error}") from None
 
     def _greet(self) -> None:
         # The first reply also clears error flags an earlier session may have left.
@@ -311,7 +319,10 @@ class MbusLine(Line):
         if not reply:
             raise LineError(f"no M-Bus emulator answered on {self.port}: give the board's host link "
                             "(FTDI channel B) and check its bitstream is loaded")
-        unpack_status(reply)
+        try:
+            unpack_status(reply)
+        except LineError as error:
+            raise LineError(f"{self.port} did not answer like an M-Bus emulator: {error}") from None
         self.emulator.configure(self.serial.baud, self.serial.parity, self.serial.stopbits)
 
     def close(self) -> None:
@@ -325,24 +336,25 @@ class MbusLine(Line):
 
     def write(self, data: bytes) -> None:
         """Queue bytes on the board, as fast as its FIFO has room."""
-        self._guarded(self.emulator.write, data)
+        self._guarded("write", data)
 
     def drain(self) -> None:
         """Wait until the board has put every byte on the line."""
-        self._guarded(self.emulator.drain)
+        self._guarded("drain")
 
     def write_bad_parity(self, byte: int) -> None:
         """One byte with its parity bit inverted by the gateware."""
-        self._guarded(self.emulator.write_bad_parity, byte)
+        self._guarded("write_bad_parity", byte)
 
     def send_break(self, seconds: float) -> None:
         """Space on the line for `seconds`, timed by the gateware."""
-        self._guarded(self.emulator.send_break, seconds)
+        self._guarded("send_break", seconds)
 
-    def _guarded(self, action: Callable, *args) -> None:
+    def _guarded(self, action: str, *args) -> None:
+        """Call the client's `action`, turning a vanished port into a LineError."""
         if self.emulator is None or self._link is None:
             raise LineError(f"{self.describe} is not open")
         try:
-            action(*args)
+            getattr(self.emulator, action)(*args)
         except (serial.SerialException, OSError) as error:
             raise LineError(f"{self.port} went away mid-run (board unplugged?): {error}") from None
