@@ -9,6 +9,7 @@ from .codec_cli import decode, encode, profiles
 from .run_cli import run
 from .selftest.cli import selftest
 from simulator.cli import capture, replay, sim
+import hardware  # noqa: F401  (registers the simulator's --line mbus-sim)
 
 __all__ = ["main", "cli"]
 

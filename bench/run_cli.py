@@ -28,7 +28,7 @@ def _runs(meter: str, set_name: str | None, options: dict) -> list[NamedRun]:
     meters = sorted(bundled_profiles()) if meter == "all" else [meter]
     runs = load_set(set_name) if set_name else [NamedRun(name, {**options, "meter": name}) for name in meters]
     for named in runs:
-        MeterRun(named.options["meter"]).profile
+        MeterRun(named.options["meter"], line=named.options.get("line") or "serial").profile
     return runs
 
 
@@ -40,6 +40,8 @@ def _runs(meter: str, set_name: str | None, options: dict) -> list[NamedRun]:
 @click.option("--duration", default="10min", show_default=True, help="Meter time to run: 90s, 10min, 1d.")
 @click.option("--warp", default="60", show_default=True, help="Meter seconds per wall second, or max.")
 @click.option("--faults", help="Fault plan of the simulator.")
+@click.option("--line", "line_kind", default="serial", show_default=True,
+              help="The simulator's line: serial, mbus-sim (through the gateware in simulation), mbus (an emulator board).")
 @click.option("--dut", "dut_kind", type=click.Choice(["host", "cmd", "rig"]), default="host", show_default=True)
 @click.option("--dut-cmd", help="Reader command: 'CMD {tty} {serial} {mqtt_host} {mqtt_port} {topic}'.")
 @click.option("--port", help="Rig: the USB UART wired to the board's HAN input.")
@@ -52,7 +54,7 @@ def _runs(meter: str, set_name: str | None, options: dict) -> list[NamedRun]:
 @click.option("--latency-limit", type=float, default=1.0, show_default=True, help="Seconds from last byte to message.")
 @click.option("--report-dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
 @click.option("--meter-cmd", hidden=True, help="Run another simulator command (tests).")
-def run(meter, set_name, scenario, start, duration, warp, faults, dut_kind, dut_cmd, port, console, connected_pattern,
+def run(meter, set_name, scenario, start, duration, warp, faults, line_kind, dut_kind, dut_cmd, port, console, connected_pattern,
         broker, lan_host, output_format, topic, latency_limit, report_dir, meter_cmd) -> None:
     """Run the simulated meter into a reader and judge what it publishes on MQTT."""
     try:
@@ -60,7 +62,8 @@ def run(meter, set_name, scenario, start, duration, warp, faults, dut_kind, dut_
         options = LoopOptions(broker=broker, lan_host=lan_host, output_format=output_format, topic=topic,
                               latency_limit_s=latency_limit, meter_command=tuple(shlex.split(meter_cmd)) if meter_cmd else None)
         bench = Bench(dut, report_dir, options)
-        runs = _runs(meter, set_name, {"scenario": scenario, "start": start, "duration": duration, "warp": warp, "faults": faults})
+        runs = _runs(meter, set_name, {"scenario": scenario, "start": start, "duration": duration, "warp": warp, "faults": faults,
+                                                "line": line_kind})
         results = [_one(bench, named) for named in runs]
     except BenchError as error:
         click.echo(f"hanbench run: {error}", err=True)
@@ -77,7 +80,7 @@ def _one(bench: Bench, named: NamedRun) -> RunResult:
         result = bench.run(name=named.name, progress=lambda sent, total: bar.update(task, completed=sent, total=max(sent, total)),
                            **named.options)
     mark = "[green]PASS[/]" if result.passed else "[red]FAIL[/]"
-    console.print(f"{mark} {named.name}: {result.verdict.frames} frames, latency p99 "
+    console.print(f"{mark} {named.name}: {result.verdict.frames} frames over {result.run.line}, latency p99 "
                   f"{(result.verdict.latency.p99 or 0) * 1000:.1f} ms, report {result.run_dir / 'report.html'}")
     return result
 

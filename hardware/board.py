@@ -30,7 +30,7 @@ from amaranth.build import Attrs, Pins, Resource
 from amaranth.lib import io
 from amaranth_boards.icebreaker import ICEBreakerPlatform
 
-from simulator.lines.mbus import divisor_for
+from simulator.lines.mbus import BOARD_CLOCK_HZ, HOST_BAUD, divisor_for
 
 from .gateware.emulator import LineEmulator
 from .levels import Level
@@ -38,8 +38,6 @@ from .levels import Level
 __all__ = ["BOARD_CLOCK_HZ", "HOST_BAUD", "LINE_BAUD", "LINE_PINS", "EmulatorTop", "BuildReport",
            "build"]
 
-BOARD_CLOCK_HZ = 12_000_000
-HOST_BAUD = 1_000_000   # the FT2232H makes 1 Mbaud exactly (3 MHz / 3)
 LINE_BAUD = 2400
 NAME = "line_emulator"
 

@@ -1,10 +1,11 @@
-"""The simulated M-Bus line: the real gateware in Amaranth's simulator, into a pty.
+"""The simulated M-Bus line: the real gateware in Amaranth's simulator, into a pty or tty.
 
 Bytes written to the line go through the host protocol (the same client as a
 real board), the gateware puts them on the line as levels, a TSS721-like
 receiver model turns the levels into logic bits (where a sag can cause bit
 errors), a UART decodes those bits, and each byte goes to the pty when its
 stop bit ends in wall-clock time, so a reader sees real 2400-baud pacing.
+Given a port (the bench's pty pair, or a tty), the bytes go there instead.
 
 The simulated clock is scaled: the line runs at `LINE_DIVISOR` cycles per bit,
 because Amaranth's simulator manages some ten thousand cycles a second and
@@ -17,6 +18,7 @@ import os
 import time
 import tty
 
+from simulator.lines import Line, LineError, open_error
 from simulator.lines.mbus import MbusEmulator, Parity
 
 from .gateware.emulator import LineEmulator
@@ -32,15 +34,16 @@ RECEIVER_STEP = 1  # cycles between receiver samples: a quarter bit
 PARITY = {"N": Parity.NONE, "E": Parity.EVEN, "O": Parity.ODD}
 
 
-class MbusSimLine:
-    """A line whose bytes pass through the gateware and a receiver model into a pty."""
+class MbusSimLine(Line):
+    """A line whose bytes pass through the gateware and a receiver model into `port`, or a pty of its own."""
 
     paces_itself = True          # the simulated UART sets the byte rate
     carries_line_errors = True   # parity, framing and sag errors reach the reader as they would
 
     def __init__(self, serial, receiver: Tss721Model | None = None, realtime: bool = True,
-                 fifo_depth: int = 64):
-        self.serial = serial
+                 fifo_depth: int = 64, port: str | None = None):
+        super().__init__(serial)
+        self.port = port
         self.receiver = receiver or Tss721Model()
         self.realtime = realtime
         self.received = bytearray()   # every byte handed to the pty, for tests and logs
@@ -50,13 +53,16 @@ class MbusSimLine:
 
     @property
     def reader_path(self) -> str:
-        """The pty the reader opens."""
-        return os.ttyname(self._reader_fd)
+        """The port given, or the reader's side of the line's own pty."""
+        return self.port or os.ttyname(self._reader_fd)
 
     def open(self) -> None:
-        """Start the simulation and the pty."""
-        self._fd, self._reader_fd = os.openpty()
-        tty.setraw(self._reader_fd)
+        """Open the port (or make a pty) and start the simulation."""
+        if self.port is None:
+            self._fd, self._reader_fd = os.openpty()
+            tty.setraw(self._reader_fd)
+        else:
+            self._fd = self._open_port(self.port)
         clock_hz = self.serial.baud * LINE_DIVISOR
         self.sim = EmulatorSim(LineEmulator(host_divisor=HOST_DIVISOR, line_divisor=LINE_DIVISOR,
                                             fifo_depth=self._fifo_depth), HOST_DIVISOR)
@@ -68,43 +74,66 @@ class MbusSimLine:
         self._decoded_to = 0
         self._wall_zero = time.monotonic()
 
+    @staticmethod
+    def _open_port(port: str) -> int:
+        """The port for writing, raw, so no byte is translated on its way to the reader."""
+        try:
+            fd = os.open(port, os.O_WRONLY | os.O_NOCTTY)
+        except OSError as error:
+            raise open_error(port, error) from None
+        if os.isatty(fd):
+            tty.setraw(fd)
+        return fd
+
     def close(self) -> None:
-        """Close the pty; safe twice."""
+        """Close the port or pty; safe twice."""
         for fd in (self._fd, self._reader_fd):
             if fd is not None:
                 os.close(fd)
         self._fd = self._reader_fd = None
 
     def write(self, data: bytes) -> None:
-        """Send bytes through the gateware; returns when the last has reached the pty."""
+        """Send bytes through the gateware; returns as soon as the last has reached the reader."""
         self._wall_zero = max(self._wall_zero, time.monotonic() - self.sim.cycle * self.cycle_s)
+        expected = len(self.received) + len(data)
         self.emulator.write(data)
-        self._finish()
+        self._finish(expected)
 
-    def _finish(self) -> None:
-        """Run until the board is idle and the receiver has seen the last stop bit."""
-        self.emulator.drain()
-        self._advance(12 / self.serial.baud)
+    def _finish(self, expected: int, timeout_s: float = 60.0) -> None:
+        """Run until `expected` bytes have reached the reader and the board is idle, and not a bit longer.
+
+        The sent log's end time is taken when a write returns, and a reader may
+        publish within milliseconds of the last byte, so no line time is
+        simulated past it (polling the board's STATUS would take two host
+        characters). Characters complete at most one per character time, so
+        jumping all but one of the missing ones at once cannot overshoot.
+        """
+        char_s = self._slots / self.serial.baud
+        limit = self.sim.cycle + timeout_s / self.cycle_s
+        while len(self.received) < expected or not self.sim.idle:
+            if self.sim.idle:
+                # Idle with a character missing: a sag cost one its framing, or the last host byte is
+                # still on its way into the FIFO. A character time later only the first is still so.
+                self._advance(char_s)
+                if self.sim.idle and len(self.received) < expected:
+                    return
+                continue
+            if self.sim.cycle > limit:
+                raise LineError(f"the simulated M-Bus line was still busy after {timeout_s:.0f} s of line time")
+            missing = expected - len(self.received)
+            self._advance((missing - 1) * char_s if missing > 1 else 1 / self.serial.baud)
 
     def write_bad_parity(self, byte: int) -> None:
         """One byte with its parity bit inverted, by the gateware's FLIP fault."""
+        expected = len(self.received) + 1
         self.emulator.write_bad_parity(byte)
-        self._finish()
+        self._finish(expected)
 
     def send_break(self, seconds: float) -> None:
-        """Hold the line at space for `seconds`, by the gateware's BREAK."""
+        """Hold the line at space for `seconds`, by the gateware's BREAK (the reader gets a 0x00 with a framing error)."""
+        expected = len(self.received) + 1
         self.emulator.send_break(seconds)
-        self._finish()
-
-    def drain(self) -> None:
-        """Every written byte has left already (write returns when they have)."""
-
-    def __enter__(self) -> "MbusSimLine":
-        self.open()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.close()
+        self._finish(expected)
 
     def _advance(self, seconds: float) -> None:
         """Run the simulation `seconds` of line time, delivering what the receiver decodes."""
@@ -118,15 +147,26 @@ class MbusSimLine:
         self._followed = now
         chars = decode_uart(self._logic, LINE_DIVISOR, PARITY[self.serial.parity],
                             self.serial.stopbits, end=now, after=self._decoded_to)
-        slots = 10 + (self.serial.parity != "N") + self.serial.stopbits - 1
+        slots = self._slots
         for char in chars:
             self._pace(char.start + slots * LINE_DIVISOR)
-            os.write(self._fd, bytes([char.byte]))
+            self._hand_over(bytes([char.byte]))
             self.received.append(char.byte)
             self.line_errors += not char.clean
         if chars:
             # A UART looks for the next start bit from the middle of the last stop bit.
             self._decoded_to = chars[-1].start + (slots - 0.5) * LINE_DIVISOR
+
+    @property
+    def _slots(self) -> int:
+        """Bit slots of one character: start, eight data, parity if any, stop bits."""
+        return 10 + (self.serial.parity != "N") + self.serial.stopbits - 1
+
+    def _hand_over(self, byte: bytes) -> None:
+        try:
+            os.write(self._fd, byte)
+        except OSError as error:
+            raise LineError(f"{self.reader_path}: write failed: {error.strerror}") from None
 
     def _pace(self, cycle: int) -> None:
         """Hold a byte until its stop bit ends in wall time."""

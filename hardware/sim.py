@@ -53,6 +53,13 @@ class EmulatorSim:
         self.sim.add_process(self._watch_line)
         self._now = 0
         self._vcd = vcd
+        self._shifting = False   # a host byte is on its way into host_rx
+        self._line_idle = True
+
+    @property
+    def idle(self) -> bool:
+        """Every host byte shifted in, the FIFO empty and the line at rest."""
+        return not self._from_host and not self._shifting and self._line_idle
 
     @property
     def cycle(self) -> int:
@@ -91,7 +98,7 @@ class EmulatorSim:
         step = max(self.host_divisor * 10, 64)
         while self._now < stop:
             self.run(step)
-            if not self._from_host and self._line_idle:
+            if self.idle:
                 return
         raise TimeoutError(f"line still busy after {limit} cycles")
 
@@ -104,9 +111,11 @@ class EmulatorSim:
                 await ctx.delay(self.host_divisor * 10 * CYCLE_S)
                 continue
             byte = self._from_host.popleft()
+            self._shifting = True
             for bit in [0, *((byte >> i) & 1 for i in range(8)), 1]:
                 ctx.set(rx, bit)
                 await _ticks(ctx, self.host_divisor)
+            self._shifting = False
 
     async def _watch_replies(self, ctx):
         tx = self.emulator.host_tx
@@ -121,7 +130,6 @@ class EmulatorSim:
             self.replies.append(byte)
 
     async def _watch_line(self, ctx):
-        self._line_idle = True
         watched = ctx.changed(self.emulator.level, self.emulator.line_idle).sample(self._cycle)
         async for level, idle, now in watched:
             self._line_idle = bool(idle)

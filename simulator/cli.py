@@ -102,6 +102,8 @@ def _run_until_interrupt(work) -> RunStats:
 @click.option("--meter", "meter_name", required=True, help="Meter profile name (see `hanbench profiles`).")
 @click.option("--port", help="Serial device or pyserial URL (socket://host:port, rfc2217://host:port).")
 @click.option("--pty", is_flag=True, help="Make a virtual serial pair and print the reader's side.")
+@click.option("--line", "line_kind", default="serial", show_default=True,
+              help="serial (the port or pty as it is), mbus (an emulator board on --port), mbus-sim (the gateware simulated).")
 @click.option("--scenario", default="household-day", show_default=True, help="Scenario name, .toml, csv:PATH or capture:PATH.")
 @click.option("--start", help="Meter wall time at the start, ISO 8601 (default: now).")
 @click.option("--duration", help="Meter time to run: 90s, 10m, 48h (default: until Ctrl-C).")
@@ -110,7 +112,7 @@ def _run_until_interrupt(work) -> RunStats:
 @click.option("--sent-log", type=click.Path(dir_okay=False, path_type=Path), help="Write the sent log (JSON Lines) here.")
 @click.option("--seed", type=int, help="Seed for the readings (default: the scenario's own).")
 @click.option("--no-byte-pacing", is_flag=True, help="Hand whole frames to a pty instead of pacing bytes at the line rate.")
-def sim(meter_name, port, pty, scenario, start, duration, warp, fault_option, sent_log, seed, no_byte_pacing) -> None:
+def sim(meter_name, port, pty, line_kind, scenario, start, duration, warp, fault_option, sent_log, seed, no_byte_pacing) -> None:
     """Run a simulated meter on a line until the duration ends or Ctrl-C."""
     with _one_line_errors():
         profile = get_profile(meter_name)
@@ -119,7 +121,7 @@ def sim(meter_name, port, pty, scenario, start, duration, warp, fault_option, se
         warp_factor = parse_warp(warp)
         seconds = parse_duration(duration)
         start_utc = parse_start(start, profile.clock)
-        line = open_line(port, profile.serial, pty=pty, drop_when_full=warp_factor is not None)
+        line = open_line(port, profile.serial, pty=pty, kind=line_kind, drop_when_full=warp_factor is not None)
         with line, SentLog(sent_log) as log:
             click.echo(f"{profile.name} on {line.reader_path} ({profile.serial.baud} {profile.serial.name})", err=True)
             if warp_factor is None and pty:

@@ -4,7 +4,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import hardware  # noqa: F401  (registers the mbus-sim line kind, so runs can name it)
 from meter_profiles import Profile, ProfileError, get_profile
+from simulator.lines import line_kinds
 
 from ..errors import MeterError
 from ..process import ManagedProcess, tail
@@ -17,7 +19,11 @@ SIMULATOR_CMD = (sys.executable, "-m", "bench", "sim")
 
 @dataclass(frozen=True)
 class MeterRun:
-    """What the meter does in one run: which model, readings, start time, how long, how fast, which faults."""
+    """What the meter does in one run: which model, readings, start time, how long, how fast, which faults, which line.
+
+    `line` is the simulator's line kind: serial (the bench's pty or a port),
+    mbus-sim (through the gateware in simulation), mbus (a real emulator board).
+    """
 
     meter: str
     duration: str = "10min"
@@ -25,6 +31,11 @@ class MeterRun:
     scenario: str | None = None
     start: str | None = None
     faults: str | None = None
+    line: str = "serial"
+
+    def __post_init__(self) -> None:
+        if self.line not in line_kinds():
+            raise MeterError(f"unknown line kind {self.line!r}; known: {', '.join(line_kinds())}")
 
     @property
     def profile(self) -> Profile:
@@ -50,14 +61,14 @@ class MeterRun:
 
 
 class SimulatorMeter:
-    """The simulator as a child process: `hanbench sim --meter ... --port LINE --sent-log FILE`."""
+    """The simulator as a child process: `hanbench sim --meter ... --line KIND --port LINE --sent-log FILE`."""
 
     def __init__(self, run: MeterRun, port: str, run_dir: Path, command: tuple[str, ...] = SIMULATOR_CMD):
         self.run = run
         self.sent_log = Path(run_dir) / "sent.jsonl"
         self.log_path = Path(run_dir) / "meter.log"
         options = {"--scenario": run.scenario, "--start": run.start, "--faults": run.faults}
-        argv = [*command, "--meter", run.meter, "--port", port, "--sent-log", self.sent_log,
+        argv = [*command, "--meter", run.meter, "--line", run.line, "--port", port, "--sent-log", self.sent_log,
                 "--duration", run.duration, "--warp", run.warp]
         argv += [part for option, value in options.items() if value for part in (option, value)]
         self._process = ManagedProcess(argv, self.log_path)

@@ -37,7 +37,7 @@ def _summary(result: RunResult) -> str:
     v, run = result.verdict, result.run
     latency = v.latency
     rows = [("meter", run.meter), ("scenario", run.scenario or "default"), ("duration / warp", f"{run.duration} / {run.warp}"),
-            ("faults", run.faults or "none"), ("frames sent / expected published", f"{v.frames} / {v.expected}"),
+            ("faults", run.faults or "none"), ("line", run.line), ("frames sent / expected published", f"{v.frames} / {v.expected}"),
             ("publications", v.publications), ("lost while excused", len(v.excused)),
             ("latency median / p99 / max (s)", " / ".join("-" if x is None else f"{x:.4f}" for x in (latency.median, latency.p99, latency.maximum)))]
     return "<table>" + "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(val))}</td></tr>" for k, val in rows) + "</table>"

@@ -28,10 +28,10 @@ class Bench:
         self.on_result: list[Callable[[RunResult], None]] = []
 
     def run(self, meter: str, duration: str = "10min", warp: str | float = 60, scenario: str | None = None,
-            start: str | None = None, faults: str | None = None, name: str | None = None,
+            start: str | None = None, faults: str | None = None, line: str = "serial", name: str | None = None,
             progress: Callable[[int, int], None] = lambda sent, total: None, **overrides) -> RunResult:
         """One judged run with its reports; overrides change LoopOptions for this run only (restart_broker_at=0.5)."""
-        run = MeterRun(meter, str(duration), str(warp), scenario, start, faults)
+        run = MeterRun(meter, str(duration), str(warp), scenario, start, faults, line)
         options = LoopOptions(**{**self.options.__dict__, **overrides})
         result = run_loop(run, self.dut, self.report_dir / (name or meter), options, progress)
         write_reports(result)

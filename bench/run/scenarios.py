@@ -11,7 +11,7 @@ from ..errors import ScenarioError
 __all__ = ["NamedRun", "SCENARIO_FILE", "load_set", "set_names"]
 
 SCENARIO_FILE = Path(__file__).resolve().parents[1] / "data" / "scenarios.toml"
-RUN_FIELDS = ("meter", "scenario", "start", "duration", "warp", "faults", "restart_reader_at", "restart_broker_at",
+RUN_FIELDS = ("meter", "scenario", "start", "duration", "warp", "faults", "line", "restart_reader_at", "restart_broker_at",
               "latency_limit_s")
 
 

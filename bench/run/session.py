@@ -17,6 +17,7 @@ from typing import Callable
 from ..broker import make_broker
 from ..check import Excuse, Verdict, judge, read_sent_log
 from ..dut import Dut, Wiring
+from ..errors import MeterError
 from ..line import PortLine, PtyLine
 from ..meter import SIMULATOR_CMD, MeterRun, SimulatorMeter
 from ..observer import Observer, read_messages
@@ -75,11 +76,15 @@ def run_loop(run: MeterRun, dut: Dut, run_dir: Path, options: LoopOptions,
 
 
 def _bring_up(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions) -> None:
+    rig_port = getattr(parts.dut, "han_port", None)
+    if run.line == "mbus" and not rig_port:
+        # The board drives the reader's HAN input itself; a reader on the bench's pty would hear nothing.
+        raise MeterError("--line mbus drives an emulator board wired to the reader: "
+                         "use --dut rig --port <the board's host link>")
     parts.broker = make_broker(options.broker, run_dir, options.lan_host)
     endpoint = parts.broker.start()
     parts.observer = Observer(endpoint, run_dir)
     parts.observer.start()
-    rig_port = getattr(parts.dut, "han_port", None)
     parts.line = PortLine(rig_port) if rig_port else PtyLine(run_dir)
     parts.line.open()
     if parts.dut.state == "new":

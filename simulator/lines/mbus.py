@@ -1,4 +1,4 @@
-"""The M-Bus line emulator's host protocol, and the line class that speaks it.
+"""The M-Bus line emulator's host protocol, and the line class that speaks it to a board.
 
 The emulator (gateware in `hardware/`) takes commands from the host over a
 fast UART. This module owns the one opcode table that both sides use: the
@@ -22,11 +22,25 @@ import enum
 import time
 from typing import Callable, Protocol
 
+import serial
+
+from meter_profiles import SerialSettings
+
+from .base import Line, LineError
+from .serial_port import open_error
+
 __all__ = [
     "Opcode", "Parity", "StatusFlag", "Status", "ARG_BYTES", "STATUS_BYTES", "PARITY_SLOT",
     "pack", "pack_data", "pack_format", "pack_stretch", "unpack_status", "divisor_for",
-    "LineError", "MbusEmulator",
+    "LineError", "MbusEmulator", "MbusLine", "BOARD_CLOCK_HZ", "HOST_BAUD",
 ]
+
+# The board as built (hardware/board.py takes these from here): its clock, and its host link's rate,
+# which the FT2232H makes exactly (3 MHz / 3).
+BOARD_CLOCK_HZ = 12_000_000
+HOST_BAUD = 1_000_000
+# How long to wait for a status reply: it comes within microseconds, so a second means no board.
+REPLY_TIMEOUT_S = 1.0
 
 
 class Opcode(enum.IntEnum):
@@ -81,10 +95,6 @@ class Status:
 
     def __repr__(self) -> str:
         return f"Status(free={self.free}, flags={self.flags!r})"
-
-
-class LineError(Exception):
-    """The emulator board did not behave as the protocol says."""
 
 
 def _field(name: str, value: int, low: int, high: int) -> int:
@@ -211,8 +221,13 @@ class MbusEmulator:
         self._send(pack_stretch(slot, cycles), entries=1)
 
     def send_break(self, seconds: float) -> None:
-        """Hold the line at space for `seconds` (whole bit times)."""
+        """Hold the line at space for `seconds` (whole bit times), then a bit time of mark.
+
+        A UART finds a start bit only at a mark-to-space edge: without the mark,
+        a character queued right after the break would start unseen inside it.
+        """
         self._timed(Opcode.BREAK, seconds)
+        self._timed(Opcode.WAIT, self._bit_time)
 
     def power_off(self, seconds: float) -> None:
         """Cut the bus for `seconds` (whole bit times): the meter's power loss."""
@@ -247,3 +262,99 @@ class MbusEmulator:
         self._reserve(entries)
         self.port.write(command)
         self._credits -= entries
+
+
+class MbusLine(Line):
+    """A real emulator board on its host link: the meter's bytes, parity errors and breaks made by its gateware.
+
+    The reader is wired to the board's M-Bus output; this side only sees the
+    host link, opened at the board's fixed rate (the meter's own baud rate
+    and format are settings sent to the board).
+    """
+
+    paces_itself = True          # the board's UART clocks every bit
+    carries_line_errors = True   # FLIP and BREAK make real parity and framing errors on the line
+
+    def __init__(self, port: str, serial_settings: SerialSettings, clock_hz: int = BOARD_CLOCK_HZ,
+                 open_port: Callable[[], SerialPort] | None = None) -> None:
+        super().__init__(serial_settings)
+        self.port = port
+        self.clock_hz = clock_hz
+        # Tests hand in the simulated board; by default the port is opened with pyserial.
+        self._open_port = open_port or self._open_host_link
+        self._link: SerialPort | None = None
+        self.emulator: MbusEmulator | None = None
+
+    @property
+    def reader_path(self) -> str:
+        """The board's host link: the reader is on the board's M-Bus output."""
+        return self.port
+
+    @property
+    def describe(self) -> str:
+        """The board in a few words, for messages."""
+        return f"the M-Bus emulator on {self.port}"
+
+    def _open_host_link(self) -> SerialPort:
+        local = "://" not in self.port
+        try:
+            return serial.serial_for_url(self.port, baudrate=HOST_BAUD, timeout=REPLY_TIMEOUT_S,
+                                         exclusive=True if local else None)
+        except (serial.SerialException, OSError, ValueError) as error:
+            raise open_error(self.port, error) from None
+
+    def open(self) -> None:
+        """Open the host link, check a board answers, and set the meter's baud rate and format."""
+        self._link = self._open_port()
+        self.emulator = MbusEmulator(self._link, self.clock_hz)
+        try:
+            self._greet()
+        except (serial.SerialException, OSError) as error:
+            raise LineError(f"{self.port} went away while opening: {error}") from None
+
+    def _greet(self) -> None:
+        # The first reply also clears error flags an earlier session may have left.
+        self._link.write(pack(Opcode.STATUS))
+        reply = self._link.read(STATUS_BYTES)
+        if not reply:
+            raise LineError(f"no M-Bus emulator answered on {self.port}: give the board's host link "
+                            "(FTDI channel B) and check its bitstream is loaded")
+        try:
+            unpack_status(reply)
+        except LineError as error:
+            raise LineError(f"{self.port} did not answer like an M-Bus emulator: {error}") from None
+        self.emulator.configure(self.serial.baud, self.serial.parity, self.serial.stopbits)
+
+    def close(self) -> None:
+        """Close the host link; safe twice."""
+        if self._link is not None and hasattr(self._link, "close"):
+            try:
+                self._link.close()
+            except (serial.SerialException, OSError):
+                pass
+        self._link = None
+
+    def write(self, data: bytes) -> None:
+        """Queue bytes on the board, as fast as its FIFO has room."""
+        self._guarded("write", data)
+
+    def drain(self) -> None:
+        """Wait until the board has put every byte on the line."""
+        self._guarded("drain")
+
+    def write_bad_parity(self, byte: int) -> None:
+        """One byte with its parity bit inverted by the gateware."""
+        self._guarded("write_bad_parity", byte)
+
+    def send_break(self, seconds: float) -> None:
+        """Space on the line for `seconds`, timed by the gateware."""
+        self._guarded("send_break", seconds)
+
+    def _guarded(self, action: str, *args) -> None:
+        """Call the client's `action`, turning a vanished port into a LineError."""
+        if self.emulator is None or self._link is None:
+            raise LineError(f"{self.describe} is not open")
+        try:
+            getattr(self.emulator, action)(*args)
+        except (serial.SerialException, OSError) as error:
+            raise LineError(f"{self.port} went away mid-run (board unplugged?): {error}") from None

@@ -51,7 +51,7 @@ def corrupted(frame: bytes) -> bytes:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    for option in ("--meter", "--port", "--sent-log", "--duration", "--warp", "--scenario", "--start", "--faults"):
+    for option in ("--meter", "--line", "--port", "--sent-log", "--duration", "--warp", "--scenario", "--start", "--faults"):
         parser.add_argument(option)
     args = parser.parse_args()
     profile = get_profile(args.meter)

@@ -1,6 +1,7 @@
 """The host-protocol client against the simulated board, and the simulated M-Bus line into a pty."""
 
 import os
+import select
 from types import SimpleNamespace
 
 import pytest
@@ -62,10 +63,14 @@ def test_unreachable_baud_and_garbage_replies_are_named():
         unpack_status(b"\x0a\x10")
 
 
-def read_all(path: str) -> bytes:
+def read_all(path: str, size: int) -> bytes:
+    """Up to `size` bytes from a pty; the kernel passes written bytes on asynchronously, so wait a little."""
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    out = b""
     try:
-        return os.read(fd, 65536)
+        while len(out) < size and select.select([fd], [], [], 0.5)[0]:
+            out += os.read(fd, size - len(out))
+        return out
     finally:
         os.close(fd)
 
@@ -76,7 +81,7 @@ def test_a_frame_reaches_the_pty_through_gateware_and_receiver(name, serial):
     frame = profile_frame(name)
     with MbusSimLine(serial, realtime=False) as line:
         line.write(frame)
-        assert read_all(line.reader_path) == frame
+        assert read_all(line.reader_path, len(frame) + 1) == frame
         assert line.line_errors == 0
 
 

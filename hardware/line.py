@@ -1,0 +1,27 @@
+"""`--line mbus-sim`: the simulator's line kind for the gateware in simulation.
+
+Registered when `hardware` is imported (the bench's command does), so the
+simulator offers the kind without importing the hardware layer. Amaranth is
+imported only when such a line is made: it takes a noticeable part of a
+second, which every other command would pay for nothing.
+"""
+
+from meter_profiles import SerialSettings
+
+from simulator.lines import Line, register_line_kind
+
+__all__ = ["open_mbus_sim"]
+
+
+def open_mbus_sim(port: str | None, serial: SerialSettings, drop_when_full: bool) -> Line:
+    """An MbusSimLine writing into `port`, or into a pty of its own when there is none (--pty).
+
+    The simulated UART paces every byte, so there is never more in flight
+    than a reader takes at 2400 baud: `drop_when_full` has nothing to drop.
+    """
+    from .bridge import MbusSimLine
+
+    return MbusSimLine(serial, port=port)
+
+
+register_line_kind("mbus-sim", open_mbus_sim)

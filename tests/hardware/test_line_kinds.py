@@ -1,0 +1,91 @@
+"""The M-Bus line kinds as the simulator opens them: mbus-sim into a given port, mbus against the simulated board."""
+
+import os
+import select
+import tty
+
+import pytest
+
+import hardware  # noqa: F401  (registers mbus-sim)
+from frames import profile_frame
+from hardware.bridge import MbusSimLine
+from hardware.gateware.emulator import LineEmulator
+from hardware.monitor import decode_uart
+from hardware.sim import EmulatorSim
+from meter_profiles import get_profile
+from simulator.lines import LineError, MbusLine, line_kinds, open_line
+from simulator.lines.mbus import Parity
+
+SERIAL = get_profile("kaifa-ma304h3e").serial  # 2400 8E1
+CYCLES_PER_BIT = 16
+
+
+def read_exactly(fd: int, size: int) -> bytes:
+    """`size` bytes from a pty, waiting a little for each (the kernel hands them on asynchronously)."""
+    out = b""
+    while len(out) < size and select.select([fd], [], [], 0.5)[0]:
+        out += os.read(fd, size - len(out))
+    return out
+
+
+def test_importing_hardware_registers_mbus_sim():
+    assert line_kinds() == ["mbus", "mbus-sim", "serial"]
+    line = open_line(None, SERIAL, pty=True, kind="mbus-sim")
+    assert isinstance(line, MbusSimLine) and line.port is None
+
+
+def test_mbus_sim_writes_into_a_given_pty_so_the_bench_pair_works_unchanged():
+    ours, theirs = os.openpty()
+    tty.setraw(ours)
+    frame = profile_frame("kaifa-ma304h3e")
+    try:
+        line = open_line(os.ttyname(theirs), SERIAL, kind="mbus-sim")
+        line.realtime = False
+        with line:
+            assert line.reader_path == os.ttyname(theirs)
+            line.write(frame)
+            line.write_bad_parity(0x41)
+        assert read_exactly(ours, len(frame) + 2) == frame + b"A"
+        assert line.line_errors == 1
+    finally:
+        os.close(ours)
+        os.close(theirs)
+
+
+def test_mbus_sim_names_a_port_it_cannot_open():
+    with pytest.raises(LineError, match="serial port /dev/ttyNOPE not found"):
+        open_line("/dev/ttyNOPE", SERIAL, kind="mbus-sim").open()
+
+
+def simulated_board() -> EmulatorSim:
+    """The gateware as a board on a host link, its line at 16 cycles a bit and a small FIFO, so credits run out."""
+    return EmulatorSim(LineEmulator(host_divisor=4, line_divisor=CYCLES_PER_BIT, fifo_depth=16), 4)
+
+
+def test_mbus_line_drives_the_simulated_board_with_faults():
+    board = simulated_board()
+    frame = profile_frame("kaifa-ma304h3e")
+    with MbusLine("sim", SERIAL, clock_hz=CYCLES_PER_BIT * SERIAL.baud, open_port=lambda: board) as line:
+        assert line.paces_itself and line.carries_line_errors
+        line.write(frame[:-1])
+        line.write_bad_parity(0x41)
+        line.send_break(2 * SERIAL.byte_time)  # longer than a character, so its stop bit is space
+        line.write(frame[-1:])
+        line.drain()
+    chars = decode_uart(board.trace, CYCLES_PER_BIT, Parity.EVEN)
+    assert bytes(c.byte for c in chars) == frame[:-1] + b"A\x00" + frame[-1:]
+    assert [i for i, c in enumerate(chars) if not c.clean] == [len(frame) - 1, len(frame)]
+    assert board.idle
+
+
+def test_mbus_line_refuses_a_port_that_is_no_board():
+    # pyserial's loop:// echoes the STATUS byte back: one byte where a board sends four.
+    with pytest.raises(LineError) as error:
+        MbusLine("loop://", SERIAL).open()
+    assert str(error.value) == ("loop:// did not answer like an M-Bus emulator: "
+                                "expected a 4-byte status reply starting 0A, not 0a")
+
+
+def test_mbus_line_says_when_it_is_used_unopened():
+    with pytest.raises(LineError, match="the M-Bus emulator on /dev/ttyUSB1 is not open"):
+        MbusLine("/dev/ttyUSB1", SERIAL).write(b"\x7e")
