@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from importlib.metadata import entry_points
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -13,11 +14,17 @@ def test_reader(bench):
 '''
 
 
+def _plugin_option() -> list[str]:
+    """Load the plugin by name only where it is not installed: pytest refuses to register it twice."""
+    installed = any(entry.value == "bench.pytest_plugin" for entry in entry_points(group="pytest11"))
+    return [] if installed else ["-p", "bench.pytest_plugin"]
+
+
 def run_pytest(tmp_path: Path, mode: str) -> subprocess.CompletedProcess:
     (tmp_path / "test_hil.py").write_text(HIL_TEST)
     reader = f"{sys.executable} {HERE / 'fake_reader.py'} {mode} {{tty}} {{mqtt_host}} {{mqtt_port}} {{topic}}"
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "bench.pytest_plugin", "-p", "no:cacheprovider", "-rA", str(tmp_path / "test_hil.py"),
+        [sys.executable, "-m", "pytest", *_plugin_option(), "-p", "no:cacheprovider", "-rA", str(tmp_path / "test_hil.py"),
          "--rootdir", str(tmp_path), "--hanbench-dut", "cmd", "--hanbench-dut-cmd", reader, "--hanbench-broker", "embedded",
          "--hanbench-meter-cmd", f"{sys.executable} {HERE / 'fake_meter.py'}"],
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
