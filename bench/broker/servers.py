@@ -23,6 +23,10 @@ MOSQUITTO = "/usr/sbin/mosquitto"
 READY_TIMEOUT_S = 10.0
 
 
+# How many ports to try when the one chosen was taken before the broker could bind it.
+PORT_ATTEMPTS = 3
+
+
 class BrokerServer:
     """A broker process the bench owns: start, probe, restart (same port), stop."""
 
@@ -32,6 +36,9 @@ class BrokerServer:
         self.run_dir = Path(run_dir)
         self.host = host
         self.port = port or free_port(host)
+        # A port the kernel chose for us can be taken before the broker binds it (a client's
+        # ephemeral port): then we may choose another. A port the caller gave is kept.
+        self._chosen_port = port is None
         self.log_path = self.run_dir / f"broker-{self.kind}.log"
         self.endpoint = BrokerEndpoint(host, self.port)
         self._process: ManagedProcess | None = None
@@ -42,6 +49,18 @@ class BrokerServer:
 
     def start(self) -> BrokerEndpoint:
         """Start the broker and wait until it accepts an MQTT client; its endpoint."""
+        attempts = 1
+        while True:
+            try:
+                return self._start_once()
+            except BrokerError:
+                if attempts == PORT_ATTEMPTS or not (self._chosen_port and self._port_was_taken()):
+                    raise
+            attempts += 1
+            self.port = free_port(self.host)
+            self.endpoint = BrokerEndpoint(self.host, self.port)
+
+    def _start_once(self) -> BrokerEndpoint:
         self._process = ManagedProcess(self.argv(), self.log_path)
         self._process.start()
         wait_until(
@@ -49,6 +68,10 @@ class BrokerServer:
             self.log_path, BrokerError, alive=self._process.alive,
         )
         return self.endpoint
+
+    def _port_was_taken(self) -> bool:
+        """The broker died because its port was in use (both mosquitto and amqtt say so in their log)."""
+        return not self._process.alive() and "address already in use" in self.log_path.read_text(errors="replace").lower()
 
     def stop(self) -> None:
         """Stop the broker (every client is disconnected)."""

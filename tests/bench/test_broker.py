@@ -1,5 +1,6 @@
 """Brokers: each starts on an ephemeral loopback port, answers, restarts on its port, and says why when it cannot."""
 
+import socket
 import time
 from pathlib import Path
 
@@ -80,3 +81,19 @@ def test_a_broker_that_dies_at_start_shows_its_log_tail(tmp_path):
     broker.argv = lambda: ["python", "-c", "import sys; print('address already in use'); sys.exit(1)"]
     with pytest.raises(BrokerError, match=r"exited while waiting for MQTT CONNACK from embedded .*\n.*address already in use"):
         broker.start()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_a_chosen_port_taken_before_the_broker_binds_it_is_replaced(kind, tmp_path):
+    """The kernel's free port can be grabbed by someone else first; the broker then starts on another."""
+    broker = make_broker(kind, tmp_path)
+    taken = broker.port
+    with socket.socket() as squatter:
+        squatter.bind(("127.0.0.1", taken))
+        squatter.listen()
+        endpoint = broker.start()
+    try:
+        assert endpoint.port != taken and is_up(endpoint)
+        assert "address already in use" in broker.log_path.read_text().lower()
+    finally:
+        broker.stop()
