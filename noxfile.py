@@ -32,7 +32,7 @@ def bench(session: nox.Session) -> None:
 
     On a USB rig: nox -s bench -- --dut rig --port /dev/serial/by-id/... [--console ...] --broker mosquitto --lan-host ADDR
     """
-    session.install("-e", ".")
+    session.install("-e", ".[sim]")
     session.run("hanbench", "run", "--set", "bench", "--dut", "host", "--broker", "embedded",
                 "--report-dir", "reports/bench", *session.posargs)
 

@@ -8,7 +8,7 @@ second, which every other command would pay for nothing.
 
 from meter_profiles import SerialSettings
 
-from simulator.lines import Line, register_line_kind
+from simulator.lines import Line, LineError, register_line_kind
 
 __all__ = ["open_mbus_sim"]
 
@@ -19,8 +19,13 @@ def open_mbus_sim(port: str | None, serial: SerialSettings, drop_when_full: bool
     The simulated UART paces every byte, so there is never more in flight
     than a reader takes at 2400 baud: `drop_when_full` has nothing to drop.
     """
-    from .bridge import MbusSimLine
-
+    try:
+        from .bridge import MbusSimLine
+    except ModuleNotFoundError as error:
+        raise LineError(
+            f"--line mbus-sim runs the gateware in Amaranth's simulator, and {error.name} is not installed: "
+            "pip install 'hanbench[sim]'"
+        ) from None
     return MbusSimLine(serial, port=port)
 
 

@@ -89,3 +89,16 @@ def test_mbus_line_refuses_a_port_that_is_no_board():
 def test_mbus_line_says_when_it_is_used_unopened():
     with pytest.raises(LineError, match="the M-Bus emulator on /dev/ttyUSB1 is not open"):
         MbusLine("/dev/ttyUSB1", SERIAL).write(b"\x7e")
+
+
+def test_mbus_sim_without_amaranth_is_one_line_that_names_the_fix(monkeypatch):
+    """A bench installed without the sim extra gets the pip command, not a traceback."""
+    import sys
+
+    from hardware.line import open_mbus_sim
+
+    for name in [name for name in sys.modules if name.startswith(("hardware.bridge", "hardware.gateware", "hardware.sim"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "amaranth", None)
+    with pytest.raises(LineError, match=r"--line mbus-sim .* amaranth is not installed: pip install 'hanbench\[sim\]'"):
+        open_mbus_sim(None, get_profile("kaifa-ma304h3e").serial, drop_when_full=True)
