@@ -5,10 +5,17 @@ mapped here to the canonical ones, so a test can compare our encoder's frames
 against a second opinion.
 """
 
+import tomllib
+from pathlib import Path
+
 from han import autodecoder, hdlc
 
-__all__ = ["amshan_decode"]
+__all__ = ["REFERENCE", "amshan_decode", "reference_reading"]
 
+# The decoded reference frames (captures/reference-frames.toml): a decoder we did not write, written down.
+REFERENCE = tomllib.loads((Path(__file__).parents[1] / "captures" / "reference-frames.toml").read_text())
+
+# amshan's names, which the reference file uses too, for the values whose canonical names differ.
 _AMSHAN_NAMES = {
     "list_ver_id": "list_version",
     "active_power_import_total": "active_energy_import",
@@ -34,3 +41,8 @@ def amshan_decode(frame: bytes) -> dict:
             continue
         reading[_AMSHAN_NAMES.get(name, name)] = value
     return reading
+
+
+def reference_reading(name: str) -> dict:
+    """A reference frame's decoded values under the canonical names, exactly as the file gives them."""
+    return {_AMSHAN_NAMES.get(key, key): value for key, value in REFERENCE[name]["values"].items()}

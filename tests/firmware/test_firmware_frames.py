@@ -1,22 +1,13 @@
 """The host firmware fed over a pty publishes what the meter sent, in the classic document."""
 
 import math
-import tomllib
 
 import pytest
 
 from simulator.codec import decode_frame
-from tests.firmware.harness import CAPTURES, capture_frames, expected_document
+from tests.firmware.harness import capture_frames, expected_document
+from tests.oracles import REFERENCE, reference_reading
 
-REFERENCE = tomllib.loads((CAPTURES / "reference-frames.toml").read_text())
-# reference-frames.toml uses amshan's names for these; the firmware speaks canonical ones.
-REFERENCE_NAMES = {
-    "list_ver_id": "list_version",
-    "active_power_import_total": "active_energy_import",
-    "active_power_export_total": "active_energy_export",
-    "reactive_power_import_total": "reactive_energy_import",
-    "reactive_power_export_total": "reactive_energy_export",
-}
 CAPTURE_FILES = ["kaifa-ma304h3e-2017-09-14.log", "kaifa-ma304h3e-2017-09-15.log", "kamstrup-6841121-2017-10-20.log"]
 # Frames written back to back before their documents are read: well under the broker's queue limit.
 CHUNK = 200
@@ -36,7 +27,7 @@ def assert_same_document(published: dict, expected: dict, where: str) -> None:
 @pytest.mark.parametrize("name", list(REFERENCE))
 def test_reference_frame_publishes_its_reference_values(rig, name):
     entry = REFERENCE[name]
-    reading = {REFERENCE_NAMES.get(key, key): value for key, value in entry["values"].items()}
+    reading = reference_reading(name)
     document = rig.publishes(bytes.fromhex(entry["hex"]), f"reference frame {name}")
     assert_same_document(document["data"], expected_document(reading), name)
 
