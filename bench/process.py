@@ -33,12 +33,15 @@ def tail(path: Path, lines: int = TAIL_LINES) -> str:
         return ""
 
 
-def log_matches(path: Path, pattern: str) -> bool:
-    """True when a line of the log file matches the regular expression."""
+def log_matches(path: Path, pattern: str, since: int = 0) -> bool:
+    """True when a line of the log file, from byte offset `since` on, matches the regular expression."""
     try:
-        return re.search(pattern, Path(path).read_text(errors="replace"), re.MULTILINE) is not None
+        with open(path, "rb") as log:
+            log.seek(since)
+            text = log.read().decode(errors="replace")
     except FileNotFoundError:
         return False
+    return re.search(pattern, text, re.MULTILINE) is not None
 
 
 def wait_until(
@@ -76,6 +79,7 @@ class ManagedProcess:
         self.env = env
         self.cwd = cwd
         self._popen: subprocess.Popen | None = None
+        self._log_start = 0
 
     def start(self) -> None:
         """Start the process; its output is appended to the log (a restart keeps the earlier lines)."""
@@ -83,6 +87,8 @@ class ManagedProcess:
         with open(self.log_path, "ab") as log:
             log.write(f"$ {' '.join(self.argv)}\n".encode())
             log.flush()
+            # What this run writes starts here: a restarted process is judged by its own lines.
+            self._log_start = log.tell()
             python_path = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
             environment = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": python_path, **(self.env or {})}
             self._popen = subprocess.Popen(
@@ -105,8 +111,8 @@ class ManagedProcess:
         return self._popen.poll() if self._popen else None
 
     def log_contains(self, pattern: str) -> bool:
-        """True when a line of the log matches the regular expression."""
-        return log_matches(self.log_path, pattern)
+        """True when a line this run of the process logged matches the regular expression."""
+        return log_matches(self.log_path, pattern, self._log_start)
 
     def wait_exit(self, timeout: float) -> int | None:
         """Wait up to timeout for the process to end by itself; its exit status, or None if it still runs."""

@@ -44,6 +44,20 @@ def test_a_reader_that_exits_says_so_with_its_last_words(tmp_path):
         dut.wait_connected(timeout=5)
 
 
+def test_a_restarted_reader_is_judged_by_its_own_log_lines_not_the_last_runs(tmp_path):
+    """The log keeps the first run's 'mqtt connected'; a second run that dies must not pass the wait on it."""
+    marker = tmp_path / "ran-once"
+    script = (f"import pathlib, sys, time; m = pathlib.Path({str(marker)!r}); "
+              "sys.exit('tty refused') if m.exists() else (m.touch(), print('mqtt connected', flush=True), time.sleep(30))")
+    dut = make_dut("cmd", tmp_path, command=f"{sys.executable} -c \"{script}\"")
+    dut.build()
+    dut.start(WIRING)
+    dut.wait_connected(timeout=5)
+    dut.restart()
+    with pytest.raises(DutError, match=r"(?s)exited while waiting for line matching .*\n    tty refused$"):
+        dut.wait_connected(timeout=5)
+
+
 @pytest.mark.parametrize("kind, options, message", [
     ("cmd", {"command": "reader {device}"}, r"--dut-cmd may use \{tty\}, \{serial\}, \{mqtt_host\}, \{mqtt_port\}, \{topic\}, \{user\}, \{password\}, not \{device\}"),
     ("rig", {}, r"--dut rig needs --port HAN_PORT"),

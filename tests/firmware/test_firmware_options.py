@@ -55,3 +55,26 @@ def test_bad_config_file_line_is_named(firmware_build, tmp_path):
 def test_version_flag(firmware_build):
     done = run(firmware_build, "--version")
     assert done.returncode == 0 and done.stdout == "hanreader 0.1.0\n"
+
+
+def test_a_reader_restarted_on_the_same_pty_opens_it_again(firmware_build):
+    """Linux drops PARENB on a pty and then refuses the same request (EINVAL): the second reader must still start."""
+    import os
+    import signal
+    import time
+    import tty
+
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    argv = [str(firmware_build / "hanreader"), "--tty", os.ttyname(slave), "--serial", "8E1",
+            "--mqtt-host", "127.0.0.1", "--mqtt-port", "1", "--topic", "t"]
+    try:
+        for attempt in range(2):
+            reader = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            time.sleep(0.5)
+            reader.send_signal(signal.SIGTERM)
+            output = reader.communicate(timeout=5)[0]
+            assert "tcsetattr failed" not in output and " started" in output, f"run {attempt + 1}: {output}"
+    finally:
+        os.close(master)
+        os.close(slave)
