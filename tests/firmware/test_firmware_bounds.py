@@ -7,15 +7,12 @@ import paho.mqtt.client as mqtt
 import pytest
 
 from tests.firmware.harness import MqttWatcher, expected_document, start_rig
-from tests.firmware.test_firmware_frames import REFERENCE, REFERENCE_NAMES, assert_same_document
+from tests.firmware.test_firmware_frames import assert_same_document
+from tests.oracles import REFERENCE, reference_reading
 
 # The longest frames the meters send: Aidon's three-phase list 3 (396 bytes) and
 # Kamstrup's hourly list (303 bytes).
 LARGEST = ["aidon-3p-l3", "kamstrup-l2-hourly"]
-
-
-def reference_reading(name: str) -> dict:
-    return {REFERENCE_NAMES.get(key, key): value for key, value in REFERENCE[name]["values"].items()}
 
 
 @pytest.fixture(params=["release", "asan"])
