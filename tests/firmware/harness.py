@@ -18,22 +18,16 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 
+from bench.observer.adapters import CLASSIC_KEYS as BENCH_CLASSIC_KEYS
+from meter_profiles import ENERGY_FIELDS
+
 REPO = Path(__file__).resolve().parents[2]
 FIRMWARE = REPO / "firmware"
 CAPTURES = REPO / "captures"
 MOSQUITTO = "/usr/sbin/mosquitto"
 
-# The classic document's keys for the canonical fields; energies are published in kWh.
-CLASSIC_KEYS = {
-    "active_power_import": "P", "active_power_export": "PO",
-    "reactive_power_import": "Q", "reactive_power_export": "QO",
-    "current_l1": "I1", "current_l2": "I2", "current_l3": "I3",
-    "voltage_l1": "U1", "voltage_l2": "U2", "voltage_l3": "U3",
-    "active_energy_import": "tPI", "active_energy_export": "tPO",
-    "reactive_energy_import": "tQI", "reactive_energy_export": "tQO",
-    "list_version": "lv", "meter_id": "id", "meter_type": "type", "meter_time": "rtc",
-}
-ENERGY_FIELDS = {"active_energy_import", "active_energy_export", "reactive_energy_import", "reactive_energy_export"}
+# The classic document's key for each canonical field (energies in kWh): the bench's table, turned round.
+CLASSIC_KEYS = {field: key for key, field in BENCH_CLASSIC_KEYS.items()}
 
 
 @contextmanager
