@@ -72,6 +72,7 @@ class SimulatorMeter:
                 "--duration", run.duration, "--warp", run.warp]
         argv += [part for option, value in options.items() if value for part in (option, value)]
         self._process = ManagedProcess(argv, self.log_path)
+        self._counted_bytes = self._frames_counted = 0
 
     def start(self) -> None:
         """Start putting frames on the line."""
@@ -82,12 +83,21 @@ class SimulatorMeter:
         return self._process.alive()
 
     def frames_sent(self) -> int:
-        """Frames in the sent log so far."""
+        """Frames in the sent log so far: only what was appended since the last call is read.
+
+        The bench asks ten times a second while a warped day grows the log to
+        tens of megabytes; reading it whole each time cost more CPU than the reader under test.
+        """
         try:
             with open(self.sent_log, "rb") as handle:
-                return sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+                handle.seek(self._counted_bytes)
+                added = handle.read()
         except FileNotFoundError:
             return 0
+        whole = added.rfind(b"\n") + 1  # a line still being written is counted next time
+        self._frames_counted += added.count(b"\n", 0, whole)
+        self._counted_bytes += whole
+        return self._frames_counted
 
     def finish(self, timeout: float) -> None:
         """Wait for the meter to end its run; a failed or overlong run is a MeterError with its log's tail."""
