@@ -90,6 +90,41 @@ class HouseholdScenario(_Data):
     solar: Solar | None = None
 
 
+class _CompiledLoad:
+    """A Load's numbers taken out of the validated model once, so each step reads plain attributes.
+
+    A warped day asks for some 40,000 steps of nine loads each; this is the
+    simulator's hottest loop, and it must give exactly what the model says.
+    """
+
+    __slots__ = ("watts", "noise", "noise_amp", "window", "duty", "block_s", "cycle_s", "on_s", "shift", "phases")
+
+    def __init__(self, load: Load, noise: Noise, meter_phases: int) -> None:
+        self.watts, self.noise, self.noise_amp = load.watts, noise, load.noise
+        self.window, self.duty, self.block_s = load.window, load.duty, load.block_s
+        self.cycle_s, self.on_s = load.cycle_s, (load.on_s or load.cycle_s)
+        # A thermostat's phase within its cycle: fixed per load and seed.
+        self.shift = int(noise.unit(-1) * load.cycle_s) if load.cycle_s is not None else 0
+        # Which of the meter's phases the load draws on, and by how much its draw is divided among them.
+        if meter_phases == 1:
+            self.phases = ((0, 1),)
+        elif load.phase == "all":
+            self.phases = ((0, 3), (1, 3), (2, 3))
+        else:
+            self.phases = ((load.phase - 1, 1),)
+
+    def watts_at(self, second: int, local_s: int) -> float:
+        """The load's draw in this second (local_s: seconds into the local day)."""
+        if self.window is not None:
+            start, end = self.window
+            inside = start <= local_s < end if start < end else (local_s >= start or local_s < end)
+            if not inside or self.noise.unit(second // self.block_s) >= self.duty:
+                return 0.0
+        if self.cycle_s is not None and (second + self.shift) % self.cycle_s >= self.on_s:
+            return 0.0
+        return self.watts * (1.0 + self.noise.spread(second, self.noise_amp)) if self.noise_amp else self.watts
+
+
 class HouseholdSource:
     """The grid state of a household scenario at any instant, for a meter of 1 or 3 phases."""
 
@@ -98,7 +133,7 @@ class HouseholdSource:
         self._phases = phases
         self._seed = scenario.seed if seed is None else seed
         self._offsets = OffsetCache(ZoneInfo(scenario.zone))
-        self._noises = [Noise(self._seed, load.name) for load in scenario.load]
+        self._loads = [_CompiledLoad(load, Noise(self._seed, load.name), phases) for load in scenario.load]
         self._clouds = Noise(self._seed, "solar")
         self._tan_phi = math.tan(math.acos(scenario.power_factor))
         self._voltage = VoltageModel(scenario.voltage, self._seed)
@@ -108,38 +143,17 @@ class HouseholdSource:
         second = utc_ms // 1000
         local_s = (second + self._offsets.offset_s(second)) % _DAY_S
         consumption = [0.0, 0.0, 0.0]
-        for load, noise in zip(self._scenario.load, self._noises):
-            watts = self._load_watts(load, noise, second, local_s)
-            self._add(consumption, load.phase, watts)
+        for load in self._loads:
+            watts = load.watts_at(second, local_s)
+            if watts:
+                for phase, divisor in load.phases:
+                    consumption[phase] += watts / divisor
         n = self._phases
         share = self._scenario.capacitive_var / n
         q = tuple(consumption[k] * self._tan_phi - share for k in range(n))
         solar = self._solar_watts(second, local_s) / n
         p = tuple(consumption[k] - solar for k in range(n))
         return self._voltage.state(utc_ms, p, q)
-
-    def _add(self, phases: list[float], phase: int | str, watts: float) -> None:
-        if self._phases == 1:
-            phases[0] += watts
-        elif phase == "all":
-            for k in range(3):
-                phases[k] += watts / 3
-        else:
-            phases[phase - 1] += watts
-
-    def _load_watts(self, load: Load, noise: Noise, second: int, local_s: int) -> float:
-        if load.window is not None:
-            start, end = load.window
-            inside = start <= local_s < end if start < end else (local_s >= start or local_s < end)
-            if not inside:
-                return 0.0
-            if noise.unit(second // load.block_s) >= load.duty:
-                return 0.0
-        if load.cycle_s is not None:
-            shift = int(noise.unit(-1) * load.cycle_s)
-            if (second + shift) % load.cycle_s >= (load.on_s or load.cycle_s):
-                return 0.0
-        return load.watts * (1.0 + noise.spread(second, load.noise)) if load.noise else load.watts
 
     def _solar_watts(self, second: int, local_s: int) -> float:
         solar = self._scenario.solar
