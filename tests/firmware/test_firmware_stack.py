@@ -10,7 +10,7 @@ from tests.firmware.xtensa_stack import Depth, Function, StackError
 @pytest.fixture(scope="module")
 def depths() -> dict[str, Depth]:
     """Depth per entry point from the xtensa build's call graph."""
-    return xtensa_size.stack_report()
+    return xtensa_size.stack_report().depths
 
 
 def test_every_entry_point_fits_the_cont_stack_budget(depths):

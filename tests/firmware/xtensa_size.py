@@ -96,22 +96,23 @@ def report() -> dict:
     return figures
 
 
-def stack_report() -> dict[str, xtensa_stack.Depth]:
+def stack_report() -> xtensa_stack.StackReport:
     """Worst-case stack depth of each entry point the sketch calls, over the same build."""
     build_core()
-    return xtensa_stack.stack_depths(BUILD, FIRMWARE)[0]
+    return xtensa_stack.stack_depths(BUILD, FIRMWARE)
 
 
-def print_stack(depths: dict[str, xtensa_stack.Depth]) -> None:
-    """Bytes per entry point, then the deepest chain of the worst one, frame by frame."""
+def print_stack(stack: xtensa_stack.StackReport) -> None:
+    """Bytes per entry point, the deepest chain of the worst one frame by frame, and what is not counted."""
     print(f"worst-case stack from each entry point, bytes (budget {xtensa_stack.STACK_BUDGET} ="
           f" {xtensa_stack.CONT_STACK} cont stack - {xtensa_stack.RESERVE} reserve):")
-    for entry, depth in depths.items():
+    for entry, depth in stack.depths.items():
         print(f"  {entry:<20} {depth.bytes:>7}")
-    worst_entry, worst = max(depths.items(), key=lambda item: item[1].bytes)
+    worst_entry, worst = max(stack.depths.items(), key=lambda item: item[1].bytes)
     print(f"deepest chain ({worst_entry}):")
     for name, frame in worst.chain:
         print(f"  {frame:>7}  {name}")
+    print(f"not counted: the board layer behind {', '.join(sorted(stack.board_calls))}; library calls")
 
 
 if __name__ == "__main__":

@@ -1,30 +1,32 @@
 """Worst-case stack depth of the firmware core on the ESP8266, from gcc's own call graph.
 
 The sketch's setup() and loop() run on the Arduino core's "cont" stack, 4096 bytes
-(CONT_STACKSIZE in the ESP8266 Arduino core's cores/esp8266/cont.h); nothing checks
-it at run time, and an overflow corrupts whatever lies below. The xtensa build is
+(CONT_STACKSIZE in cores/esp8266/cont.h of esp8266/Arduino); nothing checks it at
+run time, and an overflow corrupts whatever lies below it. The xtensa build is
 compiled with `-fstack-usage -fcallgraph-info=su` (HANREADER_STACK_USAGE), so gcc
-writes one .ci file per object: every function's frame in bytes after inlining and
-every call it still makes. The depth of an entry point is its frame plus the
-deepest of its callees', over the whole graph; a cycle (recursion) is an error.
+writes a .ci file per object: each function's frame after inlining (an inlined
+callee's locals are in its caller's frame) and every call it still makes. The depth
+of an entry point is its frame plus the deepest of its callees', over the whole
+core; recursion is an error, except AxdrReader::skip_depth, bounded by kMaxDepth.
 
-Counted: every frame of the core (libhancore.a), calls between objects, and virtual
-calls into the core's own classes (an MQTT message reaching ReaderApp, a console
-reply reaching MqttReplySink, a payload's write_to). gcc records a virtual call
-only as "__indirect_call" at a source position; the method named there (or called
-inside the arguments that start there) is resolved to every core override of that
-name found in the core's vtables, which over-counts if two classes share a name.
+Counted: every frame in libhancore.a, calls between its objects, and virtual calls
+into the core's own classes (an MQTT message reaching ReaderApp, a console reply
+reaching MqttReplySink, a payload's write_to). gcc records a virtual call only as
+"__indirect_call" at a source position; the method named there (or in the
+arguments of the call that starts there) is taken to reach every core override of
+that name in the core's vtables, which over-counts when two classes share a name.
+A virtual call this cannot name fails the check instead of counting nothing.
 
-Not counted, and left to the reserve below:
-- calls through the Platform and ByteStream interfaces (platform.h) into the board
-  layer: Serial1.println, LittleFS writing the settings, WiFiClient into lwIP;
+Not counted, and left to the reserve:
+- the board layer behind the Platform and ByteStream interfaces (platform.h):
+  Serial1.println, LittleFS saving the settings, WiFiClient writing into lwIP;
 - library calls (memcpy, strlen, libgcc's 64-bit division): small leaf routines,
   most of them in the ESP8266 ROM;
-- the sketch's own frames (firmware/esp8266/src/main.cpp: serve_portal, read_meter
+- the sketch's own frames (esp8266/src/main.cpp: loop, serve_portal, read_meter
   with its 64-byte buffer) and the Arduino core's loop_wrapper below loop().
-The reserve is a chosen margin, not a measured figure: 1.5 KiB, about what a SPIFFS
-settings save was measured to take on the cont stack (1.3 KB, ESPEasy issue #1824)
-plus the sketch's frames. The core gets the rest of the 4096 bytes.
+The reserve is a chosen margin, not a measurement: 1.5 KiB, the 1.3 KB a settings
+save on SPIFFS was measured to take on the cont stack (letscontrolit/ESPEasy issue
+#1824; no such figure was found for LittleFS) plus the sketch's few frames.
 """
 
 from __future__ import annotations
@@ -122,9 +124,9 @@ def _function(title: str, label: str) -> Function:
     return Function(title, label.split("\\n")[0], int(frame.group(1)))
 
 
-def virtual_overrides(build: Path, graph: dict[str, Function]) -> dict[str, set[str]]:
+def virtual_overrides(files: list[Path], graph: dict[str, Function]) -> dict[str, set[str]]:
     """Method name -> titles of every core function some vtable of the core points to."""
-    objects = [str(path.with_suffix(".obj")) for path in call_graph_files(build)]
+    objects = [str(path.with_suffix(".obj")) for path in files]
     dump = subprocess.run(["xtensa-lx106-elf-objdump", "-r", *objects],
                           capture_output=True, text=True, check=True).stdout
     symbols = set()
@@ -161,7 +163,7 @@ def names_called_at(site: str) -> set[str]:
     text = "\n".join(Path(path).read_text().splitlines()[int(line) - 1:])
     start = int(column) - 1
     if text[start:start + 1] != "(":
-        return set(_CALL.findall(text[start:text.find(";", start)]))
+        return set(_CALL.findall(text[start:].split(";", 1)[0]))
     names = set(re.findall(r"(\w+)\s*$", text[:start]))
     depth = 0
     for end in range(start, len(text)):
@@ -224,11 +226,20 @@ def entry_title(graph: dict[str, Function], qualified: str) -> str:
     return found[0]
 
 
-def stack_depths(build: Path, firmware: Path) -> tuple[dict[str, Depth], set[str]]:
-    """Worst-case depth for each entry point, and the board interface calls left uncounted."""
-    graph = read_call_graph(call_graph_files(build))
-    board = resolve_indirect(graph, virtual_overrides(build, graph), platform_methods(firmware / "core/platform.h"))
+@dataclass
+class StackReport:
+    """Worst-case depth per entry point, and the board interface methods the core calls (not counted)."""
+
+    depths: dict[str, Depth]
+    board_calls: set[str]
+
+
+def stack_depths(build: Path, firmware: Path) -> StackReport:
+    """Reads the build's call graph and measures every entry point in ENTRY_POINTS."""
+    files = call_graph_files(build)
+    graph = read_call_graph(files)
+    board = resolve_indirect(graph, virtual_overrides(files, graph), platform_methods(firmware / "core/platform.h"))
     bounds = recursion_bounds(graph, firmware)
     known: dict[str, Depth] = {}
     depths = {entry: deepest(graph, entry_title(graph, name), bounds, known) for entry, name in ENTRY_POINTS.items()}
-    return depths, board
+    return StackReport(depths, board)
