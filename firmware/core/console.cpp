@@ -75,16 +75,14 @@ void config_set(ReaderApp& app, const char* rest, ReplySink& sink) {
 void run_console_command(ReaderApp& app, const char* line, ReplySink& sink) {
     char command[16], sub[16];
     const char* rest = next_word(line, command, sizeof(command));
-    FixedText<kMaxLine * 2> out;
     if (command[0] == '\0') return;
-    if (flash_equals(command, HAN_F("version"))) {
-        out.add(HAN_F("hanreader ")).add(as_flash_text(kFirmwareVersion));
-        return reply(sink, out);
-    }
-    if (flash_equals(command, HAN_F("status"))) {
-        out.add(HAN_F("status "));
-        app.write_status(out);
-        return reply(sink, out);
+    // Before out is declared, so config set (which saves the settings) runs without it on the stack.
+    if (flash_equals(command, HAN_F("config"))) {
+        rest = next_word(rest, sub, sizeof(sub));
+        if (flash_equals(sub, HAN_F("get"))) return config_get(app, rest, sink);
+        if (flash_equals(sub, HAN_F("set"))) return config_set(app, rest, sink);
+        reply(sink, HAN_F("error: usage: config get [KEY] | config set KEY VALUE"));
+        return;
     }
     if (flash_equals(command, HAN_F("reboot"))) {
         reply(sink, HAN_F("rebooting"));
@@ -95,14 +93,15 @@ void run_console_command(ReaderApp& app, const char* line, ReplySink& sink) {
         reply(sink, HAN_F("commands: version, status, config get [KEY], config set KEY VALUE, reboot, help"));
         return;
     }
-    if (flash_equals(command, HAN_F("config"))) {
-        rest = next_word(rest, sub, sizeof(sub));
-        if (flash_equals(sub, HAN_F("get"))) return config_get(app, rest, sink);
-        if (flash_equals(sub, HAN_F("set"))) return config_set(app, rest, sink);
-        reply(sink, HAN_F("error: usage: config get [KEY] | config set KEY VALUE"));
-        return;
+    FixedText<kMaxLine * 2> out;
+    if (flash_equals(command, HAN_F("version"))) {
+        out.add(HAN_F("hanreader ")).add(as_flash_text(kFirmwareVersion));
+    } else if (flash_equals(command, HAN_F("status"))) {
+        out.add(HAN_F("status "));
+        app.write_status(out);
+    } else {
+        out.add(HAN_F("error: unknown command \"")).add(command).add(HAN_F("\"; try help"));
     }
-    out.add(HAN_F("error: unknown command \"")).add(command).add(HAN_F("\"; try help"));
     reply(sink, out);
 }
 

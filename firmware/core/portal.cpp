@@ -9,7 +9,9 @@ namespace han {
 
 namespace {
 
-constexpr size_t kPageCapacity = 6144;
+// Digits reserved for Content-Length: up to 99,999 bytes, more than any response buffer
+// the board has room for.
+constexpr size_t kLengthWidth = 5;
 
 const char kPageHead[] HAN_FLASH =
     "<!DOCTYPE html><html><head><meta charset=\"utf-8\">"
@@ -115,12 +117,22 @@ bool apply_form(const char* body, size_t length, Settings& next, TextBuffer& err
     return ok;
 }
 
-void write_response(int status, const TextBuffer& page, TextBuffer& response) {
+// Writes the header before the page exists (the page goes straight into the response,
+// so no page-sized buffer sits on the 4 KiB loop stack of the ESP8266) and returns where
+// Content-Length's digits go. The field is reserved as spaces and the digits are filled
+// in left-aligned: the padding left after them is optional whitespace after a field
+// value, which every parser strips (RFC 9112, section 5), so a client reads the plain
+// number. Zero-padding was the other choice; a parser that honours a base prefix would
+// take "0" followed by digits for octal.
+TextBuffer::Mark write_header(int status, TextBuffer& response) {
     response.add(HAN_F("HTTP/1.1 ")).add_uint(static_cast<uint64_t>(status));
     response.add(status == 200 ? HAN_F(" OK") : HAN_F(" Bad Request"));
     response.add(HAN_F("\r\nContent-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close"));
-    response.add(HAN_F("\r\nContent-Length: ")).add_uint(page.size()).add(HAN_F("\r\n\r\n"));
-    response.add(page.c_str(), page.size());
+    response.add(HAN_F("\r\nContent-Length: "));
+    const TextBuffer::Mark digits = response.mark();
+    for (size_t i = 0; i < kLengthWidth; ++i) response.add(' ');
+    response.add(HAN_F("\r\n\r\n"));
+    return digits;
 }
 
 }  // namespace
@@ -135,27 +147,30 @@ HttpRequestState http_request_state(const char* data, size_t length) {
 }
 
 void handle_portal_request(ReaderApp& app, const char* request, size_t length, TextBuffer& response) {
-    FixedText<kPageCapacity> page;
-    page.add(as_flash_text(kPageHead));
-    int status = 200;
-    if (flash_starts(reinterpret_cast<const uint8_t*>(request), length, HAN_F("POST /save"))) {
-        const char* body = find_body(request, length);
-        const size_t body_length = body ? length - static_cast<size_t>(body - request) : 0;
-        // A copy, not a default Settings: its initial values would be one more constant in data RAM.
-        Settings next = app.settings();
-        FixedText<1024> errors;
-        if (body && apply_form(body, body_length, next, errors)) {
-            const bool saved = app.replace_settings(next);
-            page.add(saved ? HAN_F("<p class=\"saved\" id=\"saved\">Saved. The reader now uses these settings.</p>")
+    const bool post = flash_starts(reinterpret_cast<const uint8_t*>(request), length, HAN_F("POST /save"));
+    const char* body = post ? find_body(request, length) : nullptr;
+    const size_t body_length = body ? length - static_cast<size_t>(body - request) : 0;
+    // A copy, not a default Settings: its initial values would be one more constant in data RAM.
+    Settings next = app.settings();
+    // The status line goes first, so the form is checked before anything is written;
+    // a refused form is checked again below to write its messages into the page.
+    FixedText<1> no_messages;
+    const bool valid = body && apply_form(body, body_length, next, no_messages);
+    const TextBuffer::Mark length_digits = write_header(post && !valid ? 400 : 200, response);
+    const TextBuffer::Mark page = response.mark();
+    response.add(as_flash_text(kPageHead));
+    if (valid) {
+        const bool saved = app.replace_settings(next);
+        response.add(saved ? HAN_F("<p class=\"saved\" id=\"saved\">Saved. The reader now uses these settings.</p>")
                            : HAN_F("<p class=\"error\">Applied, but could not be saved to flash.</p>"));
-        } else {
-            status = 400;
-            page.add(HAN_F("<div id=\"errors\">")).add(errors.c_str());
-            page.add(HAN_F("<p class=\"error\">Nothing was saved.</p></div>"));
-        }
+    } else if (post) {
+        response.add(HAN_F("<div id=\"errors\">"));
+        next = app.settings();
+        if (body) apply_form(body, body_length, next, response);
+        response.add(HAN_F("<p class=\"error\">Nothing was saved.</p></div>"));
     }
-    write_form(app.settings(), page);
-    write_response(status, page, response);
+    write_form(app.settings(), response);
+    response.overwrite_uint(length_digits, kLengthWidth, response.size() - page);
 }
 
 }  // namespace han

@@ -54,17 +54,17 @@ void ReaderApp::start() {
     line.add(HAN_F("hanreader ")).add(as_flash_text(kFirmwareVersion));
     line.add(HAN_F(" started, id ")).add(platform_.device_id());
     log_event(line);
-    apply_settings(nullptr);
+    apply_settings(true, true);
 }
 
-void ReaderApp::apply_settings(const Settings* previous) {
-    if (!previous || previous->serial != settings_.serial) {
+void ReaderApp::apply_settings(bool serial_changed, bool broker_moved) {
+    if (serial_changed) {
         detector_.reset(settings_.serial);
         platform_.apply_serial(detector_.even_parity());
     }
     // Only a change of broker or identity costs a reconnect; a new topic or
     // temperature takes effect with the next list.
-    if (!previous || broker_changed(*previous, settings_)) {
+    if (broker_moved) {
         mqtt_.configure({settings_.mqtt_host, settings_.mqtt_port, settings_.mqtt_client_id, settings_.mqtt_user,
                          settings_.mqtt_password, settings_.keepalive_s, settings_.command_topic});
     }
@@ -195,12 +195,12 @@ void ReaderApp::on_mqtt_connected() { announced_ = 0; }
 
 void ReaderApp::on_mqtt_message(const char* topic, const uint8_t* payload, size_t length) {
     if (std::strcmp(topic, settings_.command_topic) != 0) return;
-    char command[MqttClient::kMaxCommand + 1];
-    if (length >= sizeof(command)) length = sizeof(command) - 1;
-    std::memcpy(command, payload, length);
-    command[length] = '\0';
-    FixedText<200> line;
-    line.add(HAN_F("command over mqtt: ")).add(command);
+    // The command is the tail of its own log line: one buffer on the stack instead of two.
+    FixedText<sizeof("command over mqtt: ") + MqttClient::kMaxCommand> line;
+    line.add(HAN_F("command over mqtt: "));
+    const char* command = line.c_str() + line.size();
+    const size_t kept = length < MqttClient::kMaxCommand ? length : MqttClient::kMaxCommand;
+    line.add(reinterpret_cast<const char*>(payload), kept);
     log_event(line);
     MqttReplySink sink(*this, settings_.command_topic);
     run_console_command(*this, command, sink);
@@ -215,16 +215,18 @@ bool ReaderApp::change_setting(const char* key, const char* value, TextBuffer& e
 }
 
 bool ReaderApp::replace_settings(const Settings& next) {
-    const Settings previous = settings_;
+    // Compared before the copy, so no second Settings stays on the stack under persist().
+    const bool serial_changed = next.serial != settings_.serial;
+    const bool broker_moved = broker_changed(settings_, next);
     settings_ = next;
-    apply_settings(&previous);
+    apply_settings(serial_changed, broker_moved);
     return persist();
 }
 
 bool ReaderApp::persist() {
-    FixedText<1200> text;
-    settings_write_all(settings_, text, false);
-    return !text.overflowed() && platform_.save_settings(text.c_str());
+    payload_.clear();
+    settings_write_all(settings_, payload_, false);
+    return !payload_.overflowed() && platform_.save_settings(payload_.c_str());
 }
 
 void ReaderApp::write_status(TextBuffer& out) {

@@ -58,8 +58,8 @@ private:
     void handle_frame(const HdlcFrame& frame);
     bool publish_reading(const HdlcFrame& frame);
     void note_line_errors(const HdlcStats& before, uint32_t parity_errors);
-    // Applies what changed since previous (everything when null).
-    void apply_settings(const Settings* previous);
+    // Applies the settings: the UART and the broker link only when they changed.
+    void apply_settings(bool serial_changed, bool broker_moved);
     bool persist();
     DeviceState device_state();
     void log_event(TextBuffer& line);
@@ -76,7 +76,10 @@ private:
     uint32_t started_ms_ = 0;
     bool has_measured_temperature_ = false;
     Quantity measured_temperature_;
-    // The classic document (raw frames go out piece by piece through HexPayload).
+    // The classic document (raw frames go out piece by piece through HexPayload); also
+    // the settings text while persist() saves it, which no publish path reaches: a
+    // second buffer on the stack under the console and the portal would not fit the
+    // ESP8266's 4 KiB loop stack (tests/firmware/test_firmware_stack.py).
     FixedText<kClassicDocumentCapacity> payload_;
 };
 

@@ -11,6 +11,16 @@ char hex_digit(unsigned nibble, char ten) {
     return static_cast<char>(nibble < 10 ? '0' + nibble : ten + (nibble - 10));
 }
 
+// value's decimal digits, least significant first; returns how many (1 to 20).
+size_t reversed_digits(uint64_t value, char (&digits)[20]) {
+    size_t n = 0;
+    do {
+        digits[n++] = static_cast<char>('0' + value % 10);
+        value /= 10;
+    } while (value != 0);
+    return n;
+}
+
 }  // namespace
 
 TextBuffer::TextBuffer(char* storage, size_t capacity) : storage_(storage), capacity_(capacity) {
@@ -57,12 +67,19 @@ TextBuffer& TextBuffer::add(const FlashText* text) {
 
 TextBuffer& TextBuffer::add_uint(uint64_t value) {
     char digits[20];
-    size_t n = 0;
-    do {
-        digits[n++] = static_cast<char>('0' + value % 10);
-        value /= 10;
-    } while (value != 0);
+    size_t n = reversed_digits(value, digits);
     while (n > 0) add(digits[--n]);
+    return *this;
+}
+
+TextBuffer& TextBuffer::overwrite_uint(Mark at, size_t width, uint64_t value) {
+    char digits[20];
+    const size_t n = reversed_digits(value, digits);
+    if (at > length_ || width > length_ - at || n > width) {
+        overflowed_ = true;
+        return *this;
+    }
+    for (size_t i = 0; i < width; ++i) storage_[at + i] = i < n ? digits[n - 1 - i] : ' ';
     return *this;
 }
 

@@ -32,6 +32,11 @@ public:
     using Mark = size_t;
     Mark mark() const { return length_; }
     void reset(Mark mark);
+    // Overwrites the width characters already written at `at` with value's digits,
+    // left-aligned and padded with spaces (a number known only after what follows it,
+    // such as an HTTP Content-Length). Marks overflowed() instead when the span is not
+    // all written yet or the digits do not fit in it.
+    TextBuffer& overwrite_uint(Mark at, size_t width, uint64_t value);
     const char* c_str() const { return storage_; }
     size_t size() const { return length_; }
     bool overflowed() const { return overflowed_; }

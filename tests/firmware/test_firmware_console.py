@@ -107,3 +107,21 @@ def test_raw_mode_publishes_the_frame_in_hex(firmware_build, broker, tmp_path):
         assert decode_frame(bytes.fromhex(message.payload.decode()))["list"] == 2
     finally:
         assert rig.close() == 0
+
+
+def test_every_setting_at_its_longest_is_saved(firmware_build, broker, tmp_path):
+    # persist() writes the settings text into the classic document's buffer (to keep it off
+    # the ESP8266's loop stack); at its longest it must still fit and be saved whole.
+    config = tmp_path / "reader.conf"
+    longest = {"wifi_ssid": "s" * 32, "wifi_password": "p" * 63, "mqtt_client_id": "c" * 32, "mqtt_user": "u" * 32,
+               "mqtt_password": "w" * 64, "command_topic": "t" * 64, "discovery_prefix": "d" * 32, "topic": "a" * 64,
+               "format": "homeassistant", "keepalive_s": "65535", "temperature": "-54.9999", "mqtt_host": "h" * 64}
+    rig = start_rig(firmware_build, broker, tmp_path, "--config", str(config))
+    try:
+        for key, value in longest.items():
+            (reply,) = rig.reader.command(f"config set {key} {value}")
+            assert reply.startswith(f"ok {key}="), reply
+        saved = config.read_text()
+        assert all(f"\n{key}={value}\n" in "\n" + saved for key, value in longest.items()), saved
+    finally:
+        assert rig.close() == 0

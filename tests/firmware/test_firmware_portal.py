@@ -1,6 +1,7 @@
 """The set-up portal served by the host build, filled in and submitted in headless Chromium."""
 
 import re
+import socket
 
 import pytest
 
@@ -52,3 +53,28 @@ def test_bad_values_are_refused_with_a_message(portal):
     assert not config.exists(), "a refused form must not be saved"
     document = rig.publishes(KAIFA_L2, "a list on the unchanged topic")
     assert document["data"]["P"] == 918
+
+
+def exchange(url: str, request: bytes) -> tuple[bytes, bytes]:
+    """One raw request to the portal; the header and the page it answered with."""
+    host, port = re.match(r"http://([^:/]+):(\d+)", url).groups()
+    with socket.create_connection((host, int(port)), timeout=5) as connection:
+        connection.sendall(request)
+        answer = b"".join(iter(lambda: connection.recv(65536), b""))
+    head, _, page = answer.partition(b"\r\n\r\n")
+    return head, page
+
+
+def test_content_length_is_the_length_of_the_page(portal):
+    _, url, _, _ = portal
+    form = b"mqtt_port=70000"
+    for request, status in (
+        (b"GET / HTTP/1.1\r\nHost: x\r\n\r\n", b"200 OK"),
+        (b"POST /save HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (len(form), form), b"400 Bad Request"),
+    ):
+        head, page = exchange(url, request)
+        assert head.startswith(b"HTTP/1.1 " + status + b"\r\n"), head
+        # The digits are filled in after the page is written, in a field reserved 5 wide.
+        length = re.search(rb"\r\nContent-Length: (\d+)( *)(\r\n|$)", head)
+        assert length and len(length.group(1) + length.group(2)) == 5, head
+        assert int(length.group(1)) == len(page) and page.endswith(b"</form></body></html>"), (head, page[-80:])

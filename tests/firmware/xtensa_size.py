@@ -9,12 +9,17 @@ its literals, `.irom.text` (PROGMEM, the core's HAN_FLASH) and the C++ vtables
 every other `.rodata` section are in the 80 KB of data RAM. To that the sketch adds
 its one statically allocated ReaderApp, whose size comes from a probe object built
 with the same flags (firmware/esp8266/size_probe.cpp).
+
+The same build writes gcc's stack usage and call graph (HANREADER_STACK_USAGE);
+tests/firmware/xtensa_stack.py turns them into the worst-case stack depth of each
+entry point the sketch calls, which the report prints after the sizes.
 """
 
 import subprocess
 from collections import Counter
 from pathlib import Path
 
+from tests.firmware import xtensa_stack
 from tests.firmware.harness import FIRMWARE, locked
 
 BUILD = FIRMWARE / "build-xtensa"
@@ -29,7 +34,8 @@ def build_core() -> Path:
     """Builds libhancore.a and the size probe with the xtensa toolchain file; returns the archive."""
     with locked(BUILD):
         for command in (
-            ["cmake", "-S", str(FIRMWARE), "-B", str(BUILD), f"-DCMAKE_TOOLCHAIN_FILE={FIRMWARE / 'esp8266/xtensa-toolchain.cmake'}"],
+            ["cmake", "-S", str(FIRMWARE), "-B", str(BUILD), f"-DCMAKE_TOOLCHAIN_FILE={FIRMWARE / 'esp8266/xtensa-toolchain.cmake'}",
+             "-DHANREADER_STACK_USAGE=ON"],
             ["cmake", "--build", str(BUILD), "-j", "2"],
         ):
             done = subprocess.run(command, capture_output=True, text=True)
@@ -90,9 +96,29 @@ def report() -> dict:
     return figures
 
 
+def stack_report() -> xtensa_stack.StackReport:
+    """Worst-case stack depth of each entry point the sketch calls, over the same build."""
+    build_core()
+    return xtensa_stack.stack_depths(BUILD, FIRMWARE)
+
+
+def print_stack(stack: xtensa_stack.StackReport) -> None:
+    """Bytes per entry point, the deepest chain of the worst one frame by frame, and what is not counted."""
+    print(f"worst-case stack from each entry point, bytes (budget {xtensa_stack.STACK_BUDGET} ="
+          f" {xtensa_stack.CONT_STACK} cont stack - {xtensa_stack.RESERVE} reserve):")
+    for entry, depth in stack.depths.items():
+        print(f"  {entry:<20} {depth.bytes:>7}")
+    worst_entry, worst = max(stack.depths.items(), key=lambda item: item[1].bytes)
+    print(f"deepest chain ({worst_entry}):")
+    for name, frame in worst.chain:
+        print(f"  {frame:>7}  {name}")
+    print(f"not counted: the board layer behind {', '.join(sorted(stack.board_calls))}; library calls")
+
+
 if __name__ == "__main__":
     figures = report()
     print("xtensa-lx106 core (-Os -mlongcalls -ffunction-sections -fdata-sections -fno-jump-tables), bytes:")
     for name, value in figures.items():
         print(f"  {name:<20} {value:>7}")
     print(f"  budget: flash <= {FLASH_BUDGET}, ram <= {RAM_BUDGET}")
+    print_stack(stack_report())
