@@ -1,7 +1,8 @@
 """The simulator's sent log, read for judging: one frame a line, the ground truth of the run."""
 
-import json
 from pathlib import Path
+
+import orjson
 
 from ..errors import CheckError
 
@@ -16,19 +17,20 @@ def read_sent_log(path: Path) -> list[dict]:
     if not path.exists():
         raise CheckError(f"no sent log at {path}: the meter never started; see meter.log beside it")
     frames = []
-    with open(path) as handle:
+    with open(path, "rb") as handle:
         for number, line in enumerate(handle, 1):
-            if not line.endswith("\n"):
+            if not line.endswith(b"\n"):
                 break
             frames.append(_frame(line, number, path))
     return sorted(frames, key=lambda frame: frame["seq"])
 
 
-def _frame(line: str, number: int, path: Path) -> dict:
+def _frame(line: bytes, number: int, path: Path) -> dict:
     try:
-        frame = json.loads(line)
-    except ValueError as error:
-        raise CheckError(f"{path}:{number}: a sent-log line must be JSON, not {line[:60]!r} ({error})") from None
+        frame = orjson.loads(line)
+    except orjson.JSONDecodeError as error:
+        text = line[:60].decode("utf-8", "replace")
+        raise CheckError(f"{path}:{number}: a sent-log line must be JSON, not {text!r} ({error})") from None
     missing = [key for key in REQUIRED_KEYS if key not in frame]
     if missing:
         raise CheckError(f"{path}:{number}: a sent-log line must have {', '.join(missing)}; it has {', '.join(frame)}")

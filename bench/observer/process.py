@@ -1,9 +1,10 @@
 """The observer as the bench drives it: start it, know it is subscribed, stop it, read what it saw."""
 
-import json
 import sys
 from pathlib import Path
 from typing import Iterator
+
+import orjson
 
 from ..broker import BrokerEndpoint
 from ..errors import BenchError
@@ -48,7 +49,7 @@ def read_messages(path: Path) -> Iterator[dict]:
     """The recorded messages of a received.jsonl file (a torn last line, from a crash, is left out)."""
     if not Path(path).exists():
         return
-    with open(path) as handle:
+    with open(path, "rb") as handle:
         for line in handle:
-            if line.endswith("\n"):
-                yield json.loads(line)
+            if line.endswith(b"\n"):
+                yield orjson.loads(line)

@@ -11,12 +11,12 @@ shared by every process on the machine, so t compares with the sent log's
 end_mono directly.
 """
 
-import json
 import signal
 import sys
 import threading
 import time
 
+import orjson
 import paho.mqtt.client as mqtt
 
 from bench.observer.process import READY_LINE
@@ -37,17 +37,17 @@ def _flush_periodically(out) -> None:
             return
 
 
-def _line(arrival: float, message: mqtt.MQTTMessage) -> str:
+def _line(arrival: float, message: mqtt.MQTTMessage) -> bytes:
     try:
-        body = f'"payload": {json.dumps(message.payload.decode())}'
+        body = b'"payload": ' + orjson.dumps(message.payload.decode())
     except UnicodeDecodeError:
-        body = f'"payload_hex": "{message.payload.hex()}"'
-    return f'{{"t": {arrival:.6f}, "topic": {json.dumps(message.topic)}, {body}}}\n'
+        body = b'"payload_hex": "' + message.payload.hex().encode() + b'"'
+    return b'{"t": %.6f, "topic": %s, %s}\n' % (arrival, orjson.dumps(message.topic), body)
 
 
 def observe(out_path: str, host: str, port: int, username: str | None = None, password: str | None = None) -> None:
     """Subscribe to every topic and append stamped messages to out_path until SIGTERM."""
-    out = open(out_path, "a", buffering=1 << 16)
+    out = open(out_path, "ab", buffering=1 << 16)
     threading.Thread(target=_flush_periodically, args=(out,), daemon=True).start()
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"hanbench-observer-{port}", protocol=mqtt.MQTTv311)
     if username is not None:

@@ -10,6 +10,7 @@ at hh:00:10. A frame header's date-time is the instant it is sent.
 from dataclasses import dataclass
 
 from meter_profiles import ENERGY_FIELDS, TEXT_FIELDS, Profile
+from meter_profiles.schema import ListLayout
 
 from ..readings.energy import EnergyRegisters
 from ..readings.noise import Noise
@@ -34,6 +35,18 @@ class Emission:
     reading: dict
 
 
+def _reading_items(layout: ListLayout) -> tuple[tuple[str, str, int], ...]:
+    """A list's fields in order, each with how a reading gets it: 'energy', 'text' or 'measured', and its scaler.
+
+    Worked out once per profile, because the meter builds a reading for every frame it sends.
+    """
+    def kind(field: str) -> str:
+        return "energy" if field in ENERGY_FIELDS else "text" if field in TEXT_FIELDS else "measured"
+
+    return tuple((item.field, kind(item.field), item.scaler) for item in layout.items
+                 if not item.placeholder and item.field is not None)
+
+
 class Meter:
     """A profile's meter, driven by a readings source, on a clock that starts anywhere."""
 
@@ -53,6 +66,8 @@ class Meter:
         self._last_hourly: dict | None = None
         self._repeats = Noise(seed, "hourly-energy-repeat")
         self._max_lag_ms = max(round(slot.lag_s * 1000) for slot in profile.schedule)
+        self._items = {list_no: _reading_items(layout) for list_no, layout in profile.lists.items()}
+        self._has_energy = {list_no: any(kind == "energy" for _, kind, _ in items) for list_no, items in self._items.items()}
 
     def _start_registers(self) -> dict[str, int]:
         noise = Noise(self._seed, "registers")
@@ -98,24 +113,21 @@ class Meter:
         utc_ms = self._start_ms + round(self._elapsed * 1000)
         step = utc_ms // self.step_ms
         values = self._instant_values(step)
-        layout = self.profile.lists[push.list_no]
-        taken_ms = utc_ms - push.lag_ms
-        energy = self._energy_wms(taken_ms) if ENERGY_FIELDS & set(layout.fields) else {}
+        items = self._items[push.list_no]
+        energy = self._energy_wms(utc_ms - push.lag_ms) if self._has_energy[push.list_no] else {}
         if self.profile.apdu.datetime != "null":
             values["meter_time"] = meter_time
             reading = {"meter_time": meter_time}
         else:
             values["meter_time"] = self.clock.meter_time(self._elapsed - push.lag_ms / 1000)
             reading = {}
-        for item in layout.items:
-            if item.placeholder or item.field is None:
-                continue
-            if item.field in ENERGY_FIELDS:
-                reading[item.field] = truncate_energy(energy[item.field], item.scaler)
-            elif item.field in TEXT_FIELDS:
-                reading[item.field] = values[item.field]
+        for field, kind, scaler in items:
+            if kind == "measured":
+                reading[field] = quantise(values[field], scaler)
+            elif kind == "energy":
+                reading[field] = truncate_energy(energy[field], scaler)
             else:
-                reading[item.field] = quantise(values[item.field], item.scaler)
+                reading[field] = values[field]
         self._count_until((utc_ms - self._max_lag_ms) // self.step_ms)
         return reading
 

@@ -62,14 +62,21 @@ class VoltageModel:
         self._settings = settings
         self._offsets = tuple(Noise(seed, f"voltage-offset-{k}").spread(0, settings.spread) for k in range(3))
         self._wander = tuple(Noise(seed, f"voltage-wander-{k}") for k in range(3))
+        self._block: int | None = None
+        self._block_levels: tuple[float, ...] = ()
 
     def state(self, utc_ms: int, p: tuple[float, ...], q: tuple[float, ...]) -> GridState:
         """The grid state with voltages filled in for these phase powers."""
-        s = self._settings
-        block = utc_ms // _WANDER_BLOCK_MS
-        voltages = []
-        for phase, (active, reactive) in enumerate(zip(p, q)):
-            level = s.nominal + self._offsets[phase] + self._wander[phase].spread(block, s.wander)
-            current = math.hypot(active, reactive) / level
-            voltages.append(level - s.source_ohm * current)
-        return GridState(tuple(p), tuple(q), tuple(voltages))
+        levels = self._levels(utc_ms // _WANDER_BLOCK_MS)
+        ohm = self._settings.source_ohm
+        voltages = tuple(level - ohm * (math.hypot(active, reactive) / level) for level, active, reactive in zip(levels, p, q))
+        return GridState(tuple(p), tuple(q), voltages)
+
+    def _levels(self, block: int) -> tuple[float, ...]:
+        """Each phase's no-load voltage in one wander block (a minute): computed once per block, not per step."""
+        if block != self._block:
+            s = self._settings
+            self._block = block
+            self._block_levels = tuple(s.nominal + offset + wander.spread(block, s.wander)
+                                       for offset, wander in zip(self._offsets, self._wander))
+        return self._block_levels

@@ -7,14 +7,18 @@ import os
 import socket
 import threading
 import time
+from datetime import datetime, timezone
 
 import pytest
 import serial
+from hypothesis import given
+from hypothesis import strategies as st
 
 from meter_profiles import get_profile
 from simulator.codec import HdlcDeframer
 from simulator.lines import LineError, PtyLine, SerialLine, open_error, open_line, write_paced
 from simulator.run import SentLog, run_meter
+from simulator.run.sentlog import wall_time
 
 from .support import PtyTap, private_pty
 
@@ -151,3 +155,9 @@ def test_the_sent_log_is_flushed_line_by_line_in_the_contract_shape(tmp_path):
     assert list3["faults"] == [] and list3["expect_publish"] is True
     assert all(e["start_mono"] <= e["end_mono"] <= time.monotonic() for e in entries)
     assert all(e["start_wall"].endswith("+00:00") and len(e["start_wall"]) == 32 for e in entries)
+
+
+@given(st.floats(0, 1e6), st.floats(1.5e9, 2e9))
+def test_sent_log_wall_times_are_what_datetime_writes_to_the_microsecond(mono, offset):
+    expected = datetime.fromtimestamp(mono + offset, timezone.utc).isoformat(timespec="microseconds")
+    assert wall_time(mono, offset) == expected
