@@ -29,7 +29,7 @@ def validate(model: type[BaseModel], data: dict, path: Path, error: type[Excepti
         return model.model_validate(data)
     except ValidationError as problem:
         first = problem.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
+        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
         raise error(f"{path}: {where}: {first['msg']}") from None
 
 

@@ -4,12 +4,13 @@ Both are TOML beside this module, validated when loaded; a bad file is refused
 with one line naming the file, the field and what is wrong.
 """
 
-import tomllib
 from pathlib import Path
 
 import openhtf as htf
 from openhtf.util import units
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
+
+from simulator.datafiles import read_toml, validate
 
 from .errors import LimitsError
 
@@ -108,28 +109,17 @@ class Burst(_Strict):
         raise LimitsError(f"{BURST_PATH.name}: no [[make]] named {name!r}; the file has {[m.name for m in self.make]}")
 
 
-def _load(path: Path, model: type[BaseModel]):
+def _load(path: Path, model: type[BaseModel], what: str):
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise LimitsError(f"{path}: cannot read: {error.strerror}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise LimitsError(f"{path}: not valid TOML: {error}") from None
-    try:
-        return model.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        raise LimitsError(f"{path}: {where}: {first['msg']}") from None
+    return validate(model, read_toml(path, LimitsError, what), path, LimitsError)
 
 
 def load_limits(path: Path = LIMITS_PATH) -> Limits:
     """The station's limits, validated."""
-    return _load(path, Limits)
+    return _load(path, Limits, "station limits")
 
 
 def load_burst(path: Path = BURST_PATH) -> Burst:
     """The HAN burst, validated."""
-    return _load(path, Burst)
+    return _load(path, Burst, "HAN burst")
 
