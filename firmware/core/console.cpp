@@ -8,7 +8,11 @@ namespace han {
 
 namespace {
 
-constexpr size_t kMaxLine = 200;
+// Every reply is built whole in one buffer of the console's: the sinks send it as it is.
+using Reply = FixedText<kMaxReply + 1>;
+
+static_assert(sizeof("error: unknown setting \"") - 1 + kMaxCommandLine + sizeof("\"; try config get") - 1 <= kMaxReply,
+              "config get's unknown-setting error quotes a key as long as the whole line");
 
 // Splits off the next space-separated word; returns the rest of the line after it.
 const char* next_word(const char* text, char* word, size_t capacity) {
@@ -23,20 +27,12 @@ const char* next_word(const char* text, char* word, size_t capacity) {
     return text;
 }
 
-void reply(ReplySink& sink, TextBuffer& text) {
-    sink.reply(text.c_str());
-    text.clear();
+void reply(ReplySink& sink, TextBuffer& out) {
+    sink.reply(out.c_str());
+    out.clear();
 }
 
-// Sinks write to the platform (UART, stdout, MQTT), which reads plain RAM: copy first.
-void reply(ReplySink& sink, const FlashText* text) {
-    FixedText<kMaxLine> out;
-    out.add(text);
-    reply(sink, out);
-}
-
-void config_get(ReaderApp& app, const char* key, ReplySink& sink) {
-    FixedText<kMaxLine> out;
+void config_get(ReaderApp& app, const char* key, Reply& out, ReplySink& sink) {
     if (*key) {
         if (!settings_get(app.settings(), key, out, true)) {
             out.add(HAN_F("error: unknown setting \"")).add(key).add(HAN_F("\"; try config get"));
@@ -49,22 +45,18 @@ void config_get(ReaderApp& app, const char* key, ReplySink& sink) {
         settings_get(app.settings(), name.c_str(), out, true);
         reply(sink, out);
     }
-    reply(sink, HAN_F("ok"));
+    reply(sink, out.add(HAN_F("ok")));
 }
 
-void config_set(ReaderApp& app, const char* rest, ReplySink& sink) {
+void config_set(ReaderApp& app, const char* rest, Reply& out, ReplySink& sink) {
+    // Longer than any setting's name, short enough that the unknown-setting error, which
+    // names every setting, still fits kMaxReply.
     char key[40];
     const char* value = next_word(rest, key, sizeof(key));
-    FixedText<kMaxLine> out;
-    if (key[0] == '\0') {
-        reply(sink, HAN_F("error: usage: config set KEY VALUE"));
-        return;
-    }
-    FixedText<kMaxLine> error;
-    if (!app.change_setting(key, value, error)) {
-        out.add(HAN_F("error: ")).add(error.c_str());
-        return reply(sink, out);
-    }
+    if (key[0] == '\0') return reply(sink, out.add(HAN_F("error: usage: config set KEY VALUE")));
+    // The error goes straight after its prefix: no second buffer under the save.
+    if (!app.change_setting(key, value, out.add(HAN_F("error: ")))) return reply(sink, out);
+    out.clear();
     out.add(HAN_F("ok "));
     settings_get(app.settings(), key, out, true);
     reply(sink, out);
@@ -73,32 +65,28 @@ void config_set(ReaderApp& app, const char* rest, ReplySink& sink) {
 }  // namespace
 
 void run_console_command(ReaderApp& app, const char* line, ReplySink& sink) {
+    Reply out;
+    if (std::strlen(line) > kMaxCommandLine) {
+        out.add(HAN_F("error: command longer than ")).add_uint(kMaxCommandLine).add(HAN_F(" characters, not run"));
+        return reply(sink, out);
+    }
     char command[16], sub[16];
     const char* rest = next_word(line, command, sizeof(command));
     if (command[0] == '\0') return;
-    // Before out is declared, so config set (which saves the settings) runs without it on the stack.
     if (flash_equals(command, HAN_F("config"))) {
         rest = next_word(rest, sub, sizeof(sub));
-        if (flash_equals(sub, HAN_F("get"))) return config_get(app, rest, sink);
-        if (flash_equals(sub, HAN_F("set"))) return config_set(app, rest, sink);
-        reply(sink, HAN_F("error: usage: config get [KEY] | config set KEY VALUE"));
-        return;
-    }
-    if (flash_equals(command, HAN_F("reboot"))) {
-        reply(sink, HAN_F("rebooting"));
-        app.reboot();
-        return;
-    }
-    if (flash_equals(command, HAN_F("help"))) {
-        reply(sink, HAN_F("commands: version, status, config get [KEY], config set KEY VALUE, reboot, help"));
-        return;
-    }
-    FixedText<kMaxLine * 2> out;
-    if (flash_equals(command, HAN_F("version"))) {
+        if (flash_equals(sub, HAN_F("get"))) return config_get(app, rest, out, sink);
+        if (flash_equals(sub, HAN_F("set"))) return config_set(app, rest, out, sink);
+        out.add(HAN_F("error: usage: config get [KEY] | config set KEY VALUE"));
+    } else if (flash_equals(command, HAN_F("reboot"))) {
+        reply(sink, out.add(HAN_F("rebooting")));
+        return app.reboot();
+    } else if (flash_equals(command, HAN_F("help"))) {
+        out.add(HAN_F("commands: version, status, config get [KEY], config set KEY VALUE, reboot, help"));
+    } else if (flash_equals(command, HAN_F("version"))) {
         out.add(HAN_F("hanreader ")).add(as_flash_text(kFirmwareVersion));
     } else if (flash_equals(command, HAN_F("status"))) {
-        out.add(HAN_F("status "));
-        app.write_status(out);
+        app.write_status(out.add(HAN_F("status ")));
     } else {
         out.add(HAN_F("error: unknown command \"")).add(command).add(HAN_F("\"; try help"));
     }

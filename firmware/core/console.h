@@ -1,13 +1,24 @@
 // The line-oriented console the manufacturing self-test drives (serial, stdin, MQTT).
 #pragma once
 
+#include <cstddef>
+
 namespace han {
+
+// The longest command line the console runs; a longer one is refused whole, never cut short and run.
+constexpr size_t kMaxCommandLine = 127;
+// The longest line any command replies, terminator excluded: config set's unknown-setting
+// error, which names every setting (253 characters with a 39-character key). The console
+// builds every reply whole within it, so a sink sends the line it is given and needs no
+// buffer of its own.
+constexpr size_t kMaxReply = 255;
 
 class ReaderApp;
 
 class ReplySink {
 public:
     virtual ~ReplySink() = default;
+    // One whole reply line in RAM, at most kMaxReply characters.
     virtual void reply(const char* line) = 0;
 };
 
@@ -19,7 +30,8 @@ public:
 //   config set KEY VALUE  -> "ok KEY=value" or "error: <what was wrong>"
 //   reboot                -> "rebooting"
 //   help                  -> the command list
-// Anything else -> "error: ..." naming the command and "help".
+// Anything else -> "error: ..." naming the command and "help"; a line longer than
+// kMaxCommandLine -> "error: command longer than 127 characters, not run".
 void run_console_command(ReaderApp& app, const char* line, ReplySink& sink);
 
 }  // namespace han

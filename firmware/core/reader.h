@@ -19,6 +19,13 @@ namespace han {
 // In flash (the core reads it with as_flash_text()); plain text on the host.
 extern const char kFirmwareVersion[];
 
+// The longest line ReaderApp::write_status() writes: every count a uint32 at 10 digits and
+// the widest word in each place. A new status field belongs here too.
+constexpr size_t kMaxStatus =
+    sizeof("uptime_ms=4294967295 serial=8E1? mqtt=disconnected make=kamstrup frames=4294967295 "
+           "lists=4294967295 published=4294967295 bad_fcs=4294967295 bad_hcs=4294967295 "
+           "truncated=4294967295 garbage_bytes=4294967295 decode_errors=4294967295") - 1;
+
 struct ReaderCounters {
     uint32_t lists = 0;           // decoded lists
     uint32_t decode_errors = 0;   // checked frames whose content we could not decode
@@ -44,6 +51,7 @@ public:
     bool change_setting(const char* key, const char* value, TextBuffer& error);
     // Replaces every setting (already validated) at once, applies and saves.
     bool replace_settings(const Settings& next);
+    // One line of key=value words, at most kMaxStatus characters.
     void write_status(TextBuffer& out);
     void reboot();
     // A measured temperature (the DS18B20) replaces the configured one in every document.
@@ -57,6 +65,8 @@ public:
 private:
     void handle_frame(const HdlcFrame& frame);
     bool publish_reading(const HdlcFrame& frame);
+    // Logs a command from the command topic, runs it and publishes its replies.
+    void run_mqtt_command(const uint8_t* payload, size_t length);
     void note_line_errors(const HdlcStats& before, uint32_t parity_errors);
     // Applies the settings: the UART and the broker link only when they changed.
     void apply_settings(bool serial_changed, bool broker_moved);
