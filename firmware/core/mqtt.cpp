@@ -46,7 +46,7 @@ void put_u16(uint8_t* out, size_t& used, uint16_t value) {
 
 void MqttClient::configure(const MqttOptions& options) {
     options_ = options;
-    restart();
+    restart_pending_ = true;
 }
 
 void MqttClient::restart() {
@@ -60,6 +60,10 @@ void MqttClient::restart() {
 
 void MqttClient::loop(uint32_t now_ms) {
     now_ms_ = now_ms;
+    if (restart_pending_) {
+        restart_pending_ = false;
+        restart();
+    }
     if (state_ == State::Idle) {
         if (options_.host[0] != '\0' && time_reached(now_ms, next_attempt_ms_)) start_connect(now_ms);
         return;

@@ -72,18 +72,20 @@ public:
     MqttClient(ByteStream& stream, MqttListener& listener) : stream_(stream), listener_(listener) {}
 
     // The options' strings must outlive the client (they point into the settings).
+    // The reconnect waits for the next loop(): a command that moved the broker is
+    // answered on the connection it came in on, and receive() is never cut off mid-buffer.
     void configure(const MqttOptions& options);
     // Drives connecting, back-off, reading and keep-alive; call often.
     void loop(uint32_t now_ms);
     bool publish(const char* topic, const Payload& payload, uint8_t qos, bool retain);
     bool connected() const { return state_ == State::Connected; }
-    // Drops the connection and reconnects at once (new settings).
-    void restart();
     const MqttStats& stats() const { return stats_; }
 
 private:
     enum class State : uint8_t { Idle, WaitConnack, Connected };
 
+    // Drops the connection and reconnects at once (new settings).
+    void restart();
     void start_connect(uint32_t now_ms);
     // Closes, logs why (with the broker's CONNACK return code when >= 0) and schedules a retry.
     void fail(const FlashText* why, uint32_t now_ms, int return_code = -1);
@@ -109,6 +111,7 @@ private:
     uint32_t next_attempt_ms_ = 0;
     uint32_t backoff_ms_ = kFirstBackoffMs;
     bool ping_outstanding_ = false;
+    bool restart_pending_ = false;  // configure() was called; loop() reconnects
     uint32_t ping_sent_ms_ = 0;
     MqttStats stats_;
 };

@@ -119,3 +119,20 @@ def test_a_setting_the_store_cannot_save_is_reported(firmware_build, broker, tmp
         assert rig.reader.command("config get temperature") == ["temperature=19.5"]
     finally:
         assert rig.close() == 0
+
+
+def test_a_command_that_moves_the_broker_connection_is_answered_before_the_reconnect(firmware_build, broker, tmp_path):
+    commands = f"hanbench/{uuid.uuid4().hex[:8]}"
+    rig = start_rig(firmware_build, broker, tmp_path, "--command-topic", commands)
+    console = Console(broker.port, commands)
+    client_id = f"moved-{uuid.uuid4().hex[:8]}"
+    try:
+        assert console.ask(f"config set mqtt_client_id {client_id}") == [f"ok mqtt_client_id={client_id}"]
+        assert console.ask("config set keepalive_s 30") == ["ok keepalive_s=30"]
+        # The reader reconnected under its new identity and still takes commands.
+        (status,) = console.ask("status")
+        assert " mqtt=connected " in status, status
+        assert console.ask("config get mqtt_client_id") == [f"mqtt_client_id={client_id}"]
+    finally:
+        console.replies.stop()
+        assert rig.close() == 0
