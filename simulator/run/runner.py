@@ -22,6 +22,7 @@ from ..lines import Line
 from ..meter import Emission, Meter, MeterClock
 from ..readings import Scenario, load_scenario
 from ..timing import Pacer
+from .batch import FrameBatch, Sent, queues
 from .sentlog import SentLog, wall_time
 from .transmit import transmit
 
@@ -80,7 +81,9 @@ def run_meter(
     `start` is the meter's wall time at the start (None: now); `seed` (None:
     the scenario's own) seeds the readings and the registers; `warp` 1 is real
     time, N runs the meter clock N times faster, None as fast as the line takes.
-    Byte pacing applies to lines that do not pace themselves (a pty). Raises
+    Byte pacing applies to lines that do not pace themselves (a pty); on those,
+    at warp max, frames that follow each other within a millisecond share one
+    write (see batch.py). Raises
     LineError if the line goes away; the sent log is complete up to that frame.
     """
     scenario = load_scenario(scenario) if isinstance(scenario, str) else scenario
@@ -95,6 +98,18 @@ def run_meter(
     byte_time = pacer.byte_time(line.serial.byte_time) if byte_pacing else None
     offset = time.time() - time.monotonic()
     stats = RunStats(origin_mono=pacer.origin)
+    batch = FrameBatch(line) if warp is None and not line.paces_itself else None
+
+    def log(sent: list[Sent]) -> None:
+        for one in sent:
+            _note_sent(stats, one.emission)
+            entry = _entry(stats.entries, profile, one.emission, one.tx, one.times, offset)
+            sent_log.write(entry)
+            stats.entries += 1
+            stats.frames[one.emission.list_no] += 1
+            if on_entry is not None:
+                on_entry(entry, stats)
+
     for slot in count():
         emission = meter.next_emission()
         if duration_s is not None and emission.elapsed >= duration_s:
@@ -104,28 +119,28 @@ def run_meter(
         tx = injector.apply(slot, emission.list_no, emission.elapsed, frame)
         if not pacer.wait(emission.elapsed):
             break
-        _note(stats, emission, tx)
+        for fault in tx.faults:  # counted for lists kept off the line too
+            stats.faults[fault["name"]] += 1
         deadline = pacer.deadline(emission.elapsed)
         # A list a fault kept off the line (lost, silence) has no entry: the log holds what went on the line.
         for _ in range(tx.copies if tx.send else 0):
+            if batch is not None and queues(tx):
+                log(batch.add(emission, tx))
+                continue
+            if batch is not None:
+                log(batch.flush())
             times = transmit(line, tx, byte_time)
             if deadline is not None:
                 stats.worst_late_s = max(stats.worst_late_s, times[0] - deadline - len(tx.before) * (byte_time or 0))
-            entry = _entry(stats.entries, profile, emission, tx, times, offset)
-            sent_log.write(entry)
-            stats.entries += 1
-            stats.frames[emission.list_no] += 1
-            if on_entry is not None:
-                on_entry(entry, stats)
+            log([Sent(emission, tx, times)])
         if tx.clock_jump_s:
             meter.jump_clock(tx.clock_jump_s)
+    if batch is not None:
+        log(batch.flush())
     return stats
 
 
-def _note(stats: RunStats, emission: Emission, tx: Transmission) -> None:
+def _note_sent(stats: RunStats, emission: Emission) -> None:
     stats.elapsed = emission.elapsed
     stats.meter_time = emission.meter_time
-    if tx.send:
-        stats.last.update(emission.reading)
-    for fault in tx.faults:
-        stats.faults[fault["name"]] += 1
+    stats.last.update(emission.reading)
