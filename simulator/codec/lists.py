@@ -80,19 +80,29 @@ class CompiledList:
             self.shape = (ARRAY, len(self.items))
         else:
             self.shape = (STRUCTURE, self.element_count if self.layout == "obis-pairs" else len(self.items))
+        self._header = bytes((self.shape[0],)) + encode_length(self.shape[1])
+        self._framing = tuple(self._framing_of(item) for item in self.items)
 
     # -- encoding -----------------------------------------------------------
 
     def encode(self, reading: dict, clock: ClockSettings) -> bytes:
         """The A-XDR body of this list for a reading."""
+        parts = [prefix if null else prefix + self._value(item, reading, clock) + suffix
+                 for item, (prefix, suffix, null) in zip(self.items, self._framing)]
+        return self._header + b"".join(parts)
+
+    def _framing_of(self, item: _Item) -> tuple[bytes, bytes, bool]:
+        """What goes before and after an item's value, and whether it has none: the same in every frame."""
         if self.layout == "positional":
-            parts = [self._value(item, reading, clock) for item in self.items]
-            return bytes((STRUCTURE,)) + encode_length(len(parts)) + b"".join(parts)
+            return b"", b"", False
         if self.layout == "obis-pairs":
-            parts = [self._pair(item, reading, clock) for item in self.items]
-            return bytes((STRUCTURE,)) + encode_length(self.element_count) + b"".join(parts)
-        parts = [self._struct(item, reading, clock) for item in self.items]
-        return bytes((ARRAY,)) + encode_length(len(parts)) + b"".join(parts)
+            if item.kind == "null":
+                return _NULL_PAIR, b"", True
+            return (b"" if item.obis is None else _obis_value(item.obis)), b"", False
+        if item.unit_code is None:
+            return _STRUCT2 + _obis_value(item.obis), b"", False
+        scaler_unit = bytes((STRUCTURE, 2, 0x0F, item.scaler & 0xFF, 0x16, item.unit_code))
+        return _STRUCT3 + _obis_value(item.obis), scaler_unit, False
 
     @staticmethod
     def _value(item: _Item, reading: dict, clock: ClockSettings) -> bytes:
@@ -108,19 +118,6 @@ class CompiledList:
             return encode_int(item.tag, unscale(value, item.scaler))
         except FrameError as error:
             raise FrameError(f"{item.field} = {value}: {error}") from None
-
-    def _pair(self, item: _Item, reading: dict, clock: ClockSettings) -> bytes:
-        if item.kind == "null":
-            return _NULL_PAIR
-        value = self._value(item, reading, clock)
-        return value if item.obis is None else _obis_value(item.obis) + value
-
-    def _struct(self, item: _Item, reading: dict, clock: ClockSettings) -> bytes:
-        value = self._value(item, reading, clock)
-        if item.unit_code is None:
-            return _STRUCT2 + _obis_value(item.obis) + value
-        scaler_unit = bytes((STRUCTURE, 2, 0x0F, item.scaler & 0xFF, 0x16, item.unit_code))
-        return _STRUCT3 + _obis_value(item.obis) + value + scaler_unit
 
     # -- matching -----------------------------------------------------------
 
