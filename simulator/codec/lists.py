@@ -10,6 +10,7 @@ a tree that does not fit returns None, so the caller can try the next layout.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from meter_profiles.schema import ClockSettings, ListLayout
 
@@ -110,14 +111,14 @@ class CompiledList:
             value = reading[item.field]
         except KeyError:
             raise FrameError(f"reading has no {item.field}, which this list sends") from None
+        if item.kind == "number":
+            try:
+                return encode_int(item.tag, unscale(value, item.scaler))
+            except FrameError as error:
+                raise FrameError(f"{item.field} = {value}: {error}") from None
         if item.kind == "time":
             return b"\x09\x0c" + encode_datetime(value, clock)
-        if item.kind == "text":
-            return encode_value("octet-string" if item.tag == _OCTET_STRING else "visible-string", value.encode("latin-1"))
-        try:
-            return encode_int(item.tag, unscale(value, item.scaler))
-        except FrameError as error:
-            raise FrameError(f"{item.field} = {value}: {error}") from None
+        return _text_value(item.tag, value)
 
     # -- matching -----------------------------------------------------------
 
@@ -182,6 +183,12 @@ class CompiledList:
                 return None
             values.append(parts[1])
         return self._match_values(self.items, values)
+
+
+@lru_cache(maxsize=64)
+def _text_value(tag: int, text: str) -> bytes:
+    # A meter's identity strings are the same in every list that carries them: encoded once.
+    return encode_value("octet-string" if tag == _OCTET_STRING else "visible-string", text.encode("latin-1"))
 
 
 def _obis_value(obis: bytes) -> bytes:
