@@ -1,5 +1,6 @@
 """The run's HTML page: verdict, failures, each value as sent and as published, latency, faults on the time line."""
 
+from collections import defaultdict
 from html import escape
 
 from meter_profiles import FIELDS, TEXT_FIELDS
@@ -28,7 +29,9 @@ def render_html(result: RunResult) -> str:
     parts = [f"<h1>{escape(result.run.meter)}: <span class='{verdict}'>{verdict}</span></h1>",
              _summary(result), _checks(result), _legend(),
              histogram("Latency", result.verdict.latency.samples, result.verdict.latency.limit)]
-    parts += [_value_chart(result, name, origin) for name in _plotted_fields(result)]
+    sent, published = _series(result, origin)
+    marks = [f["end_mono"] - origin for f in result.frames if f["faults"]]
+    parts += [_value_chart(result, name, sent[name], published[name], marks, origin) for name in _plotted_fields(sent)]
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>hanbench: {escape(result.run.meter)} "
             f"{verdict}</title><style>{STYLE}</style></head><body>{''.join(parts)}</body></html>")
 
@@ -61,16 +64,29 @@ def _legend() -> str:
     return "<p class='legend'>" + "".join(f"<span><i class='swatch' style='background:{c}'></i>{t}</span>" for c, t in items) + "</p>"
 
 
-def _plotted_fields(result: RunResult) -> list[str]:
-    carried = {name for frame in result.frames for name in frame["readings"]}
-    return [name for name in FIELDS if name in carried and name not in TEXT_FIELDS]
+def _plotted_fields(sent: dict[str, list]) -> list[str]:
+    return [name for name in FIELDS if name in sent and name not in TEXT_FIELDS]
 
 
-def _value_chart(result: RunResult, name: str, origin: float) -> str:
-    sent = [(f["end_mono"] - origin, f["readings"][name]) for f in result.frames if name in f["readings"]]
-    published = [(p.t - origin, p.fields[name]) for p in result.publications
-                 if isinstance(p.fields.get(name), (int, float))]
-    marks = [f["end_mono"] - origin for f in result.frames if f["faults"]]
+def _series(result: RunResult, origin: float) -> tuple[dict[str, list], dict[str, list]]:
+    """Every field's (seconds, value) points as sent and as published, gathered in one pass over each.
+
+    A warped day is 40,000 frames and as many messages: one pass, not one per plotted field.
+    """
+    sent, published = defaultdict(list), defaultdict(list)
+    for frame in result.frames:
+        at = frame["end_mono"] - origin
+        for name, value in frame["readings"].items():
+            sent[name].append((at, value))
+    for publication in result.publications:
+        at = publication.t - origin
+        for name, value in publication.fields.items():
+            if isinstance(value, (int, float)):
+                published[name].append((at, value))
+    return sent, published
+
+
+def _value_chart(result: RunResult, name: str, sent: list, published: list, marks: list[float], origin: float) -> str:
     duration = max([t for t, _ in sent + published] + [1.0])
     spans = [(max(0.0, e.start - origin), min(duration, e.end - origin)) for e in result.excuses]
     unit = FIELDS[name].unit
