@@ -76,14 +76,16 @@ def replay_capture(
     wall_offset = time.time() - time.monotonic()
     decoder, stats = FrameDecoder(), RunStats()
     for seq, (captured, at) in enumerate(zip(capture.frames, offsets)):
-        if not pacer.wait(at):
-            break
-        try:
+        try:  # before the deadline, so only the write happens after it
             decoded = decoder.decode(captured.frame)
         except FrameError:
             decoded = None
         tx = Transmission(captured.frame)
-        sent_log.write(_entry(seq, decoded, tx, transmit(line, tx, byte_time), wall_offset))
+        with pacer.punctual():
+            if not pacer.wait(at):
+                break
+            times = transmit(line, tx, byte_time)
+        sent_log.write(_entry(seq, decoded, tx, times, wall_offset))
         stats.entries += 1
         stats.elapsed = at
         stats.frames[(decoded or {}).get("list", 0)] += 1

@@ -117,22 +117,23 @@ def run_meter(
         # Everything is built before the deadline, so nothing but the write happens after it.
         frame = encode_frame(profile, emission.list_no, emission.reading)
         tx = injector.apply(slot, emission.list_no, emission.elapsed, frame)
-        if not pacer.wait(emission.elapsed):
-            break
-        for fault in tx.faults:  # counted for lists kept off the line too
-            stats.faults[fault["name"]] += 1
-        deadline = pacer.deadline(emission.elapsed)
-        # A list a fault kept off the line (lost, silence) has no entry: the log holds what went on the line.
-        for _ in range(tx.copies if tx.send else 0):
-            if batch is not None and queues(tx):
-                log(batch.add(emission, tx))
-                continue
-            if batch is not None:
-                log(batch.flush())
-            times = transmit(line, tx, byte_time)
-            if deadline is not None:
-                stats.worst_late_s = max(stats.worst_late_s, times[0] - deadline - len(tx.before) * (byte_time or 0))
-            log([Sent(emission, tx, times)])
+        with pacer.punctual():
+            if not pacer.wait(emission.elapsed):
+                break
+            for fault in tx.faults:  # counted for lists kept off the line too
+                stats.faults[fault["name"]] += 1
+            deadline = pacer.deadline(emission.elapsed)
+            # A list a fault kept off the line (lost, silence) has no entry: the log holds what went on the line.
+            for _ in range(tx.copies if tx.send else 0):
+                if batch is not None and queues(tx):
+                    log(batch.add(emission, tx))
+                    continue
+                if batch is not None:
+                    log(batch.flush())
+                times = transmit(line, tx, byte_time)
+                if deadline is not None:
+                    stats.worst_late_s = max(stats.worst_late_s, times[0] - deadline - len(tx.before) * (byte_time or 0))
+                log([Sent(emission, tx, times)])
         if tx.clock_jump_s:
             meter.jump_clock(tx.clock_jump_s)
     if batch is not None:

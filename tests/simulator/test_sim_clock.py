@@ -1,5 +1,6 @@
 """The meter clock and the push schedule: starts anywhere, daylight saving, collisions by priority."""
 
+import gc
 from datetime import datetime, timezone
 
 import pytest
@@ -8,6 +9,7 @@ from meter_profiles import get_profile
 from meter_profiles.schema import PushSlot
 from simulator.meter import ClockError, Meter, MeterClock, Schedule, parse_start
 from simulator.readings import load_scenario
+from simulator.timing import Pacer
 
 KAIFA = get_profile("kaifa-ma304h3e")
 AIDON = get_profile("aidon-6534")
@@ -81,3 +83,12 @@ def test_a_clock_jump_moves_the_schedule_with_the_meter_clock():
     after = meter.next_emission()
     assert (first.meter_time, after.meter_time) == ("2024-01-10T10:00:00", "2024-01-10T09:59:32")
     assert after.elapsed == 2.0  # true time goes on; the meter just reads half a minute earlier
+
+
+def test_no_garbage_collection_runs_between_a_deadline_and_the_frames_last_byte():
+    assert gc.isenabled()
+    with Pacer(1.0).punctual():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    with Pacer(None).punctual():  # at max speed nothing is timed
+        assert gc.isenabled()
