@@ -58,6 +58,18 @@ def tap(path: str, starts, ready, stop, fifo: bool) -> None:
     os.close(fd)
 
 
+def steal_s() -> float:
+    """Seconds the hypervisor kept this machine's CPUs from running it, so far (Linux /proc/stat)."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    return int(fields[8]) / os.sysconf("SC_CLK_TCK") if len(fields) > 8 else 0.0
+
+
+def settle() -> None:
+    """Write back what earlier work left dirty, so the disk's worker threads do not run during the measurement."""
+    os.sync()
+    time.sleep(2.0)
+
+
 def percentile(values: list[float], share: float) -> float:
     """The value below which `share` of the values lie (nearest rank)."""
     ordered = sorted(values)
@@ -116,9 +128,12 @@ def main() -> None:
     parser.add_argument("--no-fifo", action="store_true", help="run at normal priority instead of SCHED_FIFO")
     args = parser.parse_args()
     priority = "normal" if args.no_fifo else realtime_priority()
+    settle()
+    stolen = steal_s()
     result = measure(args.meter, args.minutes, not args.no_fifo)
     print(f"{args.meter}, {len(result['at'])} frames over {args.minutes:g} min at real time on a pty, byte-paced, "
-          f"scheduling {priority}, load average {os.getloadavg()[0]:.2f}")
+          f"scheduling {priority}, load average {os.getloadavg()[0]:.2f}, "
+          f"CPU time taken by the hypervisor (steal) {steal_s() - stolen:.2f} s")
     print("error = frame start minus its deadline (origin + meter seconds); 'arrival' is the reader side")
     report("arrival", result["arrival"], result["at"])
     report("sender", result["sender"], result["at"])
