@@ -7,6 +7,7 @@
 #include <ESP8266WiFi.h>
 #include <LittleFS.h>
 #include <OneWire.h>
+#include <bearssl/bearssl_hmac.h>
 
 #include "portal.h"
 #include "reader.h"
@@ -54,6 +55,16 @@ public:
         Serial.swap();  // RX on GPIO13, away from the USB bridge on the classic board
     }
     void reboot() override { ESP.restart(); }
+    int load_settings(char* buffer, size_t capacity) override {
+        buffer[0] = '\0';
+        if (!LittleFS.exists(kSettingsPath)) return 0;
+        File file = LittleFS.open(kSettingsPath, "r");
+        if (!file || file.size() >= capacity) return -1;
+        const size_t got = file.read(reinterpret_cast<uint8_t*>(buffer), capacity - 1);
+        buffer[got] = '\0';
+        return got == file.size() ? static_cast<int>(got) : -1;
+    }
+    bool network_up() override { return WiFi.status() == WL_CONNECTED; }
     const char* device_id() override {
         if (!id_[0]) WiFi.macAddress().toCharArray(id_, sizeof(id_));
         return id_;
@@ -61,6 +72,20 @@ public:
 
 private:
     char id_[18] = "";
+};
+
+// HMAC-SHA256 from the BearSSL the ESP8266 Arduino core ships.
+class BearCrypto : public han::Crypto {
+public:
+    bool hmac_sha256(const uint8_t* key, size_t key_length, const uint8_t* message, size_t message_length,
+                     uint8_t* out) override {
+        br_hmac_key_context key_context;
+        br_hmac_key_init(&key_context, &br_sha256_vtable, key, key_length);
+        br_hmac_context context;
+        br_hmac_init(&context, &key_context, 0);
+        br_hmac_update(&context, message, message_length);
+        return br_hmac_out(&context, out) == kHmacSha256Size;
+    }
 };
 
 EspPlatform platform;
