@@ -209,7 +209,8 @@ bool handle_portal_request(ReaderApp& app, const char* request, size_t length, T
     if (valid) {
         saved = app.replace_settings(next);
         response.add(saved ? HAN_F("<p class=\"saved\" id=\"saved\">Saved. The reader now uses these settings.</p>")
-                           : HAN_F("<p class=\"error\">Applied, but could not be saved to flash.</p>"));
+                           : HAN_F("<p class=\"error\">Not saved: the settings store failed; the previous settings "
+                                   "stay in force.</p>"));
     } else if (post) {
         response.add(HAN_F("<div id=\"errors\">"));
         next = app.settings();
