@@ -222,6 +222,21 @@ void write_value(const Settings& settings, const FieldSpec& spec, TextBuffer& ou
     }
 }
 
+// Without trailing zeros in the mantissa: "-54.0" and "-54" are the same temperature.
+Quantity normalized(Quantity q) {
+    while (q.mantissa != 0 && q.mantissa % 10 == 0) {
+        q.mantissa /= 10;
+        ++q.exponent;
+    }
+    if (q.mantissa == 0) q.exponent = 0;
+    return q;
+}
+
+bool same_number(const Quantity& a, const Quantity& b) {
+    const Quantity x = normalized(a), y = normalized(b);
+    return x.mantissa == y.mantissa && x.exponent == y.exponent;
+}
+
 // Compared in place, with no text buffers: this runs on the broker loop's stack.
 bool field_equal(const Settings& a, const Settings& b, const FieldSpec& spec) {
     switch (spec.kind) {
@@ -234,8 +249,7 @@ bool field_equal(const Settings& a, const Settings& b, const FieldSpec& spec) {
     case Kind::Counter: return a.command_counter == b.command_counter;
     case Kind::Temperature:
         return a.has_temperature == b.has_temperature &&
-               (!a.has_temperature || (a.temperature.mantissa == b.temperature.mantissa &&
-                                       a.temperature.exponent == b.temperature.exponent));
+               (!a.has_temperature || same_number(a.temperature, b.temperature));
     }
     return false;
 }
@@ -290,6 +304,12 @@ bool settings_set(Settings& settings, const char* key, const char* value, TextBu
 bool settings_load_field(Settings& settings, const char* key, const char* value, TextBuffer& error) {
     FieldSpec spec;
     if (!find_spec(key, spec)) return false;
+    // An empty text is how the file says "not set" (a board saved before it had a broker):
+    // read back as it was written; settings_complete() then says what is missing.
+    if (spec.kind == Kind::Text && value[0] == '\0') {
+        member<char>(settings, spec) = '\0';
+        return true;
+    }
     return set_value(settings, spec, value, error);
 }
 

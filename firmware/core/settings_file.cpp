@@ -17,8 +17,12 @@ uint16_t text_crc(const char* text, size_t length) {
     return crc16_x25(reinterpret_cast<const uint8_t*>(text), length);
 }
 
-// Keeps an unknown line whole for the next save, or drops it whole when it does not fit.
+// Keeps an unknown line whole for the next save, or drops it whole when it does not fit or
+// holds control characters (no firmware writes those; they would not read back the same).
 void keep_unknown(Settings& settings, const char* line, size_t length) {
+    for (size_t i = 0; i < length; ++i) {
+        if (static_cast<unsigned char>(line[i]) < 0x20 || line[i] == 0x7F) return;
+    }
     const size_t used = std::strlen(settings.unknown);
     if (used + length + 2 > sizeof(settings.unknown)) return;
     std::memcpy(settings.unknown + used, line, length);
