@@ -37,6 +37,13 @@ def bench(session: nox.Session) -> None:
                 "--report-dir", "reports/bench", *session.posargs)
 
 
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The reference in docs/ as HTML (docs/_build/html); a broken link, image or heading fails the build."""
+    session.install("-e", ".[docs]")
+    session.run("sphinx-build", "-W", "--keep-going", "-n", "-b", "html", "docs", "docs/_build/html", *session.posargs)
+
+
 @nox.session(name="sim-timing")
 def sim_timing(session: nox.Session) -> None:
     """The simulator's real-time accuracy over a pty: ten minutes (`-- --minutes 1` for a quick look)."""
