@@ -19,6 +19,14 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def quick(session: nox.Session) -> None:
+    """The `unit` tier: pure-Python tests that need no compiler, simulator, browser or broker, in under a minute."""
+    session.install("-e", TEST_EXTRAS)
+    # tests/hardware holds only the hdl tier: not importing it (Amaranth, cocotb) saves seconds per worker.
+    session.run("pytest", "-n", "2", "-m", "unit", "--ignore=tests/hardware", *session.posargs)
+
+
+@nox.session
 def benchmarks(session: nox.Session) -> None:
     """Speed figures for the README (medians and ratios, never pass/fail)."""
     session.install("-e", TEST_EXTRAS)
