@@ -74,6 +74,18 @@ void config_set(ReaderApp& app, const char* rest, Reply& out, ReplySink& sink, A
 
 }  // namespace
 
+void write_loggable_command(const char* line, TextBuffer& out) {
+    char command[16], sub[16], key[40];
+    const char* rest = next_word(line, command, sizeof(command));
+    rest = next_word(rest, sub, sizeof(sub));
+    next_word(rest, key, sizeof(key));
+    if (!flash_equals(command, HAN_F("config")) || !flash_equals(sub, HAN_F("set")) || !settings_key_is_secret(key)) {
+        out.add(line);
+        return;
+    }
+    out.add(HAN_F("config set ")).add(key).add(HAN_F(" ********"));
+}
+
 void run_console_command(ReaderApp& app, const char* line, ReplySink& sink, Access access) {
     Reply out;
     if (std::strlen(line) > kMaxCommandLine) {

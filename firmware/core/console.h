@@ -4,6 +4,7 @@
 #include <cstddef>
 
 #include "command_auth.h"
+#include "text.h"
 
 namespace han {
 
@@ -37,5 +38,9 @@ public:
 // With Access::ReadOnly, config set and reboot are refused saying how to sign them;
 // command_secret is set only with Access::Console.
 void run_console_command(ReaderApp& app, const char* line, ReplySink& sink, Access access = Access::Console);
+
+// A command line as a log shows it: the value of `config set` on a secret setting (a
+// password, the command secret) replaced by ********.
+void write_loggable_command(const char* line, TextBuffer& out);
 
 }  // namespace han

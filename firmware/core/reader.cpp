@@ -219,21 +219,24 @@ void ReaderApp::on_mqtt_message(const char* topic, const uint8_t* payload, size_
 // parts joined by a call its call graph gives no source position, which the stack check
 // (tests/firmware/xtensa_stack.py) does not follow.
 void ReaderApp::run_mqtt_command(const uint8_t* payload, size_t length) {
-    // The command is the tail of its own log line: one buffer on the stack instead of two.
     // One byte over the console's longest line (and signature), so a longer command reaches
     // it as too long (and is refused) instead of cut short and run.
-    FixedText<sizeof("command over mqtt: ") + kMaxSignature + kMaxCommandLine + 1> line;
-    line.add(HAN_F("command over mqtt: "));
-    const TextBuffer::Mark start = line.mark();
-    const char* command = line.c_str() + start;
+    FixedText<kMaxSignature + kMaxCommandLine + 2> line;
     const size_t limit = kMaxSignature + kMaxCommandLine + 1;
     line.add(reinterpret_cast<const char*>(payload), length < limit ? length : limit);
+    const char* command = line.c_str();
     MqttReplySink sink(mqtt_, settings_);
     if (!is_signed_command(command)) {
-        log_event(line);
+        log_command(HAN_F("command over mqtt: "), command);
         return run_console_command(*this, command, sink, Access::ReadOnly);
     }
     if (accept_signed(command, command, sink)) run_console_command(*this, command, sink, Access::Signed);
+}
+
+void ReaderApp::log_command(const FlashText* prefix, const char* command) {
+    FixedText<sizeof("signed command over mqtt: ") + kMaxSignature + kMaxCommandLine + 1> logged;
+    write_loggable_command(command, logged.add(prefix));
+    log_event(logged);
 }
 
 bool ReaderApp::accept_signed(const char* line, const char*& command, ReplySink& sink) {
@@ -259,8 +262,7 @@ bool ReaderApp::accept_signed(const char* line, const char*& command, ReplySink&
         sink.reply(said.c_str());
         return false;
     }
-    said.clear();
-    log_event(said.add(HAN_F("signed command over mqtt: ")).add(command));
+    log_command(HAN_F("signed command over mqtt: "), command);
     return true;
 }
 

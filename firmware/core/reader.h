@@ -77,6 +77,9 @@ private:
     void apply_settings(bool serial_changed, bool broker_moved);
     // Writes next as the stored settings; false when the store failed or it did not fit.
     bool persist(const Settings& next);
+    // Logs a command from MQTT after prefix, a secret it sets masked. Not inlined: its buffer
+    // is off the stack again before the command runs.
+    [[gnu::noinline]] void log_command(const FlashText* prefix, const char* command);
     // Checks a signed command and stores its counter; false when refused (and answered).
     [[gnu::noinline]] bool accept_signed(const char* line, const char*& command, ReplySink& sink);
     DeviceState device_state();

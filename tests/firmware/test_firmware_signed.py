@@ -108,3 +108,13 @@ def test_hanbench_command_says_what_is_wrong_in_one_line(broker):
         1, "hanbench command: the environment variable UNSET_SECRET holding the command secret is not set\n")
     done = hanbench_command(broker, "nobody/listens", "--timeout", "0.5", "version")
     assert done.returncode == 1 and done.stderr.count("\n") == 1 and "no reply on nobody/listens/reply" in done.stderr
+
+
+def test_a_password_set_over_mqtt_never_reaches_the_log(signed):
+    rig, console, _ = signed
+    assert console.ask_signed("config set mqtt_password hunter2-secret") == ["ok mqtt_password=********"]
+    console.ask("config set wifi_password unsigned-secret")  # refused, and not logged either
+    log = rig.reader.log_text()
+    assert "signed command over mqtt: config set mqtt_password ********" in log
+    assert "command over mqtt: config set wifi_password ********" in log
+    assert "hunter2-secret" not in log and "unsigned-secret" not in log
