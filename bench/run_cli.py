@@ -2,6 +2,7 @@
 
 import shlex
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -67,6 +68,12 @@ def run(meter, set_name, scenario, start, duration, warp, faults, line_kind, dut
         results = [_one(bench, named) for named in runs]
     except BenchError as error:
         click.echo(f"hanbench run: {error}", err=True)
+        sys.exit(EXIT_BENCH_ERROR)
+    except Exception as error:  # a bench bug: one line here, the traceback in a file, never the reader's FAIL
+        report_dir.mkdir(parents=True, exist_ok=True)
+        (report_dir / "bench-error.log").write_text(traceback.format_exc())
+        click.echo(f"hanbench run: the bench itself failed ({type(error).__name__}: {error}); "
+                   f"traceback in {report_dir / 'bench-error.log'}", err=True)
         sys.exit(EXIT_BENCH_ERROR)
     _verdict(results, report_dir)
     sys.exit(0 if all(r.passed for r in results) else EXIT_FAIL)
