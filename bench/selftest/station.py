@@ -19,7 +19,7 @@ from .errors import FlashError
 from .phases import build_phases
 from .plugs import bind_plugs
 from .record import unit_record
-from .records import RecordStore, now_iso
+from .records import RecordStore, default_url, now_iso
 from .unit import StationConfig, Unit
 
 __all__ = ["Station", "TEST_NAME"]
@@ -64,7 +64,8 @@ class Station:
         self.config = config
         if config.dut_cmd:
             StationCommandDut(config.record_dir, config.dut_cmd)  # a bad template is refused before any unit
-        self.store = RecordStore(config.record_dir).open()
+        self.store = RecordStore(config.records or default_url(config.record_dir), config.record_dir,
+                                 config.station_id).open()
         # The station prints its own progress and verdict; OpenHTF's banner would say it twice.
         console_output.CLI_QUIET = True
 
@@ -85,7 +86,9 @@ class Station:
         return Unit(key, self.config, serial_number, log_dir, topic=f"hanbench/selftest/{key}"), header
 
     def test_unit(self, serial_number: str | None = None) -> dict:
-        """Test one board and keep its record; the record."""
+        """Test one board and keep its record; the record (a LimitsError, before anything starts, for a bad label)."""
+        if serial_number is not None:
+            self.config.limits.check_serial_number(serial_number)
         unit, header = self._new_unit(serial_number)
         self.store.begin(unit.key, header)
         unit.log_dir.mkdir(parents=True, exist_ok=True)

@@ -6,7 +6,6 @@ import pytest
 
 from bench.check import judge
 from bench.observer.adapters import MAX_DEPTH, MAX_PAYLOAD, publications
-
 from tests.bench.benchlogs import TOPIC, classic, list2, sent
 
 DEEP = "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5)

@@ -1,10 +1,12 @@
-"""Fixtures of the station's tests: a limits file with short waits."""
+"""Fixtures of the station's tests: a limits file with short waits, record databases (SQLite, a real PostgreSQL)."""
 
 import tomllib
 from pathlib import Path
 
 import pytest
 
+from bench.selftest.records import default_url
+from tests.selftest.postgres import PostgresServer
 from tests.selftest.station_run import REPO
 
 
@@ -18,3 +20,22 @@ def quick_limits(tmp_path) -> Path:
     path = tmp_path / "limits.toml"
     path.write_text(text)
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the whole session (one per pytest worker)."""
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def record_url(request, tmp_path, monkeypatch) -> str:
+    """The URL of an empty record database: an SQLite file, or a fresh database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        return default_url(tmp_path / "db")
+    server = request.getfixturevalue("postgres")
+    for name, value in server.environment().items():
+        monkeypatch.setenv(name, value)
+    return server.fresh_database()

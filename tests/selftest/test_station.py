@@ -4,6 +4,7 @@ import json
 import tomllib
 
 import pytest
+from bench.selftest.records import RecordStore, default_url, first_failure
 from tests.selftest.station_run import REPO, fake_board_cmd, only_record, run_station
 
 LIMITS = tomllib.loads((REPO / "bench" / "selftest" / "limits.toml").read_text())["measurements"]
@@ -43,8 +44,8 @@ def test_broken_reader_fails_in_the_right_phase_and_measurement(tmp_path, quick_
     assert (first["phase"], first["measurement"]) == (phase, measurement)
     if note:
         assert any(note in line for line in record["notes"]), record["notes"]
-    verdict = json.loads((tmp_path / "records" / "verdicts.jsonl").read_text())
-    assert verdict["failure"] == f"{phase}: {measurement}"
+    (kept,) = RecordStore(default_url(tmp_path / "records"), tmp_path / "records").connect().records()
+    assert first_failure(kept) == f"{phase}: {measurement}"
 
 
 def test_fake_board_in_good_health_passes(tmp_path, quick_limits):
