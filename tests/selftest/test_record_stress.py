@@ -1,0 +1,95 @@
+"""The record database under stress: two stations at once, a full disk, labels that are not labels."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.selftest.errors import RecordError
+from bench.selftest.records import RecordStore, default_url
+from tests.selftest.station_run import REPO, station_argv
+
+WRITER = Path(__file__).with_name("records_writer.py")
+UNITS = 40
+
+
+def test_two_stations_writing_at_once_never_touch_each_others_units(record_url, tmp_path):
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    writers = [subprocess.Popen([sys.executable, WRITER, record_url, tmp_path / station, station, str(UNITS)], env=env,
+                                stderr=subprocess.PIPE, text=True) for station in ("line-a", "line-b")]
+    for writer in writers:
+        assert writer.wait(timeout=240) == 0, writer.stderr.read()
+    records = list(RecordStore(record_url, tmp_path).connect().records())
+    assert len(records) == 2 * UNITS
+    assert {r["outcome"] for r in records} == {"PASS"}
+    for station in ("line-a", "line-b"):
+        mine = [r for r in records if r["station"]["id"] == station]
+        assert sorted(r["unit"] for r in mine) == [f"{station}-{n:03d}" for n in range(UNITS)]
+        assert len(list((tmp_path / station / "records").glob("*.json"))) == UNITS
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 512 KiB tmpfs (a full disk in miniature); mounting needs root, as CI runs."""
+    mount_point = tmp_path / "small"
+    mount_point.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount_point)], capture_output=True)
+    if mounted.returncode:
+        pytest.skip(f"cannot mount a small tmpfs here (needs root): {mounted.stderr.decode().strip()}")
+    yield mount_point
+    subprocess.run(["umount", "-l", str(mount_point)], check=True)
+
+
+def _fill(path: Path) -> None:
+    """Take every byte the file system has left."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT)
+    try:
+        while os.write(descriptor, b"\0" * 4096):
+            pass
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+
+
+def _unit(store: RecordStore, n: int) -> None:
+    unit = f"u{n:04d}"
+    store.begin(unit, {"serial_number": f"SN-{n}"})
+    store.finish({"unit": unit, "serial_number": f"SN-{n}", "outcome": "PASS", "ended": "2026-12-01T07:00:00Z",
+                  "failures": [], "phases": [], "notes": ["x" * 2000]})
+
+
+def test_a_full_disk_under_sqlite_stops_with_one_line_and_keeps_every_unit_before(small_disk, tmp_path):
+    store = RecordStore(f"sqlite:///{small_disk / 'records.sqlite'}", tmp_path / "export").open()
+    kept = 0
+    with pytest.raises(RecordError) as refused:
+        for n in range(10_000):
+            _unit(store, n)
+            kept += 1
+    assert "disk is full" in str(refused.value) and "the units recorded before are kept" in str(refused.value)
+    assert "\n" not in str(refused.value)
+    assert kept > 3
+    records = list(RecordStore(f"sqlite:///{small_disk / 'records.sqlite'}", tmp_path).connect().records())
+    assert [r["unit"] for r in records] == [f"u{n:04d}" for n in range(kept)]
+
+
+def test_a_full_disk_under_the_json_export_keeps_the_unit_in_the_database(small_disk, tmp_path):
+    store = RecordStore(default_url(tmp_path), small_disk).open()
+    _fill(small_disk / "filler")
+    with pytest.raises(RecordError, match=r"unit u0000 is kept in .* but its JSON export .* could not be written: "
+                                          r"No space left on device"):
+        _unit(store, 0)
+    assert [r["unit"] for r in store.records()] == ["u0000"]
+    assert not [p for p in (small_disk / "records").iterdir()], "a torn or temporary export was left"
+
+
+def test_labels_that_are_not_serial_numbers_are_refused_and_the_line_goes_on(tmp_path, quick_limits):
+    scans = "AB/CD\n" + "A" * 300 + "\n../../etc\nq\n"
+    done = subprocess.run(station_argv(tmp_path / "r", quick_limits, "--dut", "host", "--loop"), cwd=REPO, input=scans,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("does not match") == 3 and "Traceback" not in done.stdout + done.stderr
+    assert "0 unit(s) tested" in done.stdout
+    assert list(RecordStore(default_url(tmp_path / "r"), tmp_path / "r").connect().records()) == []
