@@ -72,3 +72,4 @@ def test_a_home_assistant_template_that_is_not_a_string_is_an_error_message(temp
 def test_a_value_topic_carrying_nan_or_infinity_is_an_error_message(payload):
     found = publications("values", TOPIC, [{"t": 1.0, "topic": f"{TOPIC}/P", "payload": payload}])
     assert [p.error for p in found if p.error], found
+
