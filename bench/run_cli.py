@@ -24,12 +24,15 @@ __all__ = ["run"]
 EXIT_FAIL, EXIT_BENCH_ERROR = 1, 2
 
 
-def _runs(meter: str, set_name: str | None, options: dict) -> list[NamedRun]:
-    """The runs asked for, each meter checked before anything starts."""
+def _runs(meter: str, set_name: str | None, options: dict, loop: LoopOptions) -> list[NamedRun]:
+    """The runs asked for, every option and data file of each checked before anything starts."""
     meters = sorted(bundled_profiles()) if meter == "all" else [meter]
     runs = load_set(set_name) if set_name else [NamedRun(name, {**options, "meter": name}) for name in meters]
     for named in runs:
-        MeterRun(named.options["meter"], line=named.options.get("line") or "serial").profile
+        run_fields = {k: v for k, v in named.options.items() if k in MeterRun.__dataclass_fields__ and v is not None}
+        MeterRun(**{**run_fields, "duration": str(run_fields.get("duration", "10min")),
+                    "warp": str(run_fields.get("warp", "60"))}).check()
+        LoopOptions(**{**loop.__dict__, **{k: v for k, v in named.options.items() if k in LoopOptions.__dataclass_fields__}}).check()
     return runs
 
 
@@ -64,7 +67,7 @@ def run(meter, set_name, scenario, start, duration, warp, faults, line_kind, dut
                               latency_limit_s=latency_limit, meter_command=tuple(shlex.split(meter_cmd)) if meter_cmd else None)
         bench = Bench(dut, report_dir, options)
         runs = _runs(meter, set_name, {"scenario": scenario, "start": start, "duration": duration, "warp": warp, "faults": faults,
-                                                "line": line_kind})
+                                                "line": line_kind}, options)
         results = [_one(bench, named) for named in runs]
     except BenchError as error:
         click.echo(f"hanbench run: {error}", err=True)

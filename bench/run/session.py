@@ -8,6 +8,7 @@ publish while it or its broker is down are reported, not failed.
 """
 
 import json
+import math
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from typing import Callable
 from ..broker import make_broker
 from ..check import Excuse, Verdict, judge, read_sent_log
 from ..dut import Dut, Wiring
-from ..errors import MeterError
+from ..errors import MeterError, ScenarioError
 from ..line import PortLine, PtyLine
 from ..meter import SIMULATOR_CMD, MeterRun, SimulatorMeter
 from ..observer import Observer, read_messages
@@ -47,6 +48,26 @@ class LoopOptions:
     restart_broker_at: float | None = None
     meter_command: tuple[str, ...] | None = None
     connect_timeout_s: float = 20.0
+
+    def check(self) -> "LoopOptions":
+        """Every number within its range (NaN and infinity are not), before anything starts."""
+        for name, (low, high) in OPTION_RANGES.items():
+            check_option(FLAGS.get(name, name), getattr(self, name), low, high)
+        return self
+
+
+# What each number of a run may be: a restart at a fraction of the run, a latency limit up to ten minutes.
+OPTION_RANGES = {"restart_reader_at": (0.0, 1.0), "restart_broker_at": (0.0, 1.0), "latency_limit_s": (0.001, 600.0),
+                 "connect_timeout_s": (0.1, 3600.0)}
+FLAGS = {"latency_limit_s": "--latency-limit"}
+
+
+def check_option(what: str, value, low: float, high: float) -> None:
+    """A ScenarioError naming what, unless value is None or a finite number from low to high."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not low <= value <= high:
+        raise ScenarioError(f"{what} must be a number from {low:g} to {high:g}, not {value!r}")
 
 
 @dataclass
