@@ -19,7 +19,7 @@ from .meter import MeterRun
 from .run import Bench, LoopOptions, RunResult
 from .run.scenarios import NamedRun, load_set
 
-__all__ = ["run"]
+__all__ = ["exit_status", "run"]
 
 EXIT_FAIL, EXIT_BENCH_ERROR = 1, 2
 
@@ -79,7 +79,14 @@ def run(meter, set_name, scenario, start, duration, warp, faults, line_kind, dut
                    f"traceback in {report_dir / 'bench-error.log'}", err=True)
         sys.exit(EXIT_BENCH_ERROR)
     _verdict(results, report_dir)
-    sys.exit(0 if all(r.passed for r in results) else EXIT_FAIL)
+    sys.exit(exit_status(results))
+
+
+def exit_status(results: list[RunResult]) -> int:
+    """0 when every run passed; 1 when a reader failed a check; 2 when only the bench itself lost frames."""
+    if any(r.verdict.reader_failed for r in results):
+        return EXIT_FAIL
+    return EXIT_BENCH_ERROR if any(r.verdict.bench_problems for r in results) else 0
 
 
 def _one(bench: Bench, named: NamedRun) -> RunResult:
@@ -89,7 +96,7 @@ def _one(bench: Bench, named: NamedRun) -> RunResult:
         task = bar.add_task(named.name, total=None)
         result = bench.run(name=named.name, progress=lambda sent, total: bar.update(task, completed=sent, total=max(sent, total)),
                            **named.options)
-    mark = "[green]PASS[/]" if result.passed else "[red]FAIL[/]"
+    mark = {"PASS": "[green]PASS[/]", "FAIL": "[red]FAIL[/]"}.get(result.verdict.status, "[yellow]BENCH-PROBLEM[/]")
     console.print(f"{mark} {named.name}: {result.verdict.frames} frames over {result.run.line}, latency p99 "
                   f"{(result.verdict.latency.p99 or 0) * 1000:.1f} ms, report {result.run_dir / 'report.html'}")
     return result
@@ -104,6 +111,8 @@ def _verdict(results: list[RunResult], report_dir: Path) -> None:
             for check in result.verdict.checks:
                 if not check.passed:
                     table.add_row(result.run_dir.name, check.name, str(len(check.failures)), check.failures[0].detail)
+            for problem in result.verdict.bench_problems:
+                table.add_row(result.run_dir.name, "the bench", "-", problem)
         console.print(table)
-    verdict = "[red]FAIL[/]" if failed else "[green]PASS[/]"
+    verdict = {0: "[green]PASS[/]", EXIT_FAIL: "[red]FAIL[/]"}.get(exit_status(results), "[yellow]BENCH-PROBLEM[/]")
     console.print(f"{verdict}: {len(results) - len(failed)} of {len(results)} runs passed; JUnit in {report_dir / 'junit.xml'}")

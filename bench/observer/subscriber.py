@@ -19,7 +19,7 @@ import time
 import orjson
 import paho.mqtt.client as mqtt
 
-from bench.observer.process import READY_LINE
+from bench.observer.process import CONNECTED_LINE, DISCONNECTED_LINE, READY_LINE
 
 __all__ = ["observe"]
 
@@ -56,7 +56,7 @@ def observe(out_path: str, host: str, port: int, username: str | None = None, pa
     client.on_message = lambda _c, _u, message: out.write(_line(time.monotonic(), message))
     client.on_connect = lambda c, _u, _f, reason, _p: _subscribed(c, reason)
     client.on_subscribe = lambda *_: print(f"{READY_LINE} {time.monotonic():.6f}", flush=True)
-    client.on_disconnect = lambda *_: print(f"observer disconnected {time.monotonic():.6f}", flush=True)
+    client.on_disconnect = lambda *_: print(f"{DISCONNECTED_LINE} {time.monotonic():.6f}", flush=True)
     # A broker restarted mid-run: come back quickly so as little as possible is missed.
     client.reconnect_delay_set(min_delay=1, max_delay=1)
     signal.signal(signal.SIGTERM, lambda *_: client.disconnect())
@@ -66,7 +66,7 @@ def observe(out_path: str, host: str, port: int, username: str | None = None, pa
 
 
 def _subscribed(client: mqtt.Client, reason) -> None:
-    print(f"observer connected ({reason}) {time.monotonic():.6f}", flush=True)
+    print(f"{CONNECTED_LINE} ({reason}) {time.monotonic():.6f}", flush=True)
     client.subscribe("#", qos=0)
 
 

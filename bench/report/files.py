@@ -36,6 +36,9 @@ def write_junit(results: list[RunResult], path: Path) -> None:
             if not check.passed:
                 failure = ET.SubElement(case, "failure", message=f"{len(check.failures)} failures: {check.failures[0].detail}")
                 failure.text = "\n".join(f.detail for f in check.failures)
+        if verdict.bench_problems:
+            case = ET.SubElement(suite, "testcase", classname=f"hanbench.{result.run.meter}", name="the-bench-itself")
+            ET.SubElement(case, "error", message="the bench lost frames").text = "\n".join(verdict.bench_problems)
         ET.SubElement(suite, "system-out").text = f"report: {result.run_dir / 'report.html'}"
     ET.indent(suites)
     write_atomic(path, "<?xml version='1.0' encoding='utf-8'?>\n" + ET.tostring(suites, encoding="unicode") + "\n")

@@ -23,6 +23,7 @@ from ..line import PortLine, PtyLine
 from ..meter import SIMULATOR_CMD, MeterRun, SimulatorMeter
 from ..observer import Observer, read_messages
 from ..observer.adapters import publications
+from .benchfaults import bench_faults
 from .outcome import RunResult
 
 __all__ = ["LoopOptions", "run_loop"]
@@ -178,6 +179,7 @@ def _judge(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions) ->
     frames = read_sent_log(parts.meter.sent_log)
     found = publications(options.output_format, options.topic, read_messages(parts.observer.messages_path))
     parts.excuses = [_until_recovered(excuse, found, options.latency_limit_s) for excuse in parts.excuses]
-    verdict: Verdict = judge(frames, found, options.latency_limit_s, parts.excuses)
+    faults = bench_faults(run_dir, parts.observer.outages(), frames, parts.excuses, options.latency_limit_s)
+    verdict: Verdict = judge(frames, found, options.latency_limit_s, parts.excuses, faults)
     (run_dir / "excuses.json").write_text(json.dumps([e.__dict__ for e in parts.excuses]))
     return RunResult(run, verdict, run_dir, parts.dut.log_path, frames, found, parts.excuses)
