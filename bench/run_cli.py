@@ -12,8 +12,9 @@ from rich.table import Table
 
 from meter_profiles import bundled_profiles
 
+from .broker import LanListener, lan_listener
 from .dut import make_dut
-from .errors import BenchError
+from .errors import BenchError, BrokerError
 from .observer.adapters import adapter_names
 from .meter import MeterRun
 from .run import Bench, LoopOptions, RunResult
@@ -52,18 +53,22 @@ def _runs(meter: str, set_name: str | None, options: dict, loop: LoopOptions) ->
 @click.option("--console", help="Rig: the board's console port.")
 @click.option("--connected", "connected_pattern", help="Regex of the DUT log line that says it reached the broker.")
 @click.option("--broker", default="auto", show_default=True, help="auto, embedded, mosquitto or HOST:PORT.")
-@click.option("--lan-host", help="Rig: listen on this LAN address with a generated user and password.")
+@click.option("--lan-host", help="Rig: also listen on this LAN address for the board, with a user and password it prints.")
+@click.option("--lan-credentials", type=click.Path(dir_okay=False, path_type=Path),
+              help="Rig: keep the board's port, user and password in this file (made 0600 on first use) across runs.")
+@click.option("--lan-tls", is_flag=True, help="Rig: the LAN listener speaks TLS with a CA made beside the credentials file.")
 @click.option("--format", "output_format", type=click.Choice(adapter_names()), default="classic", show_default=True)
 @click.option("--topic", default="hanbench/reader", show_default=True, help="The reader's MQTT topic.")
 @click.option("--latency-limit", type=float, default=1.0, show_default=True, help="Seconds from last byte to message.")
 @click.option("--report-dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
 @click.option("--meter-cmd", hidden=True, help="Run another simulator command (tests).")
 def run(meter, set_name, scenario, start, duration, warp, faults, line_kind, dut_kind, dut_cmd, port, console, connected_pattern,
-        broker, lan_host, output_format, topic, latency_limit, report_dir, meter_cmd) -> None:
+        broker, lan_host, lan_credentials, lan_tls, output_format, topic, latency_limit, report_dir, meter_cmd) -> None:
     """Run the simulated meter into a reader and judge what it publishes on MQTT."""
     try:
         dut = make_dut(dut_kind, report_dir, dut_cmd, port, console, **({"connected_pattern": connected_pattern} if connected_pattern else {}))
-        options = LoopOptions(broker=broker, lan_host=lan_host, output_format=output_format, topic=topic,
+        lan = _lan(lan_host, lan_credentials, lan_tls, broker, report_dir)
+        options = LoopOptions(broker=broker, lan=lan, output_format=output_format, topic=topic,
                               latency_limit_s=latency_limit, meter_command=tuple(shlex.split(meter_cmd)) if meter_cmd else None)
         bench = Bench(dut, report_dir, options)
         runs = _runs(meter, set_name, {"scenario": scenario, "start": start, "duration": duration, "warp": warp, "faults": faults,
@@ -87,6 +92,19 @@ def exit_status(results: list[RunResult]) -> int:
     if any(r.verdict.reader_failed for r in results):
         return EXIT_FAIL
     return EXIT_BENCH_ERROR if any(r.verdict.bench_problems for r in results) else 0
+
+
+def _lan(host: str | None, credentials: Path | None, tls: bool, broker: str, report_dir: Path) -> LanListener | None:
+    """The board's listener, its settings printed for the operator (the console only: no log, no argv)."""
+    if host is None:
+        if credentials or tls:
+            raise BrokerError("--lan-credentials and --lan-tls go with --lan-host ADDRESS")
+        return None
+    if broker not in ("auto", "mosquitto"):
+        raise BrokerError(f"a LAN listener for a board needs --broker mosquitto (apt-get install mosquitto), not {broker!r}")
+    lan = lan_listener(host, credentials, tls, tls_dir=report_dir / "lan-tls")
+    click.echo(lan.board_settings())
+    return lan
 
 
 def _one(bench: Bench, named: NamedRun) -> RunResult:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..broker import make_broker
+from ..broker import LanListener, make_broker
 from ..check import Excuse, Verdict, judge, read_sent_log
 from ..dut import Dut, Wiring
 from ..errors import MeterError, ScenarioError
@@ -41,7 +41,7 @@ class LoopOptions:
     """How the loop runs around the meter: broker, output format, limits, restarts in the middle."""
 
     broker: str = "auto"
-    lan_host: str | None = None
+    lan: LanListener | None = None  # a listener for a board on the rig (its login kept or made for this run)
     output_format: str = "classic"
     topic: str = "hanbench/reader"
     latency_limit_s: float = 1.0
@@ -103,7 +103,7 @@ def _bring_up(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions)
         # The board drives the reader's HAN input itself; a reader on the bench's pty would hear nothing.
         raise MeterError("--line mbus drives an emulator board wired to the reader: "
                          "use --dut rig --port <the board's host link>")
-    parts.broker = make_broker(options.broker, run_dir, options.lan_host)
+    parts.broker = make_broker(options.broker, run_dir, options.lan)
     endpoint = parts.broker.start()
     parts.observer = Observer(endpoint, run_dir)
     parts.observer.start()
