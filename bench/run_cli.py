@@ -50,7 +50,8 @@ def _runs(meter: str, set_name: str | None, options: dict, loop: LoopOptions) ->
 @click.option("--dut", "dut_kind", type=click.Choice(["host", "cmd", "rig"]), default="host", show_default=True)
 @click.option("--dut-cmd", help="Reader command: 'CMD {tty} {serial} {mqtt_host} {mqtt_port} {topic}'.")
 @click.option("--port", help="Rig: the USB UART wired to the board's HAN input.")
-@click.option("--console", help="Rig: the board's console port.")
+@click.option("--console", help="Rig: the board's console port (esptool's: its RTS/DTR reset the board).")
+@click.option("--flash", "image", type=click.Path(path_type=Path), help="Rig: write this firmware image to the board first.")
 @click.option("--connected", "connected_pattern", help="Regex of the DUT log line that says it reached the broker.")
 @click.option("--broker", default="auto", show_default=True, help="auto, embedded, mosquitto or HOST:PORT.")
 @click.option("--lan-host", help="Rig: also listen on this LAN address for the board, with a user and password it prints.")
@@ -62,11 +63,12 @@ def _runs(meter: str, set_name: str | None, options: dict, loop: LoopOptions) ->
 @click.option("--latency-limit", type=float, default=1.0, show_default=True, help="Seconds from last byte to message.")
 @click.option("--report-dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
 @click.option("--meter-cmd", hidden=True, help="Run another simulator command (tests).")
-def run(meter, set_name, scenario, start, duration, warp, faults, line_kind, dut_kind, dut_cmd, port, console, connected_pattern,
+def run(meter, set_name, scenario, start, duration, warp, faults, line_kind, dut_kind, dut_cmd, port, console, image, connected_pattern,
         broker, lan_host, lan_credentials, lan_tls, output_format, topic, latency_limit, report_dir, meter_cmd) -> None:
     """Run the simulated meter into a reader and judge what it publishes on MQTT."""
     try:
-        dut = make_dut(dut_kind, report_dir, dut_cmd, port, console, **({"connected_pattern": connected_pattern} if connected_pattern else {}))
+        dut = make_dut(dut_kind, report_dir, dut_cmd, port, console, image=image,
+                       **({"connected_pattern": connected_pattern} if connected_pattern else {}))
         lan = _lan(lan_host, lan_credentials, lan_tls, broker, report_dir)
         options = LoopOptions(broker=broker, lan=lan, output_format=output_format, topic=topic,
                               latency_limit_s=latency_limit, meter_command=tuple(shlex.split(meter_cmd)) if meter_cmd else None)
