@@ -15,7 +15,7 @@ from openhtf.util import console_output
 
 from .console import BoardFault
 from .duts import StationCommandDut
-from .errors import FlashError
+from .errors import FlashError, RecordError
 from .phases import build_phases
 from .plugs import bind_plugs
 from .record import unit_record
@@ -41,6 +41,7 @@ class _PhaseWatcher(threading.Thread):
     def __init__(self, test: htf.Test, note):
         super().__init__(daemon=True, name="phase watcher")
         self._test, self._note, self._done = test, note, threading.Event()
+        self.error: RecordError | None = None
 
     def run(self) -> None:
         last = None
@@ -49,7 +50,11 @@ class _PhaseWatcher(threading.Thread):
             running = state.running_phase_state if state else None
             if running is not None and running.name != last:
                 last = running.name
-                self._note(last)
+                try:
+                    self._note(last)
+                except RecordError as error:  # the database went away: the unit's record will say so when kept
+                    self.error = error
+                    return
 
     def stop(self) -> None:
         """Stop watching."""

@@ -62,9 +62,17 @@ class PostgresServer:
             shutil.chown(pwfile, "postgres")
         self._run(_binary("initdb"), "-D", data, "-U", USER, "--auth=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8")
         pwfile.unlink()
-        options = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root}"
-        self._run(_binary("pg_ctl"), "-D", data, "-l", self.root / "server.log", "-o", options, "-w", "start")
+        self.start_server()
         return self
+
+    def start_server(self) -> None:
+        """Start the server on the cluster (again, after stop_server)."""
+        options = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root}"
+        self._run(_binary("pg_ctl"), "-D", self.root / "data", "-l", self.root / "server.log", "-o", options, "-w", "start")
+
+    def stop_server(self) -> None:
+        """Stop the server, keep the cluster: the database is down."""
+        self._run(_binary("pg_ctl"), "-D", self.root / "data", "-m", "fast", "-w", "stop")
 
     def fresh_database(self) -> str:
         """The URL of a new, empty database (a test's own), with no password in it."""
@@ -82,8 +90,9 @@ class PostgresServer:
         return {"PGPASSFILE": str(self.passfile)}
 
     def stop(self) -> None:
-        """Stop the server (fast shutdown) and remove the cluster."""
+        """Stop the server if it runs, and remove the cluster."""
         try:
-            self._run(_binary("pg_ctl"), "-D", self.root / "data", "-m", "fast", "-w", "stop")
+            if (self.root / "data" / "postmaster.pid").exists():
+                self.stop_server()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)

@@ -9,6 +9,7 @@ import pytest
 
 from bench.selftest.errors import RecordError
 from bench.selftest.records import RecordStore, default_url
+from tests.selftest.postgres import PostgresServer
 from tests.selftest.station_run import REPO, station_argv
 
 WRITER = Path(__file__).with_name("records_writer.py")
@@ -93,3 +94,42 @@ def test_labels_that_are_not_serial_numbers_are_refused_and_the_line_goes_on(tmp
     assert done.stdout.count("does not match") == 3 and "Traceback" not in done.stdout + done.stderr
     assert "0 unit(s) tested" in done.stdout
     assert list(RecordStore(default_url(tmp_path / "r"), tmp_path / "r").connect().records()) == []
+
+
+def test_a_crash_between_the_commit_and_the_export_leaves_the_unit_with_its_verdict(record_url, tmp_path, monkeypatch):
+    store = RecordStore(record_url, tmp_path).open()
+    store.begin("u-cut", {"serial_number": "CUT1"})
+
+    def power_cut(*_):
+        raise KeyboardInterrupt("the power went")
+
+    monkeypatch.setattr("bench.selftest.records.write_atomic", power_cut)
+    with pytest.raises(KeyboardInterrupt):
+        store.finish({"unit": "u-cut", "serial_number": "CUT1", "outcome": "FAIL", "ended": "2026-12-01T07:00:00Z",
+                      "failures": [{"phase": "boot", "measurement": "boot_banner_s"}], "phases": []})
+    restarted = RecordStore(record_url, tmp_path).open()
+    assert restarted.recover() == []
+    assert [(r["unit"], r["outcome"]) for r in restarted.records()] == [("u-cut", "FAIL")]
+
+
+def test_a_database_that_goes_down_mid_unit_stops_it_with_one_line_and_keeps_every_unit_before(tmp_path, monkeypatch):
+    server = PostgresServer().start()
+    try:
+        for name, value in server.environment().items():
+            monkeypatch.setenv(name, value)
+        url = server.fresh_database()
+        store = RecordStore(url, tmp_path).open()
+        _unit(store, 0)
+        store.begin("u0001", {"serial_number": "SN-1"})
+        server.stop_server()
+        with pytest.raises(RecordError) as refused:
+            store.finish({"unit": "u0001", "serial_number": "SN-1", "outcome": "PASS", "ended": "2026-12-01T07:00:00Z",
+                          "failures": [], "phases": []})
+        assert "cannot keep unit u0001's record in postgresql://station@127.0.0.1" in str(refused.value)
+        assert "\n" not in str(refused.value) and server.password not in str(refused.value)
+        server.start_server()
+        kept = RecordStore(url, tmp_path).open()
+        assert [(r["unit"], r["outcome"]) for r in kept.records()] == [("u0000", "PASS")]
+        assert [m["unit"] for m in kept.markers()] == ["u0001"]  # recovered as INCOMPLETE at the station's next start
+    finally:
+        server.stop()
