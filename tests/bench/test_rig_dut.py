@@ -5,8 +5,8 @@ import os
 import pytest
 from serial.urlhandler import protocol_loop
 
-from bench.dut import Wiring, make_dut
 from bench.broker import BrokerEndpoint
+from bench.dut import Wiring, make_dut
 from bench.errors import DutError
 from bench.selftest.errors import FlashError
 from tests.bench.rom_standin import RomStandIn

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from bench.selftest.errors import RecordError
 from bench.selftest.records import RecordStore, default_url
@@ -133,3 +134,27 @@ def test_a_database_that_goes_down_mid_unit_stops_it_with_one_line_and_keeps_eve
         assert [m["unit"] for m in kept.markers()] == ["u0001"]  # recovered as INCOMPLETE at the station's next start
     finally:
         server.stop()
+
+
+def test_a_full_database_without_root_stops_with_one_line_and_keeps_every_unit_before(tmp_path):
+    """The same as the small tmpfs where mounting is not allowed: SQLite's page limit gives its own "full" error."""
+    store = RecordStore(default_url(tmp_path), tmp_path).open()
+    sa.event.listen(store._engine, "connect", lambda connection, _: connection.execute("PRAGMA max_page_count = 40"))
+    store._engine.dispose()
+    kept = 0
+    with pytest.raises(RecordError, match="database or disk is full.*the units recorded before are kept"):
+        for n in range(10_000):
+            _unit(store, n)
+            kept += 1
+    assert kept > 3
+    assert [r["unit"] for r in RecordStore(default_url(tmp_path), tmp_path).connect().records()] == \
+        [f"u{n:04d}" for n in range(kept)]
+
+
+def test_a_failed_json_export_without_root_keeps_the_unit_in_the_database(tmp_path, monkeypatch):
+    store = RecordStore(default_url(tmp_path / "db"), tmp_path).open()
+    monkeypatch.setattr("bench.atomic.os.fsync", lambda _fd: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    with pytest.raises(RecordError, match="unit u0000 is kept in .* but its JSON export .* No space left on device"):
+        _unit(store, 0)
+    assert [r["unit"] for r in store.records()] == ["u0000"]
+    assert not list((tmp_path / "records").iterdir())

@@ -9,7 +9,7 @@ from rich.console import Console
 from bench.atomic import write_atomic
 from bench.selftest.errors import RecordError
 from bench.selftest.records import RecordStore, summarise
-from bench.selftest.report import directory_report, print_report
+from bench.selftest.report import print_report
 
 
 def _record(unit: str, outcome: str, failure: tuple[str, str] | None = None, serial: str | None = None, marginal=False):

@@ -1,9 +1,9 @@
 """The station end to end: the host build passes; broken readers fail in the right phase and measurement."""
 
-import json
 import tomllib
 
 import pytest
+
 from bench.selftest.records import RecordStore, default_url, first_failure
 from tests.selftest.station_run import REPO, fake_board_cmd, only_record, run_station
 
