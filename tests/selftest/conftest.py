@@ -8,9 +8,7 @@ import pytest
 
 from bench.selftest.records import default_url
 from tests.selftest.postgres import PostgresServer
-from tests.selftest.station_run import REPO
-
-LATENCY_MARGIN_S = 10.0
+from tests.selftest.station_run import BOOT_TIMEOUT_S, LATENCY_MARGIN_S, REPO
 
 
 @pytest.fixture
@@ -18,7 +16,7 @@ def quick_limits(tmp_path) -> Path:
     """The station's limits with shorter waits, so a board that never answers fails in seconds."""
     text = (REPO / "bench" / "selftest" / "limits.toml").read_text()
     station = tomllib.loads(text)["station"]
-    for key, seconds in (("hello_timeout_s", 4.0), ("boot_timeout_s", 6.0), ("publish_timeout_s", 2.0)):
+    for key, seconds in (("hello_timeout_s", 4.0), ("boot_timeout_s", BOOT_TIMEOUT_S), ("publish_timeout_s", 2.0)):
         text = text.replace(f"{key} = {station[key]}", f"{key} = {seconds}")
     # The fake boards publish at once; what a frame waits for under two pytest workers on two busy cores is the
     # machine's, so the latency limits (1 s for a real board on a quiet station) get a margin that holds there.
