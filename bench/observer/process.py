@@ -17,6 +17,7 @@ READY_TIMEOUT_S = 10.0
 # What the subscriber prints once its SUBACK came, and as it loses and regains the broker (then a monotonic stamp).
 READY_LINE = "observer subscribed"
 DISCONNECTED_LINE, CONNECTED_LINE = "observer disconnected", "observer connected"
+LOGIN_ENV = ("HANBENCH_MQTT_USER", "HANBENCH_MQTT_PASSWORD")
 
 
 class Observer:
@@ -26,9 +27,10 @@ class Observer:
         self.endpoint = endpoint
         self.messages_path = Path(run_dir) / "received.jsonl"
         self.log_path = Path(run_dir) / "observer.log"
-        credentials = [endpoint.username, endpoint.password] if endpoint.username else []
-        argv = [sys.executable, "-m", "bench.observer.subscriber", self.messages_path, endpoint.host, endpoint.port, *credentials]
-        self._process = ManagedProcess(argv, self.log_path)
+        # A login travels in the environment, which only this user can read, never in argv, which anyone can.
+        login = {LOGIN_ENV[0]: endpoint.username, LOGIN_ENV[1]: endpoint.password} if endpoint.username else {}
+        argv = [sys.executable, "-m", "bench.observer.subscriber", self.messages_path, endpoint.host, endpoint.port]
+        self._process = ManagedProcess(argv, self.log_path, env=login)
 
     def start(self) -> None:
         """Start the observer and wait until its subscription is acknowledged."""

@@ -6,6 +6,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import paho.mqtt.client as mqtt
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from bench.broker import BrokerEndpoint, is_up, lan_listener, make_broker
 from bench.broker.servers import MAX_PACKET
 from bench.errors import BrokerError
+from bench.observer import Observer
 from tests.bench.test_loop import FAKE_METER, reader
 
 LAN_HOST = "127.0.0.1"  # a LAN address in CI is the loopback one; the listener is the board's all the same
@@ -130,3 +132,18 @@ def test_run_with_a_lan_host_prints_the_boards_settings_keeps_them_and_writes_th
     for path in (tmp_path / "reports").rglob("*"):
         if path.is_file():
             assert password.encode() not in path.read_bytes(), f"the password is in {path}"
+
+
+def test_an_observer_with_a_login_takes_it_from_its_environment_not_its_argv(tmp_path):
+    lan = lan_listener(LAN_HOST, tmp_path / "broker.json")
+    broker = make_broker("mosquitto", tmp_path, lan)
+    broker.start()
+    observer = Observer(lan.endpoint, tmp_path)
+    try:
+        observer.start()  # subscribed: the login worked
+        argv = Path(f"/proc/{observer._process.pid}/cmdline").read_bytes()
+        assert lan.password.encode() not in argv
+    finally:
+        observer.stop()
+        broker.stop()
+    assert lan.password not in (tmp_path / "observer.log").read_text()
