@@ -69,11 +69,15 @@ def wait_meter_sending(bench: subprocess.Popen, folder: Path) -> set[int]:
     return children
 
 
-def wait_gone(pids: set[int]) -> set[int]:
+def left_behind(pids: set[int]) -> set[int]:
+    """The pids still alive after GONE_S; each is killed, so a failing test leaves nothing running either."""
     deadline = time.monotonic() + GONE_S
     while alive(pids) and time.monotonic() < deadline:
         time.sleep(0.1)
-    return alive(pids)
+    left = alive(pids)
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    return left
 
 
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=lambda s: s.name)
@@ -85,9 +89,9 @@ def test_a_stop_signal_tears_everything_down_and_exits_130(stop, tmp_path):
         _, err = bench.communicate(timeout=BRING_UP_S)
     finally:
         bench.kill()
+    assert not left_behind(children)
     assert bench.returncode == 130, err
     assert f"interrupted ({stop.name})" in err and "Traceback" not in err
-    assert not wait_gone(children)
 
 
 def test_no_child_outlives_a_sigkilled_bench(tmp_path):
@@ -98,7 +102,4 @@ def test_no_child_outlives_a_sigkilled_bench(tmp_path):
         bench.wait(timeout=10)
     finally:
         bench.kill()
-    left = wait_gone(children)
-    for pid in left:  # leave nothing behind even when the test fails
-        os.kill(pid, signal.SIGKILL)
-    assert not left
+    assert not left_behind(children)
