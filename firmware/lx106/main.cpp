@@ -165,10 +165,8 @@ bool load_settings(const char* path, han::Settings& settings) {
 
 }  // namespace
 
-int main() {
-    int argc = 0;
-    const char* const* argv = nullptr;
-    if (!lx106::load_arguments(argc, argv) || argc < 4) {
+int main(int argc, char** argv) {
+    if (argc < 4) {
         lx106::console_line("usage: -semihosting-config enable=on,arg=hanreader,arg=METER_PTY,arg=LINK_PTY,"
                             "arg=SETTINGS_FILE[,arg=DEVICE_ID]");
         return 2;

@@ -9,26 +9,34 @@
 
 extern "C" {
 
-extern uint32_t __bss_start[], __bss_end[];
-using Constructor = void (*)();
-extern Constructor __init_array_start[], __init_array_end[];
-int main();
-
-// Called by _start (start.S) on the painted stack.
-[[noreturn]] void lx106_start() {
-    for (uint32_t* word = __bss_start; word < __bss_end; ++word) *word = 0;
-    for (Constructor* constructor = __init_array_start; constructor < __init_array_end; ++constructor) {
-        (*constructor)();
-    }
-    lx106::exit_host(main());
-}
-
 // The core has virtual destructors, so the compiler emits deleting destructors that
 // name operator delete; nothing on the board allocates, so reaching one is a bug.
 [[noreturn]] static void fatal(const char* what) {
     lx106::write_all(lx106::kConsoleOut, what, strlen(what));
     lx106::exit_host(134);
 }
+
+extern uint32_t __bss_start[], __bss_end[];
+using Constructor = void (*)();
+extern Constructor __init_array_start[], __init_array_end[];
+int main(int argc, char** argv);
+
+// Called by _start (start.S) on the painted stack; main() gets the semihosting arguments.
+[[noreturn]] void lx106_start() {
+    for (uint32_t* word = __bss_start; word < __bss_end; ++word) *word = 0;
+    for (Constructor* constructor = __init_array_start; constructor < __init_array_end; ++constructor) {
+        (*constructor)();
+    }
+    int argc = 0;
+    char** argv = nullptr;
+    if (!lx106::load_arguments(argc, argv)) fatal("hanreader: the semihosting arguments do not fit 1 KiB\n");
+    lx106::exit_host(main(argc, argv));
+}
+
+// Function-local statics: one thread, no interrupts touching them, so a flag suffices.
+int __cxa_guard_acquire(uint64_t* guard) { return *reinterpret_cast<uint8_t*>(guard) == 0; }
+void __cxa_guard_release(uint64_t* guard) { *reinterpret_cast<uint8_t*>(guard) = 1; }
+void __cxa_guard_abort(uint64_t*) {}
 
 void __cxa_pure_virtual() { fatal("hanreader: pure virtual call\n"); }
 
@@ -37,7 +45,8 @@ void __cxa_pure_virtual() { fatal("hanreader: pure virtual call\n"); }
 static uint64_t divide(uint64_t numerator, uint64_t denominator, uint64_t* remainder) {
     if (denominator == 0) fatal("hanreader: division by zero\n");
     uint64_t quotient = 0, rest = 0;
-    for (int bit = 63; bit >= 0; --bit) {
+    // From the numerator's highest set bit: decimal printing divides small numbers by 10.
+    for (int bit = numerator == 0 ? -1 : 63 - __builtin_clzll(numerator); bit >= 0; --bit) {
         rest = (rest << 1) | ((numerator >> bit) & 1);
         if (rest >= denominator) {
             rest -= denominator;

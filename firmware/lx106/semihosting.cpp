@@ -37,14 +37,14 @@ bool readable(int fd, uint32_t timeout_us) {
     return simcall(Call::SelectOne, fd, kSelectRead, reinterpret_cast<int>(&timeout)) > 0;
 }
 
-bool load_arguments(int& argc, const char* const*& argv) {
+bool load_arguments(int& argc, char**& argv) {
     // QEMU writes the pointer table followed by the strings it points to.
     static uint32_t storage[256];
     argc = simcall(Call::Argc);
     const int size = simcall(Call::ArgvSize);
     if (argc < 0 || size < 0 || static_cast<size_t>(size) > sizeof(storage)) return false;
     simcall(Call::Argv, reinterpret_cast<int>(storage));
-    argv = reinterpret_cast<const char* const*>(storage);
+    argv = reinterpret_cast<char**>(storage);
     return true;
 }
 

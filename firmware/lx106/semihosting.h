@@ -54,6 +54,6 @@ bool readable(int fd, uint32_t timeout_us);
 
 // The program's arguments from -semihosting-config ...,arg=A,arg=B: argv[0] is the image.
 // Copied into a fixed buffer; false when they do not fit it.
-bool load_arguments(int& argc, const char* const*& argv);
+bool load_arguments(int& argc, char**& argv);
 
 }  // namespace lx106

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 
+from bench.dut import qemu as qemu_dut
 from bench.observer.adapters import CLASSIC_KEYS as BENCH_CLASSIC_KEYS
 from meter_profiles import ENERGY_FIELDS
 
@@ -284,3 +285,10 @@ def start_rig(build: Path, broker: Broker, workdir: Path, *extra: str, wait_for:
             "--topic", topic, *extra]
     reader = Reader(build / "hanreader", args, workdir / "hanreader.log").start(wait_for)
     return Rig(line, reader, watcher, topic)
+
+
+def build_lx106() -> Path:
+    """Configure and build the emulated lx106 board's images; returns the folder holding them."""
+    with locked(qemu_dut.BUILD):
+        qemu_dut.build_lx106(qemu_dut.BUILD / "build.log")
+    return qemu_dut.BUILD / "lx106"
