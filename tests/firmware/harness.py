@@ -10,6 +10,7 @@ import queue
 import socket
 import subprocess
 import time
+import tomllib
 import tty
 import uuid
 from contextlib import contextmanager
@@ -292,3 +293,13 @@ def build_lx106() -> Path:
     with locked(qemu_dut.BUILD):
         qemu_dut.build_lx106(qemu_dut.BUILD / "build.log")
     return qemu_dut.BUILD / "lx106"
+
+
+def write_every_frame(path: Path) -> int:
+    """Every captured frame (the meters' logs, then the reference frames) as one capture file; how many."""
+    lines = [line for log in sorted((REPO / "captures").glob("*.log")) for line in log.read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    reference = tomllib.loads((REPO / "captures" / "reference-frames.toml").read_text())
+    lines += [entry["hex"] for entry in reference.values()]
+    path.write_text("\n".join(lines) + "\n")
+    return len(lines)

@@ -7,15 +7,13 @@ qemu-system-xtensa. One emulator process per output format, all frames batched.
 """
 
 import subprocess
-import tomllib
 from pathlib import Path
 
 import pytest
 
 from bench.dut.qemu import qemu_argv
-from tests.firmware.harness import REPO
+from tests.firmware.harness import write_every_frame
 
-CAPTURES = REPO / "captures"
 FORMATS = ["classic", "per-value", "homeassistant", "raw"]
 EMULATOR_TIMEOUT_S = 240  # about 10 s per format on an idle core; two workers on two busy cores
 
@@ -23,13 +21,8 @@ EMULATOR_TIMEOUT_S = 240  # about 10 s per format on an idle core; two workers o
 @pytest.fixture(scope="module")
 def every_frame(tmp_path_factory) -> tuple[Path, int]:
     """Every captured frame in one capture file, and how many there are."""
-    lines = [line for log in sorted(CAPTURES.glob("*.log")) for line in log.read_text().splitlines()
-             if line.strip() and not line.startswith("#")]
-    reference = tomllib.loads((CAPTURES / "reference-frames.toml").read_text())
-    lines += [entry["hex"] for entry in reference.values()]
     path = tmp_path_factory.mktemp("captures") / "every-frame.log"
-    path.write_text("\n".join(lines) + "\n")
-    return path, len(lines)
+    return path, write_every_frame(path)
 
 
 def first_difference(a: bytes, b: bytes) -> int:
