@@ -124,9 +124,17 @@ bool apply_form(const char* body, size_t length, Settings& next, TextBuffer& err
 // value, which every parser strips (RFC 9112, section 5), so a client reads the plain
 // number. Zero-padding was the other choice; a parser that honours a base prefix would
 // take "0" followed by digits for octal.
+const FlashText* reason(int status) {
+    switch (status) {
+    case 200: return HAN_F(" OK");
+    case 408: return HAN_F(" Request Timeout");
+    case 413: return HAN_F(" Content Too Large");
+    default: return HAN_F(" Bad Request");
+    }
+}
+
 TextBuffer::Mark write_header(int status, TextBuffer& response) {
-    response.add(HAN_F("HTTP/1.1 ")).add_uint(static_cast<uint64_t>(status));
-    response.add(status == 200 ? HAN_F(" OK") : HAN_F(" Bad Request"));
+    response.add(HAN_F("HTTP/1.1 ")).add_uint(static_cast<uint64_t>(status)).add(reason(status));
     response.add(HAN_F("\r\nContent-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close"));
     response.add(HAN_F("\r\nContent-Length: "));
     const TextBuffer::Mark digits = response.mark();
@@ -135,7 +143,45 @@ TextBuffer::Mark write_header(int status, TextBuffer& response) {
     return digits;
 }
 
+// A request refused before it was read whole: a one-line page, nothing applied.
+void write_refusal(int status, const FlashText* why, TextBuffer& response) {
+    const TextBuffer::Mark length_digits = write_header(status, response);
+    const TextBuffer::Mark page = response.mark();
+    response.add(why);
+    response.overwrite_uint(length_digits, kLengthWidth, response.size() - page);
+}
+
 }  // namespace
+
+void PortalRequest::start(uint32_t now_ms) {
+    used_ = 0;
+    since_ms_ = now_ms;
+    state_ = HttpRequestState::Incomplete;
+    saved_ = false;
+}
+
+HttpRequestState PortalRequest::received(size_t n) {
+    used_ += n < room() ? n : room();
+    state_ = http_request_state(request_, used_);
+    return state_;
+}
+
+bool PortalRequest::answer(ReaderApp& app, uint32_t now_ms, TextBuffer& response) {
+    response.clear();
+    switch (state_) {
+    case HttpRequestState::Complete:
+        saved_ = handle_portal_request(app, request_, used_, response);
+        return true;
+    case HttpRequestState::TooLarge:
+        write_refusal(413, HAN_F("Request larger than 2048 bytes; nothing was saved.\n"), response);
+        return true;
+    case HttpRequestState::Incomplete:
+        break;
+    }
+    if (now_ms - since_ms_ < kHttpRequestTimeoutMs) return false;
+    write_refusal(408, HAN_F("Request not received whole within 5 s; nothing was saved.\n"), response);
+    return true;
+}
 
 HttpRequestState http_request_state(const char* data, size_t length) {
     const char* body = find_body(data, length);
@@ -146,7 +192,7 @@ HttpRequestState http_request_state(const char* data, size_t length) {
     return length >= wanted ? HttpRequestState::Complete : HttpRequestState::Incomplete;
 }
 
-void handle_portal_request(ReaderApp& app, const char* request, size_t length, TextBuffer& response) {
+bool handle_portal_request(ReaderApp& app, const char* request, size_t length, TextBuffer& response) {
     const bool post = flash_starts(reinterpret_cast<const uint8_t*>(request), length, HAN_F("POST /save"));
     const char* body = post ? find_body(request, length) : nullptr;
     const size_t body_length = body ? length - static_cast<size_t>(body - request) : 0;
@@ -159,8 +205,9 @@ void handle_portal_request(ReaderApp& app, const char* request, size_t length, T
     const TextBuffer::Mark length_digits = write_header(post && !valid ? 400 : 200, response);
     const TextBuffer::Mark page = response.mark();
     response.add(as_flash_text(kPageHead));
+    bool saved = false;
     if (valid) {
-        const bool saved = app.replace_settings(next);
+        saved = app.replace_settings(next);
         response.add(saved ? HAN_F("<p class=\"saved\" id=\"saved\">Saved. The reader now uses these settings.</p>")
                            : HAN_F("<p class=\"error\">Applied, but could not be saved to flash.</p>"));
     } else if (post) {
@@ -171,6 +218,7 @@ void handle_portal_request(ReaderApp& app, const char* request, size_t length, T
     }
     write_form(app.settings(), response);
     response.overwrite_uint(length_digits, kLengthWidth, response.size() - page);
+    return saved;
 }
 
 }  // namespace han

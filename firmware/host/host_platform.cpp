@@ -60,6 +60,19 @@ bool HostPlatform::save_settings(const char* text) {
     return ok;
 }
 
+int HostPlatform::load_settings(char* buffer, size_t capacity) {
+    buffer[0] = '\0';
+    if (config_path_.empty()) return 0;
+    FILE* file = std::fopen(config_path_.c_str(), "rb");
+    if (!file) return errno == ENOENT ? 0 : -1;  // none yet is a first run, not a failure
+    const size_t got = std::fread(buffer, 1, capacity - 1, file);
+    // A file that fills the buffer is longer than any settings text: unreadable, not cut short.
+    const bool whole = !std::ferror(file) && got < capacity - 1;
+    std::fclose(file);
+    buffer[got] = '\0';
+    return whole ? static_cast<int>(got) : -1;
+}
+
 void HostPlatform::apply_serial(bool even_parity) {
     if (tty_.fd() >= 0) tty_.set_parity(even_parity);
 }
