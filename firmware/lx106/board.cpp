@@ -1,5 +1,6 @@
 #include "board.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "semihosting.h"
@@ -27,8 +28,13 @@ void console_line(const char* line) {
 }
 
 void Board::log(const char* line) {
-    // The host build's log prefix, so the bench reads both logs alike.
-    write_all(kConsoleOut, "hanreader ", 10);
+    // The host build's prefix with the board's uptime for its clock: the bench and the
+    // station read both logs alike, and no log line looks like a console reply.
+    char prefix[32];
+    const uint32_t now = clock_.millis();
+    const int length = snprintf(prefix, sizeof(prefix), "hanreader %lu.%03lu ", static_cast<unsigned long>(now / 1000),
+                                static_cast<unsigned long>(now % 1000));
+    write_all(kConsoleOut, prefix, static_cast<size_t>(length));
     console_line(line);
 }
 
@@ -44,6 +50,18 @@ bool Board::save_settings(const char* text) {
     const bool ok = write_all(fd, text, strlen(text));
     return close_host(fd) == 0 && ok;
 }
+
+int read_host_file(const char* path, char* buffer, size_t capacity) {
+    const int fd = open_host(path, kHostReadOnly);
+    if (fd < 0) return 0;  // semihosting gives no errno to tell "missing" from "refused": a first boot
+    const int got = read_host(fd, buffer, capacity);
+    close_host(fd);
+    if (got < 0 || static_cast<size_t>(got) >= capacity) return -1;
+    buffer[got] = '\0';
+    return got;
+}
+
+int Board::load_settings(char* buffer, size_t capacity) { return read_host_file(settings_path_, buffer, capacity); }
 
 void Board::apply_serial(bool even_parity) {
     // A pty has no parity; the board's UART would be set to 8E1 or 8N1 here.

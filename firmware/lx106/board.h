@@ -38,8 +38,9 @@ public:
     // Log and console share the semihosting console, as they share Serial1 on the board.
     void log(const char* line) override;
     void console_write(const char* line) override;
-    // The settings file and the (absent) UART.
+    // The settings file (the board's LittleFS file) and the (absent) UART.
     bool save_settings(const char* text) override;
+    int load_settings(char* buffer, size_t capacity) override;
     void apply_serial(bool even_parity) override;
     // Sets a flag: main() resets the image once the loop pass is over.
     void reboot() override { reboot_requested_ = true; }
@@ -55,5 +56,9 @@ private:
 
 // Writes one line and a newline on the semihosting console.
 void console_line(const char* line);
+
+// The host file at path into buffer, NUL-terminated: its length, 0 when there is no file,
+// < 0 when it cannot be read whole into capacity - 1 bytes.
+int read_host_file(const char* path, char* buffer, size_t capacity);
 
 }  // namespace lx106

@@ -1,4 +1,4 @@
-// hanreplay: every frame of a capture file through ReaderApp, writing every byte the
+// hanreplay: every frame of a capture file through the core's loop, writing every byte the
 // reader sends its broker to OUT; the host build and the lx106 image must write the
 // same file (tests/firmware/test_lx106_agreement.py).
 //   hanreplay FORMAT CAPTURE OUT     FORMAT: classic, per-value, homeassistant or raw
@@ -7,13 +7,14 @@
 #include <unistd.h>
 
 #include "reader.h"
+#include "reader_loop.h"
 #include "replay.h"
 #include "settings.h"
 
 namespace {
 
-// A frame's bytes, then a quiet line as long as the host build waits before calling it idle.
-constexpr uint32_t kFrameGapMs = 100;
+// A frame's bytes, then a quiet line longer than the idle gap that ends a frame.
+constexpr uint32_t kFrameGapMs = han::kMeterIdleMs + 40;
 
 void say(const char* line) {
     const char* end = line;
@@ -33,9 +34,9 @@ bool configure(han::Settings& settings, const char* format) {
 }
 
 // A scripted second of loops: the reader connects (CONNECT, CONNACK) before the first frame.
-void settle(han::ReaderApp& app, replay::ScriptedPlatform& platform) {
+void settle(han::ReaderLoop& loop, replay::ScriptedPlatform& platform) {
     for (int pass = 0; pass < 100; ++pass) {
-        app.loop();
+        loop.poll();
         platform.now_ms += 10;
     }
 }
@@ -63,14 +64,16 @@ int main(int argc, char** argv) {
     static replay::ScriptedPlatform platform;
     static replay::RecordingBroker broker(out);
     static han::ReaderApp app(platform, broker, settings);
+    static replay::ScriptedMeter meter;
+    static han::ReaderLoop loop(app, platform, meter, nullptr, nullptr);
     app.start();
-    settle(app, platform);
+    settle(loop, platform);
     unsigned frames = 0;
     while (capture.next()) {
-        app.on_serial_bytes(capture.frame(), capture.length(), 0);
+        meter.give(capture.frame(), capture.length());
+        loop.poll();
         platform.now_ms += kFrameGapMs;
-        app.on_serial_idle();
-        app.loop();
+        loop.poll();
         ++frames;
     }
     const bool flushed = broker.flush();

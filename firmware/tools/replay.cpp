@@ -74,6 +74,15 @@ bool CaptureReader::next() {
     return false;
 }
 
+int ScriptedMeter::read(uint8_t* buffer, size_t capacity, uint32_t& parity_errors) {
+    parity_errors = 0;
+    const size_t take = left_ < capacity ? left_ : capacity;
+    std::memcpy(buffer, next_, take);
+    next_ += take;
+    left_ -= take;
+    return static_cast<int>(take);
+}
+
 int RecordingBroker::read(uint8_t* buffer, size_t capacity) {
     if (!open_) return -1;
     const size_t take = answered_ < capacity ? answered_ : capacity;

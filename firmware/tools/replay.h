@@ -50,8 +50,23 @@ public:
     void apply_serial(bool) override {}
     void reboot() override {}
     const char* device_id() override { return "replay"; }
+    int load_settings(char*, size_t) override { return 0; }
 
     uint32_t now_ms = 0;
+};
+
+// The meter UART, handing over one frame's bytes at a time.
+class ScriptedMeter : public han::MeterInput {
+public:
+    void give(const uint8_t* bytes, size_t length) {
+        next_ = bytes;
+        left_ = length;
+    }
+    int read(uint8_t* buffer, size_t capacity, uint32_t& parity_errors) override;
+
+private:
+    const uint8_t* next_ = nullptr;
+    size_t left_ = 0;
 };
 
 // A broker that accepts the connection, answers pings and keeps every byte the reader
