@@ -26,7 +26,9 @@ QEMU = "qemu-system-xtensa"
 FIRMWARE = REPO_ROOT / "firmware"
 BUILD = FIRMWARE / "build-lx106"
 IMAGE = BUILD / "lx106" / "hanreader-lx106.elf"
-DEVICE_ID = "lx106-qemu"
+# A locally administered MAC (bit 1 of the first byte set, as no vendor's is), in the
+# form the board's id takes, so the station's limits hold the emulated board as a board.
+DEVICE_ID = "02:00:00:00:01:06"
 _STACK_LINE = re.compile(rb"stack high-water (\d+) of (\d+) bytes")
 
 
@@ -53,10 +55,10 @@ def build_lx106(log_path: Path) -> None:
                                f"last lines of {log_path}:\n{tail(log_path)}")
 
 
-def settings_text(wiring: Wiring) -> str:
+def settings_text(wiring: Wiring, extra: dict[str, str] | None = None) -> str:
     """The board's settings file for a wiring: what the host build takes as flags."""
     lines = {"serial": wiring.serial, "mqtt_host": wiring.broker.host, "mqtt_port": wiring.broker.port,
-             "topic": wiring.topic}
+             "topic": wiring.topic, **(extra or {})}
     if wiring.broker.username:
         lines.update(mqtt_user=wiring.broker.username, mqtt_password=wiring.broker.password or "")
     return "".join(f"{key}={value}\n" for key, value in lines.items())
@@ -66,6 +68,9 @@ class QemuDut(CommandDut):
     """The lx106 image in qemu-system-xtensa, its broker link bridged, judged like the host build."""
 
     kind = "qemu"
+
+    # Settings beyond the wiring's (the station's stand-in temperature).
+    extra_settings: dict[str, str] = {}
 
     def __init__(self, run_dir: Path, image: Path | None = None, connected_pattern: str = CONNECTED_PATTERN):
         self.image = Path(image or IMAGE)
@@ -87,11 +92,15 @@ class QemuDut(CommandDut):
             build_lx106(self.run_dir / "firmware-lx106-build.log")
 
     def _launch(self, wiring: Wiring) -> None:
+        self._prepare(wiring)
+        super()._launch(wiring)
+
+    def _prepare(self, wiring: Wiring) -> None:
+        """The settings file and the broker link the image opens at boot."""
         if self._private is None:
             self._private = tempfile.TemporaryDirectory(prefix="hanbench-qemu-")
-        self.settings_path.write_text(settings_text(wiring))
+        self.settings_path.write_text(settings_text(wiring, self.extra_settings))
         self._bridge = LinkBridge().start()
-        super()._launch(wiring)
 
     def _halt(self) -> None:
         super()._halt()
