@@ -1,7 +1,8 @@
 """The reader's ESP8266 machine code, measured on the emulated lx106 (qemu-system-xtensa).
 
 1. Instructions per frame for each make and list, stage by stage (deframe, decode,
-   classic JSON, MQTT publish), over every captured frame: hancycles-lx106.elf reads
+   classic JSON, MQTT publish), over every captured frame and one frame the simulator
+   builds for each list of every bundled profile: hancycles-lx106.elf reads
    CCOUNT around each stage under `-icount shift=5`, where QEMU retires one instruction
    per 32 ns of virtual time and CCOUNT runs at 40 MHz of it: 1.28 ticks an instruction,
    the same count on every run. QEMU charges one cycle an instruction, so the figures are
@@ -28,7 +29,9 @@ from bench import Bench, LoopOptions  # noqa: E402
 from bench.dut import QemuDut  # noqa: E402
 from bench.dut.qemu import qemu_argv  # noqa: E402
 from bench.run.scenarios import load_set  # noqa: E402
+from bench_codec import sample_reading  # noqa: E402
 from meter_profiles import bundled_profiles  # noqa: E402
+from simulator.codec import encode_frame  # noqa: E402
 from tests.firmware import xtensa_size, xtensa_stack  # noqa: E402
 from tests.firmware.harness import build_lx106, write_every_frame  # noqa: E402
 
@@ -50,6 +53,15 @@ def cycles_per_frame(images: Path, capture: Path) -> dict[tuple[str, int], list[
         row = {"bytes": int(length), **{s: int(t) / TICKS_PER_INSTRUCTION for s, t in zip(STAGES, ticks)}}
         rows[(make, int(list_number))].append(row)
     return rows
+
+
+def add_simulated_frames(capture: Path) -> int:
+    """One frame per list of every bundled profile appended to the capture file; how many."""
+    frames = [encode_frame(profile, number, sample_reading(profile, number)).hex().upper()
+              for profile in bundled_profiles().values() for number in profile.lists]
+    with capture.open("a") as out:
+        out.write("\n".join(frames) + "\n")
+    return len(frames)
 
 
 def wire_seconds(make: str, length: int) -> float:
@@ -93,8 +105,9 @@ def main(with_runs: bool) -> None:
     images = build_lx106()
     with tempfile.TemporaryDirectory() as work:
         capture = Path(work) / "every-frame.log"
-        frames = write_every_frame(capture)
-        print(f"{frames} captured frames, -icount shift={ICOUNT_SHIFT}")
+        captured = write_every_frame(capture)
+        simulated = add_simulated_frames(capture)
+        print(f"{captured} captured frames and {simulated} built by the simulator, -icount shift={ICOUNT_SHIFT}")
         print_cycles(cycles_per_frame(images, capture))
         if with_runs:
             stack_over_the_qemu_set(images, Path(work) / "runs")
