@@ -6,6 +6,7 @@ import sys
 import click
 
 from .codec_cli import decode, encode, profiles
+from .command.cli import command
 from .run_cli import run
 from .selftest.cli import selftest
 from simulator.cli import capture, replay, sim
@@ -20,8 +21,8 @@ def cli() -> None:
     """A simulated AMS/HAN meter and a test bench for the readers that listen to it."""
 
 
-for command in (profiles, decode, encode, sim, capture, replay, run, selftest):
-    cli.add_command(command)
+for subcommand in (profiles, decode, encode, sim, capture, replay, run, selftest, command):
+    cli.add_command(subcommand)
 
 
 def main() -> None:

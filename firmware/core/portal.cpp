@@ -72,6 +72,7 @@ void write_form(const Settings& settings, TextBuffer& page) {
         FixedText<24> name;
         name.add(settings_key(i));
         const char* key = name.c_str();
+        if (settings_key_is_stored_only(key)) continue;  // the reader keeps it; nothing to fill in
         const bool secret = settings_key_is_secret(key);
         FixedText<100> current;
         settings_get(settings, key, current, false);
@@ -82,6 +83,11 @@ void write_form(const Settings& settings, TextBuffer& page) {
         // Secrets are never sent back to the browser; an empty field keeps the saved one.
         if (!secret) page.add_html_escaped(value);
         page.add(HAN_F("\">"));
+        if (secret) {
+            // Left empty the field keeps the saved secret, so clearing one is a box of its own.
+            page.add(HAN_F("<label><input type=\"checkbox\" id=\"clear_")).add(key).add(HAN_F("\" name=\"clear_"));
+            page.add(key).add(HAN_F("\" value=\"1\" style=\"width:auto\"> clear ")).add(key).add(HAN_F("</label>"));
+        }
     }
     page.add(HAN_F("<p><button id=\"save\" type=\"submit\">Save</button></p></form></body></html>"));
 }
@@ -99,9 +105,11 @@ bool apply_form(const char* body, size_t length, Settings& next, TextBuffer& err
             char key[40], value[160];
             url_decode(p, static_cast<size_t>(eq - p), key, sizeof(key));
             url_decode(eq + 1, static_cast<size_t>(pair_end - eq - 1), value, sizeof(value));
-            if (!(settings_key_is_secret(key) && value[0] == '\0')) {
+            const bool clear = flash_starts(reinterpret_cast<const uint8_t*>(key), std::strlen(key), HAN_F("clear_")) &&
+                               settings_key_is_secret(key + 6);
+            if (clear || !(settings_key_is_secret(key) && value[0] == '\0')) {
                 FixedText<200> error;
-                if (!settings_set(next, key, value, error)) {
+                if (!settings_set(next, clear ? key + 6 : key, clear ? "" : value, error)) {
                     errors.add(HAN_F("<p class=\"error\">")).add_html_escaped(error.c_str()).add(HAN_F("</p>"));
                     ok = false;
                 }
@@ -209,7 +217,8 @@ bool handle_portal_request(ReaderApp& app, const char* request, size_t length, T
     if (valid) {
         saved = app.replace_settings(next);
         response.add(saved ? HAN_F("<p class=\"saved\" id=\"saved\">Saved. The reader now uses these settings.</p>")
-                           : HAN_F("<p class=\"error\">Applied, but could not be saved to flash.</p>"));
+                           : HAN_F("<p class=\"error\">Not saved: the settings store failed; the previous settings "
+                                   "stay in force.</p>"));
     } else if (post) {
         response.add(HAN_F("<div id=\"errors\">"));
         next = app.settings();

@@ -11,6 +11,7 @@
 #include "../core/reader_loop.h"
 #include "host_platform.h"
 #include "host_ports.h"
+#include "mbed_crypto.h"
 #include "options.h"
 #include "portal_server.h"
 #include "tcp_stream.h"
@@ -29,7 +30,8 @@ void on_signal(int) { g_stop = 1; }
 int run_once(const host::Options& options, han::Settings& settings, host::Tty& tty) {
     host::HostPlatform platform(tty, options.config_path);
     host::TcpStream broker;
-    han::ReaderApp app(platform, broker, settings);
+    host::MbedCrypto crypto;
+    han::ReaderApp app(platform, broker, settings, crypto);
     host::PortalServer portal(app, platform);
     if (options.portal_port >= 0 && !portal.listen(static_cast<uint16_t>(options.portal_port))) return 1;
     host::TtyMeter meter(tty, options.tty, platform);

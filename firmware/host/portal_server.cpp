@@ -99,6 +99,12 @@ void PortalServer::answer(Client& client, const han::TextBuffer& response) {
     line.add(" -> ").add(response.c_str() + 9, 3);
     platform_.log(line.c_str());
     send_all(client.fd, response.c_str(), response.size());
+    // What the client sent past a refused request is read and dropped: closing with it
+    // unread resets the connection, and the client would lose the answer (a 413).
+    shutdown(client.fd, SHUT_WR);
+    char unread[512];
+    while (recv(client.fd, unread, sizeof(unread), 0) > 0) {
+    }
     drop(client);
 }
 

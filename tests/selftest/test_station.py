@@ -25,6 +25,11 @@ def test_host_build_passes_with_every_measurement_in_its_limits(tmp_path, quick_
     assert measured["board_temperature"] == {**measured["board_temperature"], "value": 23.5, "units": "°C"}
     assert measured["boot_banner_s"]["units"] == "s" and "3.0" in measured["boot_banner_s"]["limits"]
     assert all(m["outcome"] in ("PASS", "SKIPPED") for m in measured.values())
+    # The board leaves with no command topic and no command secret: nothing on the broker can command it.
+    assert measured["command_access_left"]["value"] == 0
+    (console_log,) = (tmp_path / "records").rglob("dut-host.log")
+    assert console_log.read_text().splitlines()[-3:] == ["command_topic=", ">>> config get command_secret",
+                                                         "command_secret="], console_log
     assert "PASS" in done.stdout
 
 

@@ -217,7 +217,8 @@ void setup() {
     LittleFS.begin();
     pinMode(kSetupButtonPin, INPUT_PULLUP);
     const bool configured = load_settings() && digitalRead(kSetupButtonPin) == HIGH;
-    static han::ReaderApp instance(platform, broker, settings);
+    static BearCrypto crypto;
+    static han::ReaderApp instance(platform, broker, settings, crypto);
     app = &instance;
     thermometer.begin();
     static han::ReaderLoop loop_instance(*app, platform, meter, &console, &thermometer);
