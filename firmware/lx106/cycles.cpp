@@ -22,7 +22,7 @@ struct StageTicks {
 class QuietListener : public han::MqttListener {
 public:
     void on_mqtt_connected() override {}
-    void on_mqtt_message(const char*, const uint8_t*, size_t) override {}
+    void on_mqtt_message(const char*, const uint8_t*, size_t, bool, bool) override {}
     void on_mqtt_event(const char*) override {}
 };
 

@@ -38,13 +38,14 @@ struct Reader {
         : board(clock, arguments.settings_path, arguments.device_id),
           broker(link_fd),
           meter(arguments.meter_path, board),
-          app(board, broker, settings),
+          app(board, broker, settings, crypto),
           loop(app, board, meter, &console, nullptr) {}
 
     lx106::Board board;
     lx106::LinkStream broker;
     lx106::HostFileMeter meter;
     lx106::SemihostingConsole console;
+    lx106::NoHmacLibrary crypto;
     han::ReaderApp app;
     han::ReaderLoop loop;  // no thermometer on the emulated board
 };

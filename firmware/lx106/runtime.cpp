@@ -71,6 +71,9 @@ uint64_t __muldi3(uint64_t a, uint64_t b) {
     return product;
 }
 
+// 32 x 32 -> 64 bits, which libgcc's 64-bit modulo calls.
+uint64_t __umulsidi3(uint32_t a, uint32_t b) { return __muldi3(a, b); }
+
 uint32_t __udivsi3(uint32_t a, uint32_t b) { return static_cast<uint32_t>(divide(a, b, nullptr)); }
 
 uint32_t __umodsi3(uint32_t a, uint32_t b) {

@@ -63,7 +63,8 @@ int main(int argc, char** argv) {
     }
     static replay::ScriptedPlatform platform;
     static replay::RecordingBroker broker(out);
-    static han::ReaderApp app(platform, broker, settings);
+    static replay::RefusingCrypto crypto;
+    static han::ReaderApp app(platform, broker, settings, crypto);
     static replay::ScriptedMeter meter;
     static han::ReaderLoop loop(app, platform, meter, nullptr, nullptr);
     app.start();

@@ -55,6 +55,13 @@ public:
     uint32_t now_ms = 0;
 };
 
+// The scripted board holds no command secret and gets no commands: an HMAC it is asked
+// for is refused, identically on both CPUs.
+class RefusingCrypto : public han::Crypto {
+public:
+    bool hmac_sha256(const uint8_t*, size_t, const uint8_t*, size_t, uint8_t*) override { return false; }
+};
+
 // The meter UART, handing over one frame's bytes at a time.
 class ScriptedMeter : public han::MeterInput {
 public:
