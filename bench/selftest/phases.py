@@ -110,7 +110,8 @@ def provision(test, unit, console, broker):
     """Set WiFi and MQTT through the console, read every setting back, and reboot into them."""
     rejected = 0
     for key, value in _board_settings(unit.unit, broker.endpoint).items():
-        reply = console.link.command(f"config set {key} {value}".rstrip(), SET_REPLY)
+        shown = f"config set {key} {_readback(value, key)}".rstrip()  # no password in the console log
+        reply = console.link.command(f"config set {key} {value}".rstrip(), SET_REPLY, logged=shown)
         readback = _config_get(console.link, key)
         if not reply.startswith("ok") or readback != f"{key}={_readback(value, key)}":
             rejected += 1

@@ -1,6 +1,7 @@
 #include "host_ports.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <poll.h>
 #include <unistd.h>
 
@@ -35,6 +36,17 @@ int TtyMeter::read(uint8_t* buffer, size_t capacity, uint32_t& parity_errors) {
     tty_.close();
     reopen_at_ms_ = now_ms + kReopenMs;
     return 0;
+}
+
+bool W1Thermometer::sample(int32_t& centi_celsius) {
+    FILE* file = std::fopen(path_.c_str(), "r");
+    if (!file) return false;  // unplugged: the reading falls back to the configured temperature
+    long millidegrees = 0;
+    const bool read = std::fscanf(file, "%ld", &millidegrees) == 1;
+    std::fclose(file);
+    if (!read || millidegrees < -55000 || millidegrees > 125000) return false;  // the DS18B20's range
+    centi_celsius = static_cast<int32_t>(millidegrees / 10);
+    return true;
 }
 
 int StdinConsole::read(char* buffer, size_t capacity) {

@@ -21,6 +21,17 @@ private:
     uint32_t reopen_at_ms_ = 0;
 };
 
+// A DS18B20 through Linux's w1-therm driver: its "temperature" file holds millidegrees C
+// (/sys/bus/w1/devices/28-*/temperature on a Raspberry Pi).
+class W1Thermometer : public han::Thermometer {
+public:
+    explicit W1Thermometer(const std::string& path) : path_(path) {}
+    bool sample(int32_t& centi_celsius) override;
+
+private:
+    std::string path_;
+};
+
 class StdinConsole : public han::ConsoleInput {
 public:
     int read(char* buffer, size_t capacity) override;

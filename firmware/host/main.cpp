@@ -36,7 +36,8 @@ int run_once(const host::Options& options, han::Settings& settings, host::Tty& t
     if (options.portal_port >= 0 && !portal.listen(static_cast<uint16_t>(options.portal_port))) return 1;
     host::TtyMeter meter(tty, options.tty, platform);
     host::StdinConsole console;
-    han::ReaderLoop loop(app, platform, meter, &console, nullptr);
+    host::W1Thermometer thermometer(options.thermometer);
+    han::ReaderLoop loop(app, platform, meter, &console, options.thermometer.empty() ? nullptr : &thermometer);
     app.start();
     while (!g_stop && !platform.reboot_requested()) {
         // Sleep until something arrives; the core then reads every port without blocking.

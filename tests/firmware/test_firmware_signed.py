@@ -1,11 +1,14 @@
 """Commands over MQTT change a reader only when signed with its command secret, and only once."""
 
+import os
+import subprocess
+import sys
 import uuid
 
 import pytest
 
 from bench.command import sign_command
-from tests.firmware.harness import start_rig
+from tests.firmware.harness import REPO, start_rig
 from tests.firmware.test_firmware_replies import Console
 
 
@@ -79,3 +82,29 @@ def test_topics_refuse_wildcards_and_an_unchanged_setting_writes_nothing(signed)
     assert config.stat().st_ino == saved, "an unchanged setting rewrote the settings file"
     assert rig.reader.command("config set mqtt_qos 1") == ["ok mqtt_qos=1"]
     assert config.stat().st_ino != saved
+
+
+def hanbench_command(broker, topic: str, *words: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """`hanbench command` against the session broker."""
+    return subprocess.run([sys.executable, "-m", "bench", "command", "--broker", f"127.0.0.1:{broker.port}", "--topic",
+                           topic, *words], capture_output=True, text=True, timeout=30,
+                          env={**os.environ, **(env or {})}, cwd=REPO)
+
+
+def test_hanbench_command_signs_with_a_secret_from_the_environment(signed, broker):
+    rig, console, config = signed
+    done = hanbench_command(broker, console.topic, "--secret-env", "READER_SECRET", "config", "set", "mqtt_qos", "1",
+                            env={"READER_SECRET": console.secret})
+    assert (done.returncode, done.stdout, done.stderr) == (0, "ok mqtt_qos=1\n", "")
+    assert "command_counter=1\n" in config.read_text()
+    unsigned = hanbench_command(broker, console.topic, "reboot")
+    assert unsigned.returncode == 1 and unsigned.stdout.startswith("error: reboot over MQTT needs a signed command")
+    assert console.secret not in rig.reader.log_text()
+
+
+def test_hanbench_command_says_what_is_wrong_in_one_line(broker):
+    done = hanbench_command(broker, "nobody/listens", "--secret-env", "UNSET_SECRET", "reboot")
+    assert (done.returncode, done.stderr) == (
+        1, "hanbench command: the environment variable UNSET_SECRET holding the command secret is not set\n")
+    done = hanbench_command(broker, "nobody/listens", "--timeout", "0.5", "version")
+    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "no reply on nobody/listens/reply" in done.stderr

@@ -28,8 +28,9 @@ def test_host_build_passes_with_every_measurement_in_its_limits(tmp_path, quick_
     # The board leaves with no command topic and no command secret: nothing on the broker can command it.
     assert measured["command_access_left"]["value"] == 0
     (console_log,) = (tmp_path / "records").rglob("dut-host.log")
-    assert console_log.read_text().splitlines()[-3:] == ["command_topic=", ">>> config get command_secret",
-                                                         "command_secret="], console_log
+    lines = console_log.read_text().splitlines()
+    sealed = lines[len(lines) - lines[::-1].index(">>> config set command_topic"):]
+    assert {"ok command_topic=", "command_topic=", "command_secret="} <= set(sealed), console_log
     assert "PASS" in done.stdout
 
 
@@ -66,3 +67,14 @@ def test_late_boot_is_measured_not_guessed(tmp_path, quick_limits):
     banner = next(m for m in boot["measurements"] if m["name"] == "boot_banner_s")
     assert 4.4 <= banner["value"] <= 6.0 and banner["outcome"] == "FAIL"
     assert record["serial_number"] is None and record["unit"].endswith("-unscanned")
+
+
+def test_provisioning_leaves_no_password_in_the_console_log(tmp_path, quick_limits):
+    done = run_station(tmp_path / "records", quick_limits, "--dut", "host", "--serial-number", "hb-0002",
+                       "--wifi-password", "station-wifi-secret")
+    assert done.returncode == 0, done.stdout + done.stderr
+    (console_log,) = (tmp_path / "records").rglob("dut-host.log")
+    assert ">>> config set wifi_password ********" in console_log.read_text().splitlines()
+    leaked = [path for path in (tmp_path / "records").rglob("*") if path.is_file()
+              and b"station-wifi-secret" in path.read_bytes()]
+    assert not leaked, leaked
