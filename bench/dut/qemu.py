@@ -61,6 +61,11 @@ def settings_text(wiring: Wiring, extra: dict[str, str] | None = None) -> str:
              "topic": wiring.topic, **(extra or {})}
     if wiring.broker.username:
         lines.update(mqtt_user=wiring.broker.username, mqtt_password=wiring.broker.password or "")
+    for key, value in lines.items():
+        if any(c in str(value) for c in "\r\n"):
+            # The value is not shown: it may be the broker's password.
+            raise DutError(f"the qemu board's {key} must be one line: it holds a line break, which would add "
+                           "a line to its settings file")
     return "".join(f"{key}={value}\n" for key, value in lines.items())
 
 

@@ -8,6 +8,7 @@ from click.testing import CliRunner
 
 from bench.broker import BrokerEndpoint
 from bench.dut import QemuDut, Wiring
+from bench.dut.qemu import settings_text
 from bench.errors import DutError
 from bench.run_cli import run
 
@@ -45,3 +46,10 @@ def test_the_password_goes_to_a_private_settings_file_not_the_command_line(tmp_p
     finally:
         dut.stop()
     assert not settings.exists()
+
+
+def test_a_value_with_a_line_break_is_refused_before_it_reaches_the_settings_file():
+    wiring = Wiring("/dev/pts/99", "8E1", BrokerEndpoint("127.0.0.1", 1883, "station", "s3cret\ncommand_topic=x"), "t")
+    with pytest.raises(DutError, match=r"^the qemu board's mqtt_password must be one line: it holds a line break") as error:
+        settings_text(wiring)
+    assert "s3cret" not in str(error.value)
