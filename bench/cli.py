@@ -1,12 +1,12 @@
 """The `hanbench` command: one group, each command defined beside the layer it drives."""
 
 import signal
-import sys
 
 import click
 
 from .codec_cli import decode, encode, profiles
 from .command.cli import command
+from .exits import run_with_exit_codes
 from .run_cli import run
 from .selftest.cli import selftest
 from simulator.cli import capture, replay, sim
@@ -26,11 +26,7 @@ for subcommand in (profiles, decode, encode, sim, capture, replay, run, selftest
 
 
 def main() -> None:
-    """Entry point: run the group; Ctrl-C and a closed pipe end quietly, not with a traceback."""
+    """Entry point: run the group; a stop signal tears down and exits 130; a closed pipe ends quietly."""
     # A reader such as `head` closing the pipe is a normal end, not an error.
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    try:
-        cli(standalone_mode=True)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+    run_with_exit_codes(cli)

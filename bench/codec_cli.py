@@ -17,6 +17,8 @@ from rich.table import Table
 from meter_profiles import FIELDS, ProfileError, bundled_profiles, get_profile
 from simulator.codec import FrameDecoder, FrameError, encode_frame
 
+from .observer.payload import PayloadError, parse_document
+
 __all__ = ["profiles", "decode", "encode"]
 
 # Short labels for the readable decode table, in the canonical order.
@@ -122,9 +124,9 @@ def decode(source: TextIO, as_json: bool) -> None:
 
 def _reading_from_json(text: str) -> dict:
     try:
-        reading = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise FrameError(f"not JSON: {error.msg} at column {error.colno}") from None
+        reading = parse_document(text)  # bounded: no NaN, no infinity, no nesting past a sane depth
+    except PayloadError as error:
+        raise FrameError(str(error)) from None
     if not isinstance(reading, dict):
         raise FrameError("must be a JSON object with the canonical fields")
     if "error" in reading:
