@@ -13,7 +13,7 @@ import os
 import sys
 from pathlib import Path
 
-__all__ = ["SecretError", "read_secret", "sign_command", "MIN_SECRET", "MAX_SECRET"]
+__all__ = ["MAX_SECRET", "MIN_SECRET", "SecretError", "read_secret", "sign_command"]
 
 # The firmware's bounds on the command_secret setting.
 MIN_SECRET, MAX_SECRET = 16, 64

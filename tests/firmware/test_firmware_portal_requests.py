@@ -50,7 +50,7 @@ def test_half_a_form_gets_408_and_saves_nothing(portal):
 
 def test_an_empty_password_field_keeps_the_secret_and_its_box_clears_it(portal):
     rig, url = portal
-    head, page = exchange(url, b"GET / HTTP/1.1\r\n\r\n")
+    _, page = exchange(url, b"GET / HTTP/1.1\r\n\r\n")
     assert b'name="clear_mqtt_password"' in page and b"command_counter" not in page
     form = b"mqtt_host=127.0.0.1&mqtt_password=&mqtt_qos=1"
     assert exchange(url, post(form))[0].startswith(b"HTTP/1.1 200 OK")
