@@ -11,11 +11,10 @@ from collections.abc import Iterator
 from typing import TextIO
 
 import click
-from rich.console import Console
-from rich.table import Table
+import orjson
 
 from meter_profiles import FIELDS, ProfileError, bundled_profiles, get_profile
-from simulator.codec import FrameDecoder, FrameError, encode_frame
+from simulator.codec import FrameDecoder, FrameError, encode_frame, frames_in
 
 __all__ = ["profiles", "decode", "encode"]
 
@@ -60,6 +59,9 @@ def profiles(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summaries, indent=2))
         return
+    from rich.console import Console  # the table only: decode and encode start without rich
+    from rich.table import Table
+
     table = Table("name", "phases", "grid", "serial", "lists (items)", "description")
     for s in summaries:
         lists = " ".join(f"{n}:{count}" for n, count in s["lists"].items())
@@ -96,27 +98,81 @@ def _table_row(number: int, reading: dict) -> str:
     return f"{number:>6}  {reading['meter']:<20} {reading['list']:>4}  {reading.get('meter_time', '-'):<19}  {ident} {values}"
 
 
+class _DecodeOutput:
+    """Where decode's results go: JSON lines or the readable table on stdout, in one buffered stream."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json, self.good, self.bad = as_json, 0, 0
+        self._out = sys.stdout.buffer
+        if not as_json:
+            self._text(f"{'line':>6}  {'meter':<20} {'list':>4}  {'meter time':<19}  values")
+
+    def _text(self, line: str) -> None:
+        self._out.write(line.encode() + b"\n")
+
+    def reading(self, number: int, reading: dict, warning: str | None) -> None:
+        """One decoded frame; a warning (stray bytes on its line) rides with it."""
+        self.good += 1
+        if self.as_json:
+            self._out.write(orjson.dumps({**reading, "warning": f"line {number}: {warning}"} if warning else reading,
+                                         option=orjson.OPT_APPEND_NEWLINE))
+            return
+        self._text(_table_row(number, reading))
+        if warning:
+            self._text(f"{number:>6}  warning: {warning}")
+
+    def error(self, number: int, error: Exception) -> None:
+        """One line that could not be decoded, and why."""
+        self.bad += 1
+        if self.as_json:
+            self._out.write(orjson.dumps({"error": f"line {number}: {error}"}, option=orjson.OPT_APPEND_NEWLINE))
+        else:
+            self._text(f"{number:>6}  error: {error}")
+
+    def close(self) -> None:
+        """Flush the results, then the count on stderr."""
+        self._out.flush()
+        click.echo(f"decoded {self.good} frames, {self.bad} failed", err=True)
+
+
+def _decoder_for(meters: tuple[str, ...]) -> FrameDecoder:
+    """A decoder over the named profiles (names or files), or over the bundled ones if none is named."""
+    if not meters:
+        return FrameDecoder()
+    try:
+        chosen = [get_profile(meter) for meter in meters]
+    except ProfileError as error:
+        raise click.ClickException(str(error)) from None
+    return FrameDecoder({profile.name: profile for profile in chosen})
+
+
 @click.command()
 @click.argument("source", type=click.File("r", encoding="ascii", errors="replace"), default="-")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object a line: the canonical fields, or {\"error\": ...}.")
-def decode(source: TextIO, as_json: bool) -> None:
-    """Decode frames from a capture file or plain hex, one frame a line (SOURCE '-' is stdin)."""
-    decoder = FrameDecoder()
-    good = bad = 0
-    if not as_json:
-        click.echo(f"{'line':>6}  {'meter':<20} {'list':>4}  {'meter time':<19}  values")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a frame: the canonical fields, or {\"error\": ...}.")
+@click.option("--meter", "meters", multiple=True,
+              help="Match only this profile, a name or a .toml file (repeatable); others decode as <make>-unknown.")
+def decode(source: TextIO, as_json: bool, meters: tuple[str, ...]) -> None:
+    """Decode frames from a capture file or plain hex, read line by line as a stream (SOURCE '-' is stdin).
+
+    Stray bytes around a good frame are a warning; a line with two frames gives two results.
+    """
+    decoder = _decoder_for(meters)
+    output = _DecodeOutput(as_json)
     for number, text in _numbered_lines(source):
         try:
-            reading = decoder.decode(_frame_bytes(text))
+            found = frames_in(_frame_bytes(text))
         except FrameError as error:
-            bad += 1
-            message = f"line {number}: {error}"
-            click.echo(json.dumps({"error": message}) if as_json else f"{number:>6}  error: {error}")
+            output.error(number, error)
             continue
-        good += 1
-        click.echo(json.dumps(reading) if as_json else _table_row(number, reading))
-    click.echo(f"decoded {good} frames, {bad} failed", err=True)
-    if bad:
+        warning = found.warning()
+        for frame in found.frames:
+            try:
+                output.reading(number, decoder.decode_hdlc(frame), warning)
+            except FrameError as error:
+                output.error(number, error)
+            warning = None
+    output.close()
+    if output.bad:
         sys.exit(1)
 
 
