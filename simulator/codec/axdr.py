@@ -8,7 +8,7 @@ such pairs.
 
 from .errors import FrameError
 
-__all__ = ["TAGS", "ARRAY", "STRUCTURE", "NULL", "OCTET_STRING", "VISIBLE_STRING", "parse_value", "encode_value", "encode_int", "encode_length", "tag_name"]
+__all__ = ["TAGS", "ARRAY", "STRUCTURE", "NULL", "OCTET_STRING", "VISIBLE_STRING", "parse_value", "encode_value", "encode_tree", "encode_int", "encode_length", "tag_name"]
 
 NULL, ARRAY, STRUCTURE = 0x00, 0x01, 0x02
 OCTET_STRING, VISIBLE_STRING = 0x09, 0x0A
@@ -117,3 +117,15 @@ def encode_value(type_name: str, value: object) -> bytes:
     if tag == NULL:
         return b"\x00"
     raise FrameError(f"cannot encode a {type_name} as a leaf value")
+
+
+def encode_tree(node: tuple) -> bytes:
+    """A parsed (tag, value) tree back to its bytes: parse_value's inverse."""
+    tag, value = node
+    if tag == STRUCTURE or tag == ARRAY:
+        return bytes((tag,)) + encode_length(len(value)) + b"".join(map(encode_tree, value))  # type: ignore[arg-type]
+    if tag == OCTET_STRING or tag == VISIBLE_STRING:
+        return bytes((tag,)) + encode_length(len(value)) + value  # type: ignore[arg-type, operator]
+    if tag == NULL:
+        return b"\x00"
+    return encode_int(tag, value)  # type: ignore[arg-type]
