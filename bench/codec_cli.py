@@ -1,4 +1,4 @@
-"""`hanbench profiles`, `decode` and `encode`: the codec and the profiles at the command line.
+"""`hanbench decode` and `encode`: the codec at the command line.
 
 Bad input never stops a run: each bad frame or line gets one error line that
 names its line number and what is wrong, the rest goes on, and the exit code
@@ -13,10 +13,10 @@ from typing import TextIO
 import click
 import orjson
 
-from meter_profiles import FIELDS, ProfileError, bundled_profiles, get_profile
+from meter_profiles import FIELDS, Profile, ProfileError, get_profile
 from simulator.codec import FrameDecoder, FrameError, encode_frame, frames_in
 
-__all__ = ["profiles", "decode", "encode"]
+__all__ = ["decode", "encode"]
 
 # Short labels for the readable decode table, in the canonical order.
 _LABELS = {
@@ -35,38 +35,6 @@ _LABELS = {
     "reactive_energy_import": "R+",
     "reactive_energy_export": "R-",
 }
-
-
-def _profile_summary(profile) -> dict:
-    return {
-        "name": profile.name,
-        "make": profile.make,
-        "model": profile.model,
-        "description": profile.description,
-        "phases": profile.phases,
-        "grid": profile.grid,
-        "serial": f"{profile.serial.baud} {profile.serial.name}",
-        "lists": {str(n): len(layout.items) for n, layout in sorted(profile.lists.items())},
-        "schedule": [slot.model_dump() for slot in profile.schedule],
-    }
-
-
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="One JSON array, for machines.")
-def profiles(as_json: bool) -> None:
-    """List the meter models hanbench can be."""
-    summaries = [_profile_summary(p) for p in bundled_profiles().values()]
-    if as_json:
-        click.echo(json.dumps(summaries, indent=2))
-        return
-    from rich.console import Console  # the table only: decode and encode start without rich
-    from rich.table import Table
-
-    table = Table("name", "phases", "grid", "serial", "lists (items)", "description")
-    for s in summaries:
-        lists = " ".join(f"{n}:{count}" for n, count in s["lists"].items())
-        table.add_row(s["name"], str(s["phases"]), s["grid"], s["serial"], lists, s["description"])
-    Console().print(table)
 
 
 def _numbered_lines(stream: TextIO) -> Iterator[tuple[int, str]]:
@@ -135,28 +103,28 @@ class _DecodeOutput:
         click.echo(f"decoded {self.good} frames, {self.bad} failed", err=True)
 
 
-def _decoder_for(meters: tuple[str, ...]) -> FrameDecoder:
-    """A decoder over the named profiles (names or files), or over the bundled ones if none is named."""
-    if not meters:
-        return FrameDecoder()
+def _named_profiles(meters: tuple[str, ...]) -> dict[str, Profile]:
+    """The profiles --meter names (bundled names or files), by name; one clear line if one cannot be had."""
     try:
         chosen = [get_profile(meter) for meter in meters]
     except ProfileError as error:
         raise click.ClickException(str(error)) from None
-    return FrameDecoder({profile.name: profile for profile in chosen})
+    return {profile.name: profile for profile in chosen}
+
+
+_METER_HELP = "Use this profile, a name or a .toml file (repeatable)"
 
 
 @click.command()
 @click.argument("source", type=click.File("r", encoding="ascii", errors="replace"), default="-")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a frame: the canonical fields, or {\"error\": ...}.")
-@click.option("--meter", "meters", multiple=True,
-              help="Match only this profile, a name or a .toml file (repeatable); others decode as <make>-unknown.")
+@click.option("--meter", "meters", multiple=True, help=f"{_METER_HELP}: match only these; others are <make>-unknown.")
 def decode(source: TextIO, as_json: bool, meters: tuple[str, ...]) -> None:
     """Decode frames from a capture file or plain hex, read line by line as a stream (SOURCE '-' is stdin).
 
     Stray bytes around a good frame are a warning; a line with two frames gives two results.
     """
-    decoder = _decoder_for(meters)
+    decoder = FrameDecoder(_named_profiles(meters) if meters else None)
     output = _DecodeOutput(as_json)
     for number, text in _numbered_lines(source):
         try:
@@ -196,14 +164,17 @@ def _reading_from_json(text: str) -> dict:
 @click.option(
     "--json", "as_json", is_flag=True, help="Read JSON lines as `decode --json` writes them (the input format)."
 )
-def encode(source: TextIO, as_json: bool) -> None:
+@click.option("--meter", "meters", multiple=True, help=f"{_METER_HELP}: a reading's `meter` is looked up here first.")
+def encode(source: TextIO, as_json: bool, meters: tuple[str, ...]) -> None:
     """Build frames from readings, one JSON object a line; write one frame a line in hex."""
     del as_json  # JSON lines are the one input format; the flag says so on the command line.
+    named = _named_profiles(meters)
     good = bad = 0
     for number, text in _numbered_lines(source):
         try:
             reading = _reading_from_json(text)
-            frame = encode_frame(get_profile(str(reading["meter"])), int(reading["list"]), reading)
+            meter = str(reading["meter"])
+            frame = encode_frame(named.get(meter) or get_profile(meter), int(reading["list"]), reading)
         except (FrameError, ProfileError, ValueError, TypeError) as error:
             bad += 1
             click.echo(f"line {number}: {error}", err=True)
