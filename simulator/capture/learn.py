@@ -10,8 +10,8 @@ is the make's documented habit, and the TOML says so in a comment.
 """
 
 import re
-import statistics
 from collections import Counter
+from itertools import pairwise
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -30,7 +30,6 @@ __all__ = ["LearnError", "Learned", "learn_profile"]
 
 _TYPE_NAMES = {tag: name for name, tag in TAGS.items() if name != "date-time"}
 _UNIT_NAMES = {code: unit for unit, code in UNIT_CODES.items()}
-_SERIAL_NOTE = re.compile(r"\b(\d{3,6}) ([78])([NEO])([12])\b")
 _EPOCH = datetime(1970, 1, 1)
 _HOURLY_S = 3600
 
@@ -158,7 +157,7 @@ def _half(seconds: float) -> float:
 
 
 def _slot(list_no: int, times: list[float], carries_clock: bool) -> dict:
-    gaps = [_half(b - a) for a, b in zip(times, times[1:]) if b > a]
+    gaps = [_half(b - a) for a, b in pairwise(times) if b > a]
     if gaps:
         period = _mode(gaps)
     elif carries_clock:
@@ -188,11 +187,9 @@ def _schedule(frames: list[_Frame], layouts: dict[str, dict], byte_time: float) 
 
 
 def _serial(capture: Capture, make: str) -> tuple[dict, str]:
-    for comment in capture.comments:
-        found = _SERIAL_NOTE.search(comment)
-        if found:
-            baud, bits, parity, stop = found.groups()
-            return {"baud": int(baud), "bytesize": int(bits), "parity": parity, "stopbits": int(stop)}, "as the capture names it"
+    named = capture.serial()
+    if named is not None:
+        return named.model_dump(), "as the capture names it"
     return dict(MAKES[make]["serial"]), f"the capture names none: {make} meters' usual setting"
 
 
@@ -202,7 +199,7 @@ def _grid_and_quirks(frames: list[_Frame]) -> tuple[str, list[str]]:
     no_i2 = any("current_l3" in r and "current_l2" not in r for r in readings)
     quirks = ["it-grid-u2-zero"] if u2 and not any(u2) else []
     hourly = [r.get("active_energy_import") for r in readings if "active_energy_import" in r]
-    if any(a == b for a, b in zip(hourly, hourly[1:])):
+    if any(a == b for a, b in pairwise(hourly)):
         quirks.append("hourly-energy-repeat")
     return ("IT" if quirks[:1] == ["it-grid-u2-zero"] or no_i2 else "TN"), quirks
 
