@@ -47,11 +47,11 @@ def _numbered_lines(stream: TextIO) -> Iterator[tuple[int, str]]:
 
 def _frame_bytes(text: str) -> bytes:
     """The frame on a capture line ('time<TAB>hex') or a plain hex line."""
-    hex_text = text.split("\t")[-1].replace(" ", "")
+    hex_text = text.rpartition("\t")[2]
     try:
-        return bytes.fromhex(hex_text)
+        return bytes.fromhex(hex_text)  # spaces between bytes are allowed
     except ValueError:
-        problem = "an odd number of hex digits" if len(hex_text) % 2 else "characters that are not hex"
+        problem = "an odd number of hex digits" if len(hex_text.replace(" ", "")) % 2 else "characters that are not hex"
         raise FrameError(f"not a frame in hex: the line has {problem}") from None
 
 
