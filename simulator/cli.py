@@ -99,7 +99,7 @@ def _run_until_interrupt(work) -> RunStats:
 
 
 @click.command()
-@click.option("--meter", "meter_name", required=True, help="Meter profile name (see `hanbench profiles`).")
+@click.option("--meter", "meter_name", required=True, help="Meter profile: a name (see `hanbench profiles`) or a .toml file.")
 @click.option("--port", help="Serial device or pyserial URL (socket://host:port, rfc2217://host:port).")
 @click.option("--pty", is_flag=True, help="Make a virtual serial pair and print the reader's side.")
 @click.option("--line", "line_kind", default="serial", show_default=True,
