@@ -95,13 +95,16 @@ def _pair_items(children: list) -> list[GenericItem]:
     if start:
         items.append(GenericItem(None, children[0][0], children[0][1], "list_version"))
     for index in range(start, len(children), 2):
-        key, value = children[index], children[index + 1]
-        if key[0] == NULL and value[0] == NULL:
+        (key_tag, key), (tag, value) = children[index], children[index + 1]
+        if key_tag == OCTET_STRING and len(key) == 6 and tag != ARRAY and tag != STRUCTURE:
+            code, field = _code_and_field(key)
+            items.append(GenericItem(code, tag, value, field))
+        elif key_tag == NULL and tag == NULL:
             items.append(GenericItem(None, NULL, None, None, placeholder=True))
-        elif _is_obis(key):
-            items.append(_obis_item(key[1], value))
+        elif key_tag == OCTET_STRING and len(key) == 6:
+            raise FrameError(f"OBIS {obis_text(key)} holds {tag_name(tag)}, not a value")
         else:
-            raise FrameError(f"item {index} of the list: expected an OBIS code (09 06 ...) or a null pair, not {tag_name(key[0])}")
+            raise FrameError(f"item {index} of the list: expected an OBIS code (09 06 ...) or a null pair, not {tag_name(key_tag)}")
     return items
 
 
@@ -175,9 +178,9 @@ def _reading(items: list[GenericItem], make: str) -> dict:
     reading: dict = {}
     extra: dict = {}
     for index, item in enumerate(items):
-        field, tag = item.field, item.tag
+        _obis, tag, raw, field, scaler, _unit, _placeholder = item
         if tag in _NUMBERS and field in _NUMERIC and field not in reading:  # the common item, first
-            reading[field] = scale(item.raw, item.scaler if item.scaler is not None else scalers.get(field, 0))  # type: ignore[arg-type]
+            reading[field] = scale(raw, scaler if scaler is not None else scalers.get(field, 0))  # type: ignore[arg-type]
             continue
         if item.placeholder:
             continue
