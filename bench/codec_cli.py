@@ -62,7 +62,9 @@ def _value_text(name: str, value) -> str:
 
 def _table_row(number: int, reading: dict) -> str:
     values = ", ".join(_value_text(k, v) for k, v in reading.items() if k in _LABELS)
-    ident = reading.get("meter_id", "")
+    if "extra" in reading:  # codes no canonical field has: shown, so a new meter's whole list can be seen
+        values += "".join(f", {code} {value}" for code, value in reading["extra"].items())
+    ident = reading.get("meter_type", "") if reading["meter"].endswith("-unknown") else reading.get("meter_id", "")
     return f"{number:>6}  {reading['meter']:<20} {reading['list']:>4}  {reading.get('meter_time', '-'):<19}  {ident} {values}"
 
 

@@ -69,3 +69,15 @@ def test_decode_reports_stray_bytes_as_a_warning_and_two_frames_as_two_results()
     assert len(decoded) == 3
     assert decoded[0]["warning"] == "line 1: 1 stray byte after the frame"
     assert all("warning" not in d for d in decoded[1:]) and decoded[2]["meter"] == "kamstrup-6841121"
+
+
+def test_the_readable_table_shows_an_unknown_model_its_type_and_its_extra_codes():
+    from click.testing import CliRunner
+
+    from bench.cli import cli
+
+    variant = VARIANTS["kamstrup-6841121-l2-extra-obis"]
+    result = CliRunner().invoke(cli, ["decode", "-"], input=variant.frame.hex() + "\n")
+    assert result.exit_code == 0, result.output
+    row = result.stdout.splitlines()[1]
+    assert "kamstrup-unknown" in row and "6841121BN243101040" in row and row.endswith(", 1.1.13.7.0.255 950")
