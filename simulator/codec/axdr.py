@@ -78,7 +78,16 @@ def parse_value(buf: bytes, pos: int = 0) -> tuple[tuple[int, object], int]:
             count, pos = _parse_length(buf, pos + 1)
             items = []
             for _ in range(count):
-                item, pos = parse_value(buf, pos)
+                # Numbers, the commonest item, are read here rather than by a call per item.
+                size_signed = _INTEGERS.get(buf[pos])
+                if size_signed is None:
+                    item, pos = parse_value(buf, pos)
+                else:
+                    end = pos + 1 + size_signed[0]
+                    if end > len(buf):
+                        raise IndexError
+                    item = (buf[pos], int.from_bytes(buf[pos + 1 : end], "big", signed=size_signed[1]))
+                    pos = end
                 items.append(item)
             return (tag, items), pos
         if tag == NULL:
