@@ -5,7 +5,6 @@ names its line number and what is wrong, the rest goes on, and the exit code
 is non-zero if anything failed.
 """
 
-import json
 import sys
 from collections.abc import Iterator
 from typing import TextIO
@@ -15,6 +14,8 @@ import orjson
 
 from meter_profiles import FIELDS, Profile, ProfileError, get_profile
 from simulator.codec import FrameDecoder, FrameError, encode_frame, frames_in
+
+from .observer.payload import PayloadError, parse_document
 
 __all__ = ["decode", "encode"]
 
@@ -148,9 +149,9 @@ def decode(source: TextIO, as_json: bool, meters: tuple[str, ...]) -> None:
 
 def _reading_from_json(text: str) -> dict:
     try:
-        reading = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise FrameError(f"not JSON: {error.msg} at column {error.colno}") from None
+        reading = parse_document(text)  # bounded: no NaN, no infinity, no nesting past a sane depth
+    except PayloadError as error:
+        raise FrameError(str(error)) from None
     if not isinstance(reading, dict):
         raise FrameError("must be a JSON object with the canonical fields")
     if "error" in reading:

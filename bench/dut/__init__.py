@@ -11,8 +11,10 @@ __all__ = ["CONNECTED_PATTERN", "CommandDut", "Dut", "HostDut", "RigDut", "Wirin
 
 
 def make_dut(kind: str, run_dir: Path, command: str | None = None, port: str | None = None,
-             console: str | None = None, connected_pattern: str = CONNECTED_PATTERN) -> Dut:
-    """The DUT for --dut host|cmd|rig (a --dut-cmd implies cmd)."""
+             console: str | None = None, connected_pattern: str = CONNECTED_PATTERN, image: Path | None = None) -> Dut:
+    """The DUT for --dut host|cmd|rig (a --dut-cmd implies cmd); image: a rig board is flashed with it first."""
+    if image is not None and kind != "rig":
+        raise DutError("--flash writes a board on the rig: use it with --dut rig --console PORT")
     if command is not None or kind == "cmd":
         if not command:
             raise DutError("--dut cmd needs --dut-cmd 'CMD {tty} {serial} {mqtt_host} {mqtt_port} {topic}'")
@@ -22,5 +24,5 @@ def make_dut(kind: str, run_dir: Path, command: str | None = None, port: str | N
     if kind == "rig":
         if not port:
             raise DutError("--dut rig needs --port HAN_PORT (the USB UART wired to the board's HAN input)")
-        return RigDut(run_dir, port, console, connected_pattern)
+        return RigDut(run_dir, port, console, connected_pattern, image)
     raise DutError(f"--dut must be host, cmd or rig, not {kind!r}")

@@ -7,13 +7,12 @@ cycle) unchanged, launched through a ManagedProcess whose stdin and stdout
 are pipes to a ProcessConsole.
 """
 
-import os
 import subprocess
 from pathlib import Path
 
 from ..dut import CommandDut, HostDut, Wiring
 from ..errors import DutError
-from ..process import PACKAGE_ROOT, ManagedProcess
+from ..process import ManagedProcess, spawn
 from .console import ProcessConsole
 
 __all__ = ["ConsoleProcess", "StationCommandDut", "StationHostDut"]
@@ -27,12 +26,8 @@ class ConsoleProcess(ManagedProcess):
     def start(self) -> None:
         """Start the process (power on); its console starts collecting lines at once."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        python_path = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
-        environment = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": python_path, **(self.env or {})}
-        self._popen = subprocess.Popen(
-            self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            env=environment, cwd=self.cwd, start_new_session=True,
-        )
+        self._popen = spawn(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env=self.environment(), cwd=self.cwd)
         self.console = ProcessConsole(self._popen, self.log_path)
         self.console.note(f"$ {' '.join(self.argv)}")
         self.console.start()

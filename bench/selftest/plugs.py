@@ -42,18 +42,20 @@ class BrokerPlug(htf.plugs.BasePlug):
     def __init__(self):
         config = self.unit.config
         self._broker = make_broker(config.broker, self.unit.log_dir, config.lan_host)
-        self.endpoint: BrokerEndpoint = self._broker.start()
+        own = self._broker.start()
+        # What the board is given (on a rig, the LAN listener and its login); the station listens on loopback.
+        self.endpoint: BrokerEndpoint = self._broker.board_endpoint
         self._messages: list[dict] = []
         self._arrived = threading.Condition()
-        self._client = new_client(self.endpoint, client_id=f"hanbench-station-{self.endpoint.port}")
+        self._client = new_client(own, client_id=f"hanbench-station-{own.port}")
         subscribed = threading.Event()
         self._client.on_message = lambda _c, _u, message: self._take(message)
         self._client.on_connect = lambda client, *_: client.subscribe("#")
         self._client.on_subscribe = lambda *_: subscribed.set()
-        self._client.connect(self.endpoint.host, self.endpoint.port)
+        self._client.connect(own.host, own.port)
         self._client.loop_start()
         if not subscribed.wait(5.0):
-            raise SelftestError(f"the station's subscriber got no SUBACK from {self.endpoint}; see {self._broker.log_path}")
+            raise SelftestError(f"the station's subscriber got no SUBACK from {own}; see {self._broker.log_path}")
 
     def _take(self, message) -> None:
         # Stamp first: latency is measured to the arrival at the station.
