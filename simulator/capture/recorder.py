@@ -1,15 +1,18 @@
 """Recording a real meter: frames with host receive times, in the captures/ format.
 
-The serial settings are found by trying 8E1 then 8N1 until a frame passes
-both CRCs and decodes; the decoded frame names the make and model. On a line
-without parity (a pty, a socket) both settings work, so the meter's own
-profile decides.
+The serial settings are found by frames that pass both checksums, not by a
+profile: 8E1 then 8N1 at each baud tried (2400; 9600 and 115200 when asked),
+so a meter no profile knows is recorded too. A line that carries no parity (a
+pty, a socket) passes frames at any setting; there the meter's profile, or its
+make's usual setting, is what gets recorded, and the capture says so.
 """
 
+import os
 import termios
 import time
 from collections.abc import Callable
 from datetime import datetime
+from itertools import product
 from pathlib import Path
 
 import serial
@@ -17,20 +20,41 @@ import serial
 from meter_profiles import SerialSettings, get_profile
 
 from ..codec import FrameDecoder, FrameError, HdlcDeframer
+from ..codec.generic import MAKES
 from ..lines import LineError, open_error
 from .logfile import format_frame_line
 
-__all__ = ["CANDIDATES", "Detection", "detect", "record"]
+__all__ = ["BAUDS", "CANDIDATES", "Detection", "candidates", "detect", "record"]
 
-CANDIDATES = (SerialSettings(parity="E"), SerialSettings(parity="N"))
+BAUDS = (2400, 9600, 115200)
+_PARITIES = ("E", "N")
 _PARITY = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_ODD}
 
 
-class Detection:
-    """What detection found: serial settings, meter profile, the frames read meanwhile, and the port, still open."""
+def candidates(bauds: tuple[int, ...] = (2400,), parities: tuple[str, ...] = _PARITIES) -> tuple[SerialSettings, ...]:
+    """The settings detection tries, in order: each parity at each baud."""
+    return tuple(SerialSettings(baud=baud, parity=parity) for baud, parity in product(bauds, parities))
 
-    def __init__(self, settings, meter: str, frames: list, handle: serial.Serial, deframer: HdlcDeframer) -> None:
-        self.settings, self.meter, self.frames, self.handle, self.deframer = settings, meter, frames, handle, deframer
+
+CANDIDATES = candidates()
+
+
+class Detection:
+    """What detection found: serial settings and how, the meter, the frames read meanwhile, and the port, still open."""
+
+    def __init__(self, settings: SerialSettings, how: str, decoded: dict | None, frames: list, handle: serial.Serial,
+                 deframer: HdlcDeframer) -> None:
+        self.settings, self.how, self.frames, self.handle, self.deframer = settings, how, frames, handle, deframer
+        self.decoded = decoded or {}
+        self.meter = self.decoded.get("meter", "unknown")
+
+    @property
+    def description(self) -> str:
+        """The meter in words: its profile's description, or its make and type as sent."""
+        if self.meter.endswith("-unknown") or self.meter == "unknown":
+            make = self.meter.split("-")[0].capitalize()
+            return f"{make} meter {self.decoded.get('meter_type', '(type not yet sent)')} that no profile knows"
+        return get_profile(self.meter).description
 
 
 def _open(port: str, settings: SerialSettings) -> serial.Serial:
@@ -56,16 +80,16 @@ def _read(port_handle: serial.Serial, port: str) -> bytes:
         raise LineError(f"{port} went away mid-capture (adapter unplugged?): {error}") from None
 
 
-def _identify(handle: serial.Serial, port: str, window_s: float, deframer: HdlcDeframer):
-    """The meter on the port and the frames read to find it, or None if no frame decoded in the window.
+def _listen(handle: serial.Serial, port: str, window_s: float, deframer: HdlcDeframer) -> tuple[list, dict | None]:
+    """Frames that passed their checksums, and the decoded frame that names the meter best, within the window.
 
-    A list 1 carries no meter type, so listening goes on until a frame names
-    the model (or the window ends). The deframer keeps any partial frame for
-    the recording that follows.
+    Listening goes on after the first frame until one names the model (a list
+    1 carries no meter type) or the window ends. The deframer keeps any
+    partial frame for the recording that follows.
     """
-    decoder, frames, meter, named = FrameDecoder(), [], None, False
+    decoder, frames, best = FrameDecoder(), [], None
     deadline = time.monotonic() + window_s
-    while time.monotonic() < deadline and not named:
+    while time.monotonic() < deadline and not (best and "meter_type" in best):
         chunk = _read(handle, port)
         received = datetime.now()
         for frame in deframer.feed(chunk):
@@ -73,39 +97,58 @@ def _identify(handle: serial.Serial, port: str, window_s: float, deframer: HdlcD
             try:
                 decoded = decoder.decode(frame)
             except FrameError:
-                continue
-            meter, named = decoded["meter"], named or "meter_type" in decoded
-    return (meter, frames) if meter else None
+                continue  # it passed its checksums, which is what the settings are judged by
+            if best is None or "meter_type" in decoded:
+                best = decoded
+    return frames, best
 
 
 def _adopt(handle: serial.Serial, settings: SerialSettings) -> None:
-    # Where parity cannot be seen (a pty, a socket) the first setting works for any meter; the port
-    # then takes the meter's own settings if it can, and needs none if it cannot.
+    # A line without parity takes any setting; the port then takes the meter's own if it can, and needs none if not.
     try:
         handle.parity = _PARITY[settings.parity]
     except (serial.SerialException, OSError, ValueError, termios.error):
         pass
 
 
+def _carries_parity(port: str) -> bool:
+    """Whether a wrong parity setting would spoil frames on this port: not on a pty or a socket."""
+    return "://" not in port and not os.path.realpath(port).startswith("/dev/pts/")
+
+
+def _usual_settings(decoded: dict | None, found: SerialSettings) -> tuple[SerialSettings, str]:
+    meter = (decoded or {}).get("meter", "unknown")
+    if meter != "unknown" and not meter.endswith("-unknown"):
+        return get_profile(meter).serial, f"profile {meter}'s setting"
+    make = meter.split("-")[0]
+    if make in MAKES:
+        return SerialSettings(**MAKES[make]["serial"]), f"{make} meters' usual setting"
+    return found, "the first setting tried"
+
+
 def detect(port: str, window_s: float = 12.0, candidates=CANDIDATES) -> Detection:
-    """Find the serial settings and the meter on `port`, listening up to `window_s` per setting.
+    """Find the serial settings on `port` by frames that pass their checksums, and the meter, listening up to
+    `window_s` per setting.
 
     The port is left open on the settings found (Detection.handle): reopening
     would lose frames, and a pty refuses a second parity change.
     """
     for settings in candidates:
         handle, deframer = _open(port, settings), HdlcDeframer()
-        found = _identify(handle, port, window_s, deframer)
-        if found is None:
+        frames, decoded = _listen(handle, port, window_s, deframer)
+        if not frames:
             handle.close()
             continue
-        meter, frames = found
-        profile_settings = get_profile(meter).serial
-        if profile_settings.parity != settings.parity:
-            _adopt(handle, profile_settings)
-        return Detection(profile_settings, meter, frames, handle, deframer)
-    names = " or ".join(s.name for s in candidates)
-    raise LineError(f"no HAN frame on {port} in {window_s:g} s at {names}: is the meter connected and pushing?")
+        if _carries_parity(port):
+            return Detection(settings, "frames passed their checksums at this setting", decoded, frames, handle, deframer)
+        usual, whose = _usual_settings(decoded, settings)
+        if usual.parity != settings.parity:
+            _adopt(handle, usual)
+        how = f"{port} carries no parity, so frames pass at any setting: recorded as {whose}"
+        return Detection(usual, how, decoded, frames, handle, deframer)
+    names = " or ".join(f"{s.baud} {s.name}" for s in candidates)
+    raise LineError(f"no HAN frame passed its checksums on {port} in {window_s:g} s at {names}: "
+                    "is the meter connected and pushing? (--baud auto tries 9600 and 115200 too)")
 
 
 def record(
@@ -114,18 +157,21 @@ def record(
     *,
     duration_s: float | None = None,
     max_frames: int | None = None,
-    settings: SerialSettings | None = None,
+    tried: tuple[SerialSettings, ...] = CANDIDATES,
     window_s: float = 12.0,
     on_frame: Callable[[int, str], None] | None = None,
 ) -> int:
-    """Record frames from `port` into `out` until the duration or frame count is reached; the number recorded."""
-    detection = detect(port, window_s, (settings,) if settings else CANDIDATES)
-    profile = get_profile(detection.meter)
+    """Record frames from `port` into `out` until the duration or frame count is reached; the number recorded.
+
+    `tried`: the serial settings detection tries, in order.
+    """
+    detection = detect(port, window_s, tried)
     deframer, decoder, handle = detection.deframer, FrameDecoder(), detection.handle
     limit = max_frames if max_frames is not None else float("inf")
     started = time.monotonic()
     with open(out, "w", encoding="utf-8") as file:
-        file.write(f"# {profile.description}, {profile.serial.baud} {detection.settings.name} (detected)\n")
+        file.write(f"# {detection.description}, {detection.settings.baud} {detection.settings.name} (detected)\n")
+        file.write(f"# serial settings: {detection.how}\n")
         file.write(f"# captured by hanbench from {port}; host receive times are local time\n")
         file.write("# one frame a line: host receive time (or -), a tab, the frame in hex\n")
         pending = list(detection.frames)  # the frames detection read are the first of the capture

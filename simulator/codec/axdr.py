@@ -8,7 +8,7 @@ such pairs.
 
 from .errors import FrameError
 
-__all__ = ["TAGS", "ARRAY", "STRUCTURE", "NULL", "parse_value", "encode_value", "encode_int", "encode_length", "tag_name"]
+__all__ = ["TAGS", "ARRAY", "STRUCTURE", "NULL", "MAX_DEPTH", "OCTET_STRING", "VISIBLE_STRING", "parse_value", "encode_value", "encode_tree", "encode_int", "encode_length", "tag_name"]
 
 NULL, ARRAY, STRUCTURE = 0x00, 0x01, 0x02
 MAX_DEPTH = 16
@@ -85,7 +85,16 @@ def parse_value(buf: bytes, pos: int = 0, depth: int = 0) -> tuple[tuple[int, ob
             count, pos = _parse_length(buf, pos + 1)
             items = []
             for _ in range(count):
-                item, pos = parse_value(buf, pos, depth + 1)
+                # Numbers, the commonest item, are read here rather than by a call per item.
+                size_signed = _INTEGERS.get(buf[pos])
+                if size_signed is None:
+                    item, pos = parse_value(buf, pos, depth + 1)
+                else:
+                    end = pos + 1 + size_signed[0]
+                    if end > len(buf):
+                        raise IndexError
+                    item = (buf[pos], int.from_bytes(buf[pos + 1 : end], "big", signed=size_signed[1]))
+                    pos = end
                 items.append(item)
             return (tag, items), pos
         if tag == NULL:
@@ -124,3 +133,15 @@ def encode_value(type_name: str, value: object) -> bytes:
     if tag == NULL:
         return b"\x00"
     raise FrameError(f"cannot encode a {type_name} as a leaf value")
+
+
+def encode_tree(node: tuple) -> bytes:
+    """A parsed (tag, value) tree back to its bytes: parse_value's inverse."""
+    tag, value = node
+    if tag == STRUCTURE or tag == ARRAY:
+        return bytes((tag,)) + encode_length(len(value)) + b"".join(map(encode_tree, value))  # type: ignore[arg-type]
+    if tag == OCTET_STRING or tag == VISIBLE_STRING:
+        return bytes((tag,)) + encode_length(len(value)) + value  # type: ignore[arg-type, operator]
+    if tag == NULL:
+        return b"\x00"
+    return encode_int(tag, value)  # type: ignore[arg-type]
