@@ -15,7 +15,11 @@ from rich.console import Console
 from rich.table import Table
 
 from meter_profiles import FIELDS, ProfileError, bundled_profiles, get_profile
-from simulator.codec import FrameDecoder, FrameError, encode_frame
+from simulator.codec import FrameError, encode_frame
+from simulator.codec.link import LinkDecoder
+from simulator.codec.security import KeyRing
+from simulator.codec.segments import split_frames
+from simulator.keys import KEYS_FILE_ENV, KeysError, load_keys, parse_keys
 
 __all__ = ["profiles", "decode", "encode"]
 
@@ -38,6 +42,17 @@ _LABELS = {
 }
 
 
+def _link_summary(profile) -> str:
+    """How lists reach the line, in a few words: framing, pieces, ciphering."""
+    transport = profile.transport
+    words = ["M-Bus long frames" if transport.kind == "mbus" else "HDLC"]
+    if transport.kind == "hdlc" and transport.max_info:
+        words.append(f"in segments of {transport.max_info}")
+    if profile.security:
+        words.append(f"encrypted (suite 0, {profile.security.mode})")
+    return " ".join(words)
+
+
 def _profile_summary(profile) -> dict:
     return {
         "name": profile.name,
@@ -46,7 +61,8 @@ def _profile_summary(profile) -> dict:
         "description": profile.description,
         "phases": profile.phases,
         "grid": profile.grid,
-        "serial": f"{profile.serial.baud} {profile.serial.name}",
+        "serial": f"{profile.serial.baud} {profile.serial.name}" + (" inverted" if profile.serial.inverted else ""),
+        "link": _link_summary(profile),
         "lists": {str(n): len(layout.items) for n, layout in sorted(profile.lists.items())},
         "schedule": [slot.model_dump() for slot in profile.schedule],
     }
@@ -60,10 +76,10 @@ def profiles(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summaries, indent=2))
         return
-    table = Table("name", "phases", "grid", "serial", "lists (items)", "description")
+    table = Table("name", "phases", "grid", "serial", "link", "lists (items)", "description")
     for s in summaries:
         lists = " ".join(f"{n}:{count}" for n, count in s["lists"].items())
-        table.add_row(s["name"], str(s["phases"]), s["grid"], s["serial"], lists, s["description"])
+        table.add_row(s["name"], str(s["phases"]), s["grid"], s["serial"], s["link"], lists, s["description"])
     Console().print(table)
 
 
@@ -96,25 +112,53 @@ def _table_row(number: int, reading: dict) -> str:
     return f"{number:>6}  {reading['meter']:<20} {reading['list']:>4}  {reading.get('meter_time', '-'):<19}  {ident} {values}"
 
 
+def _key_ring(key_file, key: str | None, auth_key: str | None) -> KeyRing:
+    """The keys to decipher with: a keys file's tables, and --key/--auth-key (or their variables) as the default."""
+    ring = load_keys(key_file)
+    if key:
+        ring.default = parse_keys(key, auth_key, "--key/--auth-key")
+    elif auth_key:
+        raise KeysError("--auth-key (HANBENCH_AUTH_KEY) needs --key (HANBENCH_KEY) too")
+    return ring
+
+
+def _decoded(decoder: LinkDecoder, data: bytes) -> list[dict]:
+    """The lists the frames on one line complete (a sent-log line may hold a whole segmented list)."""
+    return [reading for frame in split_frames(data) if (reading := decoder.feed(frame)) is not None]
+
+
 @click.command()
 @click.argument("source", type=click.File("r", encoding="ascii", errors="replace"), default="-")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line: the canonical fields, or {\"error\": ...}.")
-def decode(source: TextIO, as_json: bool) -> None:
-    """Decode frames from a capture file or plain hex, one frame a line (SOURCE '-' is stdin)."""
-    decoder = FrameDecoder()
+@click.option("--key-file", type=click.Path(dir_okay=False), envvar=KEYS_FILE_ENV,
+              help=f"TOML keys file ([meter] or [default] tables; or set {KEYS_FILE_ENV}). Better than --key: "
+                   "a key in argv shows in ps and the shell's history.")
+@click.option("--key", envvar="HANBENCH_KEY", help="Encryption key, 32 hex digits (better: HANBENCH_KEY or --key-file).")
+@click.option("--auth-key", envvar="HANBENCH_AUTH_KEY", help="Authentication key, 32 hex digits (better: HANBENCH_AUTH_KEY).")
+def decode(source: TextIO, as_json: bool, key_file, key, auth_key) -> None:
+    """Decode frames from a capture file or plain hex, one frame a line (SOURCE '-' is stdin).
+
+    Encrypted frames (security suite 0) need the meter's keys; segmented
+    lists and M-Bus long frames are joined, one line per piece or a whole list a line.
+    """
+    try:
+        decoder = LinkDecoder(keys=_key_ring(key_file, key, auth_key))
+    except KeysError as error:
+        raise click.ClickException(str(error)) from None
     good = bad = 0
     if not as_json:
         click.echo(f"{'line':>6}  {'meter':<20} {'list':>4}  {'meter time':<19}  values")
     for number, text in _numbered_lines(source):
         try:
-            reading = decoder.decode(_frame_bytes(text))
+            readings = _decoded(decoder, _frame_bytes(text))
         except FrameError as error:
             bad += 1
             message = f"line {number}: {error}"
             click.echo(json.dumps({"error": message}) if as_json else f"{number:>6}  error: {error}")
             continue
-        good += 1
-        click.echo(json.dumps(reading) if as_json else _table_row(number, reading))
+        good += len(readings)
+        for reading in readings:
+            click.echo(json.dumps(reading) if as_json else _table_row(number, reading))
     click.echo(f"decoded {good} frames, {bad} failed", err=True)
     if bad:
         sys.exit(1)

@@ -19,6 +19,7 @@ from .capture import CaptureError, read_capture, record, replay_capture
 from .capture.recorder import CANDIDATES
 from .codec import FrameDecoder, FrameError
 from .faults import FaultError, load_plans
+from .keys import KEYS_FILE_ENV, KeysError, load_keys
 from .lines import LineError, open_line
 from .meter import ClockError, parse_start
 from .readings import ScenarioError, load_scenario
@@ -28,7 +29,7 @@ from .timing import parse_warp
 
 __all__ = ["sim", "capture", "replay", "parse_duration", "COMMANDS"]
 
-_EXPECTED = (ProfileError, ScenarioError, FaultError, ClockError, LineError, CaptureError, FrameError, ValueError)
+_EXPECTED = (ProfileError, ScenarioError, FaultError, ClockError, LineError, CaptureError, FrameError, KeysError, ValueError)
 
 
 def parse_duration(text: str | None) -> float | None:
@@ -112,10 +113,17 @@ def _run_until_interrupt(work) -> RunStats:
 @click.option("--sent-log", type=click.Path(dir_okay=False, path_type=Path), help="Write the sent log (JSON Lines) here.")
 @click.option("--seed", type=int, help="Seed for the readings (default: the scenario's own).")
 @click.option("--no-byte-pacing", is_flag=True, help="Hand whole frames to a pty instead of pacing bytes at the line rate.")
-def sim(meter_name, port, pty, line_kind, scenario, start, duration, warp, fault_option, sent_log, seed, no_byte_pacing) -> None:
+@click.option("--keys-file", type=click.Path(dir_okay=False, path_type=Path), envvar=KEYS_FILE_ENV,
+              help=f"TOML file of meter keys, for a meter that encrypts (or set {KEYS_FILE_ENV}); keys never go in argv.")
+def sim(meter_name, port, pty, line_kind, scenario, start, duration, warp, fault_option, sent_log, seed, no_byte_pacing,
+        keys_file) -> None:
     """Run a simulated meter on a line until the duration ends or Ctrl-C."""
     with _one_line_errors():
         profile = get_profile(meter_name)
+        keys = load_keys(keys_file).for_meter(profile.name)
+        if profile.security is not None and keys is None:
+            raise KeysError(f"{profile.name} encrypts its lists: give its keys in a keys file ([{profile.name}] or "
+                            f"[default] table) with --keys-file or {KEYS_FILE_ENV}")
         plans = load_plans(fault_option)
         loaded = load_scenario(scenario)
         warp_factor = parse_warp(warp)
@@ -129,7 +137,7 @@ def sim(meter_name, port, pty, line_kind, scenario, start, duration, warp, fault
             stats = _run_until_interrupt(
                 lambda stop: run_meter(
                     profile, line, scenario=loaded, start=start_utc, duration_s=seconds, warp=warp_factor, faults=plans,
-                    sent_log=log, seed=seed, byte_pacing=not no_byte_pacing, stop=stop, on_entry=_Status(),
+                    sent_log=log, seed=seed, byte_pacing=not no_byte_pacing, stop=stop, on_entry=_Status(), keys=keys,
                 )
             )
         click.echo(f"\n{_summary(stats)}", err=True)

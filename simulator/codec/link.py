@@ -1,0 +1,178 @@
+"""Everything between a list's APDU and the line: ciphering, segmentation, M-Bus long frames.
+
+A profile with neither security nor a transport setting sends what
+`encode_frame` builds, untouched. Otherwise the plain APDU is ciphered
+(security suite 0, the frame counter going up by one a frame), then put in
+HDLC frames (split above the profile's `max_info`) or M-Bus long frames.
+
+`LinkDecoder` undoes all of it frame by frame, as a strict reader would:
+it joins pieces, deciphers with the meter's keys, refuses a tag that does
+not verify and a frame counter that is not above the last one it accepted.
+"""
+
+from dataclasses import dataclass
+
+from meter_profiles import Profile, bundled_profiles
+
+from .errors import FrameError
+from .frames import LLC_HEADER, FrameDecoder, encode_frame
+from .hdlc import FLAG, build_frame, parse_frame
+from .mbus import MbusReassembler, build_mbus_frames, parse_mbus_frame
+from .security import GLO_CIPHERING, TAG_BYTES, Ciphered, KeyRing, Keys, SecurityError, cipher_apdu, decipher_apdu, read_ciphered
+from .segments import Reassembler, build_segmented
+
+__all__ = ["Tamper", "Encoded", "LinkEncoder", "LinkDecoder"]
+
+
+@dataclass(frozen=True)
+class Tamper:
+    """What a fault plan does to one frame's ciphering."""
+
+    counter_back: int = 0  # the counter drops by this much from this frame on (a meter reset)
+    repeat_counter: bool = False  # this frame reuses the last frame's counter
+    wrong_key: bool = False  # ciphered with a key that is not the meter's
+    bad_tag: bool = False  # one bit of the authentication tag flipped
+
+
+@dataclass(frozen=True)
+class Encoded:
+    """The bytes of one list on the line, with the frame counter used and whether it was not above every earlier one."""
+
+    data: bytes
+    counter: int | None = None
+    stale: bool = False
+
+
+def _wrong(keys: Keys) -> Keys:
+    """Keys that differ from the meter's in every byte: what a reader given the wrong key holds."""
+    flip = bytes(b ^ 0x5A for b in keys.encryption)
+    return Keys(flip, bytes(b ^ 0x5A for b in keys.authentication))
+
+
+class LinkEncoder:
+    """One meter's way from a reading to line bytes, holding its frame counter from frame to frame."""
+
+    def __init__(self, profile: Profile, keys: Keys | None = None) -> None:
+        self.profile = profile
+        security = profile.security
+        if security is not None and keys is None:
+            raise SecurityError(f"{profile.name} encrypts its lists: give its keys in a keys file (--keys-file)")
+        self._keys = keys
+        self.counter = security.frame_counter if security else 0
+        self.highest = -1  # the highest counter sent so far
+        self._plain = security is None and profile.transport.kind == "hdlc" and profile.transport.max_info is None
+
+    def encode(self, list_no: int, reading: dict, tamper: Tamper | None = None) -> Encoded:
+        """The line bytes of one list; a tamper changes its ciphering as a fault plan says."""
+        frame = encode_frame(self.profile, list_no, reading)
+        if self._plain:
+            return Encoded(frame)
+        apdu = parse_frame(frame).info[len(LLC_HEADER) :]
+        counter = stale = None
+        if self.profile.security is not None:
+            apdu, counter, stale = self._cipher(apdu, tamper or Tamper())
+        return Encoded(self._frames(apdu), counter, stale)
+
+    def _cipher(self, apdu: bytes, tamper: Tamper) -> tuple[bytes, int, bool]:
+        security = self.profile.security
+        self.counter = max(self.counter - tamper.counter_back, 0)
+        counter = self.counter - 1 if tamper.repeat_counter and self.counter > 0 else self.counter
+        keys = _wrong(self._keys) if tamper.wrong_key else self._keys
+        ciphered = bytearray(cipher_apdu(apdu, security.system_title, security.control, counter, keys))
+        if tamper.bad_tag and security.control & 0x10:
+            ciphered[-1 - counter % TAG_BYTES] ^= 0x01
+        stale = counter <= self.highest
+        self.highest = max(self.highest, counter)
+        self.counter = counter + 1
+        return bytes(ciphered), counter, stale
+
+    def _frames(self, apdu: bytes) -> bytes:
+        transport = self.profile.transport
+        if transport.kind == "mbus":
+            return build_mbus_frames(apdu, transport.mbus)
+        hdlc = self.profile.hdlc
+        return build_segmented(hdlc.dst, hdlc.src, hdlc.control[0], LLC_HEADER + apdu, transport.max_info)
+
+
+class LinkDecoder:
+    """Decodes frames as they come, joining pieces and deciphering, to canonical readings.
+
+    `feed` takes one whole frame (HDLC or M-Bus) and returns the reading of
+    the list it completes, None while a list waits for its next piece, or
+    raises FrameError (SecurityError for a key, tag or counter refused).
+    """
+
+    def __init__(self, profiles: dict[str, Profile] | None = None, keys: KeyRing | None = None) -> None:
+        self._profiles = profiles or bundled_profiles()
+        self._keys = keys or KeyRing()
+        self._decoder = FrameDecoder(self._profiles)
+        self._hdlc = Reassembler(LLC_HEADER)
+        self._mbus = MbusReassembler()
+        self._last_counter: dict[bytes, int] = {}
+
+    def feed(self, frame: bytes) -> dict | None:
+        """The reading of the list this frame completes, or None while more pieces are due."""
+        if frame[:1] == bytes((FLAG,)):
+            hdlc = parse_frame(frame)
+            if self._hdlc.idle and not hdlc.segmented and hdlc.info[3:4] != bytes((GLO_CIPHERING,)):
+                return self._decoder.decode(frame)  # a plaintext list in one frame, as Norwegian meters send
+            info = self._hdlc.feed(hdlc)
+            if info is None:
+                return None
+            if not info.startswith(LLC_HEADER):
+                raise FrameError(f"LLC header must be E6 E7 00, not {info[:3].hex(' ').upper()}")
+            return self._apdu(info[len(LLC_HEADER) :], hdlc.dst, hdlc.src, hdlc.control)
+        mbus = parse_mbus_frame(frame)
+        apdu = self._mbus.feed(mbus)
+        if apdu is None:
+            return None
+        return self._apdu(apdu, *self._mbus_addresses(mbus.control, mbus.address))
+
+    def _mbus_addresses(self, control: int, address: int) -> tuple[bytes, bytes, int]:
+        """The HDLC addresses the profiles that send these M-Bus fields would use, to find their lists."""
+        for profile in self._profiles.values():
+            mbus = profile.transport.mbus
+            if profile.transport.kind == "mbus" and (mbus.control, mbus.address) == (control, address):
+                return profile.hdlc.dst, profile.hdlc.src, profile.hdlc.control[0]
+        raise FrameError(f"no profile sends M-Bus long frames with C {control:02X} and A {address:02X}")
+
+    def _apdu(self, apdu: bytes, dst: bytes, src: bytes, control: int) -> dict:
+        ciphered = read_ciphered(apdu) if apdu[:1] == bytes((GLO_CIPHERING,)) else None
+        if ciphered is not None:
+            apdu = self._decipher(ciphered)
+        try:
+            # The list as the meter would have sent it unciphered, in one frame: the profiles' own decoder reads it.
+            reading = self._decoder.decode(build_frame(dst, src, control, LLC_HEADER + apdu))
+        except FrameError as error:
+            if ciphered is None or ciphered.authenticated:
+                raise
+            raise SecurityError(
+                f"frame counter {ciphered.frame_counter}: the deciphered list does not parse ({error}); "
+                "is the encryption key right?"
+            ) from None
+        if ciphered is not None:
+            # Only a list that deciphered and parsed moves the counter on: noise must not lock a reader out.
+            self._last_counter[ciphered.system_title] = ciphered.frame_counter
+            reading["security"] = {"system_title": ciphered.system_title.hex().upper(),
+                                   "frame_counter": ciphered.frame_counter, "control": f"{ciphered.control:02X}"}
+        return reading
+
+    def _decipher(self, ciphered: Ciphered) -> bytes:
+        last = self._last_counter.get(ciphered.system_title)
+        if last is not None and ciphered.frame_counter <= last:
+            raise SecurityError(
+                f"frame counter {ciphered.frame_counter} is not above the last accepted {last} "
+                "(a replayed frame, or the meter was reset): refused"
+            )
+        return decipher_apdu(ciphered, self._keys_for(ciphered.system_title))
+
+    def _keys_for(self, title: bytes) -> Keys:
+        for profile in self._profiles.values():
+            if profile.security is not None and profile.security.system_title == title:
+                keys = self._keys.for_meter(profile.name)
+                break
+        else:
+            keys = self._keys.default
+        if keys is None:
+            raise SecurityError(f"the frame is encrypted (system title {title.hex().upper()}) and no key was given for it")
+        return keys

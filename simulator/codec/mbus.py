@@ -1,0 +1,89 @@
+"""DLMS over wired M-Bus: long frames (EN 13757-2) carrying an APDU in segments.
+
+    68 | L | L | 68 | C | A | CI | STSAP | DTSAP | APDU piece | CS | 16
+
+L counts C through the last APDU byte; CS is their sum modulo 256. The CI
+field of the DLMS transport numbers the pieces of one APDU (low four bits)
+and marks the last piece (bit 4), so unlike HDLC a lost or repeated piece
+shows in the numbering.
+"""
+
+from dataclasses import dataclass
+
+from meter_profiles.schema import MbusSettings
+
+from .errors import FrameError
+
+__all__ = ["START", "STOP", "MbusFrame", "build_mbus_frames", "parse_mbus_frame", "MbusReassembler"]
+
+START, STOP = 0x68, 0x16
+_LAST = 0x10
+_SEQUENCE = 0x0F
+
+
+@dataclass(frozen=True)
+class MbusFrame:
+    """One long frame's fields and its piece of the APDU."""
+
+    control: int
+    address: int
+    sequence: int
+    last: bool
+    stsap: int
+    dtsap: int
+    piece: bytes
+
+
+def _long_frame(settings: MbusSettings, ci: int, piece: bytes) -> bytes:
+    body = bytes((settings.control, settings.address, ci, settings.stsap, settings.dtsap)) + piece
+    return bytes((START, len(body), len(body), START)) + body + bytes((sum(body) & 0xFF, STOP))
+
+
+def build_mbus_frames(apdu: bytes, settings: MbusSettings) -> bytes:
+    """The long frames, back to back, that carry `apdu` in pieces of at most `settings.max_segment` bytes."""
+    size = settings.max_segment
+    pieces = [apdu[at : at + size] for at in range(0, len(apdu), size)] or [b""]
+    if len(pieces) > _SEQUENCE + 1:
+        raise FrameError(f"an APDU of {len(apdu)} bytes needs {len(pieces)} M-Bus frames; the CI field numbers at most 16")
+    last = len(pieces) - 1
+    return b"".join(_long_frame(settings, n | (_LAST if n == last else 0), piece) for n, piece in enumerate(pieces))
+
+
+def parse_mbus_frame(frame: bytes) -> MbusFrame:
+    """Check one long frame (start bytes, both L fields, checksum, stop byte) and split it into its fields."""
+    if len(frame) < 11 or frame[0] != START or frame[3] != START:
+        raise FrameError("an M-Bus long frame starts 68 L L 68 and holds at least C, A, CI and both SAPs")
+    if frame[1] != frame[2]:
+        raise FrameError(f"M-Bus long frame: the two L fields differ ({frame[1]:02X} and {frame[2]:02X})")
+    if len(frame) != frame[1] + 6:
+        raise FrameError(f"M-Bus long frame: L says {frame[1] + 6} bytes in all but {len(frame)} came")
+    if frame[-1] != STOP:
+        raise FrameError(f"M-Bus long frame must end with 16, not {frame[-1]:02X}")
+    body = frame[4:-2]
+    if sum(body) & 0xFF != frame[-2]:
+        raise FrameError(f"M-Bus long frame: bad checksum {frame[-2]:02X}, expected {sum(body) & 0xFF:02X}")
+    ci = body[2]
+    if ci > _LAST | _SEQUENCE:
+        raise FrameError(f"M-Bus CI field {ci:02X} is not a DLMS transport segment (00 to 1F)")
+    return MbusFrame(body[0], body[1], ci & _SEQUENCE, bool(ci & _LAST), body[3], body[4], bytes(body[5:]))
+
+
+class MbusReassembler:
+    """Joins numbered pieces into whole APDUs; a piece out of turn drops the open APDU."""
+
+    def __init__(self) -> None:
+        self._parts: list[bytes] = []
+        self.dropped = 0  # APDUs given up: a piece missing, repeated or out of order
+
+    def feed(self, frame: MbusFrame) -> bytes | None:
+        """Take one frame; the whole APDU once its last piece came in turn, else None."""
+        if frame.sequence != len(self._parts):
+            self.dropped += bool(self._parts) or frame.sequence != 0
+            self._parts = []
+            if frame.sequence != 0:
+                return None
+        self._parts.append(frame.piece)
+        if not frame.last:
+            return None
+        whole, self._parts = b"".join(self._parts), []
+        return whole
