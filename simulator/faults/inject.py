@@ -268,9 +268,10 @@ class Injector:
 
     def _repeated_segment(self, tx, draw, seq, elapsed) -> None:
         pieces = self._pieces(tx)
-        if pieces:
-            # Never the first: a first piece sent again is a list begun afresh, which a reader rightly reads.
-            index = draw.position(seq, 0, 1, len(pieces) - 1)
+        # A middle piece: a first piece sent again is a list begun afresh and a last one arrives after the
+        # list closed, both of which a reader rightly reads past.
+        if pieces and len(pieces) > 2:
+            index = draw.position(seq, 0, 1, len(pieces) - 2)
             tx.frame = b"".join(pieces[: index + 1] + pieces[index:])
             self._note(tx, "repeated-segment", f"piece {index + 1} of {len(pieces)} sent twice")
 
