@@ -13,7 +13,8 @@ from pathlib import Path
 
 import click
 
-from meter_profiles import ProfileError, get_profile
+from meter_profiles import ProfileError, SerialSettings, get_profile
+from meter_profiles.schema import BAUD_RATES
 
 from .capture import CaptureError, read_capture, record, replay_capture
 from .capture.recorder import CANDIDATES
@@ -67,6 +68,19 @@ class _Status:
         click.echo(f"\r{entry['meter_time']}  {lists}  P+ {power} W  faults {faults}\033[K", nl=False, err=True)
 
 
+def line_settings(profile_serial: SerialSettings, baud: str | None, inverted: bool | None) -> SerialSettings:
+    """The profile's serial settings with the line's own rate and inversion, where given."""
+    changes = {"baud": int(baud)} if baud else {}
+    if inverted is not None:
+        changes["inverted"] = inverted
+    return profile_serial.model_copy(update=changes)
+
+
+def _serial_text(settings: SerialSettings) -> str:
+    inverted = ", inverted: the reader must invert its input" if settings.inverted else ""
+    return f"{settings.baud} {settings.name}{inverted}"
+
+
 def _summary(stats: RunStats) -> str:
     lists = ", ".join(f"list {n}: {stats.frames[n]}" for n in sorted(stats.frames)) or "no frames"
     faults = ", ".join(f"{k}: {v}" for k, v in stats.faults.items()) or "none"
@@ -113,10 +127,14 @@ def _run_until_interrupt(work) -> RunStats:
 @click.option("--sent-log", type=click.Path(dir_okay=False, path_type=Path), help="Write the sent log (JSON Lines) here.")
 @click.option("--seed", type=int, help="Seed for the readings (default: the scenario's own).")
 @click.option("--no-byte-pacing", is_flag=True, help="Hand whole frames to a pty instead of pacing bytes at the line rate.")
+@click.option("--baud", type=click.Choice([str(rate) for rate in BAUD_RATES]),
+              help="Line rate instead of the profile's (a reader's autodetect meets the meter at another speed).")
+@click.option("--inverted/--not-inverted", default=None,
+              help="Signal inverted or not, instead of the profile's (on a USB UART the adapter must be set to invert TX).")
 @click.option("--keys-file", type=click.Path(dir_okay=False, path_type=Path), envvar=KEYS_FILE_ENV,
               help=f"TOML file of meter keys, for a meter that encrypts (or set {KEYS_FILE_ENV}); keys never go in argv.")
 def sim(meter_name, port, pty, line_kind, scenario, start, duration, warp, fault_option, sent_log, seed, no_byte_pacing,
-        keys_file) -> None:
+        baud, inverted, keys_file) -> None:
     """Run a simulated meter on a line until the duration ends or Ctrl-C."""
     with _one_line_errors():
         profile = get_profile(meter_name)
@@ -129,9 +147,10 @@ def sim(meter_name, port, pty, line_kind, scenario, start, duration, warp, fault
         warp_factor = parse_warp(warp)
         seconds = parse_duration(duration)
         start_utc = parse_start(start, profile.clock)
-        line = open_line(port, profile.serial, pty=pty, kind=line_kind, drop_when_full=warp_factor is not None)
+        settings = line_settings(profile.serial, baud, inverted)
+        line = open_line(port, settings, pty=pty, kind=line_kind, drop_when_full=warp_factor is not None)
         with line, SentLog(sent_log) as log:
-            click.echo(f"{profile.name} on {line.reader_path} ({profile.serial.baud} {profile.serial.name})", err=True)
+            click.echo(f"{profile.name} on {line.reader_path} ({_serial_text(settings)})", err=True)
             if warp_factor is None and pty:
                 click.echo(f"--warp max goes as fast as the reader reads: start it on {line.reader_path}", err=True)
             stats = _run_until_interrupt(

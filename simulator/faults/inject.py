@@ -40,8 +40,9 @@ PUBLISHES = {
     "lost-segment": False,  # the joined list does not parse: nothing from it
     "repeated-segment": False,
     "reordered-segment": False,
+    "baud-drift": True,  # within the few percent every UART receiver must tolerate
 }
-_LINE_ERRORS = ("parity-error", "framing-error")
+_LINE_ERRORS = ("parity-error", "framing-error", "baud-drift")
 _CIPHER_FAULTS = ("wrong-key", "bad-tag", "counter-reset", "counter-repeat")
 _SEGMENT_FAULTS = ("lost-segment", "repeated-segment", "reordered-segment")
 
@@ -56,6 +57,7 @@ class Transmission:
     gap_s: float = 0.0
     bad_parity_at: int | None = None  # this byte goes out with a parity error
     break_at: int | None = None  # a break (framing error) after this many bytes
+    baud: int | None = None  # the frame goes out at this rate instead of the line's
     send: bool = True
     copies: int = 1
     clock_jump_s: float = 0.0  # the meter's clock jumps after this frame
@@ -114,7 +116,7 @@ class Injector:
             if kind in _LINE_ERRORS and not line.carries_line_errors:
                 raise FaultError(
                     f"fault {kind} needs a serial device that can carry line errors; {line.describe} cannot "
-                    "(a pty has no parity or stop bits): use --port DEVICE or drop that plan"
+                    "(a pty has no parity, stop bits or bit timing): use --port DEVICE or drop that plan"
                 )
             if kind == "parity-error" and self._profile.serial.parity == "N":
                 raise FaultError(f"fault parity-error needs parity, but {self._profile.name} sends {self._profile.serial.name}")
@@ -237,6 +239,11 @@ class Injector:
         tx.gap_at = draw.position(seq, 0, 1, len(tx.frame) - 1)
         tx.gap_s = draw.spec.gap_ms / 1000
         self._note(tx, "gap", f"{draw.spec.gap_ms:g} ms pause after byte {tx.gap_at - 1}")
+
+    def _baud_drift(self, tx, draw, seq, elapsed) -> None:
+        nominal = self._profile.serial.baud
+        tx.baud = round(nominal * (1 + draw.spec.drift_percent / 100))
+        self._note(tx, "baud-drift", f"sent at {tx.baud} baud instead of {nominal} ({draw.spec.drift_percent:+g} %)")
 
     def _lost_list(self, tx, draw, seq, elapsed) -> None:
         tx.send = False

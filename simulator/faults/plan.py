@@ -45,6 +45,8 @@ FAULT_KINDS = (
     "lost-segment",
     "repeated-segment",
     "reordered-segment",
+    # A UART's clock off the nominal rate for one frame (serial devices only).
+    "baud-drift",
 )
 
 
@@ -68,6 +70,7 @@ class FaultSpec(BaseModel):
     gap_ms: float = Field(30.0, gt=0)  # gap: pause inside the frame
     seconds: float = Field(60.0)  # clock-jump: how far (may be negative); silence: how long
     counter_back: int = Field(10, ge=1)  # counter-reset: how far the frame counter drops
+    drift_percent: float = Field(2.0, ge=-10, le=10)  # baud-drift: how far the rate is off, in percent
 
     @model_validator(mode="after")
     def _how_often(self) -> "FaultSpec":
