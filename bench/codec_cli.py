@@ -11,12 +11,12 @@ from collections.abc import Iterator
 from typing import TextIO
 
 import click
-from rich.console import Console
-from rich.table import Table
+import orjson
 
 from meter_profiles import FIELDS, ProfileError, bundled_profiles, get_profile
-from simulator.codec import FrameError, encode_frame
+from simulator.codec import FrameError, encode_frame, frames_in
 from simulator.codec.link import LinkDecoder
+from simulator.codec.mbus import START as MBUS_START
 from simulator.codec.security import KeyRing
 from simulator.codec.segments import split_frames
 from simulator.keys import KEYS_FILE_ENV, KeysError, load_keys, parse_keys
@@ -76,6 +76,9 @@ def profiles(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(summaries, indent=2))
         return
+    from rich.console import Console  # the table only: decode and encode start without rich
+    from rich.table import Table
+
     table = Table("name", "phases", "grid", "serial", "link", "lists (items)", "description")
     for s in summaries:
         lists = " ".join(f"{n}:{count}" for n, count in s["lists"].items())
@@ -112,6 +115,43 @@ def _table_row(number: int, reading: dict) -> str:
     return f"{number:>6}  {reading['meter']:<20} {reading['list']:>4}  {reading.get('meter_time', '-'):<19}  {ident} {values}"
 
 
+class _DecodeOutput:
+    """Where decode's results go: JSON lines or the readable table on stdout, in one buffered stream."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json, self.good, self.bad = as_json, 0, 0
+        self._out = sys.stdout.buffer
+        if not as_json:
+            self._text(f"{'line':>6}  {'meter':<20} {'list':>4}  {'meter time':<19}  values")
+
+    def _text(self, line: str) -> None:
+        self._out.write(line.encode() + b"\n")
+
+    def reading(self, number: int, reading: dict, warning: str | None) -> None:
+        """One decoded frame; a warning (stray bytes on its line) rides with it."""
+        self.good += 1
+        if self.as_json:
+            self._out.write(orjson.dumps({**reading, "warning": f"line {number}: {warning}"} if warning else reading,
+                                         option=orjson.OPT_APPEND_NEWLINE))
+            return
+        self._text(_table_row(number, reading))
+        if warning:
+            self._text(f"{number:>6}  warning: {warning}")
+
+    def error(self, number: int, error: Exception) -> None:
+        """One line that could not be decoded, and why."""
+        self.bad += 1
+        if self.as_json:
+            self._out.write(orjson.dumps({"error": f"line {number}: {error}"}, option=orjson.OPT_APPEND_NEWLINE))
+        else:
+            self._text(f"{number:>6}  error: {error}")
+
+    def close(self) -> None:
+        """Flush the results, then the count on stderr."""
+        self._out.flush()
+        click.echo(f"decoded {self.good} frames, {self.bad} failed", err=True)
+
+
 def _key_ring(key_file, key: str | None, auth_key: str | None) -> KeyRing:
     """The keys to decipher with: a keys file's tables, and --key/--auth-key (or their variables) as the default."""
     ring = load_keys(key_file)
@@ -122,45 +162,67 @@ def _key_ring(key_file, key: str | None, auth_key: str | None) -> KeyRing:
     return ring
 
 
-def _decoded(decoder: LinkDecoder, data: bytes) -> list[dict]:
-    """The lists the frames on one line complete (a sent-log line may hold a whole segmented list)."""
-    return [reading for frame in split_frames(data) if (reading := decoder.feed(frame)) is not None]
+def _decoder_for(meters: tuple[str, ...], keys: KeyRing) -> LinkDecoder:
+    """A decoder over the named profiles (names or files), or over the bundled ones if none is named."""
+    if not meters:
+        return LinkDecoder(keys=keys)
+    try:
+        chosen = [get_profile(meter) for meter in meters]
+    except ProfileError as error:
+        raise click.ClickException(str(error)) from None
+    return LinkDecoder({profile.name: profile for profile in chosen}, keys)
+
+
+def _frames_on_line(data: bytes) -> tuple[list, str | None]:
+    """The frames on one line, each with the decoder method that takes it, and a warning about stray bytes.
+
+    HDLC lines are read as a stream (stray bytes are a warning); M-Bus long frames by their length fields.
+    """
+    if data[:1] == bytes((MBUS_START,)):
+        return [(LinkDecoder.feed, frame) for frame in split_frames(data)], None
+    found = frames_in(data)
+    return [(LinkDecoder.feed_hdlc, frame) for frame in found.frames], found.warning()
 
 
 @click.command()
 @click.argument("source", type=click.File("r", encoding="ascii", errors="replace"), default="-")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object a line: the canonical fields, or {\"error\": ...}.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a frame: the canonical fields, or {\"error\": ...}.")
+@click.option("--meter", "meters", multiple=True,
+              help="Match only this profile, a name or a .toml file (repeatable); others decode as <make>-unknown.")
 @click.option("--key-file", type=click.Path(dir_okay=False), envvar=KEYS_FILE_ENV,
               help=f"TOML keys file ([meter] or [default] tables; or set {KEYS_FILE_ENV}). Better than --key: "
                    "a key in argv shows in ps and the shell's history.")
 @click.option("--key", envvar="HANBENCH_KEY", help="Encryption key, 32 hex digits (better: HANBENCH_KEY or --key-file).")
 @click.option("--auth-key", envvar="HANBENCH_AUTH_KEY", help="Authentication key, 32 hex digits (better: HANBENCH_AUTH_KEY).")
-def decode(source: TextIO, as_json: bool, key_file, key, auth_key) -> None:
-    """Decode frames from a capture file or plain hex, one frame a line (SOURCE '-' is stdin).
+def decode(source: TextIO, as_json: bool, meters: tuple[str, ...], key_file, key, auth_key) -> None:
+    """Decode frames from a capture file or plain hex, read line by line as a stream (SOURCE '-' is stdin).
 
-    Encrypted frames (security suite 0) need the meter's keys; segmented
-    lists and M-Bus long frames are joined, one line per piece or a whole list a line.
+    Stray bytes around a good frame are a warning; a line with two frames gives two results. Encrypted
+    frames (security suite 0) need the meter's keys; segmented lists and M-Bus long frames are joined,
+    whether their pieces come a line each or all on one line.
     """
     try:
-        decoder = LinkDecoder(keys=_key_ring(key_file, key, auth_key))
+        decoder = _decoder_for(meters, _key_ring(key_file, key, auth_key))
     except KeysError as error:
         raise click.ClickException(str(error)) from None
-    good = bad = 0
-    if not as_json:
-        click.echo(f"{'line':>6}  {'meter':<20} {'list':>4}  {'meter time':<19}  values")
+    output = _DecodeOutput(as_json)
     for number, text in _numbered_lines(source):
         try:
-            readings = _decoded(decoder, _frame_bytes(text))
+            frames, warning = _frames_on_line(_frame_bytes(text))
         except FrameError as error:
-            bad += 1
-            message = f"line {number}: {error}"
-            click.echo(json.dumps({"error": message}) if as_json else f"{number:>6}  error: {error}")
+            output.error(number, error)
             continue
-        good += len(readings)
-        for reading in readings:
-            click.echo(json.dumps(reading) if as_json else _table_row(number, reading))
-    click.echo(f"decoded {good} frames, {bad} failed", err=True)
-    if bad:
+        for feed, frame in frames:
+            try:
+                reading = feed(decoder, frame)
+            except FrameError as error:
+                output.error(number, error)
+                continue
+            if reading is not None:  # None: a piece of a list still open
+                output.reading(number, reading, warning)
+                warning = None
+    output.close()
+    if output.bad:
         sys.exit(1)
 
 

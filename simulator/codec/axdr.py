@@ -8,7 +8,7 @@ such pairs.
 
 from .errors import FrameError
 
-__all__ = ["TAGS", "ARRAY", "STRUCTURE", "NULL", "parse_value", "encode_value", "encode_int", "encode_length", "tag_name"]
+__all__ = ["TAGS", "ARRAY", "STRUCTURE", "NULL", "OCTET_STRING", "VISIBLE_STRING", "parse_value", "encode_value", "encode_int", "encode_length", "tag_name"]
 
 NULL, ARRAY, STRUCTURE = 0x00, 0x01, 0x02
 OCTET_STRING, VISIBLE_STRING = 0x09, 0x0A

@@ -14,10 +14,11 @@ from dataclasses import dataclass
 
 from meter_profiles import Profile, bundled_profiles
 
+from .apdu import LLC_HEADER
 from .errors import FrameError
-from .frames import LLC_HEADER, FrameDecoder, encode_frame
-from .hdlc import FLAG, build_frame, parse_frame
-from .mbus import MbusReassembler, build_mbus_frames, parse_mbus_frame
+from .frames import FrameDecoder, encode_frame
+from .hdlc import FLAG, HdlcFrame, parse_frame
+from .mbus import MbusFrame, MbusReassembler, build_mbus_frames, parse_mbus_frame
 from .security import GLO_CIPHERING, TAG_BYTES, Ciphered, KeyRing, Keys, SecurityError, cipher_apdu, decipher_apdu, read_ciphered
 from .segments import Reassembler, build_segmented
 
@@ -97,13 +98,14 @@ class LinkEncoder:
 class LinkDecoder:
     """Decodes frames as they come, joining pieces and deciphering, to canonical readings.
 
-    `feed` takes one whole frame (HDLC or M-Bus) and returns the reading of
-    the list it completes, None while a list waits for its next piece, or
-    raises FrameError (SecurityError for a key, tag or counter refused).
+    `feed` takes one whole frame (HDLC or M-Bus; `feed_hdlc` and `feed_mbus`
+    a checked one) and returns the reading of the list it completes, None
+    while a list waits for its next piece, or raises FrameError
+    (SecurityError for a key, tag or counter refused).
     """
 
     def __init__(self, profiles: dict[str, Profile] | None = None, keys: KeyRing | None = None) -> None:
-        self._profiles = profiles or bundled_profiles()
+        self._profiles = bundled_profiles() if profiles is None else profiles
         self._keys = keys or KeyRing()
         self._decoder = FrameDecoder(self._profiles)
         self._hdlc = Reassembler(LLC_HEADER)
@@ -113,16 +115,22 @@ class LinkDecoder:
     def feed(self, frame: bytes) -> dict | None:
         """The reading of the list this frame completes, or None while more pieces are due."""
         if frame[:1] == bytes((FLAG,)):
-            hdlc = parse_frame(frame)
-            if self._hdlc.idle and not hdlc.segmented and hdlc.info[3:4] != bytes((GLO_CIPHERING,)):
-                return self._decoder.decode(frame)  # a plaintext list in one frame, as Norwegian meters send
-            info = self._hdlc.feed(hdlc)
-            if info is None:
-                return None
-            if not info.startswith(LLC_HEADER):
-                raise FrameError(f"LLC header must be E6 E7 00, not {info[:3].hex(' ').upper()}")
-            return self._apdu(info[len(LLC_HEADER) :], hdlc.dst, hdlc.src, hdlc.control)
-        mbus = parse_mbus_frame(frame)
+            return self.feed_hdlc(parse_frame(frame))
+        return self.feed_mbus(parse_mbus_frame(frame))
+
+    def feed_hdlc(self, hdlc: HdlcFrame) -> dict | None:
+        """As feed, for a checked HDLC frame."""
+        if self._hdlc.idle and not hdlc.segmented and hdlc.info[3:4] != bytes((GLO_CIPHERING,)):
+            return self._decoder.decode_hdlc(hdlc)  # a plaintext list in one frame, as Norwegian meters send
+        info = self._hdlc.feed(hdlc)
+        if info is None:
+            return None
+        if not info.startswith(LLC_HEADER):
+            raise FrameError(f"LLC header must be E6 E7 00, not {info[:3].hex(' ').upper()}")
+        return self._apdu(info[len(LLC_HEADER) :], hdlc.dst, hdlc.src, hdlc.control)
+
+    def feed_mbus(self, mbus: MbusFrame) -> dict | None:
+        """As feed, for a checked M-Bus long frame."""
         apdu = self._mbus.feed(mbus)
         if apdu is None:
             return None
@@ -142,7 +150,7 @@ class LinkDecoder:
             apdu = self._decipher(ciphered)
         try:
             # The list as the meter would have sent it unciphered, in one frame: the profiles' own decoder reads it.
-            reading = self._decoder.decode(build_frame(dst, src, control, LLC_HEADER + apdu))
+            reading = self._decoder.decode_hdlc(HdlcFrame(dst, src, control, LLC_HEADER + apdu))
         except FrameError as error:
             if ciphered is None or ciphered.authenticated:
                 raise

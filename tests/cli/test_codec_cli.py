@@ -63,7 +63,7 @@ def test_bad_lines_get_one_error_each_and_the_good_frames_still_decode():
     assert "Traceback" not in result.output
 
 
-def test_an_unknown_layout_is_named():
+def test_a_positional_list_of_an_unknown_shape_keeps_its_values_by_position():
     from meter_profiles import get_profile
     from simulator.codec import build_frame
 
@@ -71,8 +71,9 @@ def test_an_unknown_layout_is_named():
     info = bytes.fromhex(KAIFA_L1)[9:-3].replace(b"\x02\x01\x06", b"\x02\x02\x06") + b"\x00"
     frame = build_frame(profile.hdlc.dst, profile.hdlc.src, 0x10, info).hex()
     result = _run("decode", "--json", "-", stdin=frame + "\n")
-    assert result.exit_code == 1
-    assert "unknown layout: a structure of 2 items fits no list of kaifa-ma105h2e" in json.loads(result.stdout)["error"]
+    assert result.exit_code == 0
+    decoded = json.loads(result.stdout)
+    assert decoded["meter"] == "kaifa-unknown" and decoded["extra"] == {"item 0": 920, "item 1": None}
 
 
 def test_encode_reports_each_bad_line_and_builds_the_rest():
