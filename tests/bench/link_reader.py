@@ -8,7 +8,6 @@ frame counter, so a replayed frame is published).
 
 import sys
 
-import paho.mqtt.client as mqtt
 import serial
 
 from simulator.codec import FrameError, HdlcDeframer, parse_frame
@@ -17,7 +16,7 @@ from simulator.codec.security import decipher_apdu
 from simulator.keys import load_keys
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from fake_reader import document  # noqa: E402  (the classic document, as the plaintext stand-in writes it)
+from fake_reader import connect, document  # noqa: E402  (the plaintext stand-in's broker client and document)
 
 
 class NoCounterCheck(LinkDecoder):
@@ -29,10 +28,7 @@ class NoCounterCheck(LinkDecoder):
 
 def main() -> None:
     mode, tty, host, port, topic = sys.argv[1:6]
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
-    client.on_connect = lambda *_: print("MQTT connected", flush=True)
-    client.connect(host, int(port))
-    client.loop_start()
+    client = connect(host, port)
     line = serial.Serial(tty, 115200, timeout=0.05)
     decoder = (NoCounterCheck if mode == "no-counter-check" else LinkDecoder)(keys=load_keys())
     deframer = HdlcDeframer()
