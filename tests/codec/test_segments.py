@@ -96,3 +96,34 @@ def test_the_swedish_aidon_long_list_goes_in_segments_and_decodes():
 def test_bytes_that_start_no_frame_are_named():
     with pytest.raises(FrameError, match=r"byte 0 \(41\) starts neither an HDLC nor an M-Bus frame"):
         split_frames(b"AB")
+
+
+@given(data=st.data())
+def test_a_damaged_ciphered_list_in_valid_frames_raises_frame_error_never_anything_else(data):
+    """A ciphered list with bytes changed, cut or added, then framed with right CRCs (so the damage
+    reaches the deciphering): a FrameError or a reading, never another exception."""
+    from .link_support import KEYS, RING
+
+    profile = get_profile(data.draw(st.sampled_from(["kamstrup-omnipower-dk", "kaifa-ma309m-at"])))
+    emission = emissions(profile, 1)[0]
+    frames = split_frames(LinkEncoder(profile, KEYS).encode(emission.list_no, emission.reading).data)
+    apdu = bytearray(b"".join(parse_frame(f).info[3:] if f[0] == 0x7E else parse_mbus_frame(f).piece for f in frames))
+    for _ in range(data.draw(st.integers(1, 3))):
+        at = data.draw(st.integers(0, len(apdu)))
+        action = data.draw(st.sampled_from(["flip", "cut", "insert"]))
+        if action == "flip" and at < len(apdu):
+            apdu[at] ^= data.draw(st.integers(1, 255))
+        elif action == "cut":
+            del apdu[at:]
+        else:
+            apdu[at:at] = data.draw(st.binary(min_size=1, max_size=8))
+    if profile.transport.kind == "mbus":
+        damaged = build_mbus_frames(bytes(apdu), profile.transport.mbus)
+    else:
+        damaged = build_segmented(profile.hdlc.dst, profile.hdlc.src, 0x13, LLC + bytes(apdu), None)
+    decoder = LinkDecoder(keys=RING)
+    for frame in split_frames(damaged):
+        try:
+            decoder.feed(frame)
+        except FrameError:
+            pass
