@@ -156,12 +156,14 @@ class MbusSettings(_Strict):
 
 
 class TransportSettings(_Strict):
-    """How an APDU reaches the line: HDLC frames (split above max_info bytes) or M-Bus long frames."""
+    """How an APDU reaches the line: HDLC frames (split above max_info bytes) or M-Bus long frames, whole or in GBT blocks."""
 
     kind: Literal["hdlc", "mbus"] = "hdlc"
     # HDLC: the largest information field of one frame; a longer one is sent in segments. None: never split.
     max_info: int | None = Field(None, ge=16, le=2030)
     mbus: MbusSettings = MbusSettings()
+    # General Block Transfer: the (ciphered) APDU in numbered blocks of this many bytes, a frame or frames each.
+    block_size: int | None = Field(None, ge=1, le=2000)
 
 
 class ApduSettings(_Strict):

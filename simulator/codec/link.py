@@ -1,8 +1,9 @@
-"""Everything between a list's APDU and the line: ciphering, segmentation, M-Bus long frames.
+"""Everything between a list's APDU and the line: ciphering, block transfer, segmentation, M-Bus long frames.
 
 A profile with neither security nor a transport setting sends what
 `encode_frame` builds, untouched. Otherwise the plain APDU is ciphered
-(security suite 0, the frame counter going up by one a frame), then put in
+(security suite 0, the frame counter going up by one a frame), cut into
+General Block Transfer blocks if the profile says so, and each APDU put in
 HDLC frames (split above the profile's `max_info`) or M-Bus long frames.
 
 `LinkDecoder` undoes all of it frame by frame, as a strict reader would:
@@ -18,11 +19,15 @@ from .apdu import LLC_HEADER
 from .errors import FrameError
 from .frames import FrameDecoder, encode_frame
 from .hdlc import FLAG, HdlcFrame, parse_frame
-from .mbus import MbusFrame, MbusReassembler, build_mbus_frames, parse_mbus_frame
+from .blocks import GENERAL_BLOCK_TRANSFER, build_blocks, read_block
+from .mbus import MbusFrame, build_mbus_frames, parse_mbus_frame
 from .security import GLO_CIPHERING, TAG_BYTES, Ciphered, KeyRing, Keys, SecurityError, cipher_apdu, decipher_apdu, read_ciphered
-from .segments import Reassembler, build_segmented
+from .segments import NumberedJoiner, Reassembler, build_segmented
 
 __all__ = ["Tamper", "Encoded", "LinkEncoder", "LinkDecoder"]
+
+# APDUs that wrap another: a ciphered one, or a block of one.
+_WRAPPERS = (bytes((GLO_CIPHERING,)), bytes((GENERAL_BLOCK_TRANSFER,)))
 
 
 @dataclass(frozen=True)
@@ -61,7 +66,8 @@ class LinkEncoder:
         self._keys = keys
         self.counter = security.frame_counter if security else 0
         self.highest = -1  # the highest counter sent so far
-        self._plain = security is None and profile.transport.kind == "hdlc" and profile.transport.max_info is None
+        transport = profile.transport
+        self._plain = security is None and transport.kind == "hdlc" and transport.max_info is None and not transport.block_size
 
     def encode(self, list_no: int, reading: dict, tamper: Tamper | None = None) -> Encoded:
         """The line bytes of one list; a tamper changes its ciphering as a fault plan says."""
@@ -88,6 +94,10 @@ class LinkEncoder:
         return bytes(ciphered), counter, stale
 
     def _frames(self, apdu: bytes) -> bytes:
+        size = self.profile.transport.block_size
+        return b"".join(map(self._framed, build_blocks(apdu, size) if size else [apdu]))
+
+    def _framed(self, apdu: bytes) -> bytes:
         transport = self.profile.transport
         if transport.kind == "mbus":
             return build_mbus_frames(apdu, transport.mbus)
@@ -109,7 +119,8 @@ class LinkDecoder:
         self._keys = keys or KeyRing()
         self._decoder = FrameDecoder(self._profiles)
         self._hdlc = Reassembler(LLC_HEADER)
-        self._mbus = MbusReassembler()
+        self._mbus = NumberedJoiner(first=0)
+        self._blocks = NumberedJoiner(first=1)
         self._last_counter: dict[bytes, int] = {}
 
     def feed(self, frame: bytes) -> dict | None:
@@ -120,7 +131,7 @@ class LinkDecoder:
 
     def feed_hdlc(self, hdlc: HdlcFrame) -> dict | None:
         """As feed, for a checked HDLC frame."""
-        if self._hdlc.idle and not hdlc.segmented and hdlc.info[3:4] != bytes((GLO_CIPHERING,)):
+        if self._hdlc.idle and not hdlc.segmented and hdlc.info[3:4] not in _WRAPPERS:
             return self._decoder.decode_hdlc(hdlc)  # a plaintext list in one frame, as Norwegian meters send
         info = self._hdlc.feed(hdlc)
         if info is None:
@@ -131,7 +142,7 @@ class LinkDecoder:
 
     def feed_mbus(self, mbus: MbusFrame) -> dict | None:
         """As feed, for a checked M-Bus long frame."""
-        apdu = self._mbus.feed(mbus)
+        apdu = self._mbus.feed(mbus.sequence, mbus.last, mbus.piece)
         if apdu is None:
             return None
         return self._apdu(apdu, *self._mbus_addresses(mbus.control, mbus.address))
@@ -144,7 +155,12 @@ class LinkDecoder:
                 return profile.hdlc.dst, profile.hdlc.src, profile.hdlc.control[0]
         raise FrameError(f"no profile sends M-Bus long frames with C {control:02X} and A {address:02X}")
 
-    def _apdu(self, apdu: bytes, dst: bytes, src: bytes, control: int) -> dict:
+    def _apdu(self, apdu: bytes, dst: bytes, src: bytes, control: int) -> dict | None:
+        if apdu[:1] == bytes((GENERAL_BLOCK_TRANSFER,)):
+            block = read_block(apdu)
+            apdu = self._blocks.feed(block.number, block.last, block.data)
+            if apdu is None:
+                return None
         ciphered = read_ciphered(apdu) if apdu[:1] == bytes((GLO_CIPHERING,)) else None
         if ciphered is not None:
             apdu = self._decipher(ciphered)

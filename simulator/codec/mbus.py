@@ -5,7 +5,7 @@
 L counts C through the last APDU byte; CS is their sum modulo 256. The CI
 field of the DLMS transport numbers the pieces of one APDU (low four bits)
 and marks the last piece (bit 4), so unlike HDLC a lost or repeated piece
-shows in the numbering.
+shows in the numbering (segments.NumberedJoiner joins them, from 0).
 """
 
 from dataclasses import dataclass
@@ -14,7 +14,7 @@ from meter_profiles.schema import MbusSettings
 
 from .errors import FrameError
 
-__all__ = ["START", "STOP", "MbusFrame", "build_mbus_frames", "parse_mbus_frame", "MbusReassembler"]
+__all__ = ["START", "STOP", "MbusFrame", "build_mbus_frames", "parse_mbus_frame"]
 
 START, STOP = 0x68, 0x16
 _LAST = 0x10
@@ -66,24 +66,3 @@ def parse_mbus_frame(frame: bytes) -> MbusFrame:
     if ci > _LAST | _SEQUENCE:
         raise FrameError(f"M-Bus CI field {ci:02X} is not a DLMS transport segment (00 to 1F)")
     return MbusFrame(body[0], body[1], ci & _SEQUENCE, bool(ci & _LAST), body[3], body[4], bytes(body[5:]))
-
-
-class MbusReassembler:
-    """Joins numbered pieces into whole APDUs; a piece out of turn drops the open APDU."""
-
-    def __init__(self) -> None:
-        self._parts: list[bytes] = []
-        self.dropped = 0  # APDUs given up: a piece missing, repeated or out of order
-
-    def feed(self, frame: MbusFrame) -> bytes | None:
-        """Take one frame; the whole APDU once its last piece came in turn, else None."""
-        if frame.sequence != len(self._parts):
-            self.dropped += bool(self._parts) or frame.sequence != 0
-            self._parts = []
-            if frame.sequence != 0:
-                return None
-        self._parts.append(frame.piece)
-        if not frame.last:
-            return None
-        whole, self._parts = b"".join(self._parts), []
-        return whole

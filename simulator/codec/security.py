@@ -14,7 +14,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from .axdr import _parse_length, encode_length
+from .axdr import content_start, encode_length
 from .errors import FrameError
 
 __all__ = ["GLO_CIPHERING", "TAG_BYTES", "Keys", "KeyRing", "Ciphered", "SecurityError", "cipher_apdu", "decipher_apdu", "read_ciphered"]
@@ -80,14 +80,9 @@ def read_ciphered(apdu: bytes) -> Ciphered:
     """Split a general-glo-ciphering APDU into its parts, checking its lengths."""
     if len(apdu) < 2 or apdu[0] != GLO_CIPHERING or apdu[1] != 8 or len(apdu) < 11:
         raise FrameError("not a general-glo-ciphering APDU (DB 08 and an 8-byte system title)")
-    try:
-        length, start = _parse_length(apdu, 10)
-    except IndexError:
-        raise FrameError("ciphered APDU: it ends inside its length field") from None
-    if start + length != len(apdu):
-        raise FrameError(f"ciphered APDU: the length field says {length} bytes but {len(apdu) - start} follow")
-    if length < 5:
-        raise FrameError(f"ciphered APDU: {length} bytes cannot hold the security control and frame counter")
+    start = content_start(apdu, 10, "ciphered APDU")
+    if len(apdu) - start < 5:
+        raise FrameError(f"ciphered APDU: {len(apdu) - start} bytes cannot hold the security control and frame counter")
     control = apdu[start]
     if control & 0x0F != 0 or not control & _ENCRYPTED:
         raise SecurityError(f"security control {control:02X}: only suite 0 with encryption (30 or 20) is understood")

@@ -11,7 +11,7 @@ result: a lost, repeated or swapped piece makes a list that does not parse.
 from .errors import FrameError
 from .hdlc import FLAG, HdlcFrame, build_frame
 
-__all__ = ["build_segmented", "split_frames", "Reassembler"]
+__all__ = ["build_segmented", "split_frames", "Reassembler", "NumberedJoiner"]
 
 def build_segmented(dst: bytes, src: bytes, control: int, info: bytes, max_info: int | None) -> bytes:
     """The frames, back to back, that carry `info` in pieces of at most `max_info` bytes (one frame if it fits)."""
@@ -81,3 +81,25 @@ class Reassembler:
     def _drop(self) -> None:
         self.dropped += 1
         self._parts, self._size = [], 0
+
+
+class NumberedJoiner:
+    """Joins numbered pieces (M-Bus CI sequence, GBT block number) into a whole; a piece out of turn drops it."""
+
+    def __init__(self, first: int) -> None:
+        self._first = first
+        self._parts: list[bytes] = []
+        self.dropped = 0  # wholes given up: a piece missing, repeated or out of order
+
+    def feed(self, number: int, last: bool, piece: bytes) -> bytes | None:
+        """Take piece `number`; the whole once its last piece came in turn, else None."""
+        if number != self._first + len(self._parts):
+            self.dropped += bool(self._parts) or number != self._first
+            self._parts = []
+            if number != self._first:
+                return None
+        self._parts.append(piece)
+        if not last:
+            return None
+        whole, self._parts = b"".join(self._parts), []
+        return whole

@@ -135,7 +135,8 @@ class Injector:
                 f"fault duplicate sends a frame twice, and a reader rightly refuses the second copy of {profile.name}'s "
                 "ciphered frames (its counter repeats): use counter-repeat"
             )
-        if kind in _SEGMENT_FAULTS and profile.transport.kind == "hdlc" and profile.transport.max_info is None:
+        transport = profile.transport
+        if kind in _SEGMENT_FAULTS and transport.kind == "hdlc" and transport.max_info is None and not transport.block_size:
             raise FaultError(f"fault {kind} needs a meter that sends lists in pieces; {profile.name} never splits a list "
                              "(try aidon-6534-se)")
 

@@ -8,8 +8,8 @@ from meter_profiles import get_profile
 from meter_profiles.schema import MbusSettings
 from simulator.codec import FrameError, HdlcDeframer, parse_frame
 from simulator.codec.link import LinkDecoder, LinkEncoder
-from simulator.codec.mbus import MbusReassembler, build_mbus_frames, parse_mbus_frame
-from simulator.codec.segments import Reassembler, build_segmented, split_frames
+from simulator.codec.mbus import build_mbus_frames, parse_mbus_frame
+from simulator.codec.segments import NumberedJoiner, Reassembler, build_segmented, split_frames
 
 from .link_support import emissions
 
@@ -52,8 +52,8 @@ def test_mbus_long_frames_join_back_to_the_same_apdu(apdu, size):
     frames = [parse_mbus_frame(frame) for frame in split_frames(build_mbus_frames(apdu, settings))]
     assert [f.sequence for f in frames] == list(range(len(frames))) and [f.last for f in frames][-1]
     assert all((f.control, f.address, f.stsap, f.dtsap) == (0x53, 0xFF, 0x01, 0x67) for f in frames)
-    joiner = MbusReassembler()
-    assert [joiner.feed(f) for f in frames][-1] == apdu
+    joiner = NumberedJoiner(first=0)
+    assert [joiner.feed(f.sequence, f.last, f.piece) for f in frames][-1] == apdu
 
 
 def test_an_mbus_long_frame_is_laid_out_as_en_13757_says():
@@ -76,9 +76,10 @@ def test_a_damaged_mbus_frame_is_refused_with_what_is_wrong(edit, message):
 def test_a_piece_out_of_turn_drops_the_open_apdu():
     settings = MbusSettings(max_segment=10)
     frames = [parse_mbus_frame(f) for f in split_frames(build_mbus_frames(bytes(range(30)), settings))]
-    joiner = MbusReassembler()
-    assert [joiner.feed(f) for f in (frames[0], frames[2])] == [None, None] and joiner.dropped == 1
-    assert [joiner.feed(f) for f in frames][-1] == bytes(range(30))
+    joiner = NumberedJoiner(first=0)
+    assert [joiner.feed(f.sequence, f.last, f.piece) for f in (frames[0], frames[2])] == [None, None]
+    assert joiner.dropped == 1
+    assert [joiner.feed(f.sequence, f.last, f.piece) for f in frames][-1] == bytes(range(30))
 
 
 def test_the_swedish_aidon_long_list_goes_in_segments_and_decodes():
@@ -127,3 +128,37 @@ def test_a_damaged_ciphered_list_in_valid_frames_raises_frame_error_never_anythi
             decoder.feed(frame)
         except FrameError:
             pass
+
+
+def test_general_block_transfer_blocks_are_laid_out_as_the_green_book_says():
+    from simulator.codec.blocks import build_blocks, read_block
+
+    blocks = build_blocks(bytes(range(10)), 4)
+    assert [b.hex(" ").upper() for b in blocks] == [
+        "E0 41 00 01 00 00 04 00 01 02 03",  # streaming, window 1, block 1, nothing acknowledged
+        "E0 41 00 02 00 00 04 04 05 06 07",
+        "E0 C1 00 03 00 00 02 08 09",  # the last block
+    ]
+    assert [tuple(read_block(b)) for b in blocks][-1] == (3, True, b"\x08\x09")
+    with pytest.raises(FrameError, match="the length field says 2 bytes but 1 follow"):
+        read_block(blocks[-1][:-1])
+
+
+def _in_blocks(name: str, size: int):
+    """The profile with its APDU sent in General Block Transfer blocks of `size` bytes."""
+    profile = get_profile(name)
+    return profile.model_copy(update={"transport": profile.transport.model_copy(update={"block_size": size})})
+
+
+@pytest.mark.parametrize("name", ["kamstrup-omnipower-dk", "kaifa-ma309m-at"])
+def test_a_ciphered_list_in_blocks_joins_and_a_lost_block_drops_only_its_list(name):
+    from .link_support import KEYS, RING
+
+    profile = _in_blocks(name, 64)
+    encoder, decoder = LinkEncoder(profile, KEYS), LinkDecoder({profile.name: profile}, RING)
+    first, second = emissions(profile, 2)
+    frames = split_frames(encoder.encode(first.list_no, first.reading).data)
+    assert len(frames) >= 3
+    assert [decoder.feed(f) for f in frames[:1] + frames[2:]] == [None] * (len(frames) - 1)  # block 2 lost
+    readings = [decoder.feed(f) for f in split_frames(encoder.encode(second.list_no, second.reading).data)]
+    assert {key: readings[-1][key] for key in second.reading} == second.reading
