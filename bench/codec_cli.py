@@ -14,8 +14,8 @@ import click
 import orjson
 
 from meter_profiles import FIELDS, ProfileError, bundled_profiles, get_profile
-from simulator.codec import FrameError, encode_frame, frames_in
-from simulator.codec.link import LinkDecoder
+from simulator.codec import FrameError, frames_in
+from simulator.codec.link import LinkDecoder, LinkEncoder
 from simulator.codec.mbus import START as MBUS_START
 from simulator.codec.security import KeyRing
 from simulator.codec.segments import split_frames
@@ -162,6 +162,21 @@ def _key_ring(key_file, key: str | None, auth_key: str | None) -> KeyRing:
     return ring
 
 
+def _key_options(command):
+    """--key-file, --key and --auth-key, as decode and encode both take them."""
+    options = [
+        click.option("--key-file", type=click.Path(dir_okay=False), envvar=KEYS_FILE_ENV,
+                     help=f"TOML keys file ([meter] or [default] tables; or set {KEYS_FILE_ENV}). Better than --key: "
+                          "a key in argv shows in ps and the shell's history."),
+        click.option("--key", envvar="HANBENCH_KEY", help="Encryption key, 32 hex digits (better: HANBENCH_KEY or --key-file)."),
+        click.option("--auth-key", envvar="HANBENCH_AUTH_KEY",
+                     help="Authentication key, 32 hex digits (better: HANBENCH_AUTH_KEY)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 def _decoder_for(meters: tuple[str, ...], keys: KeyRing) -> LinkDecoder:
     """A decoder over the named profiles (names or files), or over the bundled ones if none is named."""
     if not meters:
@@ -189,11 +204,7 @@ def _frames_on_line(data: bytes) -> tuple[list, str | None]:
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a frame: the canonical fields, or {\"error\": ...}.")
 @click.option("--meter", "meters", multiple=True,
               help="Match only this profile, a name or a .toml file (repeatable); others decode as <make>-unknown.")
-@click.option("--key-file", type=click.Path(dir_okay=False), envvar=KEYS_FILE_ENV,
-              help=f"TOML keys file ([meter] or [default] tables; or set {KEYS_FILE_ENV}). Better than --key: "
-                   "a key in argv shows in ps and the shell's history.")
-@click.option("--key", envvar="HANBENCH_KEY", help="Encryption key, 32 hex digits (better: HANBENCH_KEY or --key-file).")
-@click.option("--auth-key", envvar="HANBENCH_AUTH_KEY", help="Authentication key, 32 hex digits (better: HANBENCH_AUTH_KEY).")
+@_key_options
 def decode(source: TextIO, as_json: bool, meters: tuple[str, ...], key_file, key, auth_key) -> None:
     """Decode frames from a capture file or plain hex, read line by line as a stream (SOURCE '-' is stdin).
 
@@ -226,6 +237,24 @@ def decode(source: TextIO, as_json: bool, meters: tuple[str, ...], key_file, key
         sys.exit(1)
 
 
+class _Links:
+    """One link encoder per meter, so frame counters run on from list to list as a meter's do."""
+
+    def __init__(self, keys: KeyRing) -> None:
+        self._keys = keys
+        self._encoders: dict[str, LinkEncoder] = {}
+
+    def encode(self, profile, list_no: int, reading: dict) -> bytes:
+        """The line bytes of one list, ciphered at the counter the reading names (or the next one)."""
+        if profile.name not in self._encoders:
+            self._encoders[profile.name] = LinkEncoder(profile, self._keys.for_meter(profile.name))
+        encoder = self._encoders[profile.name]
+        counter = (reading.get("security") or {}).get("frame_counter")
+        if counter is not None:
+            encoder.counter = int(counter)
+        return encoder.encode(list_no, reading).data
+
+
 def _reading_from_json(text: str) -> dict:
     try:
         reading = json.loads(text)
@@ -246,14 +275,23 @@ def _reading_from_json(text: str) -> dict:
 @click.option(
     "--json", "as_json", is_flag=True, help="Read JSON lines as `decode --json` writes them (the input format)."
 )
-def encode(source: TextIO, as_json: bool) -> None:
-    """Build frames from readings, one JSON object a line; write one frame a line in hex."""
+@_key_options
+def encode(source: TextIO, as_json: bool, key_file, key, auth_key) -> None:
+    """Build frames from readings, one JSON object a line; write one frame a line in hex.
+
+    A meter that encrypts or splits its lists gets its whole list on one line (every frame of it),
+    ciphered with its keys at the frame counter the reading's `security` names (as decode writes it).
+    """
     del as_json  # JSON lines are the one input format; the flag says so on the command line.
+    try:
+        links = _Links(_key_ring(key_file, key, auth_key))
+    except KeysError as error:
+        raise click.ClickException(str(error)) from None
     good = bad = 0
     for number, text in _numbered_lines(source):
         try:
             reading = _reading_from_json(text)
-            frame = encode_frame(get_profile(str(reading["meter"])), int(reading["list"]), reading)
+            frame = links.encode(get_profile(str(reading["meter"])), int(reading["list"]), reading)
         except (FrameError, ProfileError, ValueError, TypeError) as error:
             bad += 1
             click.echo(f"line {number}: {error}", err=True)

@@ -109,3 +109,14 @@ def test_sim_says_the_line_is_inverted(tmp_path):
     result = _sim("kaifa-ma304h3e", tmp_path / "sent.jsonl", "--baud", "9600", "--inverted")
     assert result.exit_code == 0, result.stderr
     assert "(9600 8E1, inverted: the reader must invert its input)" in result.stderr
+
+
+@pytest.mark.parametrize("meter", ["kamstrup-omnipower-dk", "kaifa-ma309m-at", "aidon-6534-se"])
+def test_decode_then_encode_gives_back_the_same_bytes(tmp_path, keys_file, meter):
+    log = tmp_path / "sent.jsonl"
+    assert _sim(meter, log, "--keys-file", str(keys_file)).exit_code == 0
+    lines = [json.loads(line)["frame"] for line in log.read_text().splitlines()]
+    decoded = _run("decode", "--json", "--key-file", str(keys_file), "-", stdin="\n".join(lines) + "\n")
+    encoded = _run("encode", "--json", "--key-file", str(keys_file), "-", stdin=decoded.stdout)
+    assert encoded.exit_code == 0, encoded.stderr
+    assert encoded.stdout.split() == lines
