@@ -68,13 +68,15 @@ class LinkEncoder:
         self.highest = -1  # the highest counter sent so far
         transport = profile.transport
         self._plain = security is None and transport.kind == "hdlc" and transport.max_info is None and not transport.block_size
+        # flag, format (2), addresses, control, HCS (2), then the LLC header: where the APDU starts in a frame.
+        self._body_at = 1 + 2 + len(profile.hdlc.dst) + len(profile.hdlc.src) + 1 + 2 + len(LLC_HEADER)
 
     def encode(self, list_no: int, reading: dict, tamper: Tamper | None = None) -> Encoded:
         """The line bytes of one list; a tamper changes its ciphering as a fault plan says."""
         frame = encode_frame(self.profile, list_no, reading)
         if self._plain:
             return Encoded(frame)
-        apdu = parse_frame(frame).info[len(LLC_HEADER) :]
+        apdu = frame[self._body_at : -3]  # encode_frame's own frame: its header is this profile's, its CRCs right
         counter = stale = None
         if self.profile.security is not None:
             apdu, counter, stale = self._cipher(apdu, tamper or Tamper())

@@ -9,6 +9,7 @@ The AES work is `cryptography`'s; this module only lays out the bytes.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -58,6 +59,12 @@ class Ciphered:
         return bool(self.control & _AUTHENTICATED)
 
 
+@lru_cache(maxsize=16)
+def _aesgcm(key: bytes) -> AESGCM:
+    """One cipher object per key: making it costs more than ciphering a list."""
+    return AESGCM(key)
+
+
 def _iv(system_title: bytes, counter: int) -> bytes:
     return system_title + counter.to_bytes(4, "big")
 
@@ -70,7 +77,7 @@ def cipher_apdu(plain: bytes, system_title: bytes, control: int, counter: int, k
     """The general-glo-ciphering APDU that carries `plain`, as a suite 0 meter sends it."""
     if control & _AUTHENTICATED and not keys.authentication:
         raise SecurityError("authenticated encryption needs an authentication key; the keys give none")
-    sealed = AESGCM(keys.encryption).encrypt(_iv(system_title, counter), plain, _associated_data(control, keys))
+    sealed = _aesgcm(keys.encryption).encrypt(_iv(system_title, counter), plain, _associated_data(control, keys))
     payload = sealed[: len(plain) + TAG_BYTES] if control & _AUTHENTICATED else sealed[: len(plain)]
     content = bytes((control,)) + counter.to_bytes(4, "big") + payload
     return bytes((GLO_CIPHERING, len(system_title))) + system_title + encode_length(len(content)) + content
