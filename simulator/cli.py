@@ -17,8 +17,9 @@ from meter_profiles import ProfileError, SerialSettings, get_profile
 from meter_profiles.schema import BAUD_RATES
 
 from .capture import CaptureError, read_capture, record, replay_capture
+from .capture.replay import decoded_frames
 from .capture.recorder import CANDIDATES
-from .codec import FrameDecoder, FrameError
+from .codec import FrameError
 from .faults import FaultError, load_plans
 from .keys import KEYS_FILE_ENV, KeysError, load_keys
 from .lines import LineError, open_line
@@ -113,6 +114,22 @@ def _run_until_interrupt(work) -> RunStats:
     return outcome["stats"]
 
 
+def _keys_file_option(command):
+    """--keys-file, as sim, capture and replay take it."""
+    return click.option(
+        "--keys-file", type=click.Path(dir_okay=False, path_type=Path), envvar=KEYS_FILE_ENV,
+        help=f"TOML file of meter keys, for a meter that encrypts (or set {KEYS_FILE_ENV}); keys never go in argv.",
+    )(command)
+
+
+def _named_meter(recorded, keys) -> str:
+    """The first meter the capture's frames name, joined and deciphered as a reader would."""
+    named = next((found["meter"] for found in decoded_frames(recorded, keys) if found), None)
+    if named is None:
+        raise CaptureError(f"{recorded.path}: no frame names its meter (encrypted? give --keys-file, or name it with --meter)")
+    return named
+
+
 @click.command()
 @click.option("--meter", "meter_name", required=True, help="Meter profile name (see `hanbench profiles`).")
 @click.option("--port", help="Serial device or pyserial URL (socket://host:port, rfc2217://host:port).")
@@ -131,8 +148,7 @@ def _run_until_interrupt(work) -> RunStats:
               help="Line rate instead of the profile's (a reader's autodetect meets the meter at another speed).")
 @click.option("--inverted/--not-inverted", default=None,
               help="Signal inverted or not, instead of the profile's (on a USB UART the adapter must be set to invert TX).")
-@click.option("--keys-file", type=click.Path(dir_okay=False, path_type=Path), envvar=KEYS_FILE_ENV,
-              help=f"TOML file of meter keys, for a meter that encrypts (or set {KEYS_FILE_ENV}); keys never go in argv.")
+@_keys_file_option
 def sim(meter_name, port, pty, line_kind, scenario, start, duration, warp, fault_option, sent_log, seed, no_byte_pacing,
         baud, inverted, keys_file) -> None:
     """Run a simulated meter on a line until the duration ends or Ctrl-C."""
@@ -168,13 +184,14 @@ def sim(meter_name, port, pty, line_kind, scenario, start, duration, warp, fault
 @click.option("--duration", help="How long to record: 90s, 10m, 2h (default: until Ctrl-C).")
 @click.option("--frames", "max_frames", type=int, help="Stop after this many frames.")
 @click.option("--serial", "serial_name", type=click.Choice(["auto", "8E1", "8N1"]), default="auto", show_default=True)
-def capture(port, out, duration, max_frames, serial_name) -> None:
-    """Record a real meter's frames with host receive times, detecting 8E1/8N1 and the meter."""
+@_keys_file_option
+def capture(port, out, duration, max_frames, serial_name, keys_file) -> None:
+    """Record a real meter's frames with host receive times, detecting the rate, 8E1/8N1 and the meter."""
     settings = None if serial_name == "auto" else next(c for c in CANDIDATES if c.name == serial_name)
     with _one_line_errors():
         try:
             count = record(port, out, duration_s=parse_duration(duration), max_frames=max_frames, settings=settings,
-                           on_frame=lambda n, what: click.echo(f"\r{n} frames, last: {what}\033[K", nl=False, err=True))
+                           keys=load_keys(keys_file), on_frame=lambda n, what: click.echo(f"\r{n} frames, last: {what}\033[K", nl=False, err=True))
         except KeyboardInterrupt:
             count = None
     click.echo(f"\nrecorded {'frames' if count is None else count} to {out}", err=True)
@@ -186,16 +203,20 @@ def capture(port, out, duration, max_frames, serial_name) -> None:
 @click.option("--pty", is_flag=True, help="Make a virtual serial pair and print the reader's side.")
 @click.option("--warp", default="1", show_default=True, help="1 keeps the recorded gaps, N is N times faster, max back to back.")
 @click.option("--sent-log", type=click.Path(dir_okay=False, path_type=Path), help="Write the sent log (JSON Lines) here.")
-def replay(file, port, pty, warp, sent_log) -> None:
+@click.option("--meter", "meter_name", help="The meter's profile, when its frames do not name it (encrypted, no keys).")
+@_keys_file_option
+def replay(file, port, pty, warp, sent_log, meter_name, keys_file) -> None:
     """Play a capture back onto a line with its original gaps, or warped."""
     with _one_line_errors():
         recorded = read_capture(file)
-        profile = get_profile(FrameDecoder().decode(recorded.frames[0].frame)["meter"])
+        keys = load_keys(keys_file)
+        profile = get_profile(meter_name or _named_meter(recorded, keys))
         warp_factor = parse_warp(warp)
         line = open_line(port, profile.serial, pty=pty, drop_when_full=warp_factor is not None)
         with line, SentLog(sent_log) as log:
             click.echo(f"replaying {file} ({profile.name}) on {line.reader_path}", err=True)
-            stats = _run_until_interrupt(lambda stop: replay_capture(recorded, line, warp=warp_factor, sent_log=log, stop=stop))
+            stats = _run_until_interrupt(
+                lambda stop: replay_capture(recorded, line, warp=warp_factor, sent_log=log, stop=stop, keys=keys))
         click.echo(_summary(stats), err=True)
 
 

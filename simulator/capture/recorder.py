@@ -1,9 +1,12 @@
 """Recording a real meter: frames with host receive times, in the captures/ format.
 
-The serial settings are found by trying 8E1 then 8N1 until a frame passes
-both CRCs and decodes; the decoded frame names the make and model. On a line
-without parity (a pty, a socket) both settings work, so the meter's own
-profile decides.
+The serial settings are found by trying 8E1 then 8N1 at 2400 baud, then at
+9600, then 8N1 at 115200, until a frame passes both CRCs and decodes; the
+decoded frame names the make and model. On a line without parity or rate (a
+pty, a socket) the first setting works, so the meter's own profile decides.
+An encrypted meter's frames name it only with its keys; without them, valid
+frames that are ciphered still prove the settings, and the capture records
+them as an encrypted meter's.
 """
 
 import termios
@@ -16,21 +19,27 @@ import serial
 
 from meter_profiles import SerialSettings, get_profile
 
-from ..codec import FrameDecoder, FrameError, HdlcDeframer
+from ..codec import FrameError, HdlcDeframer, parse_frame
+from ..codec.link import LinkDecoder
+from ..codec.security import GLO_CIPHERING, KeyRing, SecurityError
 from ..lines import LineError, open_error
 from .logfile import format_frame_line
 
 __all__ = ["CANDIDATES", "Detection", "detect", "record"]
 
-CANDIDATES = (SerialSettings(parity="E"), SerialSettings(parity="N"))
+CANDIDATES = (SerialSettings(parity="E"), SerialSettings(parity="N"), SerialSettings(baud=9600, parity="E"),
+              SerialSettings(baud=9600, parity="N"), SerialSettings(baud=115200, parity="N"))
 _PARITY = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_ODD}
 
 
 class Detection:
     """What detection found: serial settings, meter profile, the frames read meanwhile, and the port, still open."""
 
-    def __init__(self, settings, meter: str, frames: list, handle: serial.Serial, deframer: HdlcDeframer) -> None:
+    def __init__(self, settings, meter: str | None, frames: list, handle: serial.Serial, deframer: HdlcDeframer,
+                 system_title: bytes | None = None) -> None:
         self.settings, self.meter, self.frames, self.handle, self.deframer = settings, meter, frames, handle, deframer
+        # An encrypted meter without its keys: no model, only the system title its frames carry.
+        self.system_title = system_title
 
 
 def _open(port: str, settings: SerialSettings) -> serial.Serial:
@@ -56,14 +65,15 @@ def _read(port_handle: serial.Serial, port: str) -> bytes:
         raise LineError(f"{port} went away mid-capture (adapter unplugged?): {error}") from None
 
 
-def _identify(handle: serial.Serial, port: str, window_s: float, deframer: HdlcDeframer):
-    """The meter on the port and the frames read to find it, or None if no frame decoded in the window.
+def _identify(handle: serial.Serial, port: str, window_s: float, deframer: HdlcDeframer, keys: KeyRing):
+    """The meter on the port (or the system title of a ciphered one) and the frames read to find it;
+    None if no frame decoded in the window.
 
     A list 1 carries no meter type, so listening goes on until a frame names
     the model (or the window ends). The deframer keeps any partial frame for
     the recording that follows.
     """
-    decoder, frames, meter, named = FrameDecoder(), [], None, False
+    decoder, frames, meter, title, named = LinkDecoder(keys=keys), [], None, None, False
     deadline = time.monotonic() + window_s
     while time.monotonic() < deadline and not named:
         chunk = _read(handle, port)
@@ -71,23 +81,36 @@ def _identify(handle: serial.Serial, port: str, window_s: float, deframer: HdlcD
         for frame in deframer.feed(chunk):
             frames.append((received, frame))
             try:
-                decoded = decoder.decode(frame)
+                decoded = decoder.feed_hdlc(parse_frame(frame))
+            except SecurityError:
+                title = title or _system_title(frame)
+                continue
             except FrameError:
                 continue
-            meter, named = decoded["meter"], named or "meter_type" in decoded
-    return (meter, frames) if meter else None
+            if decoded is not None:
+                meter, named = decoded["meter"], named or "meter_type" in decoded
+    if meter or title:
+        return meter, frames, None if meter else title
+    return None
+
+
+def _system_title(frame: bytes) -> bytes | None:
+    """The system title of a ciphered list's first frame (LLC header, DB 08, eight bytes)."""
+    info = parse_frame(frame).info
+    return bytes(info[5:13]) if info[3:5] == bytes((GLO_CIPHERING, 8)) else None
 
 
 def _adopt(handle: serial.Serial, settings: SerialSettings) -> None:
     # Where parity cannot be seen (a pty, a socket) the first setting works for any meter; the port
     # then takes the meter's own settings if it can, and needs none if it cannot.
     try:
+        handle.baudrate = settings.baud
         handle.parity = _PARITY[settings.parity]
     except (serial.SerialException, OSError, ValueError, termios.error):
         pass
 
 
-def detect(port: str, window_s: float = 12.0, candidates=CANDIDATES) -> Detection:
+def detect(port: str, window_s: float = 12.0, candidates=CANDIDATES, keys: KeyRing | None = None) -> Detection:
     """Find the serial settings and the meter on `port`, listening up to `window_s` per setting.
 
     The port is left open on the settings found (Detection.handle): reopening
@@ -95,13 +118,15 @@ def detect(port: str, window_s: float = 12.0, candidates=CANDIDATES) -> Detectio
     """
     for settings in candidates:
         handle, deframer = _open(port, settings), HdlcDeframer()
-        found = _identify(handle, port, window_s, deframer)
+        found = _identify(handle, port, window_s, deframer, keys or KeyRing())
         if found is None:
             handle.close()
             continue
-        meter, frames = found
+        meter, frames, title = found
+        if meter is None:
+            return Detection(settings, None, frames, handle, deframer, title)
         profile_settings = get_profile(meter).serial
-        if profile_settings.parity != settings.parity:
+        if (profile_settings.baud, profile_settings.parity) != (settings.baud, settings.parity):
             _adopt(handle, profile_settings)
         return Detection(profile_settings, meter, frames, handle, deframer)
     names = " or ".join(s.name for s in candidates)
@@ -117,15 +142,18 @@ def record(
     settings: SerialSettings | None = None,
     window_s: float = 12.0,
     on_frame: Callable[[int, str], None] | None = None,
+    keys: KeyRing | None = None,
 ) -> int:
-    """Record frames from `port` into `out` until the duration or frame count is reached; the number recorded."""
-    detection = detect(port, window_s, (settings,) if settings else CANDIDATES)
-    profile = get_profile(detection.meter)
-    deframer, decoder, handle = detection.deframer, FrameDecoder(), detection.handle
+    """Record frames from `port` into `out` until the duration or frame count is reached; the number recorded.
+
+    `keys` let an encrypted meter be named; without them its frames are recorded as they came, ciphered.
+    """
+    detection = detect(port, window_s, (settings,) if settings else CANDIDATES, keys)
+    deframer, decoder, handle = detection.deframer, LinkDecoder(keys=keys), detection.handle
     limit = max_frames if max_frames is not None else float("inf")
     started = time.monotonic()
     with open(out, "w", encoding="utf-8") as file:
-        file.write(f"# {profile.description}, {profile.serial.baud} {detection.settings.name} (detected)\n")
+        file.write(f"# {_what(detection)}, {detection.settings.baud} {detection.settings.name} (detected)\n")
         file.write(f"# captured by hanbench from {port}; host receive times are local time\n")
         file.write("# one frame a line: host receive time (or -), a tab, the frame in hex\n")
         pending = list(detection.frames)  # the frames detection read are the first of the capture
@@ -146,9 +174,18 @@ def record(
     return count
 
 
-def _describe(decoder: FrameDecoder, frame: bytes) -> str:
+def _what(detection: Detection) -> str:
+    """The capture's first comment: the meter's description, or an encrypted meter's system title."""
+    if detection.meter is None:
+        return f"an encrypted meter, system title {detection.system_title.hex().upper()} (no keys given)"
+    return get_profile(detection.meter).description
+
+
+def _describe(decoder: LinkDecoder, frame: bytes) -> str:
     try:
-        decoded = decoder.decode(frame)
+        decoded = decoder.feed_hdlc(parse_frame(frame))
     except FrameError as error:
         return f"undecodable: {error}"
+    if decoded is None:
+        return "a piece of a list"
     return f"{decoded['meter']} list {decoded['list']} {decoded.get('meter_time', '')}".rstrip()

@@ -120,3 +120,18 @@ def test_decode_then_encode_gives_back_the_same_bytes(tmp_path, keys_file, meter
     encoded = _run("encode", "--json", "--key-file", str(keys_file), "-", stdin=decoded.stdout)
     assert encoded.exit_code == 0, encoded.stderr
     assert encoded.stdout.split() == lines
+
+
+def test_replay_of_an_encrypted_capture_without_keys_says_what_to_give(tmp_path, keys_file):
+    log = tmp_path / "sent.jsonl"
+    assert _sim("kamstrup-omnipower-dk", log, "--keys-file", str(keys_file)).exit_code == 0
+    capture = tmp_path / "dk.log"
+    capture.write_text("".join(f"-\t{json.loads(line)['frame']}\n" for line in log.read_text().splitlines()[:3]))
+    blind = _run("replay", str(capture), "--pty", "--warp", "1000")
+    assert blind.exit_code == 1
+    assert blind.stderr.strip().splitlines()[-1] == (
+        f"Error: {capture}: no frame names its meter (encrypted? give --keys-file, or name it with --meter)")
+    named = _run("replay", str(capture), "--pty", "--warp", "1000", "--sent-log", str(tmp_path / "r.jsonl"),
+                 env={"HANBENCH_KEYS_FILE": str(keys_file)})
+    assert named.exit_code == 0, named.stderr
+    assert "replaying" in named.stderr and "(kamstrup-omnipower-dk)" in named.stderr
