@@ -19,8 +19,9 @@ import serial
 
 from meter_profiles import SerialSettings, get_profile
 
-from ..codec import FrameError, HdlcDeframer, parse_frame
-from ..codec.link import LinkDecoder
+from ..codec import FrameError, parse_frame
+from ..codec.link import LinkDecoder, LinkDeframer
+from ..codec.mbus import parse_mbus_frame
 from ..codec.security import GLO_CIPHERING, KeyRing, SecurityError
 from ..lines import LineError, open_error
 from .logfile import format_frame_line
@@ -35,7 +36,7 @@ _PARITY = {"N": serial.PARITY_NONE, "E": serial.PARITY_EVEN, "O": serial.PARITY_
 class Detection:
     """What detection found: serial settings, meter profile, the frames read meanwhile, and the port, still open."""
 
-    def __init__(self, settings, meter: str | None, frames: list, handle: serial.Serial, deframer: HdlcDeframer,
+    def __init__(self, settings, meter: str | None, frames: list, handle: serial.Serial, deframer: LinkDeframer,
                  system_title: bytes | None = None) -> None:
         self.settings, self.meter, self.frames, self.handle, self.deframer = settings, meter, frames, handle, deframer
         # An encrypted meter without its keys: no model, only the system title its frames carry.
@@ -65,7 +66,7 @@ def _read(port_handle: serial.Serial, port: str) -> bytes:
         raise LineError(f"{port} went away mid-capture (adapter unplugged?): {error}") from None
 
 
-def _identify(handle: serial.Serial, port: str, window_s: float, deframer: HdlcDeframer, keys: KeyRing):
+def _identify(handle: serial.Serial, port: str, window_s: float, deframer: LinkDeframer, keys: KeyRing):
     """The meter on the port (or the system title of a ciphered one) and the frames read to find it;
     None if no frame decoded in the window.
 
@@ -81,7 +82,7 @@ def _identify(handle: serial.Serial, port: str, window_s: float, deframer: HdlcD
         for frame in deframer.feed(chunk):
             frames.append((received, frame))
             try:
-                decoded = decoder.feed_hdlc(parse_frame(frame))
+                decoded = decoder.feed(frame)
             except SecurityError:
                 title = title or _system_title(frame)
                 continue
@@ -95,9 +96,9 @@ def _identify(handle: serial.Serial, port: str, window_s: float, deframer: HdlcD
 
 
 def _system_title(frame: bytes) -> bytes | None:
-    """The system title of a ciphered list's first frame (LLC header, DB 08, eight bytes)."""
-    info = parse_frame(frame).info
-    return bytes(info[5:13]) if info[3:5] == bytes((GLO_CIPHERING, 8)) else None
+    """The system title of a ciphered list's first frame (after the LLC header or the M-Bus fields: DB 08, eight bytes)."""
+    apdu = parse_frame(frame).info[3:] if frame[0] == 0x7E else parse_mbus_frame(frame).piece
+    return bytes(apdu[2:10]) if apdu[:2] == bytes((GLO_CIPHERING, 8)) else None
 
 
 def _adopt(handle: serial.Serial, settings: SerialSettings) -> None:
@@ -117,7 +118,7 @@ def detect(port: str, window_s: float = 12.0, candidates=CANDIDATES, keys: KeyRi
     would lose frames, and a pty refuses a second parity change.
     """
     for settings in candidates:
-        handle, deframer = _open(port, settings), HdlcDeframer()
+        handle, deframer = _open(port, settings), LinkDeframer()
         found = _identify(handle, port, window_s, deframer, keys or KeyRing())
         if found is None:
             handle.close()
@@ -183,7 +184,7 @@ def _what(detection: Detection) -> str:
 
 def _describe(decoder: LinkDecoder, frame: bytes) -> str:
     try:
-        decoded = decoder.feed_hdlc(parse_frame(frame))
+        decoded = decoder.feed(frame)
     except FrameError as error:
         return f"undecodable: {error}"
     if decoded is None:

@@ -18,13 +18,13 @@ from meter_profiles import Profile, bundled_profiles
 from .apdu import LLC_HEADER
 from .errors import FrameError
 from .frames import FrameDecoder, encode_frame
-from .hdlc import FLAG, HdlcFrame, parse_frame
+from .hdlc import FLAG, HdlcDeframer, HdlcFrame, parse_frame
 from .blocks import GENERAL_BLOCK_TRANSFER, build_blocks, read_block
-from .mbus import MbusFrame, build_mbus_frames, parse_mbus_frame
+from .mbus import MbusDeframer, MbusFrame, build_mbus_frames, parse_mbus_frame
 from .security import GLO_CIPHERING, TAG_BYTES, Ciphered, KeyRing, Keys, SecurityError, cipher_apdu, decipher_apdu, read_ciphered
 from .segments import NumberedJoiner, Reassembler, build_segmented
 
-__all__ = ["Tamper", "Encoded", "LinkEncoder", "LinkDecoder"]
+__all__ = ["Tamper", "Encoded", "LinkEncoder", "LinkDecoder", "LinkDeframer"]
 
 # APDUs that wrap another: a ciphered one, or a block of one.
 _WRAPPERS = (bytes((GLO_CIPHERING,)), bytes((GENERAL_BLOCK_TRANSFER,)))
@@ -202,3 +202,15 @@ class LinkDecoder:
         if keys is None:
             raise SecurityError(f"the frame is encrypted (system title {title.hex().upper()}) and no key was given for it")
         return keys
+
+
+class LinkDeframer:
+    """Finds whole HDLC frames and M-Bus long frames in one byte stream: a line carries one kind or the other."""
+
+    def __init__(self) -> None:
+        self.hdlc = HdlcDeframer()
+        self.mbus = MbusDeframer()
+
+    def feed(self, data: bytes) -> list[bytes]:
+        """Add bytes; the frames of either kind they complete (each kind in order)."""
+        return self.hdlc.feed(data) + self.mbus.feed(data)

@@ -14,7 +14,7 @@ from meter_profiles.schema import MbusSettings
 
 from .errors import FrameError
 
-__all__ = ["START", "STOP", "MbusFrame", "build_mbus_frames", "parse_mbus_frame"]
+__all__ = ["START", "STOP", "MbusFrame", "build_mbus_frames", "parse_mbus_frame", "MbusDeframer"]
 
 START, STOP = 0x68, 0x16
 _LAST = 0x10
@@ -66,3 +66,51 @@ def parse_mbus_frame(frame: bytes) -> MbusFrame:
     if ci > _LAST | _SEQUENCE:
         raise FrameError(f"M-Bus CI field {ci:02X} is not a DLMS transport segment (00 to 1F)")
     return MbusFrame(body[0], body[1], ci & _SEQUENCE, bool(ci & _LAST), body[3], body[4], bytes(body[5:]))
+
+
+class MbusDeframer:
+    """Finds whole, valid M-Bus long frames in a byte stream fed in pieces of any size.
+
+    A candidate starts at 68 L L 68 with both L fields equal; it is a frame
+    when its stop byte and checksum are right. Anything else is skipped a
+    byte at a time, so noise or a cut frame never hides the next good one.
+    """
+
+    def __init__(self, max_buffer: int = 4096) -> None:
+        self._buf = bytearray()
+        self._max_buffer = max_buffer
+        self.discarded_bytes = 0
+
+    def feed(self, data: bytes) -> list[bytes]:
+        """Add bytes; return the frames completed by them, in order."""
+        buf = self._buf
+        buf += data
+        frames, pos = [], 0
+        while (start := buf.find(START, pos)) >= 0:
+            self.discarded_bytes += start - pos
+            if len(buf) - start < 4:
+                pos = start
+                break
+            size = buf[start + 1] + 6
+            if buf[start + 3] != START or buf[start + 1] != buf[start + 2] or buf[start + 1] < 5:
+                pos = start + 1
+                self.discarded_bytes += 1
+                continue
+            if len(buf) - start < size:
+                pos = start
+                break
+            frame = bytes(buf[start : start + size])
+            if frame[-1] == STOP and sum(frame[4:-2]) & 0xFF == frame[-2]:
+                frames.append(frame)
+                pos = start + size
+            else:
+                pos = start + 1
+                self.discarded_bytes += 1
+        else:
+            self.discarded_bytes += len(buf) - pos
+            pos = len(buf)
+        del buf[:pos]
+        if len(buf) > self._max_buffer:
+            self.discarded_bytes += len(buf) - self._max_buffer
+            del buf[: len(buf) - self._max_buffer]
+        return frames

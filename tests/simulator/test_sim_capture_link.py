@@ -36,6 +36,9 @@ def test_the_candidates_cover_the_rates_of_the_field():
 @pytest.mark.parametrize("meter, keys, first_line", [
     ("kamstrup-omnipower-dk", RING, "Kamstrup Omnipower three-phase, Denmark: encrypted push (suite 0, authenticated), 2400 8N1 (detected)"),
     ("kamstrup-omnipower-dk", None, "an encrypted meter, system title 4B414D4501234567 (no keys given), 2400 8E1 (detected)"),
+    ("kaifa-ma309m-at", RING, "Kaifa MA309M, three-phase, Austria: encrypted (suite 0, encryption only) in M-Bus long frames "
+                              "every 5 s, 2400 8E1 (detected)"),
+    ("kaifa-ma309m-at", None, "an encrypted meter, system title 4B464D1020001234 (no keys given), 2400 8E1 (detected)"),
     ("aidon-6534-se", None, "Aidon 6534, three-phase, Sweden: one long list every 10 s in segmented HDLC frames, 115200 8N1, "
                             "115200 8N1 (detected)"),
 ])
