@@ -14,7 +14,7 @@ __all__ = ["main", "cli"]
 
 # Command name -> "module:attribute" of its click command, in the order help lists them.
 _COMMANDS = {
-    "profiles": "bench.codec_cli:profiles",
+    "profiles": "bench.profiles_cli:profiles",
     "decode": "bench.codec_cli:decode",
     "encode": "bench.codec_cli:encode",
     "sim": "simulator.cli:sim",

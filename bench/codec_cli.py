@@ -1,4 +1,4 @@
-"""`hanbench profiles`, `decode` and `encode`: the codec and the profiles at the command line.
+"""`hanbench decode` and `encode`: the codec at the command line.
 
 Bad input never stops a run: each bad frame or line gets one error line that
 names its line number and what is wrong, the rest goes on, and the exit code
@@ -13,7 +13,7 @@ from typing import TextIO
 import click
 import orjson
 
-from meter_profiles import FIELDS, ProfileError, bundled_profiles, get_profile
+from meter_profiles import FIELDS, Profile, ProfileError, get_profile
 from simulator.codec import FrameError, frames_in
 from simulator.codec.link import LinkDecoder, LinkEncoder
 from simulator.codec.mbus import START as MBUS_START
@@ -21,7 +21,7 @@ from simulator.codec.security import KeyRing
 from simulator.codec.segments import split_frames
 from simulator.keys import KEYS_FILE_ENV, KeysError, load_keys, parse_keys
 
-__all__ = ["profiles", "decode", "encode"]
+__all__ = ["decode", "encode"]
 
 # Short labels for the readable decode table, in the canonical order.
 _LABELS = {
@@ -42,50 +42,6 @@ _LABELS = {
 }
 
 
-def _link_summary(profile) -> str:
-    """How lists reach the line, in a few words: framing, pieces, ciphering."""
-    transport = profile.transport
-    words = ["M-Bus long frames" if transport.kind == "mbus" else "HDLC"]
-    if transport.kind == "hdlc" and transport.max_info:
-        words.append(f"in segments of {transport.max_info}")
-    if profile.security:
-        words.append(f"encrypted (suite 0, {profile.security.mode})")
-    return " ".join(words)
-
-
-def _profile_summary(profile) -> dict:
-    return {
-        "name": profile.name,
-        "make": profile.make,
-        "model": profile.model,
-        "description": profile.description,
-        "phases": profile.phases,
-        "grid": profile.grid,
-        "serial": f"{profile.serial.baud} {profile.serial.name}" + (" inverted" if profile.serial.inverted else ""),
-        "link": _link_summary(profile),
-        "lists": {str(n): len(layout.items) for n, layout in sorted(profile.lists.items())},
-        "schedule": [slot.model_dump() for slot in profile.schedule],
-    }
-
-
-@click.command()
-@click.option("--json", "as_json", is_flag=True, help="One JSON array, for machines.")
-def profiles(as_json: bool) -> None:
-    """List the meter models hanbench can be."""
-    summaries = [_profile_summary(p) for p in bundled_profiles().values()]
-    if as_json:
-        click.echo(json.dumps(summaries, indent=2))
-        return
-    from rich.console import Console  # the table only: decode and encode start without rich
-    from rich.table import Table
-
-    table = Table("name", "phases", "grid", "serial", "link", "lists (items)", "description")
-    for s in summaries:
-        lists = " ".join(f"{n}:{count}" for n, count in s["lists"].items())
-        table.add_row(s["name"], str(s["phases"]), s["grid"], s["serial"], s["link"], lists, s["description"])
-    Console().print(table)
-
-
 def _numbered_lines(stream: TextIO) -> Iterator[tuple[int, str]]:
     """(line number, text) for every line that is not blank or a # comment."""
     for number, line in enumerate(stream, start=1):
@@ -96,11 +52,11 @@ def _numbered_lines(stream: TextIO) -> Iterator[tuple[int, str]]:
 
 def _frame_bytes(text: str) -> bytes:
     """The frame on a capture line ('time<TAB>hex') or a plain hex line."""
-    hex_text = text.split("\t")[-1].replace(" ", "")
+    hex_text = text.rpartition("\t")[2]
     try:
-        return bytes.fromhex(hex_text)
+        return bytes.fromhex(hex_text)  # spaces between bytes are allowed
     except ValueError:
-        problem = "an odd number of hex digits" if len(hex_text) % 2 else "characters that are not hex"
+        problem = "an odd number of hex digits" if len(hex_text.replace(" ", "")) % 2 else "characters that are not hex"
         raise FrameError(f"not a frame in hex: the line has {problem}") from None
 
 
@@ -111,7 +67,9 @@ def _value_text(name: str, value) -> str:
 
 def _table_row(number: int, reading: dict) -> str:
     values = ", ".join(_value_text(k, v) for k, v in reading.items() if k in _LABELS)
-    ident = reading.get("meter_id", "")
+    if "extra" in reading:  # codes no canonical field has: shown, so a new meter's whole list can be seen
+        values += "".join(f", {code} {value}" for code, value in reading["extra"].items())
+    ident = reading.get("meter_type", "") if reading["meter"].endswith("-unknown") else reading.get("meter_id", "")
     return f"{number:>6}  {reading['meter']:<20} {reading['list']:>4}  {reading.get('meter_time', '-'):<19}  {ident} {values}"
 
 
@@ -152,6 +110,18 @@ class _DecodeOutput:
         click.echo(f"decoded {self.good} frames, {self.bad} failed", err=True)
 
 
+def _named_profiles(meters: tuple[str, ...]) -> dict[str, Profile]:
+    """The profiles --meter names (bundled names or files), by name; one clear line if one cannot be had."""
+    try:
+        chosen = [get_profile(meter) for meter in meters]
+    except ProfileError as error:
+        raise click.ClickException(str(error)) from None
+    return {profile.name: profile for profile in chosen}
+
+
+_METER_HELP = "Use this profile, a name or a .toml file (repeatable)"
+
+
 def _key_ring(key_file, key: str | None, auth_key: str | None) -> KeyRing:
     """The keys to decipher with: a keys file's tables, and --key/--auth-key (or their variables) as the default."""
     ring = load_keys(key_file)
@@ -160,6 +130,14 @@ def _key_ring(key_file, key: str | None, auth_key: str | None) -> KeyRing:
     elif auth_key:
         raise KeysError("--auth-key (HANBENCH_AUTH_KEY) needs --key (HANBENCH_KEY) too")
     return ring
+
+
+def _keys_from(key_file, key: str | None, auth_key: str | None) -> KeyRing:
+    """As _key_ring, a bad key or file one clear line."""
+    try:
+        return _key_ring(key_file, key, auth_key)
+    except KeysError as error:
+        raise click.ClickException(str(error)) from None
 
 
 def _key_options(command):
@@ -177,17 +155,6 @@ def _key_options(command):
     return command
 
 
-def _decoder_for(meters: tuple[str, ...], keys: KeyRing) -> LinkDecoder:
-    """A decoder over the named profiles (names or files), or over the bundled ones if none is named."""
-    if not meters:
-        return LinkDecoder(keys=keys)
-    try:
-        chosen = [get_profile(meter) for meter in meters]
-    except ProfileError as error:
-        raise click.ClickException(str(error)) from None
-    return LinkDecoder({profile.name: profile for profile in chosen}, keys)
-
-
 def _frames_on_line(data: bytes) -> tuple[list, str | None]:
     """The frames on one line, each with the decoder method that takes it, and a warning about stray bytes.
 
@@ -202,8 +169,7 @@ def _frames_on_line(data: bytes) -> tuple[list, str | None]:
 @click.command()
 @click.argument("source", type=click.File("r", encoding="ascii", errors="replace"), default="-")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a frame: the canonical fields, or {\"error\": ...}.")
-@click.option("--meter", "meters", multiple=True,
-              help="Match only this profile, a name or a .toml file (repeatable); others decode as <make>-unknown.")
+@click.option("--meter", "meters", multiple=True, help=f"{_METER_HELP}: match only these; others are <make>-unknown.")
 @_key_options
 def decode(source: TextIO, as_json: bool, meters: tuple[str, ...], key_file, key, auth_key) -> None:
     """Decode frames from a capture file or plain hex, read line by line as a stream (SOURCE '-' is stdin).
@@ -212,10 +178,7 @@ def decode(source: TextIO, as_json: bool, meters: tuple[str, ...], key_file, key
     frames (security suite 0) need the meter's keys; segmented lists and M-Bus long frames are joined,
     whether their pieces come a line each or all on one line.
     """
-    try:
-        decoder = _decoder_for(meters, _key_ring(key_file, key, auth_key))
-    except KeysError as error:
-        raise click.ClickException(str(error)) from None
+    decoder = LinkDecoder(_named_profiles(meters) if meters else None, _keys_from(key_file, key, auth_key))
     output = _DecodeOutput(as_json)
     for number, text in _numbered_lines(source):
         try:
@@ -244,7 +207,7 @@ class _Links:
         self._keys = keys
         self._encoders: dict[str, LinkEncoder] = {}
 
-    def encode(self, profile, list_no: int, reading: dict) -> bytes:
+    def encode(self, profile: Profile, list_no: int, reading: dict) -> bytes:
         """The line bytes of one list, ciphered at the counter the reading names (or the next one)."""
         if profile.name not in self._encoders:
             self._encoders[profile.name] = LinkEncoder(profile, self._keys.for_meter(profile.name))
@@ -275,23 +238,22 @@ def _reading_from_json(text: str) -> dict:
 @click.option(
     "--json", "as_json", is_flag=True, help="Read JSON lines as `decode --json` writes them (the input format)."
 )
+@click.option("--meter", "meters", multiple=True, help=f"{_METER_HELP}: a reading's `meter` is looked up here first.")
 @_key_options
-def encode(source: TextIO, as_json: bool, key_file, key, auth_key) -> None:
+def encode(source: TextIO, as_json: bool, meters: tuple[str, ...], key_file, key, auth_key) -> None:
     """Build frames from readings, one JSON object a line; write one frame a line in hex.
 
     A meter that encrypts or splits its lists gets its whole list on one line (every frame of it),
     ciphered with its keys at the frame counter the reading's `security` names (as decode writes it).
     """
     del as_json  # JSON lines are the one input format; the flag says so on the command line.
-    try:
-        links = _Links(_key_ring(key_file, key, auth_key))
-    except KeysError as error:
-        raise click.ClickException(str(error)) from None
+    named, links = _named_profiles(meters), _Links(_keys_from(key_file, key, auth_key))
     good = bad = 0
     for number, text in _numbered_lines(source):
         try:
             reading = _reading_from_json(text)
-            frame = links.encode(get_profile(str(reading["meter"])), int(reading["list"]), reading)
+            meter = str(reading["meter"])
+            frame = links.encode(named.get(meter) or get_profile(meter), int(reading["list"]), reading)
         except (FrameError, ProfileError, ValueError, TypeError) as error:
             bad += 1
             click.echo(f"line {number}: {error}", err=True)

@@ -16,9 +16,9 @@ import click
 from meter_profiles import ProfileError, SerialSettings, get_profile
 from meter_profiles.schema import BAUD_RATES
 
-from .capture import CaptureError, read_capture, record, replay_capture
+from .capture import Capture, CaptureError, read_capture, record, replay_capture
 from .capture.replay import decoded_frames
-from .capture.recorder import CANDIDATES
+from .capture.recorder import BAUDS, candidates
 from .codec import FrameError
 from .faults import FaultError, load_plans
 from .keys import KEYS_FILE_ENV, KeysError, load_keys
@@ -122,16 +122,22 @@ def _keys_file_option(command):
     )(command)
 
 
-def _named_meter(recorded, keys) -> str:
-    """The first meter the capture's frames name, joined and deciphered as a reader would."""
-    named = next((found["meter"] for found in decoded_frames(recorded, keys) if found), None)
-    if named is None:
+def _capture_meter(recorded: Capture, keys, meter_name: str | None) -> tuple[str, SerialSettings]:
+    """The meter in a capture and the serial settings to replay it at: its profile's, else the capture's own.
+
+    The meter is --meter, else the first one the frames name, joined and deciphered as a reader would.
+    """
+    meter = meter_name or next((found["meter"] for found in decoded_frames(recorded, keys) if found), None)
+    named = recorded.serial()
+    if named is not None and (meter is None or meter.endswith("-unknown")):
+        return meter or "an unnamed meter", named
+    if meter is None:
         raise CaptureError(f"{recorded.path}: no frame names its meter (encrypted? give --keys-file, or name it with --meter)")
-    return named
+    return meter, get_profile(meter).serial
 
 
 @click.command()
-@click.option("--meter", "meter_name", required=True, help="Meter profile name (see `hanbench profiles`).")
+@click.option("--meter", "meter_name", required=True, help="Meter profile: a name (see `hanbench profiles`) or a .toml file.")
 @click.option("--port", help="Serial device or pyserial URL (socket://host:port, rfc2217://host:port).")
 @click.option("--pty", is_flag=True, help="Make a virtual serial pair and print the reader's side.")
 @click.option("--line", "line_kind", default="serial", show_default=True,
@@ -178,23 +184,37 @@ def sim(meter_name, port, pty, line_kind, scenario, start, duration, warp, fault
         click.echo(f"\n{_summary(stats)}", err=True)
 
 
+def _tried_settings(serial_name: str, baud: str) -> tuple:
+    """The settings capture tries, in order: the parities asked for at the bauds asked for."""
+    bauds = BAUDS if baud == "auto" else (int(baud),)
+    return candidates(bauds, ("E", "N") if serial_name == "auto" else (serial_name[1],))
+
+
 @click.command()
 @click.option("--port", required=True, help="Serial device or pyserial URL the meter is on.")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default="capture.log", show_default=True)
 @click.option("--duration", help="How long to record: 90s, 10m, 2h (default: until Ctrl-C).")
 @click.option("--frames", "max_frames", type=int, help="Stop after this many frames.")
-@click.option("--serial", "serial_name", type=click.Choice(["auto", "8E1", "8N1"]), default="auto", show_default=True)
+@click.option("--serial", "serial_name", type=click.Choice(["auto", "8E1", "8N1"]), default="auto", show_default=True,
+              help="auto: 8E1 then 8N1, the first whose frames pass their checksums.")
+@click.option("--baud", type=click.Choice(["auto", "2400", "9600", "115200"]), default="2400", show_default=True,
+              help="auto: 2400, 9600 then 115200.")
 @_keys_file_option
-def capture(port, out, duration, max_frames, serial_name, keys_file) -> None:
-    """Record a real meter's frames with host receive times, detecting the rate, 8E1/8N1 and the meter."""
-    settings = None if serial_name == "auto" else next(c for c in CANDIDATES if c.name == serial_name)
+def capture(port, out, duration, max_frames, serial_name, baud, keys_file) -> None:
+    """Record any meter's frames with host receive times, detecting its serial settings by their checksums.
+
+    Then `hanbench profiles learn CAPTURE` gives its profile. An encrypted meter is named with its keys.
+    """
     with _one_line_errors():
         try:
-            count = record(port, out, duration_s=parse_duration(duration), max_frames=max_frames, settings=settings,
-                           keys=load_keys(keys_file), on_frame=lambda n, what: click.echo(f"\r{n} frames, last: {what}\033[K", nl=False, err=True))
+            count = record(port, out, duration_s=parse_duration(duration), max_frames=max_frames,
+                           tried=_tried_settings(serial_name, baud), keys=load_keys(keys_file), on_frame=lambda n, what: click.echo(f"\r{n} frames, last: {what}\033[K", nl=False, err=True))
         except KeyboardInterrupt:
             count = None
     click.echo(f"\nrecorded {'frames' if count is None else count} to {out}", err=True)
+    header = out.read_text(encoding="utf-8").splitlines()[:2] if out.exists() else []
+    for line in header:
+        click.echo(line.lstrip("# "), err=True)
 
 
 @click.command()
@@ -210,11 +230,11 @@ def replay(file, port, pty, warp, sent_log, meter_name, keys_file) -> None:
     with _one_line_errors():
         recorded = read_capture(file)
         keys = load_keys(keys_file)
-        profile = get_profile(meter_name or _named_meter(recorded, keys))
+        meter, settings = _capture_meter(recorded, keys, meter_name)
         warp_factor = parse_warp(warp)
-        line = open_line(port, profile.serial, pty=pty, drop_when_full=warp_factor is not None)
+        line = open_line(port, settings, pty=pty, drop_when_full=warp_factor is not None)
         with line, SentLog(sent_log) as log:
-            click.echo(f"replaying {file} ({profile.name}) on {line.reader_path}", err=True)
+            click.echo(f"replaying {file} ({meter}) on {line.reader_path}", err=True)
             stats = _run_until_interrupt(
                 lambda stop: replay_capture(recorded, line, warp=warp_factor, sent_log=log, stop=stop, keys=keys))
         click.echo(_summary(stats), err=True)

@@ -8,7 +8,7 @@ such pairs.
 
 from .errors import FrameError
 
-__all__ = ["TAGS", "ARRAY", "STRUCTURE", "NULL", "OCTET_STRING", "VISIBLE_STRING", "parse_value", "encode_value", "encode_int", "encode_length", "content_start", "tag_name"]
+__all__ = ["TAGS", "ARRAY", "STRUCTURE", "NULL", "OCTET_STRING", "VISIBLE_STRING", "parse_value", "encode_value", "encode_tree", "encode_int", "encode_length", "content_start", "tag_name"]
 
 NULL, ARRAY, STRUCTURE = 0x00, 0x01, 0x02
 OCTET_STRING, VISIBLE_STRING = 0x09, 0x0A
@@ -131,3 +131,15 @@ def content_start(buf: bytes, pos: int, what: str) -> int:
     if start + length != len(buf):
         raise FrameError(f"{what}: the length field says {length} bytes but {len(buf) - start} follow")
     return start
+
+
+def encode_tree(node: tuple) -> bytes:
+    """A parsed (tag, value) tree back to its bytes: parse_value's inverse."""
+    tag, value = node
+    if tag == STRUCTURE or tag == ARRAY:
+        return bytes((tag,)) + encode_length(len(value)) + b"".join(map(encode_tree, value))  # type: ignore[arg-type]
+    if tag == OCTET_STRING or tag == VISIBLE_STRING:
+        return bytes((tag,)) + encode_length(len(value)) + value  # type: ignore[arg-type, operator]
+    if tag == NULL:
+        return b"\x00"
+    return encode_int(tag, value)  # type: ignore[arg-type]

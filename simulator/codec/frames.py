@@ -64,6 +64,7 @@ class FrameDecoder:
                 form = compiled(layout)
                 self._by_shape.setdefault((header_key(profile), form.shape), []).append((profile, list_no, form))
         self._last: dict[tuple, str] = {}
+        self._ordered: dict[tuple, tuple] = {}
 
     def decode(self, frame: bytes) -> dict:
         """The canonical reading in one whole frame, with `meter` and `list`."""
@@ -77,7 +78,7 @@ class FrameDecoder:
             raise FrameError(f"{len(hdlc.info) - end} bytes follow the list inside the frame")
         key = (hdlc.dst, hdlc.src, hdlc.control, notification.invoke_id, notification.datetime_form)
         shape = (body[0], len(body[1]) if body[0] in (ARRAY, STRUCTURE) else -1)
-        matched = self._match(key, self._by_shape.get((key, shape), ()), body)
+        matched = self._match(key, self._candidates((key, shape), self._last.get(key)), body)
         if matched is not None:
             profile, list_no, reading = matched
             meter = profile.name
@@ -88,12 +89,19 @@ class FrameDecoder:
             reading["meter_time"] = notification.header_time
         return {"meter": meter, "list": list_no, **reading}
 
-    def _match(self, key: tuple, lists, body: tuple) -> tuple[Profile, int, dict] | None:
+    def _candidates(self, shaped: tuple, last: str | None) -> tuple:
+        """The lists with this header and shape, the model last seen with this header first (worked out once)."""
+        ordered = self._ordered.get((shaped, last))
+        if ordered is None:
+            lists = self._by_shape.get(shaped, [])
+            ordered = tuple(sorted(lists, key=lambda entry: entry[0].name != last))  # stable: the rest keep name order
+            self._ordered[(shaped, last)] = ordered
+        return ordered
+
+    def _match(self, key: tuple, lists: tuple, body: tuple) -> tuple[Profile, int, dict] | None:
         """The first list that fits the body and whose meter type (if sent) is its profile's; the model
-        last seen with this header is tried first, so a list that names no model is credited to it."""
-        last = self._last.get(key)
-        preferred = [entry for entry in lists if entry[0].name == last] if last and len(lists) > 1 else []
-        for profile, list_no, form in (*preferred, *lists):
+        last seen with this header comes first, so a list that names no model is credited to it."""
+        for profile, list_no, form in lists:
             reading = form.match(body)
             if reading is not None and reading.get("meter_type", profile.identity.meter_type) == profile.identity.meter_type:
                 if self._remember and "meter_type" in reading:

@@ -8,12 +8,14 @@ the model; a frame no profile knows is still read.
 """
 
 import tomllib
-from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
-from meter_profiles import ENERGY_FIELDS, TEXT_FIELDS
+from meter_profiles import ENERGY_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
+from meter_profiles.schema import NUMERIC_TYPES
 
-from .axdr import ARRAY, NULL, OCTET_STRING, STRUCTURE, VISIBLE_STRING, tag_name
+from .axdr import ARRAY, NULL, OCTET_STRING, STRUCTURE, TAGS, VISIBLE_STRING, tag_name
 from .cosem import decode_datetime, obis_text
 from .errors import FrameError
 from .lists import scale
@@ -27,10 +29,11 @@ _POSITIONAL = _DATA["positional"]
 _STRINGS = (OCTET_STRING, VISIBLE_STRING)
 _INTEGER, _ENUM = 0x0F, 0x16
 _POWER_ONLY = frozenset(("active_power_import", "meter_time"))
+_NUMERIC = NUMERIC_FIELDS
+_NUMBERS = frozenset(tag for name, tag in TAGS.items() if name in NUMERIC_TYPES)
 
 
-@dataclass(frozen=True)
-class GenericItem:
+class GenericItem(NamedTuple):
     """One value of a list as sent: its OBIS code (None in a positional list), tag, raw value and scaling."""
 
     obis: str | None
@@ -42,8 +45,7 @@ class GenericItem:
     placeholder: bool = False
 
 
-@dataclass(frozen=True)
-class GenericList:
+class GenericList(NamedTuple):
     """A list read without a profile: the make it looks like, its layout and items, and the reading."""
 
     make: str
@@ -57,6 +59,13 @@ def field_of_obis(code: str) -> str | None:
     """The canonical field of an OBIS code written A.B.C.D.E.F, or None."""
     a, _b, c, d, e, _f = code.split(".")
     return _OBIS_FIELDS.get(f"{a}.{c}.{d}.{e}")
+
+
+@cache
+def _code_and_field(raw: bytes) -> tuple[str, str | None]:
+    # A meter sends the same few codes in every frame: each is written out and looked up once.
+    code = obis_text(raw)
+    return code, field_of_obis(code)
 
 
 def _is_obis(value: tuple) -> bool:
@@ -75,8 +84,8 @@ def _make_of(version: object) -> str | None:
 def _obis_item(key: bytes, value: tuple, scaler: int | None = None, unit_code: int | None = None) -> GenericItem:
     if value[0] in (ARRAY, STRUCTURE):
         raise FrameError(f"OBIS {obis_text(key)} holds {tag_name(value[0])}, not a value")
-    code = obis_text(key)
-    return GenericItem(code, value[0], value[1], field_of_obis(code), scaler, unit_code)
+    code, field = _code_and_field(key)
+    return GenericItem(code, value[0], value[1], field, scaler, unit_code)
 
 
 def _pair_items(children: list) -> list[GenericItem]:
@@ -86,13 +95,16 @@ def _pair_items(children: list) -> list[GenericItem]:
     if start:
         items.append(GenericItem(None, children[0][0], children[0][1], "list_version"))
     for index in range(start, len(children), 2):
-        key, value = children[index], children[index + 1]
-        if key[0] == NULL and value[0] == NULL:
+        (key_tag, key), (tag, value) = children[index], children[index + 1]
+        if key_tag == OCTET_STRING and len(key) == 6 and tag != ARRAY and tag != STRUCTURE:
+            code, field = _code_and_field(key)
+            items.append(GenericItem(code, tag, value, field))
+        elif key_tag == NULL and tag == NULL:
             items.append(GenericItem(None, NULL, None, None, placeholder=True))
-        elif _is_obis(key):
-            items.append(_obis_item(key[1], value))
+        elif key_tag == OCTET_STRING and len(key) == 6:
+            raise FrameError(f"OBIS {obis_text(key)} holds {tag_name(tag)}, not a value")
         else:
-            raise FrameError(f"item {index} of the list: expected an OBIS code (09 06 ...) or a null pair, not {tag_name(key[0])}")
+            raise FrameError(f"item {index} of the list: expected an OBIS code (09 06 ...) or a null pair, not {tag_name(key_tag)}")
     return items
 
 
@@ -166,6 +178,10 @@ def _reading(items: list[GenericItem], make: str) -> dict:
     reading: dict = {}
     extra: dict = {}
     for index, item in enumerate(items):
+        _obis, tag, raw, field, scaler, _unit, _placeholder = item
+        if tag in _NUMBERS and field in _NUMERIC and field not in reading:  # the common item, first
+            reading[field] = scale(raw, scaler if scaler is not None else scalers.get(field, 0))  # type: ignore[arg-type]
+            continue
         if item.placeholder:
             continue
         if _fits(item) and item.field not in reading:

@@ -6,6 +6,7 @@ found by its format field and length, and proven by its two CRCs.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .crc import crc16_x25
 from .errors import FrameError
@@ -20,9 +21,8 @@ _MAX_LENGTH = 0x7FF
 _MIN_LENGTH = 9
 
 
-@dataclass(frozen=True)
-class HdlcFrame:
-    """The parts of one HDLC frame: addresses, control byte and information field."""
+class HdlcFrame(NamedTuple):
+    """The parts of one HDLC frame: addresses, control byte and information field (a tuple: made per frame, fast)."""
 
     dst: bytes
     src: bytes

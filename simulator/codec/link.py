@@ -117,9 +117,9 @@ class LinkDecoder:
     """
 
     def __init__(self, profiles: dict[str, Profile] | None = None, keys: KeyRing | None = None) -> None:
-        self._profiles = bundled_profiles() if profiles is None else profiles
+        self._profiles = profiles  # None: the bundled ones, as the frame decoder finds them
         self._keys = keys or KeyRing()
-        self._decoder = FrameDecoder(self._profiles)
+        self._decoder = FrameDecoder(profiles)
         self._hdlc = Reassembler(LLC_HEADER)
         self._mbus = NumberedJoiner(first=0)
         self._blocks = NumberedJoiner(first=1)
@@ -151,7 +151,7 @@ class LinkDecoder:
 
     def _mbus_addresses(self, control: int, address: int) -> tuple[bytes, bytes, int]:
         """The HDLC addresses the profiles that send these M-Bus fields would use, to find their lists."""
-        for profile in self._profiles.values():
+        for profile in self._known().values():
             mbus = profile.transport.mbus
             if profile.transport.kind == "mbus" and (mbus.control, mbus.address) == (control, address):
                 return profile.hdlc.dst, profile.hdlc.src, profile.hdlc.control[0]
@@ -192,8 +192,11 @@ class LinkDecoder:
             )
         return decipher_apdu(ciphered, self._keys_for(ciphered.system_title))
 
+    def _known(self) -> dict[str, Profile]:
+        return bundled_profiles() if self._profiles is None else self._profiles
+
     def _keys_for(self, title: bytes) -> Keys:
-        for profile in self._profiles.values():
+        for profile in self._known().values():
             if profile.security is not None and profile.security.system_title == title:
                 keys = self._keys.for_meter(profile.name)
                 break

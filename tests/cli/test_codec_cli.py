@@ -23,7 +23,7 @@ def test_profiles_json_lists_every_model():
     result = _run("profiles", "--json")
     assert result.exit_code == 0
     names = [p["name"] for p in json.loads(result.output)]
-    assert "kamstrup-6841121-u1" in names and len(names) == len(bundled_profiles())
+    assert {"kamstrup-6841121-u1", "kamstrup-6841131", "kaifa-ma304t4"} <= set(names) and len(names) == len(bundled_profiles())
 
 
 def test_profiles_table_names_each_model():
@@ -90,3 +90,13 @@ def test_encode_reports_each_bad_line_and_builds_the_rest():
 def test_a_missing_file_is_one_line_and_exit_2():
     result = _run("decode", "/no/such/capture.log")
     assert result.exit_code == 2 and "No such file or directory" in result.output
+
+
+def test_run_takes_a_profile_file_and_names_the_run_after_the_profile(tmp_path):
+    from bench.run_cli import _runs
+    from meter_profiles import PROFILE_DIR
+
+    path = tmp_path / "my-kaifa.toml"
+    path.write_text((PROFILE_DIR / "kaifa-ma304t4.toml").read_text().replace('"kaifa-ma304t4"', '"my-kaifa"'))
+    runs = _runs(str(path), None, {"duration": "1min"})
+    assert [(r.name, r.options["meter"]) for r in runs] == [("my-kaifa", str(path))]

@@ -7,7 +7,6 @@ import pytest
 
 from meter_profiles import get_profile
 from simulator.capture import read_capture, record, replay_capture
-from simulator.capture.recorder import CANDIDATES
 from simulator.run import SentLog, run_meter
 
 from ..codec.link_support import KEYS, RING
@@ -26,11 +25,6 @@ def _capture(meter: str, out, keys, frames: int = 8) -> tuple[int, list[str]]:
         stop.set()
         meter_thread.join(5)
     return count, [e["frame"] for e in sent.entries]
-
-
-def test_the_candidates_cover_the_rates_of_the_field():
-    assert [(c.baud, c.name) for c in CANDIDATES] == [(2400, "8E1"), (2400, "8N1"), (9600, "8E1"), (9600, "8N1"),
-                                                     (115200, "8N1")]
 
 
 @pytest.mark.parametrize("meter, keys, first_line", [
