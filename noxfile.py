@@ -19,6 +19,14 @@ def tests(session: nox.Session) -> None:
 
 
 @nox.session
+def quick(session: nox.Session) -> None:
+    """The `unit` tier: pure-Python tests that need no compiler, simulator, browser or broker, in under a minute."""
+    session.install("-e", TEST_EXTRAS)
+    # tests/hardware holds only the hdl tier: not importing it (Amaranth, cocotb) saves seconds per worker.
+    session.run("pytest", "-n", "2", "-m", "unit", "--ignore=tests/hardware", *session.posargs)
+
+
+@nox.session
 def benchmarks(session: nox.Session) -> None:
     """Speed figures for the README (medians and ratios, never pass/fail)."""
     session.install("-e", TEST_EXTRAS)
@@ -35,6 +43,13 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".[sim]")
     session.run("hanbench", "run", "--set", "bench", "--dut", "host", "--broker", "embedded",
                 "--report-dir", "reports/bench", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The reference in docs/ as HTML (docs/_build/html); a broken link, image or heading fails the build."""
+    session.install("-e", ".[docs]")
+    session.run("sphinx-build", "-W", "--keep-going", "-n", "-b", "html", "docs", "docs/_build/html", *session.posargs)
 
 
 @nox.session(name="sim-timing")
