@@ -226,8 +226,13 @@ class ListItem(_Strict):
     obis: str | None = None
     scaler: int = 0
     unit: Literal[UNITS] | None = None  # type: ignore[valid-type]
+    # The DLMS unit code, for a unit no canonical field has (an extra value's); unit names the others.
+    unit_code: int | None = Field(None, ge=0, le=255)
     # Sent as null placeholders (the OBIS code and the value both 00).
     placeholder: bool = False
+    # An extra value (an OBIS code no canonical field has): what the meter sends when a reading's
+    # `extra` does not give it. A decoded frame carries it under `extra`, keyed by the code.
+    value: int | float | str | None = None
 
     @field_validator("field")
     @classmethod
@@ -248,8 +253,10 @@ class ListItem(_Strict):
 
     @model_validator(mode="after")
     def _type_fits_field(self) -> "ListItem":
-        if self.field is None and not self.placeholder:
-            raise ValueError("needs a field (or placeholder = true)")
+        if self.field is None and not self.placeholder and (self.obis is None or self.value is None):
+            raise ValueError("needs a field, placeholder = true, or an obis code with a value (an extra value)")
+        if self.unit is not None and self.unit_code is not None:
+            raise ValueError("give unit or unit_code, not both")
         if self.field in TEXT_FIELDS and self.type in NUMERIC_TYPES:
             raise ValueError(f"field {self.field} is text, so type must not be {self.type}")
         if self.field and self.field not in TEXT_FIELDS and self.type not in NUMERIC_TYPES:

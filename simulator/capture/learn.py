@@ -21,9 +21,10 @@ from meter_profiles import FIELDS, Profile, SerialSettings
 
 from ..codec import FrameError, parse_frame
 from ..codec.apdu import Notification, read_notification
-from ..codec.axdr import TAGS, parse_value
+from ..codec.axdr import NULL, OCTET_STRING, TAGS, parse_value, tag_name
 from ..codec.cosem import UNIT_CODES
 from ..codec.generic import MAKES, GenericItem, GenericList, read_list
+from ..codec.lists import extra_text, scale
 from .logfile import Capture
 
 __all__ = ["LearnError", "Learned", "learn_profile"]
@@ -94,8 +95,7 @@ def _item(item: GenericItem, layout: str, make: str) -> dict:
     if item.placeholder:
         return {"type": "null", "placeholder": True}
     if item.field is None:
-        where = f"OBIS {item.obis}" if item.obis else "a value"
-        raise LearnError(f"{where} names no canonical field, and a profile sends canonical fields only")
+        return _extra_item(item)
     entry: dict = {"field": item.field, "type": "date-time" if item.field == "meter_time" else _TYPE_NAMES[item.tag]}
     if layout != "positional" and item.obis:
         entry["obis"] = item.obis
@@ -108,12 +108,32 @@ def _item(item: GenericItem, layout: str, make: str) -> dict:
     return entry
 
 
+def _extra_item(item: GenericItem) -> dict:
+    """An OBIS code no canonical field has: its type, scaling and the value first seen, which the profile sends."""
+    if item.obis is None:
+        raise LearnError("a positional list of a shape no Kaifa list has: its values cannot be named")
+    if item.tag == NULL or (item.tag == OCTET_STRING and extra_text(item.tag, item.raw) != item.raw.decode("latin-1")):  # type: ignore[union-attr]
+        raise LearnError(f"OBIS {item.obis} holds {tag_name(item.tag)} that is not a number or text, which a profile cannot send")
+    entry: dict = {"type": _TYPE_NAMES[item.tag], "obis": item.obis}
+    if item.scaler:
+        entry["scaler"] = item.scaler
+    if item.unit_code is not None:
+        unit = _UNIT_NAMES.get(item.unit_code)
+        entry.update({"unit": unit} if unit else {"unit_code": item.unit_code})
+    entry["value"] = scale(item.raw, item.scaler or 0) if isinstance(item.raw, int) else item.raw.decode("latin-1")  # type: ignore[union-attr]
+    return entry
+
+
+def _without_values(layout: dict) -> list:
+    return [{k: v for k, v in item.items() if k != "value"} for item in layout["items"]]
+
+
 def _layouts(frames: list[_Frame], make: str) -> dict[str, dict]:
     layouts: dict[str, dict] = {}
     for frame in frames:
         layout = {"layout": frame.body.layout, "items": [_item(i, frame.body.layout, make) for i in frame.body.items]}
         known = layouts.setdefault(str(frame.body.list_no), layout)
-        if known != layout:
+        if _without_values(known) != _without_values(layout):
             raise LearnError(f"frame {frame.line}: list {frame.body.list_no} changes its layout within the capture")
     return layouts
 

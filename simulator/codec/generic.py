@@ -18,7 +18,7 @@ from meter_profiles.schema import NUMERIC_TYPES
 from .axdr import ARRAY, NULL, OCTET_STRING, STRUCTURE, TAGS, VISIBLE_STRING, tag_name
 from .cosem import decode_datetime, obis_text
 from .errors import FrameError
-from .lists import scale
+from .lists import extra_text, scale
 
 __all__ = ["GenericItem", "GenericList", "MAKES", "read_list", "list_number", "field_of_obis"]
 
@@ -156,9 +156,7 @@ def _value(item: GenericItem, scaler: int) -> object:
         raw: bytes = item.raw  # type: ignore[assignment]
         if item.field == "meter_time":
             return decode_datetime(raw)
-        if item.field is not None or item.tag == VISIBLE_STRING or all(32 <= b < 127 for b in raw):
-            return raw.decode("latin-1")
-        return raw.hex().upper()
+        return raw.decode("latin-1") if item.field is not None else extra_text(item.tag, raw)
     if item.tag == NULL:
         return None
     return scale(item.raw, scaler)  # type: ignore[arg-type]

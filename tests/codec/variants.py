@@ -14,7 +14,7 @@ from simulator.codec.apdu import read_notification
 from simulator.codec.axdr import ARRAY, STRUCTURE, encode_tree, parse_value
 from simulator.codec.lists import scale
 
-__all__ = ["Variant", "variants", "sample_reading", "EXTRA_OBIS"]
+__all__ = ["Variant", "variants", "sample_reading", "extra_obis_frame", "EXTRA_OBIS"]
 
 # Power factor, an OBIS code no canonical field has: 1.1.13.7.0.255.
 EXTRA_OBIS = bytes((1, 1, 13, 7, 0, 255))
@@ -54,6 +54,11 @@ def _extra(tag: int, children: list) -> list:
         scaler_unit = (STRUCTURE, [(0x0F, -3), (0x16, 255)])
         return [*children, (STRUCTURE, [(0x09, EXTRA_OBIS), (_U16, 950), scaler_unit])]
     return [*children, (0x09, EXTRA_OBIS), (_U16, 950)]
+
+
+def extra_obis_frame(frame: bytes) -> bytes:
+    """The frame with a power-factor OBIS code (no canonical field) added at the end of its list."""
+    return _rebuilt(frame, _extra)
 
 
 def _obis_at(children: list, tag: int, index: int) -> int:

@@ -68,3 +68,20 @@ def test_a_capture_with_no_decodable_frame_is_one_line_and_exit_1(tmp_path):
     bad.write_text("-\t7EA0\n")
     result = CliRunner().invoke(cli, ["profiles", "learn", str(bad)])
     assert result.exit_code == 1 and "no frame in it decodes" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("name", ["kamstrup-6841121", "aidon-6534"])
+def test_a_meter_with_an_obis_code_no_field_has_is_learned_with_it_and_rebuilt_byte_for_byte(name, tmp_path):
+    """Every frame carries an extra code (power factor); the learned profile sends it and decodes it under extra."""
+    from tests.codec.variants import extra_obis_frame
+
+    plain = read_capture(simulated_capture(PROFILES[name], tmp_path / "sim.log", seconds=120))
+    lines = [format_frame_line(f.received, extra_obis_frame(f.frame)) for f in plain.frames]
+    capture = tmp_path / "extra.log"
+    capture.write_text("\n".join([f"# {plain.comments[0]}", *lines]) + "\n")
+    learned = Profile.model_validate(learn_profile(read_capture(capture), "with-extra").data)
+    decoder = FrameDecoder({learned.name: learned})
+    for captured in read_capture(capture).frames:
+        reading = decoder.decode(captured.frame)
+        assert reading["meter"] == "with-extra" and "1.1.13.7.0.255" in reading["extra"]
+        assert encode_frame(learned, reading["list"], reading) == captured.frame
