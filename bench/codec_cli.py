@@ -13,7 +13,12 @@ import click
 import orjson
 
 from meter_profiles import FIELDS, Profile, ProfileError, get_profile
-from simulator.codec import FrameDecoder, FrameError, encode_frame, frames_in
+from simulator.codec import FrameError, frames_in
+from simulator.codec.link import LinkDecoder, LinkEncoder
+from simulator.codec.mbus import START as MBUS_START
+from simulator.codec.security import KeyRing
+from simulator.codec.segments import split_frames
+from simulator.keys import KEYS_FILE_ENV, KeysError, load_keys, parse_keys
 
 from .observer.payload import PayloadError, parse_document
 
@@ -118,33 +123,100 @@ def _named_profiles(meters: tuple[str, ...]) -> dict[str, Profile]:
 _METER_HELP = "Use this profile, a name or a .toml file (repeatable)"
 
 
+def _key_ring(key_file, key: str | None, auth_key: str | None) -> KeyRing:
+    """The keys to decipher with: a keys file's tables, and --key/--auth-key (or their variables) as the default."""
+    ring = load_keys(key_file)
+    if key:
+        ring.default = parse_keys(key, auth_key, "--key/--auth-key")
+    elif auth_key:
+        raise KeysError("--auth-key (HANBENCH_AUTH_KEY) needs --key (HANBENCH_KEY) too")
+    return ring
+
+
+def _keys_from(key_file, key: str | None, auth_key: str | None) -> KeyRing:
+    """As _key_ring, a bad key or file one clear line."""
+    try:
+        return _key_ring(key_file, key, auth_key)
+    except KeysError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _key_options(command):
+    """--key-file, --key and --auth-key, as decode and encode both take them."""
+    options = [
+        click.option("--key-file", type=click.Path(dir_okay=False), envvar=KEYS_FILE_ENV,
+                     help=f"TOML keys file ([meter] or [default] tables; or set {KEYS_FILE_ENV}). Better than --key: "
+                          "a key in argv shows in ps and the shell's history."),
+        click.option("--key", envvar="HANBENCH_KEY", help="Encryption key, 32 hex digits (better: HANBENCH_KEY or --key-file)."),
+        click.option("--auth-key", envvar="HANBENCH_AUTH_KEY",
+                     help="Authentication key, 32 hex digits (better: HANBENCH_AUTH_KEY)."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _frames_on_line(data: bytes) -> tuple[list, str | None]:
+    """The frames on one line, each with the decoder method that takes it, and a warning about stray bytes.
+
+    HDLC lines are read as a stream (stray bytes are a warning); M-Bus long frames by their length fields.
+    """
+    if data[:1] == bytes((MBUS_START,)):
+        return [(LinkDecoder.feed, frame) for frame in split_frames(data)], None
+    found = frames_in(data)
+    return [(LinkDecoder.feed_hdlc, frame) for frame in found.frames], found.warning()
+
+
 @click.command()
 @click.argument("source", type=click.File("r", encoding="ascii", errors="replace"), default="-")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a frame: the canonical fields, or {\"error\": ...}.")
 @click.option("--meter", "meters", multiple=True, help=f"{_METER_HELP}: match only these; others are <make>-unknown.")
-def decode(source: TextIO, as_json: bool, meters: tuple[str, ...]) -> None:
+@_key_options
+def decode(source: TextIO, as_json: bool, meters: tuple[str, ...], key_file, key, auth_key) -> None:
     """Decode frames from a capture file or plain hex, read line by line as a stream (SOURCE '-' is stdin).
 
-    Stray bytes around a good frame are a warning; a line with two frames gives two results.
+    Stray bytes around a good frame are a warning; a line with two frames gives two results. Encrypted
+    frames (security suite 0) need the meter's keys; segmented lists and M-Bus long frames are joined,
+    whether their pieces come a line each or all on one line.
     """
-    decoder = FrameDecoder(_named_profiles(meters) if meters else None)
+    decoder = LinkDecoder(_named_profiles(meters) if meters else None, _keys_from(key_file, key, auth_key))
     output = _DecodeOutput(as_json)
     for number, text in _numbered_lines(source):
         try:
-            found = frames_in(_frame_bytes(text))
+            frames, warning = _frames_on_line(_frame_bytes(text))
         except FrameError as error:
             output.error(number, error)
             continue
-        warning = found.warning()
-        for frame in found.frames:
+        for feed, frame in frames:
             try:
-                output.reading(number, decoder.decode_hdlc(frame), warning)
+                reading = feed(decoder, frame)
             except FrameError as error:
                 output.error(number, error)
-            warning = None
+                continue
+            if reading is not None:  # None: a piece of a list still open
+                output.reading(number, reading, warning)
+                warning = None
     output.close()
     if output.bad:
         sys.exit(1)
+
+
+class _Links:
+    """One link encoder per meter, so frame counters run on from list to list as a meter's do."""
+
+    def __init__(self, keys: KeyRing) -> None:
+        self._keys = keys
+        self._encoders: dict[str, LinkEncoder] = {}
+
+    def encode(self, profile: Profile, list_no: int, reading: dict) -> bytes:
+        """The line bytes of one list, ciphered at the counter the reading names (or the next one)."""
+        if profile.name not in self._encoders:
+            self._encoders[profile.name] = LinkEncoder(profile, self._keys.for_meter(profile.name))
+        encoder = self._encoders[profile.name]
+        counter = (reading.get("security") or {}).get("frame_counter")
+        if counter is not None:
+            encoder.counter = int(counter)
+        return encoder.encode(list_no, reading).data
 
 
 def _reading_from_json(text: str) -> dict:
@@ -168,16 +240,21 @@ def _reading_from_json(text: str) -> dict:
     "--json", "as_json", is_flag=True, help="Read JSON lines as `decode --json` writes them (the input format)."
 )
 @click.option("--meter", "meters", multiple=True, help=f"{_METER_HELP}: a reading's `meter` is looked up here first.")
-def encode(source: TextIO, as_json: bool, meters: tuple[str, ...]) -> None:
-    """Build frames from readings, one JSON object a line; write one frame a line in hex."""
+@_key_options
+def encode(source: TextIO, as_json: bool, meters: tuple[str, ...], key_file, key, auth_key) -> None:
+    """Build frames from readings, one JSON object a line; write one frame a line in hex.
+
+    A meter that encrypts or splits its lists gets its whole list on one line (every frame of it),
+    ciphered with its keys at the frame counter the reading's `security` names (as decode writes it).
+    """
     del as_json  # JSON lines are the one input format; the flag says so on the command line.
-    named = _named_profiles(meters)
+    named, links = _named_profiles(meters), _Links(_keys_from(key_file, key, auth_key))
     good = bad = 0
     for number, text in _numbered_lines(source):
         try:
             reading = _reading_from_json(text)
             meter = str(reading["meter"])
-            frame = encode_frame(named.get(meter) or get_profile(meter), int(reading["list"]), reading)
+            frame = links.encode(named.get(meter) or get_profile(meter), int(reading["list"]), reading)
         except (FrameError, ProfileError, ValueError, TypeError) as error:
             bad += 1
             click.echo(f"line {number}: {error}", err=True)

@@ -15,6 +15,17 @@ __all__ = ["profiles"]
 _NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)+$")
 
 
+def _link_summary(profile) -> str:
+    """How lists reach the line, in a few words: framing, pieces, ciphering."""
+    transport = profile.transport
+    words = ["M-Bus long frames" if transport.kind == "mbus" else "HDLC"]
+    if transport.kind == "hdlc" and transport.max_info:
+        words.append(f"in segments of {transport.max_info}")
+    if profile.security:
+        words.append(f"encrypted (suite 0, {profile.security.mode})")
+    return " ".join(words)
+
+
 def _profile_summary(profile) -> dict:
     return {
         "name": profile.name,
@@ -23,7 +34,8 @@ def _profile_summary(profile) -> dict:
         "description": profile.description,
         "phases": profile.phases,
         "grid": profile.grid,
-        "serial": f"{profile.serial.baud} {profile.serial.name}",
+        "serial": f"{profile.serial.baud} {profile.serial.name}" + (" inverted" if profile.serial.inverted else ""),
+        "link": _link_summary(profile),
         "lists": {str(n): len(layout.items) for n, layout in sorted(profile.lists.items())},
         "schedule": [slot.model_dump() for slot in profile.schedule],
     }
@@ -43,10 +55,10 @@ def profiles(ctx: click.Context, as_json: bool) -> None:
     from rich.console import Console  # the table only: the other commands start without rich
     from rich.table import Table
 
-    table = Table("name", "phases", "grid", "serial", "lists (items)", "description")
+    table = Table("name", "phases", "grid", "serial", "link", "lists (items)", "description")
     for s in summaries:
         lists = " ".join(f"{n}:{count}" for n, count in s["lists"].items())
-        table.add_row(s["name"], str(s["phases"]), s["grid"], s["serial"], lists, s["description"])
+        table.add_row(s["name"], str(s["phases"]), s["grid"], s["serial"], s["link"], lists, s["description"])
     Console().print(table)
 
 

@@ -24,8 +24,29 @@ EXPECTED = {
 }
 
 
+# Beyond Norway: name -> (baud, serial, transport, security mode, {list: items}).
+BEYOND_NORWAY = {
+    "kamstrup-omnipower-dk": (2400, "8N1", "hdlc", "authenticated-encryption", {2: 25, 3: 35}),
+    "aidon-6534-se": (115200, "8N1", "hdlc", None, {3: 18}),
+    "kaifa-ma309m-at": (2400, "8E1", "mbus", "encryption", {3: 18}),
+}
+
+
 def test_every_model_of_the_issue_is_bundled():
-    assert set(bundled_profiles()) == set(EXPECTED)
+    assert set(bundled_profiles()) == set(EXPECTED) | set(BEYOND_NORWAY)
+
+
+@pytest.mark.parametrize("name", sorted(BEYOND_NORWAY))
+def test_profiles_beyond_norway_say_how_they_reach_the_line(name):
+    profile = get_profile(name)
+    baud, serial, transport, mode, sizes = BEYOND_NORWAY[name]
+    assert (profile.serial.baud, profile.serial.name, profile.transport.kind) == (baud, serial, transport)
+    assert (profile.security.mode if profile.security else None) == mode
+    counts = {n: compiled(layout).element_count if layout.layout == "obis-pairs" else len(layout.items)
+              for n, layout in profile.lists.items()}
+    assert counts == sizes
+    # Each says where its facts come from, in its opening comment.
+    assert "Sources:" in (PROFILE_DIR / f"{name}.toml").read_text().split("\nname =")[0]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
