@@ -29,6 +29,10 @@ __all__ = ["exit_status", "run"]
 EXIT_FAIL, EXIT_BENCH_ERROR = 1, 2
 # Brokers the bench starts itself, one per run on a port of its own: only with these may runs go side by side.
 OWN_BROKERS = ("auto", "embedded", "mosquitto")
+# Two runs above this many frames a second side by side (warped days) slow each other's messages past the latency
+# limit on two cores: such runs go one at a time, beside lighter ones.
+HEAVY_FRAMES_PER_S = 500
+AS_FAST_AS_IT_GOES_S = 60.0
 
 
 def _runs(meter: str, set_name: str | None, options: dict, loop: LoopOptions) -> list[NamedRun]:
@@ -141,8 +145,20 @@ def _run_all(bench: Bench, runs: list[NamedRun], duts: list[Dut]) -> list[RunRes
     for dut in duts:  # here, one at a time: the first compiles the host build, the others find it built
         dut.build()
     lines = _ProgressLines(len(runs), len(duts))
-    return run_side_by_side(runs, duts, lambda named, dut: lines.run(bench, named, dut),
-                            lambda named: _meter_run(named).wall_seconds())
+    return run_side_by_side(runs, duts, lambda named, dut: lines.run(bench, named, dut), _expected_wall_s, _heavy)
+
+
+def _expected_wall_s(named: NamedRun) -> float:
+    """About how long a run takes, to start the longest first (a run as fast as its line goes: a minute)."""
+    wall = _meter_run(named).wall_seconds()
+    return AS_FAST_AS_IT_GOES_S if wall is None else wall
+
+
+def _heavy(named: NamedRun) -> bool:
+    """True for a run that loads the machine: as fast as its line goes, or more than HEAVY_FRAMES_PER_S."""
+    run = _meter_run(named)
+    wall = run.wall_seconds()
+    return wall is None or run.expected_frames() > HEAVY_FRAMES_PER_S * wall
 
 
 class _ProgressLines:

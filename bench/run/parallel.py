@@ -4,14 +4,15 @@ Every part of a run is a process of its own (broker, observer, relay, reader,
 meter), so a worker thread mostly waits on its children and threads suffice.
 Each worker owns one DUT and uses it run after run, as the single worker of a
 sequential bench does, so a reader never serves two runs at once. The longest
-runs start first, so that the last to end is a short one. A stop signal reaches
-the main thread only: it stops every child the bench started, which ends each
-worker's run at its next wait, waits for their teardowns, and goes on unwinding.
+runs start first, so that the last to end is a short one; a heavy run (a
+warped day: thousands of frames a second through the broker) never overlaps
+another heavy one, whose CPU would show as the reader's latency. A stop signal
+reaches the main thread only: it stops every child the bench started, which
+ends each worker's run at its next wait, and waits for their teardowns.
 """
 
-import queue
+import threading
 import time
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from typing import Callable
 
 from ..dut import Dut
@@ -23,57 +24,83 @@ __all__ = ["run_side_by_side"]
 
 # How long the workers get to tear down after a stop signal (their children are already stopped).
 UNWIND_S = 30.0
-# A run as fast as its line goes has no wall time to sort by: counted as this many seconds (the M-Bus runs).
-AS_FAST_AS_IT_GOES_S = 60.0
+
+
+class _Schedule:
+    """The runs not yet started, handed out in order, never a heavy one while another heavy one runs."""
+
+    def __init__(self, runs: list[NamedRun], heavy: Callable[[NamedRun], bool]):
+        self._pending = list(runs)
+        self._heavy = heavy
+        self._heavy_running = False
+        self._changed = threading.Condition()
+        self._closed = False
+
+    def take(self) -> NamedRun | None:
+        """The next run this worker may start (waiting while only heavy ones are left and one runs); None when done."""
+        with self._changed:
+            while not self._closed and self._pending:
+                named = next((n for n in self._pending if not (self._heavy_running and self._heavy(n))), None)
+                if named is not None:
+                    self._pending.remove(named)
+                    self._heavy_running |= self._heavy(named)
+                    return named
+                self._changed.wait()
+            return None
+
+    def finished(self, named: NamedRun) -> None:
+        """A run ended: a heavy one frees the way for the next."""
+        with self._changed:
+            if self._heavy(named):
+                self._heavy_running = False
+            self._changed.notify_all()
+
+    def close(self) -> None:
+        """Start no more runs."""
+        with self._changed:
+            self._closed = True
+            self._changed.notify_all()
 
 
 def run_side_by_side(runs: list[NamedRun], duts: list[Dut], run_one: Callable[[NamedRun, Dut], RunResult],
-                     expected_wall_s: Callable[[NamedRun], float | None]) -> list[RunResult]:
-    """Every run, len(duts) at a time, each on a DUT no other run uses meanwhile; the results in the runs' order."""
-    free: queue.SimpleQueue[Dut] = queue.SimpleQueue()
-    for dut in duts:
-        free.put(dut)
+                     expected_wall_s: Callable[[NamedRun], float], heavy: Callable[[NamedRun], bool]) -> list[RunResult]:
+    """Every run, len(duts) at a time, each on a DUT no other run uses meanwhile; the results in the runs' order.
 
-    def on_a_free_dut(named: NamedRun) -> RunResult:
-        dut = free.get()
-        try:
-            return run_one(named, dut)
-        finally:
-            free.put(dut)
-
-    longest_first = sorted(runs, key=lambda named: -(expected_wall_s(named) or AS_FAST_AS_IT_GOES_S))
-    pool = ThreadPoolExecutor(max_workers=len(duts), thread_name_prefix="hanbench-run")
-    futures = {id(named): pool.submit(on_a_free_dut, named) for named in longest_first}
-    try:
-        _wait_or_raise_the_first_error(list(futures.values()))
-    except (KeyboardInterrupt, SystemExit):
-        _unwind(list(futures.values()))
-        raise
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-    return [futures[id(named)].result() for named in runs]
-
-
-def _wait_or_raise_the_first_error(futures: list[Future]) -> None:
-    """Wait for every run; on a run's error (the bench's own), start no more, let the running ones end, raise it.
-
-    As with one worker, where the first error ends the command before the next run starts.
+    As with one worker, the first error of the bench's own ends the command: no
+    run starts after it, the running ones end, and it is raised.
     """
-    done, _ = wait(futures, return_when=FIRST_EXCEPTION)
-    error = next((future.exception() for future in done if future.exception() is not None), None)
-    if error is not None:
-        for future in futures:
-            future.cancel()
-        wait(futures)
-        raise error
+    schedule = _Schedule(sorted(runs, key=lambda named: -expected_wall_s(named)), heavy)
+    results: dict[int, RunResult] = {}
+    errors: list[BaseException] = []
+
+    def work(dut: Dut) -> None:
+        while (named := schedule.take()) is not None:
+            try:
+                results[id(named)] = run_one(named, dut)
+            except BaseException as error:  # handed to the main thread, which raises it
+                errors.append(error)
+                schedule.close()
+            finally:
+                schedule.finished(named)
+
+    workers = [threading.Thread(target=work, args=(dut,), name=f"hanbench-run-{i}", daemon=True) for i, dut in enumerate(duts)]
+    for worker in workers:
+        worker.start()
+    try:
+        for worker in workers:
+            worker.join()
+    except KeyboardInterrupt:  # a stop signal (bench.exits raises Interrupted, a KeyboardInterrupt)
+        schedule.close()
+        _unwind(workers)
+        raise
+    if errors:
+        raise errors[0]
+    return [results[id(named)] for named in runs]
 
 
-def _unwind(futures: list[Future]) -> None:
-    """After a stop signal: start no more runs, stop every child, and give the running ones time to tear down."""
-    for future in futures:
-        future.cancel()
-    stop_every_child()
+def _unwind(workers: list[threading.Thread]) -> None:
+    """Stop every child, so each running run fails fast, and give the workers time to tear down."""
     deadline = time.monotonic() + UNWIND_S
-    while any(future.running() for future in futures) and time.monotonic() < deadline:
-        stop_every_child()  # a worker may have been starting a part when the first sweep went by
+    while any(worker.is_alive() for worker in workers) and time.monotonic() < deadline:
+        stop_every_child()  # again and again: a worker may have been starting a part when the last sweep went by
         time.sleep(0.1)

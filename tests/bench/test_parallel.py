@@ -5,9 +5,10 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 
 from bench import Bench, LoopOptions, make_dut
-from bench.run.parallel import run_side_by_side
+from bench.run.parallel import _Schedule, run_side_by_side
 from bench.run.scenarios import NamedRun
 from tests.bench.test_loop import FAKE_METER, reader
 from tests.bench.test_signals import BRING_UP_S, left_behind, start_bench, wait_meter_sending
@@ -26,7 +27,7 @@ def run_set(folder, workers: int) -> list:
     duts = [make_dut("cmd", folder, command=reader("good")) for _ in range(workers)]
     bench = Bench(duts[0], folder, options)
     return run_side_by_side(SMALL_SET, duts, lambda named, dut: bench.run(name=named.name, dut=dut, **named.options),
-                            lambda named: 2.0)
+                            lambda named: 2.0, lambda named: False)
 
 
 def test_two_workers_give_the_verdicts_one_gives(tmp_path):
@@ -70,3 +71,19 @@ def test_a_board_on_a_rig_is_refused_two_workers_in_one_line(tmp_path):
     assert done.stderr.strip().splitlines() == [
         "hanbench run: --workers 2 runs readers side by side, each with a broker of its own: "
         "a board on a rig or a broker at HOST:PORT takes --workers 1"]
+
+
+def test_a_heavy_run_waits_for_the_heavy_one_running_while_a_light_one_goes_beside_it():
+    runs = [NamedRun(name, {}) for name in ("day-1", "day-2", "light")]
+    schedule = _Schedule(runs, lambda named: named.name.startswith("day"))
+    first, second = schedule.take(), schedule.take()
+    assert (first.name, second.name) == ("day-1", "light")
+    taken: list = []
+    waiting = threading.Thread(target=lambda: taken.append(schedule.take()))
+    waiting.start()
+    waiting.join(0.5)
+    assert waiting.is_alive() and not taken  # day-2 may not start beside day-1
+    schedule.finished(first)
+    waiting.join(10)
+    assert [named.name for named in taken] == ["day-2"]
+    assert schedule.take() is None
