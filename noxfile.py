@@ -40,7 +40,8 @@ def bench(session: nox.Session) -> None:
 
     On a USB rig: nox -s bench -- --dut rig --port /dev/serial/by-id/... [--console ...] --broker mosquitto --lan-host ADDR
     """
-    session.install("-e", ".[sim]")
+    # station: the hanbench command loads its selftest group (OpenHTF, SQLAlchemy) and the rig's esptool when it starts.
+    session.install("-e", ".[sim,station]")
     session.run("hanbench", "run", "--set", "bench", "--dut", "host", "--broker", "embedded",
                 "--report-dir", "reports/bench", *session.posargs)
 
