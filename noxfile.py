@@ -36,7 +36,8 @@ def benchmarks(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """The main job: every profile through a pty into the host firmware, the embedded broker, a verdict.
+    """The main job: every profile through a pty into the host firmware, the embedded broker, a verdict;
+    then the "qemu" set on the firmware's lx106 machine code in qemu-system-xtensa.
 
     On a USB rig: nox -s bench -- --dut rig --port /dev/serial/by-id/... [--console ...] --broker mosquitto --lan-host ADDR
     """
@@ -44,6 +45,9 @@ def bench(session: nox.Session) -> None:
     session.install("-e", ".[sim,station]")
     session.run("hanbench", "run", "--set", "bench", "--dut", "host", "--broker", "embedded",
                 "--report-dir", "reports/bench", *session.posargs)
+    # The same reader as ESP8266 machine code, on the emulated lx106 (needs no rig).
+    session.run("hanbench", "run", "--set", "qemu", "--dut", "qemu", "--broker", "embedded",
+                "--report-dir", "reports/bench-qemu")
 
 
 @nox.session
@@ -86,15 +90,24 @@ def firmware(session: nox.Session) -> None:
     session.run("python", "-m", "tests.firmware.xtensa_size")
 
 
+# Each libFuzzer target of the firmware and the longest input worth giving it: a frame
+# within the deframer's buffer, a settings file, a few console lines, a portal request
+# past kMaxHttpRequest, a few MQTT packets.
+FUZZ_TARGETS = {"frames": 2048, "settings": 4096, "console": 1024, "portal": 4096, "mqtt": 2048}
+
+
 @nox.session(venv_backend="none")
 def fuzz(session: nox.Session) -> None:
-    """libFuzzer (clang) over the firmware's deframer and decoder, seeded from the captures.
+    """libFuzzer (clang, ASan + UBSan) over the frame path, settings file, console, portal and MQTT receive path.
 
-    `nox -s fuzz -- -runs=5000000` passes libFuzzer options; the default is one million runs.
+    Seeds come from the captures and from the tests (firmware/fuzz/seeds.toml).
+    `nox -s fuzz -- -runs=5000000` passes libFuzzer options; the default is one million runs a target.
     """
     build, corpus = "firmware/build-fuzz", "firmware/build-fuzz/corpus"
     session.run("cmake", "-S", "firmware", "-B", build, "-DCMAKE_CXX_COMPILER=clang++", "-DHANREADER_FUZZ=ON", external=True)
     session.run("cmake", "--build", build, "-j", "2", external=True)
-    session.run("python", "firmware/fuzz/seed_corpus.py", corpus)
+    session.run("python", "firmware/fuzz/seed_corpus.py", corpus, external=True)
     options = session.posargs or ["-runs=1000000"]
-    session.run(f"{build}/fuzz_frames", corpus, "-max_len=2048", "-print_final_stats=1", *options, external=True)
+    for target, max_len in FUZZ_TARGETS.items():
+        session.run(f"{build}/fuzz_{target}", f"{corpus}/{target}", f"-max_len={max_len}", "-print_final_stats=1",
+                    f"-artifact_prefix={build}/", *options, external=True)

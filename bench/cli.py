@@ -5,6 +5,7 @@ import signal
 import click
 
 from .codec_cli import decode, encode, profiles
+from .command.cli import command
 from .exits import run_with_exit_codes
 from .run_cli import run
 from .selftest.cli import selftest
@@ -20,8 +21,8 @@ def cli() -> None:
     """A simulated AMS/HAN meter and a test bench for the readers that listen to it."""
 
 
-for command in (profiles, decode, encode, sim, capture, replay, run, selftest):
-    cli.add_command(command)
+for subcommand in (profiles, decode, encode, sim, capture, replay, run, selftest, command):
+    cli.add_command(subcommand)
 
 
 def main() -> None:

@@ -71,7 +71,7 @@ def _workers(requested: int | None, dut: Dut, options: LoopOptions, runs: int) -
 @click.option("--faults", help="Fault plan of the simulator.")
 @click.option("--line", "line_kind", default="serial", show_default=True,
               help="The simulator's line: serial, mbus-sim (through the gateware in simulation), mbus (an emulator board).")
-@click.option("--dut", "dut_kind", type=click.Choice(["host", "cmd", "rig"]), default="host", show_default=True)
+@click.option("--dut", "dut_kind", type=click.Choice(["host", "qemu", "cmd", "rig"]), default="host", show_default=True)
 @click.option("--dut-cmd", help="Reader command: 'CMD {tty} {serial} {mqtt_host} {mqtt_port} {topic}'.")
 @click.option("--port", help="Rig: the USB UART wired to the board's HAN input.")
 @click.option("--console", help="Rig: the board's console port (esptool's: its RTS/DTR reset the board).")

@@ -16,8 +16,8 @@ __all__ = ["selftest"]
 
 
 @click.group("selftest", invoke_without_command=True)
-@click.option("--dut", type=click.Choice(["host", "cmd", "rig"]), default="host", show_default=True,
-              help="host: the firmware's host build; cmd: --dut-cmd; rig: a board on --port/--console")
+@click.option("--dut", type=click.Choice(["host", "qemu", "cmd", "rig"]), default="host", show_default=True,
+              help="host: the firmware's host build; qemu: its lx106 image emulated; cmd: --dut-cmd; rig: a board")
 @click.option("--dut-cmd", help="A reader's command: 'CMD {tty} {serial} {mqtt_host} {mqtt_port} {topic}'")
 @click.option("--port", "han_port", help="rig: the UART (or M-Bus emulator) wired to the board's HAN input")
 @click.option("--console", "console_port", help="rig: the board's console UART (also esptool's port)")

@@ -67,10 +67,13 @@ class ConsoleLink:
         raise BoardFault(f"no console line matching {pattern!r}: {ended}; last lines of {self.log_path}:\n"
                          + "\n".join("    " + line for line in tail(self.log_path).splitlines()))
 
-    def command(self, line: str, reply: str, timeout: float = 2.0) -> str:
-        """Send a command line and return the first reply line matching the reply pattern."""
+    def command(self, line: str, reply: str, timeout: float = 2.0, logged: str | None = None) -> str:
+        """Send a command line and return the first reply line matching the reply pattern.
+
+        logged stands for the line in the console log when the line holds a secret.
+        """
         since = self.mark()
-        self.note(f">>> {line}")
+        self.note(f">>> {logged or line}")
         self._write((line + "\n").encode())
         return self.expect(reply, timeout, since)[0].group(0)
 

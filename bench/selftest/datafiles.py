@@ -55,6 +55,8 @@ class StationSettings(_Strict):
     boot_timeout_s: float
     hello_timeout_s: float
     publish_timeout_s: float
+    # The station needs a command topic for its MQTT check; a shipped board keeps it only when asked.
+    keep_command_topic: bool = False
 
 
 class Limits(_Strict):

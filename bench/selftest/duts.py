@@ -10,12 +10,12 @@ are pipes to a ProcessConsole.
 import subprocess
 from pathlib import Path
 
-from ..dut import CommandDut, HostDut, Wiring
+from ..dut import CommandDut, HostDut, QemuDut, Wiring
 from ..errors import DutError
 from ..process import ManagedProcess, spawn
 from .console import ProcessConsole
 
-__all__ = ["ConsoleProcess", "StationCommandDut", "StationHostDut"]
+__all__ = ["ConsoleProcess", "StationCommandDut", "StationHostDut", "StationQemuDut"]
 
 
 class ConsoleProcess(ManagedProcess):
@@ -72,3 +72,15 @@ class StationHostDut(_WithConsole, HostDut):
     def argv(self, wiring: Wiring) -> list[str]:
         """The host build's command line; --temperature stands in for the board's DS18B20."""
         return super().argv(wiring) + ["--temperature", f"{self.temperature_c:g}"]
+
+
+class StationQemuDut(_WithConsole, QemuDut):
+    """The lx106 image in the emulator, its semihosting console on the pipes; its settings file stands in for the sensor."""
+
+    def __init__(self, run_dir: Path, temperature_c: float):
+        super().__init__(run_dir)
+        self.extra_settings = {"temperature": f"{temperature_c:g}"}
+
+    def _launch(self, wiring: Wiring) -> None:
+        self._prepare(wiring)
+        _WithConsole._launch(self, wiring)

@@ -96,6 +96,11 @@ def _board_settings(unit, endpoint) -> dict[str, str]:
             "format": "classic", "serial": "auto"}
 
 
+def _config_get(link: ConsoleLink, key: str) -> str:
+    """The board's `KEY=value` line for one setting, or its error."""
+    return link.command(f"config get {key}", rf"^({key}=.*|error\b.*)$")
+
+
 def _readback(value: str, key: str) -> str:
     return ("********" if value else "") if key in SECRETS else value
 
@@ -105,8 +110,9 @@ def provision(test, unit, console, broker):
     """Set WiFi and MQTT through the console, read every setting back, and reboot into them."""
     rejected = 0
     for key, value in _board_settings(unit.unit, broker.endpoint).items():
-        reply = console.link.command(f"config set {key} {value}".rstrip(), SET_REPLY)
-        readback = console.link.command(f"config get {key}", rf"^({key}=.*|error\b.*)$")
+        shown = f"config set {key} {_readback(value, key)}".rstrip()  # no password in the console log
+        reply = console.link.command(f"config set {key} {value}".rstrip(), SET_REPLY, logged=shown)
+        readback = _config_get(console.link, key)
         if not reply.startswith("ok") or readback != f"{key}={_readback(value, key)}":
             rejected += 1
             test.logger.warning("setting %s: set answered %r, read back %r", key, reply, readback)
@@ -238,6 +244,23 @@ def bad_fcs(test, unit, console, line, broker):
     test.measurements.good_after_bad_missing = 0 if config.good_power in powers else 1
 
 
+@htf.plug(unit=_plugs["unit"], console=_plugs["console"])
+def seal(test, unit, console):
+    """Leave no way in over MQTT the limits did not ask for: clear the command topic, check there is no secret."""
+    keep_topic = unit.unit.config.limits.station.keep_command_topic
+    if not keep_topic:
+        reply = console.link.command("config set command_topic", SET_REPLY)
+        if not reply.startswith("ok"):
+            test.logger.warning("clearing command_topic answered %r", reply)
+    left = 0
+    for key, allowed in (("command_topic", keep_topic), ("command_secret", False)):
+        readback = _config_get(console.link, key)
+        if readback != f"{key}=" and not allowed:
+            left += 1
+            test.logger.warning("the board keeps %s: %s", key, readback)
+    test.measurements.command_access_left = left
+
+
 _FIXED = [
     (scan_label, ["serial_number"]),
     (read_chip, ["chip_mac"]),
@@ -246,7 +269,8 @@ _FIXED = [
     (provision, ["provision_rejected"]),
     (mqtt_hello, ["mqtt_hello_s", "mqtt_hello_version"]),
 ]
-_AFTER_HAN = [(temperature, ["board_temperature"]), (bad_fcs, ["bad_fcs_published", "good_after_bad_missing"])]
+_AFTER_HAN = [(temperature, ["board_temperature"]), (bad_fcs, ["bad_fcs_published", "good_after_bad_missing"]),
+              (seal, ["command_access_left"])]
 
 
 def build_phases(limits: Limits, burst: Burst) -> list:

@@ -17,7 +17,7 @@ from simulator.lines import Line, LineError, PtyLine, SerialLine
 from ..broker import BrokerEndpoint, free_port, make_broker, new_client
 from ..dut import Wiring
 from .console import ConsoleLink, SerialConsole
-from .duts import StationCommandDut, StationHostDut
+from .duts import StationCommandDut, StationHostDut, StationQemuDut
 from .errors import SelftestError
 from .flasher import Esptool
 from .unit import Unit
@@ -161,7 +161,8 @@ class ProcessConsolePlug(ConsolePlug):
         if config.dut_cmd:
             self._dut = StationCommandDut(self.unit.log_dir, config.dut_cmd)
         else:
-            self._dut = StationHostDut(self.unit.log_dir, config.limits.station.host_temperature_c)
+            board = StationQemuDut if config.dut == "qemu" else StationHostDut
+            self._dut = board(self.unit.log_dir, config.limits.station.host_temperature_c)
         self._dut.build()
         factory = BrokerEndpoint("127.0.0.1", free_port())
         started = time.monotonic()

@@ -48,12 +48,22 @@ void config_get(ReaderApp& app, const char* key, Reply& out, ReplySink& sink) {
     reply(sink, out.add(HAN_F("ok")));
 }
 
-void config_set(ReaderApp& app, const char* rest, Reply& out, ReplySink& sink) {
+// A changing command that arrived unsigned over MQTT: refused, saying how to send it.
+void refuse_unsigned(const FlashText* command, Reply& out, ReplySink& sink) {
+    out.add(HAN_F("error: ")).add(command).add(HAN_F(" over MQTT needs a signed command (hanbench command --secret-file); "
+                                                    "unsigned, only version, status, help and config get run"));
+    reply(sink, out);
+}
+
+void config_set(ReaderApp& app, const char* rest, Reply& out, ReplySink& sink, Access access) {
     // Longer than any setting's name, short enough that the unknown-setting error, which
     // names every setting, still fits kMaxReply.
     char key[40];
     const char* value = next_word(rest, key, sizeof(key));
     if (key[0] == '\0') return reply(sink, out.add(HAN_F("error: usage: config set KEY VALUE")));
+    if (access != Access::Console && flash_equals(key, HAN_F("command_secret"))) {
+        return reply(sink, out.add(HAN_F("error: command_secret is set only on the serial console or in the portal")));
+    }
     // The error goes straight after its prefix: no second buffer under the save.
     if (!app.change_setting(key, value, out.add(HAN_F("error: ")))) return reply(sink, out);
     out.clear();
@@ -64,7 +74,19 @@ void config_set(ReaderApp& app, const char* rest, Reply& out, ReplySink& sink) {
 
 }  // namespace
 
-void run_console_command(ReaderApp& app, const char* line, ReplySink& sink) {
+void write_loggable_command(const char* line, TextBuffer& out) {
+    char command[16], sub[16], key[40];
+    const char* rest = next_word(line, command, sizeof(command));
+    rest = next_word(rest, sub, sizeof(sub));
+    next_word(rest, key, sizeof(key));
+    if (!flash_equals(command, HAN_F("config")) || !flash_equals(sub, HAN_F("set")) || !settings_key_is_secret(key)) {
+        out.add(line);
+        return;
+    }
+    out.add(HAN_F("config set ")).add(key).add(HAN_F(" ********"));
+}
+
+void run_console_command(ReaderApp& app, const char* line, ReplySink& sink, Access access) {
     Reply out;
     if (std::strlen(line) > kMaxCommandLine) {
         out.add(HAN_F("error: command longer than ")).add_uint(kMaxCommandLine).add(HAN_F(" characters, not run"));
@@ -76,9 +98,13 @@ void run_console_command(ReaderApp& app, const char* line, ReplySink& sink) {
     if (flash_equals(command, HAN_F("config"))) {
         rest = next_word(rest, sub, sizeof(sub));
         if (flash_equals(sub, HAN_F("get"))) return config_get(app, rest, out, sink);
-        if (flash_equals(sub, HAN_F("set"))) return config_set(app, rest, out, sink);
+        if (flash_equals(sub, HAN_F("set"))) {
+            if (access == Access::ReadOnly) return refuse_unsigned(HAN_F("config set"), out, sink);
+            return config_set(app, rest, out, sink, access);
+        }
         out.add(HAN_F("error: usage: config get [KEY] | config set KEY VALUE"));
     } else if (flash_equals(command, HAN_F("reboot"))) {
+        if (access == Access::ReadOnly) return refuse_unsigned(HAN_F("reboot"), out, sink);
         reply(sink, out.add(HAN_F("rebooting")));
         return app.reboot();
     } else if (flash_equals(command, HAN_F("help"))) {

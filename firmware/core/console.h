@@ -3,15 +3,18 @@
 
 #include <cstddef>
 
+#include "command_auth.h"
+#include "text.h"
+
 namespace han {
 
 // The longest command line the console runs; a longer one is refused whole, never cut short and run.
 constexpr size_t kMaxCommandLine = 127;
 // The longest line any command replies, terminator excluded: config set's unknown-setting
-// error, which names every setting (253 characters with a 39-character key). The console
+// error, which names every setting a command sets (269 characters with a 39-character key). The console
 // builds every reply whole within it, so a sink sends the line it is given and needs no
 // buffer of its own.
-constexpr size_t kMaxReply = 255;
+constexpr size_t kMaxReply = 269;
 
 class ReaderApp;
 
@@ -32,6 +35,12 @@ public:
 //   help                  -> the command list
 // Anything else -> "error: ..." naming the command and "help"; a line longer than
 // kMaxCommandLine -> "error: command longer than 127 characters, not run".
-void run_console_command(ReaderApp& app, const char* line, ReplySink& sink);
+// With Access::ReadOnly, config set and reboot are refused saying how to sign them;
+// command_secret is set only with Access::Console.
+void run_console_command(ReaderApp& app, const char* line, ReplySink& sink, Access access = Access::Console);
+
+// A command line as a log shows it: the value of `config set` on a secret setting (a
+// password, the command secret) replaced by ********.
+void write_loggable_command(const char* line, TextBuffer& out);
 
 }  // namespace han

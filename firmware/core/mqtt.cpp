@@ -201,7 +201,7 @@ void MqttClient::handle_publish(uint8_t flags, const uint8_t* body, size_t lengt
     topic[topic_length] = '\0';
     if (qos == 1) send_packet(kPuback << 4, body + 2 + topic_length, 2, BytesPayload(nullptr, 0));
     const size_t offset = 2 + topic_length + id_length;
-    listener_.on_mqtt_message(topic, body + offset, length - offset);
+    listener_.on_mqtt_message(topic, body + offset, length - offset, (flags & 0x01) != 0, (flags & 0x08) != 0);
 }
 
 void MqttClient::keep_alive(uint32_t now_ms) {

@@ -44,7 +44,9 @@ class MqttListener {
 public:
     virtual ~MqttListener() = default;
     virtual void on_mqtt_connected() = 0;
-    virtual void on_mqtt_message(const char* topic, const uint8_t* payload, size_t length) = 0;
+    // retained: the broker kept it from before (not sent now); duplicate: a QoS 1 redelivery.
+    virtual void on_mqtt_message(const char* topic, const uint8_t* payload, size_t length, bool retained,
+                                 bool duplicate) = 0;
     virtual void on_mqtt_event(const char* event) = 0;  // one log line
 };
 
@@ -61,11 +63,13 @@ public:
     static constexpr size_t kMaxTopic = 128;
     // The longest command we take; a longer one does not fit receive_ and is skipped (and logged).
     static constexpr size_t kMaxCommand = 127;
+    // What may precede a command: "signed <counter> <hmac> " (kMaxSignature in command_auth.h).
+    static constexpr size_t kMaxSignature = 83;
     // What the broker sends us: CONNACK, PUBACK, SUBACK, PINGRESP and PUBLISHes on the
     // command topic. A command PUBLISH is fixed header (<= 3 at this size) + topic
-    // (2 + <= 64, the command_topic setting) + packet id (2) + the command; anything
-    // longer is skipped whole (see receive()).
-    static constexpr size_t kReceiveCapacity = 3 + 2 + 64 + 2 + kMaxCommand;
+    // (2 + <= 64, the command_topic setting) + packet id (2) + a signature and the
+    // command; anything longer is skipped whole (see receive()).
+    static constexpr size_t kReceiveCapacity = 3 + 2 + 64 + 2 + kMaxSignature + kMaxCommand;
     static constexpr uint32_t kFirstBackoffMs = 1000;
     static constexpr uint32_t kMaxBackoffMs = 60000;
 

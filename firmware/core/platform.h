@@ -32,6 +32,50 @@ public:
     virtual void apply_serial(bool even_parity) = 0;  // 8E1 when true, else 8N1
     virtual void reboot() = 0;
     virtual const char* device_id() = 0;   // the MAC on the ESP8266, a host id on the host
+    // The stored settings text into buffer (NUL-terminated): its length, 0 when there is
+    // none yet (first boot), < 0 when it is there but cannot be read (the portal starts).
+    virtual int load_settings(char* buffer, size_t capacity) = 0;
+    // Whether the link to the broker's network is up (WiFi joined); the host is always on one.
+    virtual bool network_up() { return true; }
+};
+
+// The meter's UART receiver.
+class MeterInput {
+public:
+    virtual ~MeterInput() = default;
+    // Bytes received since the last call, at most capacity; parity_errors gets the bytes the
+    // UART flagged since. < 0 when the line is gone (a host tty hung up): the core stops
+    // reading until the platform reopens it.
+    virtual int read(uint8_t* buffer, size_t capacity, uint32_t& parity_errors) = 0;
+};
+
+// Where console command lines come from: the UART the station talks to, stdin on the host.
+class ConsoleInput {
+public:
+    virtual ~ConsoleInput() = default;
+    // > 0 bytes read, 0 none yet, < 0 closed for good (no console: the meter is still read).
+    virtual int read(char* buffer, size_t capacity) = 0;
+};
+
+// A temperature sensor (the DS18B20 on the board) that converts in the background.
+class Thermometer {
+public:
+    virtual ~Thermometer() = default;
+    // Reads the conversion started by the previous call and starts the next; false when
+    // there is no reading (no sensor, a disconnected one, the first call).
+    virtual bool sample(int32_t& centi_celsius) = 0;
+};
+
+// The keyed hash that proves a command came from someone holding the board's command
+// secret. A well-kept library does the hashing (mbedTLS on the host, the BearSSL the
+// ESP8266 Arduino core ships); the core never hashes by hand.
+class Crypto {
+public:
+    static constexpr size_t kHmacSha256Size = 32;
+    virtual ~Crypto() = default;
+    // HMAC-SHA256(key, message) into out (kHmacSha256Size bytes); false when the library failed.
+    virtual bool hmac_sha256(const uint8_t* key, size_t key_length, const uint8_t* message, size_t message_length,
+                             uint8_t* out) = 0;
 };
 
 }  // namespace han

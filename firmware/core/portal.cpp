@@ -72,6 +72,7 @@ void write_form(const Settings& settings, TextBuffer& page) {
         FixedText<24> name;
         name.add(settings_key(i));
         const char* key = name.c_str();
+        if (settings_key_is_stored_only(key)) continue;  // the reader keeps it; nothing to fill in
         const bool secret = settings_key_is_secret(key);
         FixedText<100> current;
         settings_get(settings, key, current, false);
@@ -82,6 +83,11 @@ void write_form(const Settings& settings, TextBuffer& page) {
         // Secrets are never sent back to the browser; an empty field keeps the saved one.
         if (!secret) page.add_html_escaped(value);
         page.add(HAN_F("\">"));
+        if (secret) {
+            // Left empty the field keeps the saved secret, so clearing one is a box of its own.
+            page.add(HAN_F("<label><input type=\"checkbox\" id=\"clear_")).add(key).add(HAN_F("\" name=\"clear_"));
+            page.add(key).add(HAN_F("\" value=\"1\" style=\"width:auto\"> clear ")).add(key).add(HAN_F("</label>"));
+        }
     }
     page.add(HAN_F("<p><button id=\"save\" type=\"submit\">Save</button></p></form></body></html>"));
 }
@@ -99,9 +105,11 @@ bool apply_form(const char* body, size_t length, Settings& next, TextBuffer& err
             char key[40], value[160];
             url_decode(p, static_cast<size_t>(eq - p), key, sizeof(key));
             url_decode(eq + 1, static_cast<size_t>(pair_end - eq - 1), value, sizeof(value));
-            if (!(settings_key_is_secret(key) && value[0] == '\0')) {
+            const bool clear = flash_starts(reinterpret_cast<const uint8_t*>(key), std::strlen(key), HAN_F("clear_")) &&
+                               settings_key_is_secret(key + 6);
+            if (clear || !(settings_key_is_secret(key) && value[0] == '\0')) {
                 FixedText<200> error;
-                if (!settings_set(next, key, value, error)) {
+                if (!settings_set(next, clear ? key + 6 : key, clear ? "" : value, error)) {
                     errors.add(HAN_F("<p class=\"error\">")).add_html_escaped(error.c_str()).add(HAN_F("</p>"));
                     ok = false;
                 }
@@ -124,9 +132,17 @@ bool apply_form(const char* body, size_t length, Settings& next, TextBuffer& err
 // value, which every parser strips (RFC 9112, section 5), so a client reads the plain
 // number. Zero-padding was the other choice; a parser that honours a base prefix would
 // take "0" followed by digits for octal.
+const FlashText* reason(int status) {
+    switch (status) {
+    case 200: return HAN_F(" OK");
+    case 408: return HAN_F(" Request Timeout");
+    case 413: return HAN_F(" Content Too Large");
+    default: return HAN_F(" Bad Request");
+    }
+}
+
 TextBuffer::Mark write_header(int status, TextBuffer& response) {
-    response.add(HAN_F("HTTP/1.1 ")).add_uint(static_cast<uint64_t>(status));
-    response.add(status == 200 ? HAN_F(" OK") : HAN_F(" Bad Request"));
+    response.add(HAN_F("HTTP/1.1 ")).add_uint(static_cast<uint64_t>(status)).add(reason(status));
     response.add(HAN_F("\r\nContent-Type: text/html; charset=utf-8\r\nCache-Control: no-store\r\nConnection: close"));
     response.add(HAN_F("\r\nContent-Length: "));
     const TextBuffer::Mark digits = response.mark();
@@ -135,7 +151,45 @@ TextBuffer::Mark write_header(int status, TextBuffer& response) {
     return digits;
 }
 
+// A request refused before it was read whole: a one-line page, nothing applied.
+void write_refusal(int status, const FlashText* why, TextBuffer& response) {
+    const TextBuffer::Mark length_digits = write_header(status, response);
+    const TextBuffer::Mark page = response.mark();
+    response.add(why);
+    response.overwrite_uint(length_digits, kLengthWidth, response.size() - page);
+}
+
 }  // namespace
+
+void PortalRequest::start(uint32_t now_ms) {
+    used_ = 0;
+    since_ms_ = now_ms;
+    state_ = HttpRequestState::Incomplete;
+    saved_ = false;
+}
+
+HttpRequestState PortalRequest::received(size_t n) {
+    used_ += n < room() ? n : room();
+    state_ = http_request_state(request_, used_);
+    return state_;
+}
+
+bool PortalRequest::answer(ReaderApp& app, uint32_t now_ms, TextBuffer& response) {
+    response.clear();
+    switch (state_) {
+    case HttpRequestState::Complete:
+        saved_ = handle_portal_request(app, request_, used_, response);
+        return true;
+    case HttpRequestState::TooLarge:
+        write_refusal(413, HAN_F("Request larger than 2048 bytes; nothing was saved.\n"), response);
+        return true;
+    case HttpRequestState::Incomplete:
+        break;
+    }
+    if (now_ms - since_ms_ < kHttpRequestTimeoutMs) return false;
+    write_refusal(408, HAN_F("Request not received whole within 5 s; nothing was saved.\n"), response);
+    return true;
+}
 
 HttpRequestState http_request_state(const char* data, size_t length) {
     const char* body = find_body(data, length);
@@ -146,7 +200,7 @@ HttpRequestState http_request_state(const char* data, size_t length) {
     return length >= wanted ? HttpRequestState::Complete : HttpRequestState::Incomplete;
 }
 
-void handle_portal_request(ReaderApp& app, const char* request, size_t length, TextBuffer& response) {
+bool handle_portal_request(ReaderApp& app, const char* request, size_t length, TextBuffer& response) {
     const bool post = flash_starts(reinterpret_cast<const uint8_t*>(request), length, HAN_F("POST /save"));
     const char* body = post ? find_body(request, length) : nullptr;
     const size_t body_length = body ? length - static_cast<size_t>(body - request) : 0;
@@ -159,10 +213,12 @@ void handle_portal_request(ReaderApp& app, const char* request, size_t length, T
     const TextBuffer::Mark length_digits = write_header(post && !valid ? 400 : 200, response);
     const TextBuffer::Mark page = response.mark();
     response.add(as_flash_text(kPageHead));
+    bool saved = false;
     if (valid) {
-        const bool saved = app.replace_settings(next);
+        saved = app.replace_settings(next);
         response.add(saved ? HAN_F("<p class=\"saved\" id=\"saved\">Saved. The reader now uses these settings.</p>")
-                           : HAN_F("<p class=\"error\">Applied, but could not be saved to flash.</p>"));
+                           : HAN_F("<p class=\"error\">Not saved: the settings store failed; the previous settings "
+                                   "stay in force.</p>"));
     } else if (post) {
         response.add(HAN_F("<div id=\"errors\">"));
         next = app.settings();
@@ -171,6 +227,7 @@ void handle_portal_request(ReaderApp& app, const char* request, size_t length, T
     }
     write_form(app.settings(), response);
     response.overwrite_uint(length_digits, kLengthWidth, response.size() - page);
+    return saved;
 }
 
 }  // namespace han

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "command_auth.h"
 #include "console.h"
 
 namespace han {
@@ -34,8 +35,9 @@ static_assert(sizeof(Settings::command_topic) + sizeof("/reply") - 1 <= MqttClie
 static_assert(sizeof("status ") - 1 + kMaxStatus <= kMaxReply, "the longest status line is one whole reply");
 static_assert(MqttClient::kMaxCommand == kMaxCommandLine,
               "the MQTT client takes every command the console runs, and no longer one cut short");
+static_assert(MqttClient::kMaxSignature == kMaxSignature, "the MQTT client takes the longest signature");
 static_assert(MqttClient::kReceiveCapacity >=
-                  3 + 2 + (sizeof(Settings::command_topic) - 1) + 2 + MqttClient::kMaxCommand,
+                  3 + 2 + (sizeof(Settings::command_topic) - 1) + 2 + kMaxSignature + MqttClient::kMaxCommand,
               "a command PUBLISH of kMaxCommand bytes on the longest command topic fits the MQTT buffer");
 
 bool broker_changed(const Settings& a, const Settings& b) {
@@ -52,8 +54,8 @@ void add_line_error(TextBuffer& line, uint32_t count, const FlashText* what) {
 
 }  // namespace
 
-ReaderApp::ReaderApp(Platform& platform, ByteStream& broker, const Settings& settings)
-    : platform_(platform), mqtt_(broker, *this), settings_(settings) {}
+ReaderApp::ReaderApp(Platform& platform, ByteStream& broker, const Settings& settings, Crypto& crypto)
+    : platform_(platform), crypto_(crypto), mqtt_(broker, *this), settings_(settings) {}
 
 void ReaderApp::start() {
     started_ms_ = platform_.millis();
@@ -200,25 +202,68 @@ void ReaderApp::loop() { mqtt_.loop(platform_.millis()); }
 
 void ReaderApp::on_mqtt_connected() { announced_ = 0; }
 
-void ReaderApp::on_mqtt_message(const char* topic, const uint8_t* payload, size_t length) {
-    if (std::strcmp(topic, settings_.command_topic) == 0) run_mqtt_command(payload, length);
+void ReaderApp::on_mqtt_message(const char* topic, const uint8_t* payload, size_t length, bool retained,
+                                bool duplicate) {
+    if (std::strcmp(topic, settings_.command_topic) != 0) return;
+    // A retained command would run again on every connect (a retained reboot: a restart
+    // loop); a redelivered one would run twice.
+    if (retained || duplicate) {
+        FixedText<40> line;
+        line.add(retained ? HAN_F("command over mqtt ignored: retained") : HAN_F("command over mqtt ignored: duplicate"));
+        return log_event(line);
+    }
+    run_mqtt_command(payload, length);
 }
 
 // Its own function, not an early return in on_mqtt_message: gcc split that one into two
 // parts joined by a call its call graph gives no source position, which the stack check
 // (tests/firmware/xtensa_stack.py) does not follow.
 void ReaderApp::run_mqtt_command(const uint8_t* payload, size_t length) {
-    // The command is the tail of its own log line: one buffer on the stack instead of two.
-    // One byte over the console's longest line, so a longer command reaches it as too long
-    // (and is refused) instead of cut short and run.
-    FixedText<sizeof("command over mqtt: ") + kMaxCommandLine + 1> line;
-    line.add(HAN_F("command over mqtt: "));
-    const char* command = line.c_str() + line.size();
-    const size_t kept = length < kMaxCommandLine + 1 ? length : kMaxCommandLine + 1;
-    line.add(reinterpret_cast<const char*>(payload), kept);
-    log_event(line);
+    // One byte over the console's longest line (and signature), so a longer command reaches
+    // it as too long (and is refused) instead of cut short and run.
+    FixedText<kMaxSignature + kMaxCommandLine + 2> line;
+    const size_t limit = kMaxSignature + kMaxCommandLine + 1;
+    line.add(reinterpret_cast<const char*>(payload), length < limit ? length : limit);
+    const char* command = line.c_str();
     MqttReplySink sink(mqtt_, settings_);
-    run_console_command(*this, command, sink);
+    if (!is_signed_command(command)) {
+        log_command(HAN_F("command over mqtt: "), command);
+        return run_console_command(*this, command, sink, Access::ReadOnly);
+    }
+    if (accept_signed(command, command, sink)) run_console_command(*this, command, sink, Access::Signed);
+}
+
+void ReaderApp::log_command(const FlashText* prefix, const char* command) {
+    FixedText<sizeof("signed command over mqtt: ") + kMaxSignature + kMaxCommandLine + 1> logged;
+    write_loggable_command(command, logged.add(prefix));
+    log_event(logged);
+}
+
+bool ReaderApp::accept_signed(const char* line, const char*& command, ReplySink& sink) {
+    // One buffer for the refusal (the reply and its log line) or the log line of the command
+    // to run, which leaves out the signature. Not inlined: it is off the stack again before
+    // the command runs, under the deepest chain there is (the broker loop).
+    FixedText<kMaxReply + 1> said;
+    said.add(HAN_F("error: signed command refused: "));
+    uint32_t counter = 0;
+    if (!verify_signed_command(settings_, crypto_, line, counter, command, said)) {
+        log_event(said);
+        sink.reply(said.c_str());
+        return false;
+    }
+    // Stored before the command runs: a command that reboots or fails cannot be replayed.
+    // Saved from settings_ itself, not a copy: no second Settings on the broker loop's stack.
+    const uint32_t previous = settings_.command_counter;
+    settings_.command_counter = counter;
+    if (!persist(settings_)) {
+        settings_.command_counter = previous;
+        said.add(HAN_F("the settings store failed, so the counter could not be kept; not run"));
+        log_event(said);
+        sink.reply(said.c_str());
+        return false;
+    }
+    log_command(HAN_F("signed command over mqtt: "), command);
+    return true;
 }
 
 void ReaderApp::on_mqtt_event(const char* event) { platform_.log(event); }
@@ -227,22 +272,24 @@ bool ReaderApp::change_setting(const char* key, const char* value, TextBuffer& e
     Settings next = settings_;
     if (!settings_set(next, key, value, error)) return false;
     if (replace_settings(next)) return true;
-    error.add(HAN_F("applied but not saved: the settings store failed, so it lasts until a restart"));
+    error.add(HAN_F("not saved: the settings store failed; the previous settings stay in force"));
     return false;
 }
 
 bool ReaderApp::replace_settings(const Settings& next) {
-    // Compared before the copy, so no second Settings stays on the stack under persist().
+    if (settings_equal(next, settings_)) return true;  // nothing to write, nothing to apply
+    if (!persist(next)) return false;
+    // Compared before the copy, so no second Settings stays on the stack.
     const bool serial_changed = next.serial != settings_.serial;
     const bool broker_moved = broker_changed(settings_, next);
     settings_ = next;
     apply_settings(serial_changed, broker_moved);
-    return persist();
+    return true;
 }
 
-bool ReaderApp::persist() {
+bool ReaderApp::persist(const Settings& next) {
     payload_.clear();
-    settings_write_all(settings_, payload_, false);
+    settings_write_stored(next, payload_);
     return !payload_.overflowed() && platform_.save_settings(payload_.c_str());
 }
 

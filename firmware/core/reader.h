@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "console.h"
 #include "cosem.h"
 #include "hdlc.h"
 #include "mqtt.h"
@@ -35,7 +36,8 @@ struct ReaderCounters {
 
 class ReaderApp : public MqttListener, public Publisher {
 public:
-    ReaderApp(Platform& platform, ByteStream& broker, const Settings& settings);
+    // crypto checks signed commands over MQTT.
+    ReaderApp(Platform& platform, ByteStream& broker, const Settings& settings, Crypto& crypto);
 
     // Applies the settings (UART parity, broker) and logs the start.
     void start();
@@ -47,9 +49,11 @@ public:
     void loop();
 
     const Settings& settings() const { return settings_; }
-    // Validates one field, applies it and saves; error names the field on failure.
+    // Validates one field, saves and applies it; error names the field on failure. A value
+    // that does not change writes nothing.
     bool change_setting(const char* key, const char* value, TextBuffer& error);
-    // Replaces every setting (already validated) at once, applies and saves.
+    // Replaces every setting (already validated) at once: saves, then applies. When the save
+    // fails nothing changes and the previous settings stay in force.
     bool replace_settings(const Settings& next);
     // One line of key=value words, at most kMaxStatus characters.
     void write_status(TextBuffer& out);
@@ -58,7 +62,8 @@ public:
     void set_measured_temperature(const Quantity& celsius);
 
     void on_mqtt_connected() override;
-    void on_mqtt_message(const char* topic, const uint8_t* payload, size_t length) override;
+    void on_mqtt_message(const char* topic, const uint8_t* payload, size_t length, bool retained,
+                         bool duplicate) override;
     void on_mqtt_event(const char* event) override;
     bool publish(const char* topic, const TextBuffer& payload, bool retain) override;
 
@@ -70,11 +75,18 @@ private:
     void note_line_errors(const HdlcStats& before, uint32_t parity_errors);
     // Applies the settings: the UART and the broker link only when they changed.
     void apply_settings(bool serial_changed, bool broker_moved);
-    bool persist();
+    // Writes next as the stored settings; false when the store failed or it did not fit.
+    bool persist(const Settings& next);
+    // Logs a command from MQTT after prefix, a secret it sets masked. Not inlined: its buffer
+    // is off the stack again before the command runs.
+    [[gnu::noinline]] void log_command(const FlashText* prefix, const char* command);
+    // Checks a signed command and stores its counter; false when refused (and answered).
+    [[gnu::noinline]] bool accept_signed(const char* line, const char*& command, ReplySink& sink);
     DeviceState device_state();
     void log_event(TextBuffer& line);
 
     Platform& platform_;
+    Crypto& crypto_;
     MqttClient mqtt_;
     Settings settings_;
     HdlcDeframer deframer_;

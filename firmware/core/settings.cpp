@@ -7,7 +7,15 @@ namespace han {
 
 namespace {
 
-enum class Kind : uint8_t { Text, Port, Qos, Keepalive, Serial, Format, Temperature };
+enum class Kind : uint8_t { Text, Port, Qos, Keepalive, Serial, Format, Temperature, Counter };
+
+// What else a field is, besides its kind.
+enum Flag : uint8_t {
+    kSecret = 1,       // masked when read back, never sent to a browser
+    kTopic = 2,        // an MQTT topic name: no + or # wildcards
+    kStoredOnly = 4,   // kept by the reader in its settings file; no command sets it
+    kEmptyOrMin = 8,   // empty means "none"; otherwise at least min_length characters
+};
 
 // Read from flash through a RAM copy (find_spec, spec_at): the table costs no data RAM.
 struct FieldSpec {
@@ -16,29 +24,32 @@ struct FieldSpec {
     size_t offset;
     size_t capacity;   // text fields: bytes including the terminator
     size_t min_length; // text fields: 0 when optional
-    bool secret;
+    uint8_t flags;
 };
 
-#define HAN_TEXT(member, min, secret) \
-    {#member, Kind::Text, offsetof(Settings, member), sizeof(Settings::member), min, secret}
-#define HAN_VALUE(member, kind) {#member, kind, offsetof(Settings, member), 0, 0, false}
+#define HAN_TEXT(member, min, flags) \
+    {#member, Kind::Text, offsetof(Settings, member), sizeof(Settings::member), min, flags}
+#define HAN_VALUE(member, kind, flags) {#member, kind, offsetof(Settings, member), 0, 0, flags}
 
 const FieldSpec kSpecs[] HAN_FLASH = {
-    HAN_TEXT(wifi_ssid, 0, false),
-    HAN_TEXT(wifi_password, 0, true),
-    HAN_TEXT(mqtt_host, 1, false),
-    HAN_VALUE(mqtt_port, Kind::Port),
-    HAN_TEXT(mqtt_client_id, 0, false),
-    HAN_TEXT(mqtt_user, 0, false),
-    HAN_TEXT(mqtt_password, 0, true),
-    HAN_TEXT(topic, 1, false),
-    HAN_TEXT(command_topic, 0, false),
-    HAN_VALUE(mqtt_qos, Kind::Qos),
-    HAN_VALUE(keepalive_s, Kind::Keepalive),
-    HAN_VALUE(serial, Kind::Serial),
-    HAN_VALUE(format, Kind::Format),
-    HAN_TEXT(discovery_prefix, 1, false),
-    HAN_VALUE(temperature, Kind::Temperature),
+    HAN_TEXT(wifi_ssid, 0, 0),
+    HAN_TEXT(wifi_password, 8, kSecret | kEmptyOrMin),  // WPA2: empty (open) or 8 to 63
+    HAN_TEXT(mqtt_host, 1, 0),
+    HAN_VALUE(mqtt_port, Kind::Port, 0),
+    HAN_TEXT(mqtt_client_id, 0, 0),
+    HAN_TEXT(mqtt_user, 0, 0),
+    HAN_TEXT(mqtt_password, 0, kSecret),
+    HAN_TEXT(topic, 1, kTopic),
+    HAN_TEXT(command_topic, 0, kTopic),
+    // 16 characters at least: a guessable secret would let anyone on the broker sign.
+    HAN_TEXT(command_secret, 16, kSecret | kEmptyOrMin),
+    HAN_VALUE(command_counter, Kind::Counter, kStoredOnly),
+    HAN_VALUE(mqtt_qos, Kind::Qos, 0),
+    HAN_VALUE(keepalive_s, Kind::Keepalive, 0),
+    HAN_VALUE(serial, Kind::Serial, 0),
+    HAN_VALUE(format, Kind::Format, 0),
+    HAN_TEXT(discovery_prefix, 1, kTopic),
+    HAN_VALUE(temperature, Kind::Temperature, 0),
 };
 
 #undef HAN_TEXT
@@ -92,22 +103,33 @@ void describe_names(TextBuffer& error, NameList names) {
     for (size_t i = 0; i < names.count; ++i) error.add(i ? HAN_F(", ") : HAN_F("")).add(names.at(i));
 }
 
-bool set_text(Settings& settings, const FieldSpec& spec, const char* value, TextBuffer& error) {
-    const size_t length = std::strlen(value);
+// Why a text value is refused, or null when it is fine.
+const FlashText* text_refusal(const FieldSpec& spec, const char* value, size_t length) {
     for (const char* p = value; *p; ++p) {
-        if (static_cast<unsigned char>(*p) < 0x20 || *p == 0x7F) {
-            error.add(spec.key).add(HAN_F(" must be printable text, not control characters"));
-            return false;
+        if (static_cast<unsigned char>(*p) < 0x20 || *p == 0x7F) return HAN_F(" must be printable text, not control characters");
+        if ((spec.flags & kTopic) && (*p == '+' || *p == '#')) {
+            return HAN_F(" must be a topic name without the wildcards + and #");
         }
     }
-    if (length + 1 > spec.capacity || length < spec.min_length) {
-        error.add(spec.key).add(HAN_F(" must be ")).add_uint(spec.min_length).add(HAN_F(" to "));
-        error.add_uint(spec.capacity - 1).add(HAN_F(" characters, not ")).add_uint(length);
+    // Taken as written: a password that ends in a space would otherwise be trimmed on the next boot.
+    if (length > 0 && (value[0] == ' ' || value[length - 1] == ' ')) {
+        return HAN_F(" must not begin or end with a space (the value is taken as it is written)");
+    }
+    return nullptr;
+}
+
+bool set_text(Settings& settings, const FieldSpec& spec, const char* value, TextBuffer& error) {
+    const size_t length = std::strlen(value);
+    if (const FlashText* why = text_refusal(spec, value, length)) {
+        error.add(spec.key).add(why);
         return false;
     }
-    if (flash_equals(spec.key, HAN_F("wifi_password")) && length > 0 && length < 8) {
-        error.add(HAN_F("wifi_password must be empty (open network) or 8 to 63 characters, not "));
-        error.add_uint(length);
+    const bool empty_allowed = (spec.flags & kEmptyOrMin) && length == 0;
+    if (length + 1 > spec.capacity || (length < spec.min_length && !empty_allowed)) {
+        error.add(spec.key).add(HAN_F(" must be "));
+        if (spec.flags & kEmptyOrMin) error.add(HAN_F("empty or "));
+        error.add_uint(spec.min_length).add(HAN_F(" to "));
+        error.add_uint(spec.capacity - 1).add(HAN_F(" characters, not ")).add_uint(length);
         return false;
     }
     std::memcpy(&member<char>(settings, spec), value, length + 1);
@@ -172,6 +194,10 @@ bool set_value(Settings& settings, const FieldSpec& spec, const char* value, Tex
         break;
     case Kind::Temperature:
         return set_temperature(settings, value, error);
+    case Kind::Counter:
+        if (!set_number(number, spec.key, value, 0, 0xFFFFFFFFu, error)) return false;
+        settings.command_counter = number;
+        return true;
     }
     if (index >= 0) return true;
     error.add(spec.key).add(HAN_F(" must be one of "));
@@ -192,12 +218,45 @@ void write_value(const Settings& settings, const FieldSpec& spec, TextBuffer& ou
     case Kind::Temperature:
         if (settings.has_temperature) out.add_decimal(settings.temperature);
         break;
+    case Kind::Counter: out.add_uint(settings.command_counter); break;
     }
+}
+
+// Without trailing zeros in the mantissa: "-54.0" and "-54" are the same temperature.
+Quantity normalized(Quantity q) {
+    while (q.mantissa != 0 && q.mantissa % 10 == 0) {
+        q.mantissa /= 10;
+        ++q.exponent;
+    }
+    if (q.mantissa == 0) q.exponent = 0;
+    return q;
+}
+
+bool same_number(const Quantity& a, const Quantity& b) {
+    const Quantity x = normalized(a), y = normalized(b);
+    return x.mantissa == y.mantissa && x.exponent == y.exponent;
+}
+
+// Compared in place, with no text buffers: this runs on the broker loop's stack.
+bool field_equal(const Settings& a, const Settings& b, const FieldSpec& spec) {
+    switch (spec.kind) {
+    case Kind::Text: return std::strcmp(&member<char>(a, spec), &member<char>(b, spec)) == 0;
+    case Kind::Port: return a.mqtt_port == b.mqtt_port;
+    case Kind::Qos: return a.mqtt_qos == b.mqtt_qos;
+    case Kind::Keepalive: return a.keepalive_s == b.keepalive_s;
+    case Kind::Serial: return a.serial == b.serial;
+    case Kind::Format: return a.format == b.format;
+    case Kind::Counter: return a.command_counter == b.command_counter;
+    case Kind::Temperature:
+        return a.has_temperature == b.has_temperature &&
+               (!a.has_temperature || same_number(a.temperature, b.temperature));
+    }
+    return false;
 }
 
 void write_field(const Settings& settings, const FieldSpec& spec, TextBuffer& out, bool mask_secrets) {
     out.add(spec.key).add('=');
-    if (mask_secrets && spec.secret) {
+    if (mask_secrets && (spec.flags & kSecret)) {
         if (member<char>(settings, spec) != '\0') out.add(HAN_F("********"));
     } else {
         write_value(settings, spec, out);
@@ -213,15 +272,52 @@ const FlashText* settings_key(size_t index) { return as_flash_text(kSpecs[index 
 
 bool settings_key_is_secret(const char* key) {
     FieldSpec spec;
-    return find_spec(key, spec) && spec.secret;
+    return find_spec(key, spec) && (spec.flags & kSecret);
+}
+
+bool settings_key_is_stored_only(const char* key) {
+    FieldSpec spec;
+    return find_spec(key, spec) && (spec.flags & kStoredOnly);
+}
+
+bool settings_key_is_known(const char* key) {
+    FieldSpec spec;
+    return find_spec(key, spec);
 }
 
 bool settings_set(Settings& settings, const char* key, const char* value, TextBuffer& error) {
     FieldSpec spec;
-    if (find_spec(key, spec)) return set_value(settings, spec, value, error);
+    if (find_spec(key, spec)) {
+        if (!(spec.flags & kStoredOnly)) return set_value(settings, spec, value, error);
+        error.add(spec.key).add(HAN_F(" is kept by the reader itself and cannot be set"));
+        return false;
+    }
+    // The settings a command can set: the ones the reader keeps itself are not named.
     error.add(HAN_F("unknown setting \"")).add(key).add(HAN_F("\"; known: "));
-    for (size_t i = 0; i < kSpecCount; ++i) error.add(i ? HAN_F(", ") : HAN_F("")).add(settings_key(i));
+    for (size_t i = 0; i < kSpecCount; ++i) {
+        if (spec_at(i).flags & kStoredOnly) continue;
+        error.add(i ? HAN_F(", ") : HAN_F("")).add(settings_key(i));
+    }
     return false;
+}
+
+bool settings_load_field(Settings& settings, const char* key, const char* value, TextBuffer& error) {
+    FieldSpec spec;
+    if (!find_spec(key, spec)) return false;
+    // An empty text is how the file says "not set" (a board saved before it had a broker):
+    // read back as it was written; settings_complete() then says what is missing.
+    if (spec.kind == Kind::Text && value[0] == '\0') {
+        member<char>(settings, spec) = '\0';
+        return true;
+    }
+    return set_value(settings, spec, value, error);
+}
+
+bool settings_equal(const Settings& a, const Settings& b) {
+    for (size_t i = 0; i < kSpecCount; ++i) {
+        if (!field_equal(a, b, spec_at(i))) return false;
+    }
+    return std::strcmp(a.unknown, b.unknown) == 0;
 }
 
 bool settings_get(const Settings& settings, const char* key, TextBuffer& out, bool mask_secrets) {
@@ -236,39 +332,6 @@ void settings_write_all(const Settings& settings, TextBuffer& out, bool mask_sec
         write_field(settings, spec_at(i), out, mask_secrets);
         out.add('\n');
     }
-}
-
-bool settings_parse(Settings& settings, const char* text, TextBuffer& error) {
-    char line[160];
-    unsigned line_number = 0;
-    const char* p = text;
-    while (*p) {
-        const char* end = std::strchr(p, '\n');
-        size_t length = end ? static_cast<size_t>(end - p) : std::strlen(p);
-        ++line_number;
-        if (length >= sizeof(line)) {
-            error.add(HAN_F("line ")).add_uint(line_number).add(HAN_F(": longer than ")).add_uint(sizeof(line) - 1);
-            error.add(HAN_F(" characters"));
-            return false;
-        }
-        std::memcpy(line, p, length);
-        while (length > 0 && (line[length - 1] == '\r' || line[length - 1] == ' ')) --length;
-        line[length] = '\0';
-        p = end ? end + 1 : p + length;
-        if (line[0] == '\0' || line[0] == '#') continue;
-        char* equals = std::strchr(line, '=');
-        if (!equals) {
-            error.add(HAN_F("line ")).add_uint(line_number);
-            error.add(HAN_F(": expected key=value, not \"")).add(line).add('"');
-            return false;
-        }
-        *equals = '\0';
-        TextBuffer::Mark mark = error.mark();
-        error.add(HAN_F("line ")).add_uint(line_number).add(HAN_F(": "));
-        if (!settings_set(settings, line, equals + 1, error)) return false;
-        error.reset(mark);
-    }
-    return true;
 }
 
 bool settings_complete(const Settings& settings, TextBuffer& error) {

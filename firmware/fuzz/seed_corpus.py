@@ -1,15 +1,20 @@
-"""Writes the fuzz corpus seeds: frames from captures/ (as line bytes, first byte 0) and
-their information fields (first byte 1), so both harness paths start from real data.
+"""Writes each fuzz target's seed corpus: frames from captures/ for fuzz_frames (as line
+bytes, first byte 0, and their information fields, first byte 1), and the seeds in
+seeds.toml for the settings, console, portal and MQTT targets.
 
-usage: python firmware/fuzz/seed_corpus.py CORPUS_DIR
+usage: python firmware/fuzz/seed_corpus.py CORPUS_ROOT   (one folder per target in it)
 """
 
 import hashlib
+import hmac
 import sys
 import tomllib
 from pathlib import Path
 
-CAPTURES = Path(__file__).resolve().parents[2] / "captures"
+HERE = Path(__file__).resolve().parent
+CAPTURES = HERE.parents[1] / "captures"
+# fuzz_board.h's command topic and secret.
+COMMAND_TOPIC, COMMAND_SECRET = b"c", b"0123456789abcdef"
 
 
 def capture_frames() -> list[bytes]:
@@ -32,15 +37,48 @@ def information_field(frame: bytes) -> bytes:
     return frame[position + 3 : -3]  # control and HCS before, FCS and flag after
 
 
-def main(corpus: Path) -> None:
-    corpus.mkdir(parents=True, exist_ok=True)
+def frame_seeds() -> set[bytes]:
     seeds = set()
     for frame in capture_frames():
         seeds.add(b"\x00" + frame)
         seeds.add(b"\x01" + information_field(frame))
-    for seed in seeds:
-        (corpus / hashlib.sha1(seed).hexdigest()).write_bytes(seed)
-    print(f"{len(seeds)} seeds in {corpus}")
+    return seeds
+
+
+def signed(counter: int, command: bytes) -> bytes:
+    """A command signed as firmware/core/command_auth.h checks it."""
+    mac = hmac.new(COMMAND_SECRET, COMMAND_TOPIC + b" %d " % counter + command, "sha256").hexdigest().encode()
+    return b"signed %d %s %s" % (counter, mac, command)
+
+
+def publish(payload: bytes, flags: int = 0) -> bytes:
+    """An MQTT 3.1.1 PUBLISH (QoS 0) on the command topic; flags: 1 retained, 8 duplicate."""
+    body = len(COMMAND_TOPIC).to_bytes(2, "big") + COMMAND_TOPIC + payload
+    length, remaining = bytearray(), len(body)
+    while True:  # the remaining length, 7 bits a byte, low first
+        length.append((remaining & 0x7F) | (0x80 if remaining > 0x7F else 0))
+        remaining >>= 7
+        if not remaining:
+            return bytes([0x30 | flags]) + bytes(length) + body
+
+
+def table_seeds() -> dict[str, set[bytes]]:
+    table = tomllib.loads((HERE / "seeds.toml").read_text())
+    commands = [line.encode() for line in table["console"]]
+    console = {bytes([access]) + line for access in range(3) for line in commands}
+    mqtt = {publish(line) for line in commands} | {publish(signed(n + 1, line)) for n, line in enumerate(commands)}
+    mqtt |= {publish(b"reboot", 1), publish(b"reboot", 8), b"\x90\x03\x00\x01\x00", b"\xd0\x00"}  # SUBACK, PINGRESP
+    return {"settings": {text.encode() for text in table["settings"]}, "console": console,
+            "portal": {text.encode() for text in table["portal"]}, "mqtt": mqtt}
+
+
+def main(root: Path) -> None:
+    for target, seeds in {"frames": frame_seeds(), **table_seeds()}.items():
+        folder = root / target
+        folder.mkdir(parents=True, exist_ok=True)
+        for seed in seeds:
+            (folder / hashlib.sha1(seed).hexdigest()).write_bytes(seed)
+        print(f"{len(seeds)} seeds in {folder}")
 
 
 if __name__ == "__main__":

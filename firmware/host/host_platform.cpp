@@ -4,11 +4,24 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <fcntl.h>
 #include <unistd.h>
 
 namespace host {
 
 namespace {
+
+// Every byte or false (a full disk, an I/O error): a short write is a failed save.
+bool write_all(int fd, const char* data, size_t length) {
+    while (length > 0) {
+        const ssize_t n = ::write(fd, data, length);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) return false;
+        data += n;
+        length -= static_cast<size_t>(n);
+    }
+    return true;
+}
 
 uint64_t monotonic_ns() {
     timespec now{};
@@ -47,17 +60,37 @@ bool HostPlatform::save_settings(const char* text) {
         log("settings kept in memory only: start with --config FILE to keep them");
         return true;
     }
-    // Write aside and rename, so a crash never leaves half a config file.
+    // Written aside, flushed to the disk and renamed, so a crash or power cut leaves
+    // either the old file or the new one; mode 0600, since it holds passwords.
     const std::string temporary = config_path_ + ".new";
-    FILE* file = std::fopen(temporary.c_str(), "w");
-    bool ok = file && std::fputs(text, file) >= 0;
-    if (file) ok = (std::fclose(file) == 0) && ok;
+    errno = 0;
+    const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    const size_t length = std::strlen(text);
+    bool ok = fd >= 0 && write_all(fd, text, length) && ::fsync(fd) == 0;
+    const int saved_errno = errno;
+    if (fd >= 0) ok = ::close(fd) == 0 && ok;
     ok = ok && std::rename(temporary.c_str(), config_path_.c_str()) == 0;
     if (!ok) {
-        std::string line = "cannot save settings to " + config_path_ + ": " + std::strerror(errno);
+        const int reason = saved_errno ? saved_errno : errno;
+        std::string line = "cannot save settings to " + config_path_ + ": " + std::strerror(reason) +
+                           "; the previous settings stay in force";
         log(line.c_str());
+        if (fd >= 0) ::unlink(temporary.c_str());
     }
     return ok;
+}
+
+int HostPlatform::load_settings(char* buffer, size_t capacity) {
+    buffer[0] = '\0';
+    if (config_path_.empty()) return 0;
+    FILE* file = std::fopen(config_path_.c_str(), "rb");
+    if (!file) return errno == ENOENT ? 0 : -1;  // none yet is a first run, not a failure
+    const size_t got = std::fread(buffer, 1, capacity - 1, file);
+    // A file that fills the buffer is longer than any settings text: unreadable, not cut short.
+    const bool whole = !std::ferror(file) && got < capacity - 1;
+    std::fclose(file);
+    buffer[got] = '\0';
+    return whole ? static_cast<int>(got) : -1;
 }
 
 void HostPlatform::apply_serial(bool even_parity) {

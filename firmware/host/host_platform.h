@@ -20,6 +20,7 @@ public:
     void apply_serial(bool even_parity) override;
     void reboot() override { reboot_requested_ = true; }
     const char* device_id() override { return device_id_; }
+    int load_settings(char* buffer, size_t capacity) override;
 
     bool reboot_requested() const { return reboot_requested_; }
 

@@ -20,6 +20,7 @@ const FlagSpec kFlags[] = {
     {"--tty", nullptr},
     {"--config", nullptr},
     {"--portal-port", nullptr},
+    {"--thermometer", nullptr},
     {"--serial", "serial"},
     {"--mqtt-host", "mqtt_host"},
     {"--mqtt-port", "mqtt_port"},
@@ -39,7 +40,7 @@ const char kUsage[] =
     "usage: hanreader --tty PATH --mqtt-host H [--mqtt-port P] [--topic T] [--serial 8E1|8N1|auto]\n"
     "                 [--user U --password W] [--client-id ID] [--command-topic T] [--qos 0|1]\n"
     "                 [--format classic|per-value|homeassistant|raw] [--temperature C]\n"
-    "                 [--config FILE] [--portal-port N] [--version]\n";
+    "                 [--config FILE] [--portal-port N] [--thermometer W1_FILE] [--version]\n";
 
 const FlagSpec* find_flag(const char* flag) {
     for (const FlagSpec& spec : kFlags) {
@@ -73,6 +74,7 @@ bool apply_flag(const FlagSpec& spec, const char* value, Options& options, std::
     }
     if (std::strcmp(spec.flag, "--tty") == 0) options.tty = value;
     if (std::strcmp(spec.flag, "--config") == 0) options.config_path = value;
+    if (std::strcmp(spec.flag, "--thermometer") == 0) options.thermometer = value;
     if (std::strcmp(spec.flag, "--portal-port") == 0) {
         uint32_t port = 0;
         if (!han::parse_uint(value, 65535, port)) {

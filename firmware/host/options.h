@@ -11,6 +11,7 @@ struct Options {
     std::string tty;
     std::string config_path;
     int portal_port = -1;  // -1: no portal
+    std::string thermometer;  // a w1-therm temperature file (millidegrees C), or none
     han::Settings settings;
 };
 

@@ -13,8 +13,6 @@ namespace host {
 
 namespace {
 
-constexpr uint32_t kClientTimeoutMs = 5000;
-
 bool send_all(int fd, const char* data, size_t length) {
     size_t sent = 0;
     while (sent < length) {
@@ -72,7 +70,6 @@ void PortalServer::service() {
     for (Client& client : clients_) {
         if (client.fd < 0) continue;
         read_client(client);
-        if (client.fd >= 0 && platform_.millis() - client.since_ms > kClientTimeoutMs) drop(client);
     }
 }
 
@@ -82,43 +79,38 @@ void PortalServer::accept_clients() {
         const int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd < 0) return;
         client.fd = fd;
-        client.used = 0;
-        client.since_ms = platform_.millis();
+        client.request.start(platform_.millis());
     }
 }
 
 void PortalServer::read_client(Client& client) {
-    const ssize_t got = recv(client.fd, client.request + client.used, sizeof(client.request) - client.used, 0);
+    const ssize_t got = recv(client.fd, client.request.space(), client.request.room(), 0);
     if (got == 0 || (got < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) return drop(client);
-    if (got > 0) client.used += static_cast<size_t>(got);
-    switch (han::http_request_state(client.request, client.used)) {
-    case han::HttpRequestState::Incomplete: return;
-    case han::HttpRequestState::TooLarge: {
-        static const char kTooLarge[] = "HTTP/1.1 413 Payload Too Large\r\nConnection: close\r\nContent-Length: 0\r\n\r\n";
-        send_all(client.fd, kTooLarge, sizeof(kTooLarge) - 1);
-        return drop(client);
-    }
-    case han::HttpRequestState::Complete: return answer(client);
-    }
+    if (got > 0) client.request.received(static_cast<size_t>(got));
+    static han::FixedText<8192> response;  // one answer at a time; kept off the stack
+    if (client.request.answer(app_, platform_.millis(), response)) answer(client, response);
 }
 
-void PortalServer::answer(Client& client) {
-    static han::FixedText<8192> response;  // one answer at a time; kept off the stack
-    response.clear();
-    han::handle_portal_request(app_, client.request, client.used, response);
-    const char* line_end = static_cast<const char*>(std::memchr(client.request, '\r', client.used));
+void PortalServer::answer(Client& client, const han::TextBuffer& response) {
+    const char* request = client.request.data();
+    const char* line_end = static_cast<const char*>(std::memchr(request, '\r', client.request.size()));
     han::FixedText<120> line;
-    line.add("portal: ").add(client.request, line_end ? static_cast<size_t>(line_end - client.request) : 0);
+    line.add("portal: ").add(request, line_end ? static_cast<size_t>(line_end - request) : 0);
     line.add(" -> ").add(response.c_str() + 9, 3);
     platform_.log(line.c_str());
     send_all(client.fd, response.c_str(), response.size());
+    // What the client sent past a refused request is read and dropped: closing with it
+    // unread resets the connection, and the client would lose the answer (a 413).
+    shutdown(client.fd, SHUT_WR);
+    char unread[512];
+    while (recv(client.fd, unread, sizeof(unread), 0) > 0) {
+    }
     drop(client);
 }
 
 void PortalServer::drop(Client& client) {
     if (client.fd >= 0) close(client.fd);
     client.fd = -1;
-    client.used = 0;
 }
 
 }  // namespace host

@@ -28,14 +28,12 @@ public:
 private:
     struct Client {
         int fd = -1;
-        uint32_t since_ms = 0;
-        size_t used = 0;
-        char request[han::kMaxHttpRequest];
+        han::PortalRequest request;
     };
 
     void accept_clients();
     void read_client(Client& client);
-    void answer(Client& client);
+    void answer(Client& client, const han::TextBuffer& response);
     void drop(Client& client);
 
     han::ReaderApp& app_;

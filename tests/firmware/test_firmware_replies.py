@@ -4,11 +4,13 @@ at its longest, over MQTT on <command topic>/reply, and no command line cut shor
 import re
 import uuid
 
+from bench.command import sign_command
 from tests.firmware.harness import FIRMWARE, MqttWatcher, start_rig
 from tests.firmware.test_firmware_bounds import send_command
 
 KEYS = ["wifi_ssid", "wifi_password", "mqtt_host", "mqtt_port", "mqtt_client_id", "mqtt_user", "mqtt_password",
-        "topic", "command_topic", "mqtt_qos", "keepalive_s", "serial", "format", "discovery_prefix", "temperature"]
+        "topic", "command_topic", "command_secret", "command_counter", "mqtt_qos", "keepalive_s", "serial", "format",
+        "discovery_prefix", "temperature"]
 STATUS_KEYS = ["uptime_ms", "serial", "mqtt", "make", "frames", "lists", "published", "bad_fcs", "bad_hcs",
                "truncated", "garbage_bytes", "decode_errors"]
 # The widest value of each status word that is not a count; a count is a uint32, 10 digits at most.
@@ -33,6 +35,7 @@ def longest_settings(command_topic: str) -> dict[str, str]:
     """Every setting the config file can hold at its longest, on a broker the rig can still reach."""
     return {"wifi_ssid": "s" * 32, "wifi_password": "p" * 63, "mqtt_client_id": uuid.uuid4().hex,
             "mqtt_user": "u" * 32, "mqtt_password": "w" * 64, "command_topic": command_topic,
+            "command_secret": "c" * 64, "command_counter": "4294967000",
             "discovery_prefix": "d" * 32, "format": "homeassistant", "keepalive_s": "65535",
             "temperature": "-54.9999"}
 
@@ -40,14 +43,20 @@ def longest_settings(command_topic: str) -> dict[str, str]:
 class Console:
     """Commands over MQTT to one reader, and its replies from <command topic>/reply."""
 
-    def __init__(self, port: int, topic: str):
+    def __init__(self, port: int, topic: str, secret: str = "", counter: int = 0):
         self.port, self.topic = port, topic
+        self.secret, self.counter = secret, counter
         self.replies = MqttWatcher(port, topic + "/reply")
 
     def ask(self, command: str, count: int = 1) -> list[str]:
         send_command(self.port, self.topic, command)
         return [self.replies.next(5, f"reply {n + 1} of {count} to {command[:40]!r}").payload.decode()
                 for n in range(count)]
+
+    def ask_signed(self, command: str, count: int = 1) -> list[str]:
+        """The command signed with the reader's secret and the next counter."""
+        self.counter += 1
+        return self.ask(sign_command(self.secret, self.topic, self.counter, command), count)
 
 
 def widest_status(status: str) -> str:
@@ -68,23 +77,26 @@ def test_the_longest_reply_of_every_command_arrives_whole_over_mqtt(firmware_bui
     config = tmp_path / "reader.conf"
     config.write_text("".join(f"{key}={value}\n" for key, value in settings.items()))
     rig = start_rig(firmware_build, broker, tmp_path, "--config", str(config))
-    console = Console(broker.port, commands)
+    console = Console(broker.port, commands, settings["command_secret"], int(settings["command_counter"]))
     try:
         (status,) = console.ask("status")
         assert [pair.split("=")[0] for pair in status.split()[1:]] == STATUS_KEYS, status
         assert len(widest_status(status)) <= console_constant("kMaxReply"), widest_status(status)
         assert console.ask("help") == ["commands: version, status, config get [KEY], config set KEY VALUE, reboot, help"]
         settings["topic"] = "a" * 64
-        assert console.ask(f"config set topic {settings['topic']}") == [f"ok topic={settings['topic']}"]
+        assert console.ask_signed(f"config set topic {settings['topic']}") == [f"ok topic={settings['topic']}"]
         settings.update(mqtt_host="127.0.0.1", mqtt_port=str(broker.port), mqtt_qos="0", serial="8E1",
-                        wifi_password="********", mqtt_password="********")
+                        wifi_password="********", mqtt_password="********", command_secret="********",
+                        command_counter=str(console.counter))
         assert console.ask("config get", count=len(KEYS) + 1) == [f"{key}={settings[key]}" for key in KEYS] + ["ok"]
         key = "k" * 39  # the longest key the console quotes
-        assert console.ask(f"config set {key} 1") == [f'error: unknown setting "{key}"; known: {", ".join(KEYS)}']
+        settable = [name for name in KEYS if name != "command_counter"]
+        assert console.ask_signed(f"config set {key} 1") == [
+            f'error: unknown setting "{key}"; known: {", ".join(settable)}']
         for key, error in VALUE_ERRORS.items():
             command = filling_the_line(f"config set {key} ")
             value = command.rsplit(" ", 1)[1]
-            assert console.ask(command) == [f'error: {error}, not "{value}"']
+            assert console.ask_signed(command) == [f'error: {error}, not "{value}"']
     finally:
         console.replies.stop()
         assert rig.close() == 0
@@ -115,20 +127,22 @@ def test_a_setting_the_store_cannot_save_is_reported(firmware_build, broker, tmp
         config.unlink()
         folder.rmdir()  # the store has nowhere to write
         assert rig.reader.command("config set temperature 19.5") == [
-            "error: applied but not saved: the settings store failed, so it lasts until a restart"]
-        assert rig.reader.command("config get temperature") == ["temperature=19.5"]
+            "error: not saved: the settings store failed; the previous settings stay in force"]
+        assert rig.reader.command("config get temperature") == ["temperature="]
     finally:
         assert rig.close() == 0
 
 
 def test_a_command_that_moves_the_broker_connection_is_answered_before_the_reconnect(firmware_build, broker, tmp_path):
     commands = f"hanbench/{uuid.uuid4().hex[:8]}"
+    secret = uuid.uuid4().hex
     rig = start_rig(firmware_build, broker, tmp_path, "--command-topic", commands)
-    console = Console(broker.port, commands)
+    assert rig.reader.command(f"config set command_secret {secret}") == ["ok command_secret=********"]
+    console = Console(broker.port, commands, secret)
     client_id = f"moved-{uuid.uuid4().hex[:8]}"
     try:
-        assert console.ask(f"config set mqtt_client_id {client_id}") == [f"ok mqtt_client_id={client_id}"]
-        assert console.ask("config set keepalive_s 30") == ["ok keepalive_s=30"]
+        assert console.ask_signed(f"config set mqtt_client_id {client_id}") == [f"ok mqtt_client_id={client_id}"]
+        assert console.ask_signed("config set keepalive_s 31") == ["ok keepalive_s=31"]
         # The reader reconnected under its new identity and still takes commands.
         (status,) = console.ask("status")
         assert " mqtt=connected " in status, status

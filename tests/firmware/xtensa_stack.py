@@ -42,7 +42,8 @@ STACK_BUDGET = CONT_STACK - RESERVE
 INDIRECT = "__indirect_call"
 # What firmware/esp8266/src/main.cpp calls in the core from setup() and loop(), all on the cont stack.
 ENTRY_POINTS = {
-    "portal request": "han::handle_portal_request",
+    "portal request": "han::PortalRequest::answer",
+    "reader loop": "han::ReaderLoop::poll",        # all of the below but start and settings load
     "meter bytes": "han::ReaderApp::on_serial_bytes",
     "meter idle": "han::ReaderApp::on_serial_idle",
     "broker loop": "han::ReaderApp::loop",          # MQTT keep-alive, and commands over MQTT

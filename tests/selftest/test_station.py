@@ -26,6 +26,12 @@ def test_host_build_passes_with_every_measurement_in_its_limits(tmp_path, quick_
     assert measured["board_temperature"] == {**measured["board_temperature"], "value": 23.5, "units": "°C"}
     assert measured["boot_banner_s"]["units"] == "s" and "3.0" in measured["boot_banner_s"]["limits"]
     assert all(m["outcome"] in ("PASS", "SKIPPED") for m in measured.values())
+    # The board leaves with no command topic and no command secret: nothing on the broker can command it.
+    assert measured["command_access_left"]["value"] == 0
+    (console_log,) = (tmp_path / "records").rglob("dut-host.log")
+    lines = console_log.read_text().splitlines()
+    sealed = lines[len(lines) - lines[::-1].index(">>> config set command_topic"):]
+    assert {"ok command_topic=", "command_topic=", "command_secret="} <= set(sealed), console_log
     assert "PASS" in done.stdout
 
 
@@ -62,3 +68,14 @@ def test_late_boot_is_measured_not_guessed(tmp_path, quick_limits):
     banner = next(m for m in boot["measurements"] if m["name"] == "boot_banner_s")
     assert 4.4 <= banner["value"] <= BOOT_TIMEOUT_S and banner["outcome"] == "FAIL"
     assert record["serial_number"] is None and record["unit"].endswith("-unscanned")
+
+
+def test_provisioning_leaves_no_password_in_the_console_log(tmp_path, quick_limits):
+    done = run_station(tmp_path / "records", quick_limits, "--dut", "host", "--serial-number", "hb-0002",
+                       "--wifi-password", "station-wifi-secret")
+    assert done.returncode == 0, done.stdout + done.stderr
+    (console_log,) = (tmp_path / "records").rglob("dut-host.log")
+    assert ">>> config set wifi_password ********" in console_log.read_text().splitlines()
+    leaked = [path for path in (tmp_path / "records").rglob("*") if path.is_file()
+              and b"station-wifi-secret" in path.read_bytes()]
+    assert not leaked, leaked

@@ -1,24 +1,34 @@
-// hanreader on the ESP8266: the core over HardwareSerial (meter), WiFiClient (broker),
-// LittleFS (settings), a DS18B20 and, when unconfigured, an access point with the
-// core's captive portal. Everything testable lives in ../core; keep this file thin.
+// hanreader on the ESP8266: the core's loop over HardwareSerial (meter), a software
+// UART on the USB pins (console), WiFiClient (broker), LittleFS (settings), a DS18B20,
+// and, when unconfigured, an access point with the core's captive portal. Everything
+// testable lives in ../core; this file only adapts the board to the ports in platform.h.
 #include <Arduino.h>
 #include <DNSServer.h>
 #include <DallasTemperature.h>
 #include <ESP8266WiFi.h>
 #include <LittleFS.h>
 #include <OneWire.h>
+#include <SoftwareSerial.h>
+#include <bearssl/bearssl_hmac.h>
 
 #include "portal.h"
 #include "reader.h"
+#include "reader_loop.h"
 #include "settings.h"
 
 namespace {
 
 constexpr uint8_t kOneWirePin = 5;      // D1 on the classic reader board
 constexpr uint8_t kSetupButtonPin = 0;  // FLASH button: held at boot starts the portal
-constexpr uint32_t kIdleMs = 60;        // about 14 byte times at 2400 baud ends a frame
-constexpr uint32_t kTemperatureMs = 10000;
+// The USB bridge's pins, free once the meter's UART0 is swapped to GPIO13/15: the
+// console the station drives (boot, provision) runs there as a software UART.
+constexpr uint8_t kConsoleRxPin = 3;
+constexpr uint8_t kConsoleTxPin = 1;
+constexpr uint32_t kConsoleBaud = 115200;
 const char kSettingsPath[] = "/settings.txt";
+const char kSettingsTemporary[] = "/settings.new";
+
+SoftwareSerial console_uart(kConsoleRxPin, kConsoleTxPin);
 
 // The broker link over WiFiClient.
 class WifiStream : public han::ByteStream {
@@ -38,49 +48,130 @@ private:
     WiFiClient client_;
 };
 
-// Serial (UART0) receives the meter; Serial1 (TX only, GPIO2) carries the log.
+// Serial (UART0, swapped to GPIO13) receives the meter; the log and console replies go out
+// on the console UART and, as before, on Serial1 (TX only, GPIO2).
 class EspPlatform : public han::Platform {
 public:
     uint32_t millis() override { return ::millis(); }
     uint32_t epoch_seconds() override { return static_cast<uint32_t>(time(nullptr)); }
-    void log(const char* line) override { Serial1.println(line); }
-    void console_write(const char* line) override { Serial1.println(line); }
+    void log(const char* line) override { write_line(line); }
+    void console_write(const char* line) override { write_line(line); }
     bool save_settings(const char* text) override {
-        File file = LittleFS.open(kSettingsPath, "w");
-        return file && file.print(text) == strlen(text);
+        // Written aside and renamed, so power lost mid-write leaves the previous settings.
+        File file = LittleFS.open(kSettingsTemporary, "w");
+        const size_t length = strlen(text);
+        const bool written = file && file.write(reinterpret_cast<const uint8_t*>(text), length) == length;
+        if (file) file.close();
+        return written && LittleFS.rename(kSettingsTemporary, kSettingsPath);
     }
+    int load_settings(char* buffer, size_t capacity) override {
+        buffer[0] = '\0';
+        if (!LittleFS.exists(kSettingsPath)) return 0;
+        File file = LittleFS.open(kSettingsPath, "r");
+        if (!file || file.size() >= capacity) return -1;
+        const size_t got = file.read(reinterpret_cast<uint8_t*>(buffer), capacity - 1);
+        buffer[got] = '\0';
+        return got == file.size() ? static_cast<int>(got) : -1;
+    }
+    bool network_up() override { return WiFi.status() == WL_CONNECTED; }
     void apply_serial(bool even_parity) override {
         Serial.begin(2400, even_parity ? SERIAL_8E1 : SERIAL_8N1, SERIAL_RX_ONLY);
         Serial.swap();  // RX on GPIO13, away from the USB bridge on the classic board
+        console_uart.begin(kConsoleBaud);  // Serial.begin() took the USB pins back: the console takes them again
     }
     void reboot() override { ESP.restart(); }
     const char* device_id() override {
-        if (!id_[0]) WiFi.macAddress().toCharArray(id_, sizeof(id_));
-        return id_;
+        if (!id_.size()) {
+            uint8_t mac[6];
+            WiFi.macAddress(mac);
+            han::write_mac(mac, id_);
+        }
+        return id_.c_str();
     }
 
 private:
-    char id_[18] = "";
+    static void write_line(const char* line) {
+        console_uart.println(line);
+        Serial1.println(line);
+    }
+    han::FixedText<18> id_;
+};
+
+// Meter bytes from UART0's receive FIFO; a parity or framing error counts one.
+class UartMeter : public han::MeterInput {
+public:
+    int read(uint8_t* buffer, size_t capacity, uint32_t& parity_errors) override {
+        size_t count = 0;
+        while (Serial.available() && count < capacity) buffer[count++] = static_cast<uint8_t>(Serial.read());
+        parity_errors = Serial.hasRxError() ? 1 : 0;
+        return static_cast<int>(count);
+    }
+};
+
+class UartConsole : public han::ConsoleInput {
+public:
+    int read(char* buffer, size_t capacity) override {
+        size_t count = 0;
+        while (console_uart.available() && count < capacity) buffer[count++] = static_cast<char>(console_uart.read());
+        return static_cast<int>(count);
+    }
+};
+
+// A DS18B20 converting in the background (setWaitForConversion(false)).
+class Ds18b20 : public han::Thermometer {
+public:
+    Ds18b20() : one_wire_(kOneWirePin), sensor_(&one_wire_) {}
+    void begin() {
+        sensor_.begin();
+        sensor_.setWaitForConversion(false);
+    }
+    bool sample(int32_t& centi_celsius) override {
+        const float celsius = sensor_.getTempCByIndex(0);
+        sensor_.requestTemperatures();
+        if (celsius == DEVICE_DISCONNECTED_C) return false;
+        centi_celsius = static_cast<int32_t>(celsius * 100.0f);
+        return true;
+    }
+
+private:
+    OneWire one_wire_;
+    DallasTemperature sensor_;
+};
+
+// HMAC-SHA256 from the BearSSL the ESP8266 Arduino core ships.
+class BearCrypto : public han::Crypto {
+public:
+    bool hmac_sha256(const uint8_t* key, size_t key_length, const uint8_t* message, size_t message_length,
+                     uint8_t* out) override {
+        br_hmac_key_context key_context;
+        br_hmac_key_init(&key_context, &br_sha256_vtable, key, key_length);
+        br_hmac_context context;
+        br_hmac_init(&context, &key_context, 0);
+        br_hmac_update(&context, message, message_length);
+        return br_hmac_out(&context, out) == kHmacSha256Size;
+    }
 };
 
 EspPlatform platform;
 WifiStream broker;
+UartMeter meter;
+UartConsole console;
+Ds18b20 thermometer;
 han::Settings settings;
 han::ReaderApp* app = nullptr;
-OneWire one_wire(kOneWirePin);
-DallasTemperature thermometer(&one_wire);
+han::ReaderLoop* reader_loop = nullptr;
 DNSServer dns;
 WiFiServer portal_server(80);
+WiFiClient portal_client;
+han::PortalRequest portal_request;
 bool portal_mode = false;
-uint32_t last_byte_ms = 0;
-uint32_t last_temperature_ms = 0;
 
+// Settings that cannot be read or parsed start the portal: a bad file never loops the board.
 bool load_settings() {
-    File file = LittleFS.open(kSettingsPath, "r");
-    if (!file) return false;
-    const String text = file.readString();
+    static char text[1024];
+    if (platform.load_settings(text, sizeof(text)) <= 0) return false;
     han::FixedText<160> error;
-    return han::settings_parse(settings, text.c_str(), error) && han::settings_complete(settings, error) &&
+    return han::settings_parse(settings, text, error) && han::settings_complete(settings, error) &&
            settings.wifi_ssid[0] != '\0';
 }
 
@@ -93,82 +184,55 @@ void start_portal() {
     portal_server.begin();
 }
 
+// One client at a time, without blocking the loop: bytes in as they come, and the core
+// decides when the request is whole, too large or too slow.
 void serve_portal() {
     dns.processNextRequest();
-    WiFiClient client = portal_server.available();
-    if (!client) return;
-    static char request[han::kMaxHttpRequest];
-    static han::FixedText<8192> response;
-    size_t used = 0;
-    const uint32_t since = ::millis();
-    while (client.connected() && ::millis() - since < 3000) {
-        while (client.available() && used < sizeof(request)) request[used++] = static_cast<char>(client.read());
-        if (han::http_request_state(request, used) != han::HttpRequestState::Incomplete) break;
-        delay(1);
+    if (!portal_client) {
+        portal_client = portal_server.available();
+        if (!portal_client) return;
+        portal_request.start(::millis());
     }
-    response.clear();
-    han::handle_portal_request(*app, request, used, response);
-    client.write(reinterpret_cast<const uint8_t*>(response.c_str()), response.size());
-    client.stop();
+    size_t got = 0;
+    while (portal_client.available() && got < portal_request.room()) {
+        portal_request.space()[got++] = static_cast<char>(portal_client.read());
+    }
+    portal_request.received(got);
+    static han::FixedText<8192> response;
+    if (!portal_request.answer(*app, ::millis(), response)) return;
+    portal_client.write(reinterpret_cast<const uint8_t*>(response.c_str()), response.size());
+    portal_client.stop();
     // Saved settings with a network to join: restart into station mode with them.
-    if (response.size() > 12 && memcmp(response.c_str() + 9, "200", 3) == 0 && memcmp(request, "POST", 4) == 0 &&
-        app->settings().wifi_ssid[0] != '\0') {
+    if (portal_request.saved() && app->settings().wifi_ssid[0] != '\0') {
         delay(500);
         ESP.restart();
     }
-}
-
-void read_meter() {
-    uint8_t bytes[64];
-    size_t count = 0;
-    while (Serial.available() && count < sizeof(bytes)) bytes[count++] = static_cast<uint8_t>(Serial.read());
-    const uint32_t parity_errors = Serial.hasRxError() ? 1 : 0;
-    if (count > 0 || parity_errors > 0) {
-        app->on_serial_bytes(bytes, count, parity_errors);
-        last_byte_ms = ::millis();
-    } else if (last_byte_ms != 0 && ::millis() - last_byte_ms >= kIdleMs) {
-        last_byte_ms = 0;
-        app->on_serial_idle();
-    }
-}
-
-void read_temperature() {
-    if (::millis() - last_temperature_ms < kTemperatureMs) return;
-    last_temperature_ms = ::millis();
-    const float celsius = thermometer.getTempCByIndex(0);
-    if (celsius != DEVICE_DISCONNECTED_C) {
-        han::Quantity value;
-        value.mantissa = static_cast<int64_t>(celsius * 100.0f);
-        value.exponent = -2;
-        app->set_measured_temperature(value);
-    }
-    thermometer.requestTemperatures();
 }
 
 }  // namespace
 
 void setup() {
     Serial1.begin(115200);
+    console_uart.begin(kConsoleBaud);
     LittleFS.begin();
     pinMode(kSetupButtonPin, INPUT_PULLUP);
     const bool configured = load_settings() && digitalRead(kSetupButtonPin) == HIGH;
-    static han::ReaderApp instance(platform, broker, settings);
+    static BearCrypto crypto;
+    static han::ReaderApp instance(platform, broker, settings, crypto);
     app = &instance;
     thermometer.begin();
-    thermometer.setWaitForConversion(false);
-    if (!configured) {
-        start_portal();
-        return;
-    }
+    static han::ReaderLoop loop_instance(*app, platform, meter, &console, &thermometer);
+    reader_loop = &loop_instance;
+    // The banner and the console in set-up mode too: the station provisions a new board
+    // (no settings yet) over its console.
+    app->start();
+    if (!configured) return start_portal();
     WiFi.mode(WIFI_STA);
     WiFi.begin(settings.wifi_ssid, settings.wifi_password);
     configTime(0, 0, "pool.ntp.org");
-    app->start();
 }
 
 void loop() {
-    if (portal_mode) return serve_portal();
-    read_meter();
-    read_temperature();
-    if (WiFi.status() == WL_CONNECTED) app->loop();
+    reader_loop->poll();  // the broker link only while WiFi is joined: never in set-up mode
+    if (portal_mode) serve_portal();
 }

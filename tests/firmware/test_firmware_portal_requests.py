@@ -1,0 +1,59 @@
+"""The portal answers only a whole request: 413 for a too large one, 408 for one cut short,
+and never saves half a form; a secret is cleared only on purpose."""
+
+import re
+import socket
+import time
+
+import pytest
+
+from tests.firmware.harness import start_rig
+from tests.firmware.test_firmware_portal import exchange
+
+
+@pytest.fixture
+def portal(firmware_build, broker, tmp_path):
+    """A reader with a saved MQTT password and its portal's URL."""
+    config = tmp_path / "reader.conf"
+    rig = start_rig(firmware_build, broker, tmp_path, "--config", str(config), "--portal-port", "0")
+    assert rig.reader.command("config set mqtt_password s3cret-word") == ["ok mqtt_password=********"]
+    url = re.search(r"portal listening on (http://\S+)", rig.reader.log_text()).group(1)
+    yield rig, url
+    assert rig.close() == 0
+
+
+def post(form: bytes, declared: int | None = None) -> bytes:
+    length = len(form) if declared is None else declared
+    return b"POST /save HTTP/1.1\r\nContent-Length: %d\r\n\r\n%s" % (length, form)
+
+
+def test_a_request_larger_than_the_portal_takes_gets_413(portal):
+    rig, url = portal
+    head, page = exchange(url, post(b"topic=" + b"a" * 4000))
+    assert head.startswith(b"HTTP/1.1 413 Content Too Large\r\n"), head
+    assert b"nothing was saved" in page
+    assert rig.reader.command("config get topic") == [f"topic={rig.topic}"]
+
+
+def test_half_a_form_gets_408_and_saves_nothing(portal):
+    rig, url = portal
+    host, port = re.match(r"http://([^:/]+):(\d+)", url).groups()
+    started = time.monotonic()
+    with socket.create_connection((host, int(port)), timeout=15) as connection:
+        connection.sendall(post(b"topic=half&mqtt_qos=1", declared=200))  # the rest never comes
+        answer = b"".join(iter(lambda: connection.recv(65536), b""))
+    assert answer.startswith(b"HTTP/1.1 408 Request Timeout\r\n"), answer[:200]
+    assert 4.5 < time.monotonic() - started < 12
+    assert rig.reader.command("config get topic") == [f"topic={rig.topic}"]
+    assert rig.reader.command("config get mqtt_qos") == ["mqtt_qos=0"]
+
+
+def test_an_empty_password_field_keeps_the_secret_and_its_box_clears_it(portal):
+    rig, url = portal
+    _, page = exchange(url, b"GET / HTTP/1.1\r\n\r\n")
+    assert b'name="clear_mqtt_password"' in page and b"command_counter" not in page
+    form = b"mqtt_host=127.0.0.1&mqtt_password=&mqtt_qos=1"
+    assert exchange(url, post(form))[0].startswith(b"HTTP/1.1 200 OK")
+    assert rig.reader.command("config get mqtt_password") == ["mqtt_password=********"]
+    assert exchange(url, post(form + b"&clear_mqtt_password=1"))[0].startswith(b"HTTP/1.1 200 OK")
+    assert rig.reader.command("config get mqtt_password") == ["mqtt_password="]
