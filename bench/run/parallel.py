@@ -5,8 +5,8 @@ meter), so a worker thread mostly waits on its children and threads suffice.
 Each worker owns one DUT and uses it run after run, as the single worker of a
 sequential bench does, so a reader never serves two runs at once. The longest
 runs start first, so that the last to end is a short one; a heavy run (a
-warped day: thousands of frames a second through the broker) never overlaps
-another heavy one, whose CPU would show as the reader's latency. A stop signal
+warped day: thousands of frames a second through the broker) runs alone,
+since any other run's CPU would show as the reader's latency. A stop signal
 reaches the main thread only: it stops every child the bench started, which
 ends each worker's run at its next wait, and waits for their teardowns.
 """
@@ -27,30 +27,34 @@ UNWIND_S = 30.0
 
 
 class _Schedule:
-    """The runs not yet started, handed out in order, never a heavy one while another heavy one runs."""
+    """The runs not yet started, handed out in order; a heavy one only when nothing runs, and nothing beside it."""
 
     def __init__(self, runs: list[NamedRun], heavy: Callable[[NamedRun], bool]):
         self._pending = list(runs)
         self._heavy = heavy
         self._heavy_running = False
+        self._running = 0
         self._changed = threading.Condition()
         self._closed = False
 
     def take(self) -> NamedRun | None:
-        """The next run this worker may start (waiting while only heavy ones are left and one runs); None when done."""
+        """The next run this worker may start (waiting while a heavy one runs or waits for the others); None when done."""
         with self._changed:
             while not self._closed and self._pending:
-                named = next((n for n in self._pending if not (self._heavy_running and self._heavy(n))), None)
+                named = None if self._heavy_running else next(
+                    (n for n in self._pending if self._running == 0 or not self._heavy(n)), None)
                 if named is not None:
                     self._pending.remove(named)
-                    self._heavy_running |= self._heavy(named)
+                    self._heavy_running = self._heavy(named)
+                    self._running += 1
                     return named
                 self._changed.wait()
             return None
 
     def finished(self, named: NamedRun) -> None:
-        """A run ended: a heavy one frees the way for the next."""
+        """A run ended: a heavy one frees the way for the others."""
         with self._changed:
+            self._running -= 1
             if self._heavy(named):
                 self._heavy_running = False
             self._changed.notify_all()

@@ -73,17 +73,27 @@ def test_a_board_on_a_rig_is_refused_two_workers_in_one_line(tmp_path):
         "a board on a rig or a broker at HOST:PORT takes --workers 1"]
 
 
-def test_a_heavy_run_waits_for_the_heavy_one_running_while_a_light_one_goes_beside_it():
-    runs = [NamedRun(name, {}) for name in ("day-1", "day-2", "light")]
-    schedule = _Schedule(runs, lambda named: named.name.startswith("day"))
-    first, second = schedule.take(), schedule.take()
-    assert (first.name, second.name) == ("day-1", "light")
+def taken_in_a_thread(schedule: _Schedule) -> tuple[threading.Thread, list]:
+    """A worker asking the schedule for its next run; what it got lands in the list."""
     taken: list = []
-    waiting = threading.Thread(target=lambda: taken.append(schedule.take()))
-    waiting.start()
-    waiting.join(0.5)
-    assert waiting.is_alive() and not taken  # day-2 may not start beside day-1
+    worker = threading.Thread(target=lambda: taken.append(schedule.take()))
+    worker.start()
+    worker.join(0.5)
+    return worker, taken
+
+
+def test_a_heavy_run_runs_alone_and_the_light_ones_go_side_by_side():
+    runs = [NamedRun(name, {}) for name in ("day-1", "day-2", "light-1", "light-2")]
+    schedule = _Schedule(runs, lambda named: named.name.startswith("day"))
+    first = schedule.take()
+    assert first.name == "day-1"
+    beside, taken = taken_in_a_thread(schedule)
+    assert beside.is_alive() and not taken  # nothing starts beside a heavy run
     schedule.finished(first)
-    waiting.join(10)
+    beside.join(10)
     assert [named.name for named in taken] == ["day-2"]
+    schedule.finished(taken[0])
+    light = schedule.take()
+    assert [light.name, schedule.take().name] == ["light-1", "light-2"]  # side by side
+    schedule.finished(light)
     assert schedule.take() is None
