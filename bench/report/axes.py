@@ -6,6 +6,7 @@ its repeated hour, rather than the few wall seconds the run took.
 """
 
 import math
+from itertools import pairwise
 from datetime import datetime, timedelta
 
 __all__ = ["clock_ticks", "round_ticks"]
@@ -46,7 +47,7 @@ def clock_ticks(frames: list[dict], origin: float) -> tuple[list[tuple[float, st
         return [], "seconds since the first frame"
     first, last = stamps[0][1], stamps[-1][1]
     # The meter time the run covered: an hour the clock repeats counts once more, a jump back is not time gone back.
-    covered = sum(max(0.0, (b - a).total_seconds()) for (_, a), (_, b) in zip(stamps, stamps[1:]))
+    covered = sum(max(0.0, (b - a).total_seconds()) for (_, a), (_, b) in pairwise(stamps))
     step = next((s for s in CLOCK_STEPS if covered / s <= MAX_CLOCK_TICKS), CLOCK_STEPS[-1])
     ticks, mark = [], None
     for at, clock in stamps:

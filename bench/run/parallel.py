@@ -13,7 +13,7 @@ ends each worker's run at its next wait, and waits for their teardowns.
 
 import threading
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from ..dut import Dut
 from ..process import stop_every_child
