@@ -2,6 +2,9 @@
 
 The factories here are what the command line, the pytest plugin and the
 manufacturing self-test share: make_broker, make_dut, Observer, judge, Bench.
+They are imported on first use: the bench's child processes (relay, observer,
+broker, simulator) import a module of this package each, and importing every
+layer in each of them cost more CPU than a short run's frames.
 """
 
 import importlib

@@ -11,6 +11,7 @@ import os
 import re
 import signal
 import subprocess
+import threading
 import time
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -19,7 +20,7 @@ from typing import Callable
 
 from .errors import BenchError
 
-__all__ = ["ManagedProcess", "log_matches", "spawn", "tail", "wait_until"]
+__all__ = ["ManagedProcess", "log_matches", "spawn", "stop_every_child", "tail", "wait_until"]
 
 TAIL_LINES = 15
 # Children that are Python (broker, observer, relay, simulator) import our packages from where this one did.
@@ -94,6 +95,19 @@ def _explain(headline: str, log_path: Path | None) -> str:
     return f"{headline}; last lines of {log_path}:\n{shown}"
 
 
+# Every ManagedProcess started and not yet stopped: what a stop signal tears down when runs go side by side.
+_RUNNING: set["ManagedProcess"] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def stop_every_child() -> None:
+    """Stop every process the bench started and has not stopped: the runs in other threads then fail fast and unwind."""
+    with _RUNNING_LOCK:
+        running = list(_RUNNING)
+    for process in running:
+        process.stop()
+
+
 class ManagedProcess:
     """One child process, its stdout and stderr appended to log_path, stopped gently then firmly."""
 
@@ -115,6 +129,8 @@ class ManagedProcess:
             self._log_start = log.tell()
             self._popen = spawn(self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
                                 env=self.environment(), cwd=self.cwd)
+        with _RUNNING_LOCK:
+            _RUNNING.add(self)
 
     def environment(self) -> dict[str, str]:
         """The bench's environment, unbuffered, with our packages importable and this process's additions."""
@@ -152,6 +168,8 @@ class ManagedProcess:
         """SIGTERM the process group, SIGKILL it after grace seconds; the exit status."""
         if self._popen is None:
             return None
+        with _RUNNING_LOCK:
+            _RUNNING.discard(self)
         if self._popen.poll() is None:
             self._signal(signal.SIGTERM)
             try:
@@ -163,6 +181,8 @@ class ManagedProcess:
 
     def kill(self) -> None:
         """SIGKILL at once: a crash or a power cut, as far as the others can tell."""
+        with _RUNNING_LOCK:
+            _RUNNING.discard(self)
         if self.alive():
             self._signal(signal.SIGKILL)
             self._popen.wait()

@@ -1,7 +1,10 @@
 """`hanbench run`: the whole loop against a reader, a progress bar, a verdict (exit 0 only on PASS)."""
 
+import os
 import shlex
 import sys
+import threading
+import time
 import traceback
 from pathlib import Path
 
@@ -13,16 +16,23 @@ from rich.table import Table
 from meter_profiles import ProfileError, bundled_profiles, get_profile, is_profile_path
 
 from .broker import LanListener, lan_listener
-from .dut import make_dut
+from .dut import Dut, make_dut
 from .errors import BenchError, BrokerError
 from .observer.adapters import adapter_names
 from .meter import MeterRun
 from .run import Bench, LoopOptions, RunResult
+from .run.parallel import run_side_by_side
 from .run.scenarios import NamedRun, load_set
 
 __all__ = ["exit_status", "run"]
 
 EXIT_FAIL, EXIT_BENCH_ERROR = 1, 2
+# Brokers the bench starts itself, one per run on a port of its own: only with these may runs go side by side.
+OWN_BROKERS = ("auto", "embedded", "mosquitto")
+# Two runs above this many frames a second side by side (warped days) slow each other's messages past the latency
+# limit on two cores: such runs go one at a time, beside lighter ones.
+HEAVY_FRAMES_PER_S = 500
+AS_FAST_AS_IT_GOES_S = 60.0
 
 
 def _runs(meter: str, set_name: str | None, options: dict, loop: LoopOptions) -> list[NamedRun]:
@@ -31,20 +41,35 @@ def _runs(meter: str, set_name: str | None, options: dict, loop: LoopOptions) ->
     # A run is named after its profile, also when --meter is a profile file's path.
     runs = load_set(set_name) if set_name else [NamedRun(_run_name(name), {**options, "meter": name}) for name in meters]
     for named in runs:
-        run_fields = {k: v for k, v in named.options.items() if k in MeterRun.__dataclass_fields__ and v is not None}
-        MeterRun(**{**run_fields, "duration": str(run_fields.get("duration", "10min")),
-                    "warp": str(run_fields.get("warp", "60"))}).check()
+        _meter_run(named).check()
         LoopOptions(**{**loop.__dict__, **{k: v for k, v in named.options.items() if k in LoopOptions.__dataclass_fields__}}).check()
     return runs
 
 
 def _run_name(meter: str) -> str:
+    """A run's name: the profile's own, also when --meter names a profile file."""
     if not is_profile_path(meter):
         return meter
     try:
         return get_profile(meter).name
     except ProfileError as error:
         raise BenchError(str(error)) from None
+
+
+def _meter_run(named: NamedRun) -> MeterRun:
+    """What the meter of a run does, with the command's defaults for what the run leaves out."""
+    run_fields = {k: v for k, v in named.options.items() if k in MeterRun.__dataclass_fields__ and v is not None}
+    return MeterRun(**{**run_fields, "duration": str(run_fields.get("duration", "10min")), "warp": str(run_fields.get("warp", "60"))})
+
+
+def _workers(requested: int | None, dut: Dut, options: LoopOptions, runs: int) -> int:
+    """How many runs go side by side: --workers, else one per CPU; one for a board or a broker the runs would share."""
+    alone = dut.one_at_a_time or options.lan is not None or options.broker not in OWN_BROKERS
+    if alone and (requested or 1) > 1:
+        raise BenchError(f"--workers {requested} runs readers side by side, each with a broker of its own: "
+                         "a board on a rig or a broker at HOST:PORT takes --workers 1")
+    wanted = 1 if alone else requested or len(os.sched_getaffinity(0))
+    return max(1, min(wanted, runs))
 
 
 @click.command("run")
@@ -72,20 +97,25 @@ def _run_name(meter: str) -> str:
 @click.option("--topic", default="hanbench/reader", show_default=True, help="The reader's MQTT topic.")
 @click.option("--latency-limit", type=float, default=1.0, show_default=True, help="Seconds from last byte to message.")
 @click.option("--report-dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Runs side by side, each with its own reader, broker, pty and folder [default: one per CPU; 1 on a rig].")
 @click.option("--meter-cmd", hidden=True, help="Run another simulator command (tests).")
 def run(meter, set_name, scenario, start, duration, warp, faults, line_kind, dut_kind, dut_cmd, port, console, image, connected_pattern,
-        broker, lan_host, lan_credentials, lan_tls, output_format, topic, latency_limit, report_dir, meter_cmd) -> None:
+        broker, lan_host, lan_credentials, lan_tls, output_format, topic, latency_limit, report_dir, workers, meter_cmd) -> None:
     """Run the simulated meter into a reader and judge what it publishes on MQTT."""
     try:
-        dut = make_dut(dut_kind, report_dir, dut_cmd, port, console, image=image,
-                       **({"connected_pattern": connected_pattern} if connected_pattern else {}))
+        def new_dut() -> Dut:
+            return make_dut(dut_kind, report_dir, dut_cmd, port, console, image=image,
+                            **({"connected_pattern": connected_pattern} if connected_pattern else {}))
+        dut = new_dut()
         lan = _lan(lan_host, lan_credentials, lan_tls, broker, report_dir)
         options = LoopOptions(broker=broker, lan=lan, output_format=output_format, topic=topic,
                               latency_limit_s=latency_limit, meter_command=tuple(shlex.split(meter_cmd)) if meter_cmd else None)
         bench = Bench(dut, report_dir, options)
         runs = _runs(meter, set_name, {"scenario": scenario, "start": start, "duration": duration, "warp": warp, "faults": faults,
                                                 "line": line_kind}, options)
-        results = [_one(bench, named) for named in runs]
+        duts = [dut] + [new_dut() for _ in range(_workers(workers, dut, options, len(runs)) - 1)]
+        results = _run_all(bench, runs, duts)
     except BenchError as error:
         click.echo(f"hanbench run: {error}", err=True)
         sys.exit(EXIT_BENCH_ERROR)
@@ -119,6 +149,49 @@ def _lan(host: str | None, credentials: Path | None, tls: bool, broker: str, rep
     return lan
 
 
+def _run_all(bench: Bench, runs: list[NamedRun], duts: list[Dut]) -> list[RunResult]:
+    """One run after another with a progress bar each, or side by side with a line as each starts and ends."""
+    if len(duts) == 1:
+        return [_one(bench, named) for named in runs]
+    for dut in duts:  # here, one at a time: the first compiles the host build, the others find it built
+        dut.build()
+    lines = _ProgressLines(len(runs), len(duts))
+    return run_side_by_side(runs, duts, lambda named, dut: lines.run(bench, named, dut), _expected_wall_s, _heavy)
+
+
+def _expected_wall_s(named: NamedRun) -> float:
+    """About how long a run takes, to start the longest first (a run as fast as its line goes: a minute)."""
+    wall = _meter_run(named).wall_seconds()
+    return AS_FAST_AS_IT_GOES_S if wall is None else wall
+
+
+def _heavy(named: NamedRun) -> bool:
+    """True for a run that loads the machine: as fast as its line goes, or more than HEAVY_FRAMES_PER_S."""
+    run = _meter_run(named)
+    wall = run.wall_seconds()
+    return wall is None or run.expected_frames() > HEAVY_FRAMES_PER_S * wall
+
+
+class _ProgressLines:
+    """A line when a run starts and one when it ends, with how many are done: bars would mix when runs overlap."""
+
+    def __init__(self, total: int, workers: int):
+        self.total, self.done = total, 0
+        self.console = Console(stderr=True, highlight=False)
+        self._lock = threading.Lock()
+        self.console.print(f"{total} runs, {workers} side by side")
+
+    def run(self, bench: Bench, named: NamedRun, dut: Dut) -> RunResult:
+        """One run on dut, announced as it starts and ends."""
+        self.console.print(f"start {named.name}")
+        began = time.monotonic()
+        result = bench.run(name=named.name, dut=dut, **named.options)
+        with self._lock:
+            self.done += 1
+            self.console.print(f"{_result_line(named, result)} ({time.monotonic() - began:.1f} s; {self.done} of {self.total} done)")
+        return result
+
+
 def _one(bench: Bench, named: NamedRun) -> RunResult:
     console = Console(stderr=True)
     columns = (TextColumn(f"{named.name:<28}"), BarColumn(), MofNCompleteColumn(), TextColumn("frames"), TimeElapsedColumn())
@@ -126,10 +199,14 @@ def _one(bench: Bench, named: NamedRun) -> RunResult:
         task = bar.add_task(named.name, total=None)
         result = bench.run(name=named.name, progress=lambda sent, total: bar.update(task, completed=sent, total=max(sent, total)),
                            **named.options)
-    mark = {"PASS": "[green]PASS[/]", "FAIL": "[red]FAIL[/]"}.get(result.verdict.status, "[yellow]BENCH-PROBLEM[/]")
-    console.print(f"{mark} {named.name}: {result.verdict.frames} frames over {result.run.line}, latency p99 "
-                  f"{(result.verdict.latency.p99 or 0) * 1000:.1f} ms, report {result.run_dir / 'report.html'}")
+    console.print(_result_line(named, result))
     return result
+
+
+def _result_line(named: NamedRun, result: RunResult) -> str:
+    mark = {"PASS": "[green]PASS[/]", "FAIL": "[red]FAIL[/]"}.get(result.verdict.status, "[yellow]BENCH-PROBLEM[/]")
+    return (f"{mark} {named.name}: {result.verdict.frames} frames over {result.run.line}, latency p99 "
+            f"{(result.verdict.latency.p99 or 0) * 1000:.1f} ms, report {result.run_dir / 'report.html'}")
 
 
 def _verdict(results: list[RunResult], report_dir: Path) -> None:

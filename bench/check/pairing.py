@@ -1,8 +1,8 @@
 """Which frame did each publication come from? Pairs made from values and time, never from decoding.
 
-A publication can only come from a frame whose last byte was on the line
+A publication can only come from a frame whose first byte was on the line
 before the message arrived, and a correct reader's comes within the latency
-window. Among frames whose readings the publication equals, the earliest not
+window after its last byte. Among frames whose readings the publication equals, the earliest not
 yet paired is taken (so a duplicate or a reader that publishes late still
 pairs right); a publication equal to no frame is paired with the latest
 unpaired frame of the list it looks like, as a mismatch, or else is extra.
@@ -20,7 +20,9 @@ from .compare import differences
 
 __all__ = ["Pair", "pair_publications"]
 
-# A message may arrive a hair before the simulator has stamped its write of the last byte.
+# A message may arrive before the simulator has stamped its write of the last byte: on busy cores
+# the simulator can wait tens of milliseconds for a CPU between its write and its stamp, while the
+# reader publishes. So causality is judged from the stamp taken before the first byte, with this slack.
 ARRIVAL_SLACK_S = 0.01
 POWER = "active_power_import"
 
@@ -37,20 +39,23 @@ class Pair:
 
 
 class _Candidates:
-    """Frame indices in line order with their end times, and a cursor past those already paired."""
+    """Frame indices in line order with their start and end times, and a cursor past those already paired."""
 
     def __init__(self):
         self.frames: list[int] = []
+        self.starts: list[float] = []
         self.ends: list[float] = []
         self.cursor = 0
 
-    def add(self, index: int, end: float) -> None:
+    def add(self, index: int, frame: dict) -> None:
         self.frames.append(index)
-        self.ends.append(end)
+        self.starts.append(frame.get("start_mono", frame["end_mono"]))
+        self.ends.append(frame["end_mono"])
 
     def between(self, start: float, stop: float, unpaired_only: bool = True) -> range:
+        """The frames that ended after start and began before stop."""
         low = bisect_left(self.ends, start)
-        return range(max(low, self.cursor) if unpaired_only else low, bisect_right(self.ends, stop))
+        return range(max(low, self.cursor) if unpaired_only else low, bisect_right(self.starts, stop))
 
 
 def pair_publications(frames: list[dict], publications: list[Publication], window_s: float) -> list[Pair]:
@@ -60,8 +65,8 @@ def pair_publications(frames: list[dict], publications: list[Publication], windo
     for index, frame in enumerate(frames):
         power = frame["readings"].get(POWER)
         if finite(power):
-            by_power[round(power)].add(index, frame["end_mono"])
-        by_list[frame["list"]].add(index, frame["end_mono"])
+            by_power[round(power)].add(index, frame)
+        by_list[frame["list"]].add(index, frame)
     paired: dict[int, int] = {}
     pairs = []
     for publication in publications:

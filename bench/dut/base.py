@@ -34,6 +34,8 @@ class Dut:
     """The life cycle every DUT shares; subclasses say how to build, launch and stop themselves."""
 
     kind = "dut"
+    # True for a DUT that is one piece of hardware (a board on a rig): its runs cannot go side by side.
+    one_at_a_time = False
 
     def __init__(self, run_dir: Path, connected_pattern: str = CONNECTED_PATTERN):
         self.run_dir = Path(run_dir)

@@ -27,6 +27,7 @@ class RigDut(Dut):
     """A board: nothing to build or launch here (it is flashed and powered); its console is logged when given."""
 
     kind = "rig"
+    one_at_a_time = True
 
     def __init__(self, run_dir: Path, han_port: str, console_port: str | None = None,
                  connected_pattern: str = CONNECTED_PATTERN, image: Path | None = None):

@@ -17,7 +17,7 @@ from .timing import parse_duration, parse_warp
 
 __all__ = ["SIMULATOR_CMD", "MeterRun", "SimulatorMeter", "parse_duration", "parse_warp"]
 
-SIMULATOR_CMD = (sys.executable, "-m", "bench", "sim")
+SIMULATOR_CMD = (sys.executable, "-m", "bench.meter.simulate")
 
 
 @dataclass(frozen=True)

@@ -1,12 +1,17 @@
 """The report folder: JUnit XML (one test case per check), a JSON summary, the HTML page, beside the logs."""
 
+from __future__ import annotations
+
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..atomic import write_atomic
-from ..run.outcome import RunResult
 from .html import render_html
+
+if TYPE_CHECKING:  # the run package writes reports: a run-time import would go round in a circle
+    from ..run.outcome import RunResult
 
 __all__ = ["write_junit", "write_reports"]
 

@@ -1,12 +1,18 @@
 """The run's HTML page: verdict, failures, each value as sent and as published, latency, faults on the time line."""
 
+from __future__ import annotations
+
 from collections import defaultdict
 from html import escape
+from typing import TYPE_CHECKING
 
 from meter_profiles import FIELDS, TEXT_FIELDS
 
-from ..run.outcome import RunResult
+from .axes import clock_ticks
 from .svg import histogram, time_chart
+
+if TYPE_CHECKING:  # the run package writes reports: a run-time import would go round in a circle
+    from ..run.outcome import RunResult
 
 __all__ = ["render_html"]
 
@@ -15,7 +21,7 @@ body{font-family:system-ui,sans-serif;margin:2em;max-width:1000px;color:#222}
 h1 .PASS{color:#14803c} h1 .FAIL{color:#b91c1c} h1 .BENCH-PROBLEM{color:#b45309}
 table{border-collapse:collapse;margin:1em 0} td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}
 svg{width:100%;height:auto;margin:0.5em 0 1.5em} .axis{stroke:#444} .title{font-size:16px;font-weight:600}
-.label{font-size:12px;fill:#555} .sent{fill:none;stroke:#2563eb;stroke-width:1.5} .published{fill:#f59e0b}
+.label{font-size:13px;fill:#444} .grid{stroke:#e5e7eb} .sent{fill:none;stroke:#2563eb;stroke-width:1.5} .published{fill:#f59e0b}
 .fault{stroke:#dc2626;stroke-width:1;opacity:.6} .outage{fill:#9ca3af;opacity:.35} .bar{fill:#2563eb} .limit{stroke:#dc2626;stroke-width:2}
 .legend span{margin-right:1.5em} .swatch{display:inline-block;width:12px;height:12px;margin-right:4px;vertical-align:middle}
 """
@@ -31,7 +37,8 @@ def render_html(result: RunResult) -> str:
              histogram("Latency", result.verdict.latency.samples, result.verdict.latency.limit)]
     sent, published = _series(result, origin)
     marks = [f["end_mono"] - origin for f in result.frames if f["faults"]]
-    parts += [_value_chart(result, name, sent[name], published[name], marks, origin) for name in _plotted_fields(sent)]
+    clock = clock_ticks(result.frames, origin)  # the meter's clock, worked out once for every chart
+    parts += [_value_chart(result, name, sent[name], published[name], marks, origin, clock) for name in _plotted_fields(sent)]
     return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>hanbench: {escape(result.run.meter)} "
             f"{verdict}</title><style>{STYLE}</style></head><body>{''.join(parts)}</body></html>")
 
@@ -87,8 +94,9 @@ def _series(result: RunResult, origin: float) -> tuple[dict[str, list], dict[str
     return sent, published
 
 
-def _value_chart(result: RunResult, name: str, sent: list, published: list, marks: list[float], origin: float) -> str:
+def _value_chart(result: RunResult, name: str, sent: list, published: list, marks: list[float], origin: float,
+                 clock: tuple[list[tuple[float, str]], str]) -> str:
     duration = max([t for t, _ in sent + published] + [1.0])
     spans = [(max(0.0, e.start - origin), min(duration, e.end - origin)) for e in result.excuses]
     unit = FIELDS[name].unit
-    return time_chart(f"{name} ({unit})", sent, published, marks, spans, duration)
+    return time_chart(f"{name} ({unit})", unit, sent, published, marks, spans, duration, clock)

@@ -4,6 +4,7 @@ The command line, the pytest plugin and the manufacturing self-test all go
 through Bench, so a run means the same wherever it is started.
 """
 
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -26,17 +27,24 @@ class Bench:
         self.results: list[RunResult] = []
         # Called with each result as it is judged (the pytest plugin attaches it to the test's output).
         self.on_result: list[Callable[[RunResult], None]] = []
+        # Runs side by side (bench.run.parallel) share the results and the report folder's junit.xml.
+        self._results_lock = threading.Lock()
 
     def run(self, meter: str, duration: str = "10min", warp: str | float = 60, scenario: str | None = None,
             start: str | None = None, faults: str | None = None, line: str = "serial", name: str | None = None,
-            progress: Callable[[int, int], None] = lambda sent, total: None, **overrides) -> RunResult:
-        """One judged run with its reports; overrides change LoopOptions for this run only (restart_broker_at=0.5)."""
+            progress: Callable[[int, int], None] = lambda sent, total: None, dut: Dut | None = None,
+            **overrides) -> RunResult:
+        """One judged run with its reports; overrides change LoopOptions for this run only (restart_broker_at=0.5).
+
+        dut: another reader for this run than the bench's own (each worker's, when runs go side by side).
+        """
         run = MeterRun(meter, str(duration), str(warp), scenario, start, faults, line)
         options = LoopOptions(**{**self.options.__dict__, **overrides})
-        result = run_loop(run, self.dut, self.report_dir / (name or meter), options, progress)
+        result = run_loop(run, dut or self.dut, self.report_dir / (name or meter), options, progress)
         write_reports(result)
-        self.results.append(result)
-        write_junit(self.results, self.report_dir / "junit.xml")
+        with self._results_lock:
+            self.results.append(result)
+            write_junit(self.results, self.report_dir / "junit.xml")
         for listener in self.on_result:
             listener(result)
         return result

@@ -22,6 +22,16 @@ def test_a_correct_reader_passes_with_its_latency(run_of_ten):
     assert verdict.latency.maximum == pytest.approx(0.02)
 
 
+def test_a_message_stamped_before_its_frames_end_but_after_its_start_pairs_with_it(run_of_ten):
+    frames, messages = run_of_ten
+    # The simulator waited for a CPU between its write and its stamp: the message came 30 ms "before" the last byte.
+    messages[4] = classic(frames[4]["end_mono"] - 0.03, frames[4]["readings"])
+    verdict = verdict_of(frames, messages)
+    assert verdict.passed, verdict.failures
+    early = classic(frames[5]["start_mono"] - 0.05, frames[5]["readings"])  # before the first byte: from no frame
+    assert verdict_of(frames, messages[:5] + [early] + messages[6:]).reasons() == {"published", "no-extra"}
+
+
 def test_a_value_scaled_wrongly_fails_values_naming_field_and_both_values(run_of_ten):
     frames, messages = run_of_ten
     messages[3] = classic(messages[3]["t"], {**frames[3]["readings"], "current_l1": 12.34})

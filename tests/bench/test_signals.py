@@ -48,24 +48,24 @@ def alive(pids: set[int]) -> set[int]:
     return living
 
 
-def start_bench(folder: Path) -> subprocess.Popen:
-    """A long real-time run against the fake reader, through the hanbench command."""
-    argv = [sys.executable, "-m", "bench", "run", "--meter", "kaifa-ma304h3e", "--duration", "3600", "--warp", "1",
+def start_bench(folder: Path, *which: str) -> subprocess.Popen:
+    """A long real-time run against the fake reader, through the hanbench command (which: other runs than a Kaifa's)."""
+    argv = [sys.executable, "-m", "bench", "run", *(which or ("--meter", "kaifa-ma304h3e")), "--duration", "3600", "--warp", "1",
             "--dut", "cmd", "--dut-cmd", reader("good"), "--broker", "embedded", "--report-dir", str(folder),
             "--meter-cmd", " ".join(FAKE_METER)]
     return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
-def wait_meter_sending(bench: subprocess.Popen, folder: Path) -> set[int]:
-    """Wait until the meter has sent a frame; the bench's processes then (broker, observer, relay, reader, meter)."""
-    sent = folder / "kaifa-ma304h3e" / "sent.jsonl"
+def wait_meter_sending(bench: subprocess.Popen, folder: Path, *runs: str) -> set[int]:
+    """Wait until each run's meter has sent a frame; the bench's processes then (broker, observer, relay, reader, meter)."""
+    sent = [folder / run / "sent.jsonl" for run in runs or ("kaifa-ma304h3e",)]
     deadline = time.monotonic() + BRING_UP_S
-    while not (sent.exists() and sent.stat().st_size):
+    while not all(path.exists() and path.stat().st_size for path in sent):
         assert bench.poll() is None, bench.communicate()
         assert time.monotonic() < deadline, "the meter never sent a frame"
         time.sleep(0.2)
     children = descendants(bench.pid)
-    assert len(children) >= 5, children
+    assert len(children) >= 5 * len(sent), children
     return children
 
 

@@ -1,0 +1,99 @@
+"""Runs side by side: the same verdicts as one after another, each run on its own broker, pty and reader."""
+
+import itertools
+import re
+import signal
+import subprocess
+import sys
+import threading
+
+from bench import Bench, LoopOptions, make_dut
+from bench.run.parallel import _Schedule, run_side_by_side
+from bench.run.scenarios import NamedRun
+from tests.bench.test_loop import FAKE_METER, reader
+from tests.bench.test_signals import BRING_UP_S, left_behind, start_bench, wait_meter_sending
+
+# A run the right reader passes, one it passes with a fault plan, one it fails (no reader answers in a microsecond).
+SMALL_SET = [
+    NamedRun("kaifa", {"meter": "kaifa-ma304h3e", "duration": "30s", "warp": "15"}),
+    NamedRun("aidon-bad-fcs", {"meter": "aidon-6534", "duration": "30s", "warp": "15", "faults": "bad-fcs"}),
+    NamedRun("kamstrup-too-strict", {"meter": "kamstrup-6841121", "duration": "30s", "warp": "15", "latency_limit_s": 0.001}),
+]
+
+
+def run_set(folder, workers: int) -> list:
+    """SMALL_SET through the fake meter into the right fake reader, `workers` runs at a time."""
+    options = LoopOptions(broker="embedded", meter_command=FAKE_METER, latency_limit_s=3.0)
+    duts = [make_dut("cmd", folder, command=reader("good")) for _ in range(workers)]
+    bench = Bench(duts[0], folder, options)
+    return run_side_by_side(SMALL_SET, duts, lambda named, dut: bench.run(name=named.name, dut=dut, **named.options),
+                            lambda named: 2.0, lambda named: False)
+
+
+def test_two_workers_give_the_verdicts_one_gives(tmp_path):
+    one = run_set(tmp_path / "one", 1)
+    two = run_set(tmp_path / "two", 2)
+    verdicts = [(r.run_dir.name, r.verdict.status, r.verdict.reasons(), r.verdict.frames) for r in one]
+    assert verdicts == [(r.run_dir.name, r.verdict.status, r.verdict.reasons(), r.verdict.frames) for r in two]
+    assert [status for _, status, _, _ in verdicts] == ["PASS", "PASS", "FAIL"]
+    assert verdicts[2][2] == {"latency"}
+    assert (tmp_path / "two" / "junit.xml").read_text().count("<testsuite ") == 3
+
+
+def test_runs_side_by_side_overlap_each_on_its_own_broker_and_pty(tmp_path):
+    runs = []
+    for result in run_set(tmp_path, 2):
+        wiring = re.search(r"good (/dev/pts/\d+) 127.0.0.1 (\d+) ", result.dut_log.read_text())
+        runs.append((result.frames[0]["start_mono"], result.frames[-1]["end_mono"], *wiring.groups()))
+    overlapping = [(a, b) for a, b in itertools.combinations(runs, 2) if a[0] < b[1] and b[0] < a[1]]
+    assert overlapping, f"no two runs sent at the same time: {runs}"
+    assert all(a[2] != b[2] and a[3] != b[3] for a, b in overlapping), overlapping
+    assert len({port for *_, port in runs}) == 3, runs
+
+
+def test_a_stop_signal_tears_down_every_run_side_by_side(tmp_path):
+    bench = start_bench(tmp_path, "--meter", "all", "--workers", "2")
+    try:
+        children = wait_meter_sending(bench, tmp_path, "aidon-6515", "aidon-6525")  # the first two, side by side
+        bench.send_signal(signal.SIGTERM)
+        _, err = bench.communicate(timeout=BRING_UP_S)
+    finally:
+        bench.kill()
+    assert bench.returncode == 130, err
+    assert not left_behind(children)
+
+
+def test_a_board_on_a_rig_is_refused_two_workers_in_one_line(tmp_path):
+    argv = [sys.executable, "-m", "bench", "run", "--meter", "all", "--dut", "rig", "--port", "/dev/null",
+            "--workers", "2", "--report-dir", str(tmp_path)]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [(
+        "hanbench run: --workers 2 runs readers side by side, each with a broker of its own: "
+        "a board on a rig or a broker at HOST:PORT takes --workers 1")]
+
+
+def taken_in_a_thread(schedule: _Schedule) -> tuple[threading.Thread, list]:
+    """A worker asking the schedule for its next run; what it got lands in the list."""
+    taken: list = []
+    worker = threading.Thread(target=lambda: taken.append(schedule.take()))
+    worker.start()
+    worker.join(0.5)
+    return worker, taken
+
+
+def test_a_heavy_run_runs_alone_and_the_light_ones_go_side_by_side():
+    runs = [NamedRun(name, {}) for name in ("day-1", "day-2", "light-1", "light-2")]
+    schedule = _Schedule(runs, lambda named: named.name.startswith("day"))
+    first = schedule.take()
+    assert first.name == "day-1"
+    beside, taken = taken_in_a_thread(schedule)
+    assert beside.is_alive() and not taken  # nothing starts beside a heavy run
+    schedule.finished(first)
+    beside.join(10)
+    assert [named.name for named in taken] == ["day-2"]
+    schedule.finished(taken[0])
+    light = schedule.take()
+    assert [light.name, schedule.take().name] == ["light-1", "light-2"]  # side by side
+    schedule.finished(light)
+    assert schedule.take() is None
