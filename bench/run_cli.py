@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from meter_profiles import bundled_profiles
+from meter_profiles import ProfileError, bundled_profiles, get_profile, is_profile_path
 
 from .dut import make_dut
 from .errors import BenchError
@@ -26,14 +26,24 @@ EXIT_FAIL, EXIT_BENCH_ERROR = 1, 2
 def _runs(meter: str, set_name: str | None, options: dict) -> list[NamedRun]:
     """The runs asked for, each meter checked before anything starts."""
     meters = sorted(bundled_profiles()) if meter == "all" else [meter]
-    runs = load_set(set_name) if set_name else [NamedRun(name, {**options, "meter": name}) for name in meters]
+    # A run is named after its profile, also when --meter is a profile file's path.
+    runs = load_set(set_name) if set_name else [NamedRun(_run_name(name), {**options, "meter": name}) for name in meters]
     for named in runs:
         MeterRun(named.options["meter"], line=named.options.get("line") or "serial").profile
     return runs
 
 
+def _run_name(meter: str) -> str:
+    if not is_profile_path(meter):
+        return meter
+    try:
+        return get_profile(meter).name
+    except ProfileError as error:
+        raise BenchError(str(error)) from None
+
+
 @click.command("run")
-@click.option("--meter", default="all", show_default=True, help="Meter profile, or all.")
+@click.option("--meter", default="all", show_default=True, help="Meter profile (a name or a .toml file), or all.")
 @click.option("--set", "set_name", help="A named set of runs from bench/data/scenarios.toml (bench, matter).")
 @click.option("--scenario", help="Readings scenario of the simulator.")
 @click.option("--start", help="The meter's clock at the first frame, ISO 8601.")

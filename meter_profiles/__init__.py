@@ -1,7 +1,7 @@
 """Every meter model as data: one TOML file per model, validated when loaded."""
 
 from .fields import ENERGY_FIELDS, FIELDS, NUMERIC_FIELDS, TEXT_FIELDS, FieldSpec
-from .loader import PROFILE_DIR, ProfileError, bundled_profiles, get_profile, load_profile, load_profiles
+from .loader import PROFILE_DIR, ProfileError, bundled_profiles, get_profile, is_profile_path, load_profile, load_profiles
 from .schema import ListItem, ListLayout, Profile, PushSlot, SerialSettings
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "ProfileError",
     "bundled_profiles",
     "get_profile",
+    "is_profile_path",
     "load_profile",
     "load_profiles",
     "ListItem",

@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from .schema import Profile
 
-__all__ = ["PROFILE_DIR", "ProfileError", "load_profile", "load_profiles", "get_profile", "bundled_profiles"]
+__all__ = ["PROFILE_DIR", "ProfileError", "is_profile_path", "load_profile", "load_profiles", "get_profile", "bundled_profiles"]
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
 
@@ -57,8 +57,16 @@ def _bundled() -> dict[str, Profile]:
     return load_profiles(PROFILE_DIR)
 
 
+def is_profile_path(name: str) -> bool:
+    """Whether a --meter value names a profile file rather than a bundled profile."""
+    return name.endswith(".toml") or "/" in name
+
+
 def get_profile(name: str) -> Profile:
-    """The bundled profile of that name, or a ProfileError that suggests close names."""
+    """The bundled profile of that name, or the profile in that file (a path ending .toml or holding a /),
+    or a ProfileError that suggests close names."""
+    if is_profile_path(name):
+        return load_profile(Path(name))
     profiles = _bundled()
     if name in profiles:
         return profiles[name]

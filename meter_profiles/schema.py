@@ -16,6 +16,9 @@ __all__ = [
     "UNITS",
     "SerialSettings",
     "HdlcSettings",
+    "SecuritySettings",
+    "MbusSettings",
+    "TransportSettings",
     "ApduSettings",
     "ClockSettings",
     "Identity",
@@ -39,6 +42,8 @@ AXDR_TYPES = (
 )
 NUMERIC_TYPES = ("double-long-unsigned", "long-unsigned", "long", "integer", "enum")
 UNITS = ("W", "var", "A", "V", "Wh", "varh")
+# The rates a HAN or P1 port runs at: M-Bus HAN at 2400, some at 9600, P1-style ports at 115200.
+BAUD_RATES = (300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
 KNOWN_QUIRKS = ("it-grid-u2-zero", "hourly-energy-repeat")
 
 
@@ -63,10 +68,12 @@ class _Strict(BaseModel):
 class SerialSettings(_Strict):
     """The HAN port's UART settings."""
 
-    baud: int = Field(2400, gt=0)
+    baud: Literal[BAUD_RATES] = 2400  # type: ignore[valid-type]
     bytesize: Literal[7, 8] = 8
     parity: Literal["N", "E", "O"]
     stopbits: Literal[1, 2] = 1
+    # The port's signal is inverted (idle low): a reader must invert its receive pin or its UART.
+    inverted: bool = False
 
     @property
     def bits_per_byte(self) -> int:
@@ -113,6 +120,50 @@ class HdlcSettings(_Strict):
     _dst = field_validator("dst")(_check_hdlc_address)
     _src = field_validator("src")(_check_hdlc_address)
     _control = field_validator("control")(_exactly(1))
+
+
+class SecuritySettings(_Strict):
+    """DLMS security suite 0 as the meter applies it: general-glo-ciphering with AES-128-GCM.
+
+    Only what the meter says in every frame lives here; its keys are secrets
+    and come from a keys file or the environment, never from a profile.
+    """
+
+    suite: Literal[0] = 0
+    # authenticated-encryption: security control 30, a 12-byte GCM tag; encryption: 20, no tag.
+    mode: Literal["authenticated-encryption", "encryption"]
+    system_title: HexBytes
+    # The invocation counter of the run's first frame; it goes up by one every frame.
+    frame_counter: int = Field(1, ge=0, le=0xFFFFFFFF)
+
+    _system_title = field_validator("system_title")(_exactly(8))
+
+    @property
+    def control(self) -> int:
+        """The security control byte: suite 0 with encryption, and authentication when the mode has it."""
+        return 0x30 if self.mode == "authenticated-encryption" else 0x20
+
+
+class MbusSettings(_Strict):
+    """A wired M-Bus long frame's fixed fields, as a meter that sends DLMS over M-Bus fills them."""
+
+    control: int = Field(0x53, ge=0, le=0xFF)  # SND_UD
+    address: int = Field(0xFF, ge=0, le=0xFF)  # broadcast: the HAN port has one listener
+    stsap: int = Field(0x01, ge=0, le=0xFF)
+    dtsap: int = Field(0x67, ge=0, le=0xFF)
+    # Bytes of the APDU in one long frame (its L field counts 5 more: C, A, CI and both SAPs).
+    max_segment: int = Field(245, ge=1, le=250)
+
+
+class TransportSettings(_Strict):
+    """How an APDU reaches the line: HDLC frames (split above max_info bytes) or M-Bus long frames, whole or in GBT blocks."""
+
+    kind: Literal["hdlc", "mbus"] = "hdlc"
+    # HDLC: the largest information field of one frame; a longer one is sent in segments. None: never split.
+    max_info: int | None = Field(None, ge=16, le=2030)
+    mbus: MbusSettings = MbusSettings()
+    # General Block Transfer: the (ciphered) APDU in numbered blocks of this many bytes, a frame or frames each.
+    block_size: int | None = Field(None, ge=1, le=2000)
 
 
 class ApduSettings(_Strict):
@@ -175,8 +226,13 @@ class ListItem(_Strict):
     obis: str | None = None
     scaler: int = 0
     unit: Literal[UNITS] | None = None  # type: ignore[valid-type]
+    # The DLMS unit code, for a unit no canonical field has (an extra value's); unit names the others.
+    unit_code: int | None = Field(None, ge=0, le=255)
     # Sent as null placeholders (the OBIS code and the value both 00).
     placeholder: bool = False
+    # An extra value (an OBIS code no canonical field has): what the meter sends when a reading's
+    # `extra` does not give it. A decoded frame carries it under `extra`, keyed by the code.
+    value: int | float | str | None = None
 
     @field_validator("field")
     @classmethod
@@ -197,8 +253,10 @@ class ListItem(_Strict):
 
     @model_validator(mode="after")
     def _type_fits_field(self) -> "ListItem":
-        if self.field is None and not self.placeholder:
-            raise ValueError("needs a field (or placeholder = true)")
+        if self.field is None and not self.placeholder and (self.obis is None or self.value is None):
+            raise ValueError("needs a field, placeholder = true, or an obis code with a value (an extra value)")
+        if self.unit is not None and self.unit_code is not None:
+            raise ValueError("give unit or unit_code, not both")
         if self.field in TEXT_FIELDS and self.type in NUMERIC_TYPES:
             raise ValueError(f"field {self.field} is text, so type must not be {self.type}")
         if self.field and self.field not in TEXT_FIELDS and self.type not in NUMERIC_TYPES:
@@ -245,6 +303,8 @@ class Profile(_Strict):
     serial: SerialSettings
     hdlc: HdlcSettings
     apdu: ApduSettings
+    transport: TransportSettings = TransportSettings()
+    security: SecuritySettings | None = None
     clock: ClockSettings
     identity: Identity
     schedule: list[PushSlot] = Field(min_length=1)

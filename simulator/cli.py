@@ -13,12 +13,15 @@ from pathlib import Path
 
 import click
 
-from meter_profiles import ProfileError, get_profile
+from meter_profiles import ProfileError, SerialSettings, get_profile
+from meter_profiles.schema import BAUD_RATES
 
-from .capture import CaptureError, read_capture, record, replay_capture
-from .capture.recorder import CANDIDATES
-from .codec import FrameDecoder, FrameError
+from .capture import Capture, CaptureError, read_capture, record, replay_capture
+from .capture.replay import decoded_frames
+from .capture.recorder import BAUDS, candidates
+from .codec import FrameError
 from .faults import FaultError, load_plans
+from .keys import KEYS_FILE_ENV, KeysError, load_keys
 from .lines import LineError, open_line
 from .meter import ClockError, parse_start
 from .readings import ScenarioError, load_scenario
@@ -28,7 +31,7 @@ from .timing import parse_warp
 
 __all__ = ["sim", "capture", "replay", "parse_duration", "COMMANDS"]
 
-_EXPECTED = (ProfileError, ScenarioError, FaultError, ClockError, LineError, CaptureError, FrameError, ValueError)
+_EXPECTED = (ProfileError, ScenarioError, FaultError, ClockError, LineError, CaptureError, FrameError, KeysError, ValueError)
 
 
 def parse_duration(text: str | None) -> float | None:
@@ -66,6 +69,19 @@ class _Status:
         click.echo(f"\r{entry['meter_time']}  {lists}  P+ {power} W  faults {faults}\033[K", nl=False, err=True)
 
 
+def line_settings(profile_serial: SerialSettings, baud: str | None, inverted: bool | None) -> SerialSettings:
+    """The profile's serial settings with the line's own rate and inversion, where given."""
+    changes = {"baud": int(baud)} if baud else {}
+    if inverted is not None:
+        changes["inverted"] = inverted
+    return profile_serial.model_copy(update=changes)
+
+
+def _serial_text(settings: SerialSettings) -> str:
+    inverted = ", inverted: the reader must invert its input" if settings.inverted else ""
+    return f"{settings.baud} {settings.name}{inverted}"
+
+
 def _summary(stats: RunStats) -> str:
     lists = ", ".join(f"list {n}: {stats.frames[n]}" for n in sorted(stats.frames)) or "no frames"
     faults = ", ".join(f"{k}: {v}" for k, v in stats.faults.items()) or "none"
@@ -98,8 +114,30 @@ def _run_until_interrupt(work) -> RunStats:
     return outcome["stats"]
 
 
+def _keys_file_option(command):
+    """--keys-file, as sim, capture and replay take it."""
+    return click.option(
+        "--keys-file", type=click.Path(dir_okay=False, path_type=Path), envvar=KEYS_FILE_ENV,
+        help=f"TOML file of meter keys, for a meter that encrypts (or set {KEYS_FILE_ENV}); keys never go in argv.",
+    )(command)
+
+
+def _capture_meter(recorded: Capture, keys, meter_name: str | None) -> tuple[str, SerialSettings]:
+    """The meter in a capture and the serial settings to replay it at: its profile's, else the capture's own.
+
+    The meter is --meter, else the first one the frames name, joined and deciphered as a reader would.
+    """
+    meter = meter_name or next((found["meter"] for found in decoded_frames(recorded, keys) if found), None)
+    named = recorded.serial()
+    if named is not None and (meter is None or meter.endswith("-unknown")):
+        return meter or "an unnamed meter", named
+    if meter is None:
+        raise CaptureError(f"{recorded.path}: no frame names its meter (encrypted? give --keys-file, or name it with --meter)")
+    return meter, get_profile(meter).serial
+
+
 @click.command()
-@click.option("--meter", "meter_name", required=True, help="Meter profile name (see `hanbench profiles`).")
+@click.option("--meter", "meter_name", required=True, help="Meter profile: a name (see `hanbench profiles`) or a .toml file.")
 @click.option("--port", help="Serial device or pyserial URL (socket://host:port, rfc2217://host:port).")
 @click.option("--pty", is_flag=True, help="Make a virtual serial pair and print the reader's side.")
 @click.option("--line", "line_kind", default="serial", show_default=True,
@@ -112,27 +150,44 @@ def _run_until_interrupt(work) -> RunStats:
 @click.option("--sent-log", type=click.Path(dir_okay=False, path_type=Path), help="Write the sent log (JSON Lines) here.")
 @click.option("--seed", type=int, help="Seed for the readings (default: the scenario's own).")
 @click.option("--no-byte-pacing", is_flag=True, help="Hand whole frames to a pty instead of pacing bytes at the line rate.")
-def sim(meter_name, port, pty, line_kind, scenario, start, duration, warp, fault_option, sent_log, seed, no_byte_pacing) -> None:
+@click.option("--baud", type=click.Choice([str(rate) for rate in BAUD_RATES]),
+              help="Line rate instead of the profile's (a reader's autodetect meets the meter at another speed).")
+@click.option("--inverted/--not-inverted", default=None,
+              help="Signal inverted or not, instead of the profile's (on a USB UART the adapter must be set to invert TX).")
+@_keys_file_option
+def sim(meter_name, port, pty, line_kind, scenario, start, duration, warp, fault_option, sent_log, seed, no_byte_pacing,
+        baud, inverted, keys_file) -> None:
     """Run a simulated meter on a line until the duration ends or Ctrl-C."""
     with _one_line_errors():
         profile = get_profile(meter_name)
+        keys = load_keys(keys_file).for_meter(profile.name)
+        if profile.security is not None and keys is None:
+            raise KeysError(f"{profile.name} encrypts its lists: give its keys in a keys file ([{profile.name}] or "
+                            f"[default] table) with --keys-file or {KEYS_FILE_ENV}")
         plans = load_plans(fault_option)
         loaded = load_scenario(scenario)
         warp_factor = parse_warp(warp)
         seconds = parse_duration(duration)
         start_utc = parse_start(start, profile.clock)
-        line = open_line(port, profile.serial, pty=pty, kind=line_kind, drop_when_full=warp_factor is not None)
+        settings = line_settings(profile.serial, baud, inverted)
+        line = open_line(port, settings, pty=pty, kind=line_kind, drop_when_full=warp_factor is not None)
         with line, SentLog(sent_log) as log:
-            click.echo(f"{profile.name} on {line.reader_path} ({profile.serial.baud} {profile.serial.name})", err=True)
+            click.echo(f"{profile.name} on {line.reader_path} ({_serial_text(settings)})", err=True)
             if warp_factor is None and pty:
                 click.echo(f"--warp max goes as fast as the reader reads: start it on {line.reader_path}", err=True)
             stats = _run_until_interrupt(
                 lambda stop: run_meter(
                     profile, line, scenario=loaded, start=start_utc, duration_s=seconds, warp=warp_factor, faults=plans,
-                    sent_log=log, seed=seed, byte_pacing=not no_byte_pacing, stop=stop, on_entry=_Status(),
+                    sent_log=log, seed=seed, byte_pacing=not no_byte_pacing, stop=stop, on_entry=_Status(), keys=keys,
                 )
             )
         click.echo(f"\n{_summary(stats)}", err=True)
+
+
+def _tried_settings(serial_name: str, baud: str) -> tuple:
+    """The settings capture tries, in order: the parities asked for at the bauds asked for."""
+    bauds = BAUDS if baud == "auto" else (int(baud),)
+    return candidates(bauds, ("E", "N") if serial_name == "auto" else (serial_name[1],))
 
 
 @click.command()
@@ -140,17 +195,26 @@ def sim(meter_name, port, pty, line_kind, scenario, start, duration, warp, fault
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default="capture.log", show_default=True)
 @click.option("--duration", help="How long to record: 90s, 10m, 2h (default: until Ctrl-C).")
 @click.option("--frames", "max_frames", type=int, help="Stop after this many frames.")
-@click.option("--serial", "serial_name", type=click.Choice(["auto", "8E1", "8N1"]), default="auto", show_default=True)
-def capture(port, out, duration, max_frames, serial_name) -> None:
-    """Record a real meter's frames with host receive times, detecting 8E1/8N1 and the meter."""
-    settings = None if serial_name == "auto" else next(c for c in CANDIDATES if c.name == serial_name)
+@click.option("--serial", "serial_name", type=click.Choice(["auto", "8E1", "8N1"]), default="auto", show_default=True,
+              help="auto: 8E1 then 8N1, the first whose frames pass their checksums.")
+@click.option("--baud", type=click.Choice(["auto", "2400", "9600", "115200"]), default="2400", show_default=True,
+              help="auto: 2400, 9600 then 115200.")
+@_keys_file_option
+def capture(port, out, duration, max_frames, serial_name, baud, keys_file) -> None:
+    """Record any meter's frames with host receive times, detecting its serial settings by their checksums.
+
+    Then `hanbench profiles learn CAPTURE` gives its profile. An encrypted meter is named with its keys.
+    """
     with _one_line_errors():
         try:
-            count = record(port, out, duration_s=parse_duration(duration), max_frames=max_frames, settings=settings,
-                           on_frame=lambda n, what: click.echo(f"\r{n} frames, last: {what}\033[K", nl=False, err=True))
+            count = record(port, out, duration_s=parse_duration(duration), max_frames=max_frames,
+                           tried=_tried_settings(serial_name, baud), keys=load_keys(keys_file), on_frame=lambda n, what: click.echo(f"\r{n} frames, last: {what}\033[K", nl=False, err=True))
         except KeyboardInterrupt:
             count = None
     click.echo(f"\nrecorded {'frames' if count is None else count} to {out}", err=True)
+    header = out.read_text(encoding="utf-8").splitlines()[:2] if out.exists() else []
+    for line in header:
+        click.echo(line.lstrip("# "), err=True)
 
 
 @click.command()
@@ -159,16 +223,20 @@ def capture(port, out, duration, max_frames, serial_name) -> None:
 @click.option("--pty", is_flag=True, help="Make a virtual serial pair and print the reader's side.")
 @click.option("--warp", default="1", show_default=True, help="1 keeps the recorded gaps, N is N times faster, max back to back.")
 @click.option("--sent-log", type=click.Path(dir_okay=False, path_type=Path), help="Write the sent log (JSON Lines) here.")
-def replay(file, port, pty, warp, sent_log) -> None:
+@click.option("--meter", "meter_name", help="The meter's profile, when its frames do not name it (encrypted, no keys).")
+@_keys_file_option
+def replay(file, port, pty, warp, sent_log, meter_name, keys_file) -> None:
     """Play a capture back onto a line with its original gaps, or warped."""
     with _one_line_errors():
         recorded = read_capture(file)
-        profile = get_profile(FrameDecoder().decode(recorded.frames[0].frame)["meter"])
+        keys = load_keys(keys_file)
+        meter, settings = _capture_meter(recorded, keys, meter_name)
         warp_factor = parse_warp(warp)
-        line = open_line(port, profile.serial, pty=pty, drop_when_full=warp_factor is not None)
+        line = open_line(port, settings, pty=pty, drop_when_full=warp_factor is not None)
         with line, SentLog(sent_log) as log:
-            click.echo(f"replaying {file} ({profile.name}) on {line.reader_path}", err=True)
-            stats = _run_until_interrupt(lambda stop: replay_capture(recorded, line, warp=warp_factor, sent_log=log, stop=stop))
+            click.echo(f"replaying {file} ({meter}) on {line.reader_path}", err=True)
+            stats = _run_until_interrupt(
+                lambda stop: replay_capture(recorded, line, warp=warp_factor, sent_log=log, stop=stop, keys=keys))
         click.echo(_summary(stats), err=True)
 
 

@@ -47,7 +47,8 @@ def _expand(entry: dict) -> list[NamedRun]:
     base = {key: entry[key] for key in RUN_FIELDS if key in entry}
     profiles = bundled_profiles()
     if entry.get("each_meter"):
-        return [NamedRun(f"{entry['name']}-{meter}", {**base, "meter": meter}) for meter in sorted(profiles)]
+        meters = sorted(set(profiles) - set(entry.get("skip_meters", [])))
+        return [NamedRun(f"{entry['name']}-{meter}", {**base, "meter": meter}) for meter in meters]
     if entry.get("each_make"):
         first = {}
         for meter in sorted(profiles):

@@ -1,5 +1,6 @@
 """Capture and replay of a real meter's traffic, in the captures/ file format."""
 
+from .learn import Learned, LearnError, learn_profile
 from .logfile import Capture, CaptureError, CapturedFrame, format_frame_line, read_capture
 from .recorder import Detection, detect, record
 from .replay import frame_offsets, replay_capture
@@ -10,6 +11,9 @@ __all__ = [
     "CapturedFrame",
     "format_frame_line",
     "read_capture",
+    "Learned",
+    "LearnError",
+    "learn_profile",
     "Detection",
     "detect",
     "record",

@@ -7,11 +7,17 @@ The receive time is the host's local time with milliseconds, or `-` when the
 recording has none.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from meter_profiles import SerialSettings
+
 __all__ = ["CaptureError", "CapturedFrame", "Capture", "read_capture", "format_frame_line"]
+
+
+_SERIAL_NOTE = re.compile(r"\b(\d{3,6}) ([78])([NEO])([12])\b")
 
 
 class CaptureError(ValueError):
@@ -33,6 +39,15 @@ class Capture:
     path: Path
     comments: list[str]
     frames: list[CapturedFrame]
+
+    def serial(self) -> SerialSettings | None:
+        """The serial settings the header comments name (such as "2400 8N1"), or None."""
+        for comment in self.comments:
+            found = _SERIAL_NOTE.search(comment)
+            if found:
+                baud, bits, parity, stop = found.groups()
+                return SerialSettings(baud=int(baud), bytesize=int(bits), parity=parity, stopbits=int(stop))
+        return None
 
 
 def _parse_line(path: Path, number: int, line: str) -> CapturedFrame:

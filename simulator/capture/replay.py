@@ -9,7 +9,9 @@ import threading
 import time
 from datetime import datetime
 
-from ..codec import FrameDecoder, FrameError
+from ..codec import FrameError
+from ..codec.link import LinkDecoder
+from ..codec.security import KeyRing
 from ..lines import Line
 from ..run.runner import RunStats
 from ..run.sentlog import SentLog, wall_time
@@ -21,20 +23,26 @@ from .logfile import Capture, CaptureError
 __all__ = ["frame_offsets", "replay_capture"]
 
 
-def frame_offsets(capture: Capture, byte_time: float) -> list[float]:
+def decoded_frames(capture: Capture, keys: KeyRing | None = None) -> list[dict | None]:
+    """Each frame's reading as a reader joins and deciphers them: None for a frame that does not decode
+    and for every piece of a segmented list but its last."""
+    decoder, found = LinkDecoder(keys=keys), []
+    for captured in capture.frames:
+        try:
+            found.append(decoder.feed(captured.frame))
+        except FrameError:
+            found.append(None)
+    return found
+
+
+def frame_offsets(capture: Capture, byte_time: float, keys: KeyRing | None = None) -> list[float]:
     """Seconds from the first frame's start to each frame's start, as recorded."""
     if all(f.received is not None for f in capture.frames):
         # A receive time is when the last byte came: the frame started its own length earlier.
         ends = [f.received for f in capture.frames]
         starts = [(end - ends[0]).total_seconds() - len(f.frame) * byte_time for end, f in zip(ends, capture.frames)]
         return [s - starts[0] for s in starts]
-    decoder = FrameDecoder()
-    times = []
-    for frame in capture.frames:
-        try:
-            times.append(decoder.decode(frame.frame).get("meter_time"))
-        except FrameError:
-            times.append(None)
+    times = [(decoded or {}).get("meter_time") for decoded in decoded_frames(capture, keys)]
     if None in times:
         raise CaptureError(f"{capture.path}: some frames have neither a receive time nor a meter time to place them")
     first = datetime.fromisoformat(times[0])
@@ -67,19 +75,20 @@ def replay_capture(
     sent_log: SentLog | None = None,
     byte_pacing: bool = True,
     stop: threading.Event | None = None,
+    keys: KeyRing | None = None,
 ) -> RunStats:
-    """Send every frame of `capture` on an open `line`, spaced as recorded (divided by `warp`; None: back to back)."""
-    offsets = frame_offsets(capture, line.serial.byte_time)
+    """Send every frame of `capture` on an open `line`, spaced as recorded (divided by `warp`; None: back to back).
+
+    `keys` decipher an encrypted meter's frames for the sent log's readings; the frames go out as recorded.
+    """
+    offsets = frame_offsets(capture, line.serial.byte_time, keys)
+    readings = decoded_frames(capture, keys)
     sent_log = sent_log if sent_log is not None else SentLog()
     pacer = Pacer(warp, stop)
     byte_time = pacer.byte_time(line.serial.byte_time) if byte_pacing else None
     wall_offset = time.time() - time.monotonic()
-    decoder, stats = FrameDecoder(), RunStats()
-    for seq, (captured, at) in enumerate(zip(capture.frames, offsets)):
-        try:  # before the deadline, so only the write happens after it
-            decoded = decoder.decode(captured.frame)
-        except FrameError:
-            decoded = None
+    stats = RunStats()
+    for seq, (captured, at, decoded) in enumerate(zip(capture.frames, offsets, readings)):
         tx = Transmission(captured.frame)
         with pacer.punctual():
             if not pacer.wait(at):

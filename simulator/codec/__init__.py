@@ -6,7 +6,9 @@ Pure functions over bytes and profiles: no serial ports, no time, no I/O.
 from .crc import crc16_x25
 from .errors import FrameError
 from .frames import FrameDecoder, decode_frame, encode_frame
+from .generic import GenericList, read_list
 from .hdlc import DeframerStats, HdlcDeframer, HdlcFrame, build_frame, parse_frame
+from .stream import FramesFound, frames_in
 
 __all__ = [
     "crc16_x25",
@@ -14,9 +16,13 @@ __all__ = [
     "FrameDecoder",
     "decode_frame",
     "encode_frame",
+    "GenericList",
+    "read_list",
     "DeframerStats",
     "HdlcDeframer",
     "HdlcFrame",
     "build_frame",
     "parse_frame",
+    "FramesFound",
+    "frames_in",
 ]

@@ -8,7 +8,7 @@ such pairs.
 
 from .errors import FrameError
 
-__all__ = ["TAGS", "ARRAY", "STRUCTURE", "NULL", "parse_value", "encode_value", "encode_int", "encode_length", "tag_name"]
+__all__ = ["TAGS", "ARRAY", "STRUCTURE", "NULL", "OCTET_STRING", "VISIBLE_STRING", "parse_value", "encode_value", "encode_tree", "encode_int", "encode_length", "content_start", "tag_name"]
 
 NULL, ARRAY, STRUCTURE = 0x00, 0x01, 0x02
 OCTET_STRING, VISIBLE_STRING = 0x09, 0x0A
@@ -117,3 +117,29 @@ def encode_value(type_name: str, value: object) -> bytes:
     if tag == NULL:
         return b"\x00"
     raise FrameError(f"cannot encode a {type_name} as a leaf value")
+
+
+def content_start(buf: bytes, pos: int, what: str) -> int:
+    """Where the content after an A-XDR length at `pos` starts, checking that it runs exactly to the end of `buf`.
+
+    For APDUs that wrap others (ciphered, block transfer): their last field is one counted octet string.
+    """
+    try:
+        length, start = _parse_length(buf, pos)
+    except IndexError:
+        raise FrameError(f"{what}: it ends inside its length field") from None
+    if start + length != len(buf):
+        raise FrameError(f"{what}: the length field says {length} bytes but {len(buf) - start} follow")
+    return start
+
+
+def encode_tree(node: tuple) -> bytes:
+    """A parsed (tag, value) tree back to its bytes: parse_value's inverse."""
+    tag, value = node
+    if tag == STRUCTURE or tag == ARRAY:
+        return bytes((tag,)) + encode_length(len(value)) + b"".join(map(encode_tree, value))  # type: ignore[arg-type]
+    if tag == OCTET_STRING or tag == VISIBLE_STRING:
+        return bytes((tag,)) + encode_length(len(value)) + value  # type: ignore[arg-type, operator]
+    if tag == NULL:
+        return b"\x00"
+    return encode_int(tag, value)  # type: ignore[arg-type]

@@ -6,6 +6,7 @@ found by its format field and length, and proven by its two CRCs.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .crc import crc16_x25
 from .errors import FrameError
@@ -20,9 +21,8 @@ _MAX_LENGTH = 0x7FF
 _MIN_LENGTH = 9
 
 
-@dataclass(frozen=True)
-class HdlcFrame:
-    """The parts of one HDLC frame: addresses, control byte and information field."""
+class HdlcFrame(NamedTuple):
+    """The parts of one HDLC frame: addresses, control byte and information field (a tuple: made per frame, fast)."""
 
     dst: bytes
     src: bytes
@@ -44,12 +44,12 @@ def _crc_bytes(value: int) -> bytes:
     return bytes((value & 0xFF, value >> 8))
 
 
-def build_frame(dst: bytes, src: bytes, control: int, info: bytes) -> bytes:
-    """A whole frame, flags included, with the length, HCS and FCS filled in."""
+def build_frame(dst: bytes, src: bytes, control: int, info: bytes, segmented: bool = False) -> bytes:
+    """A whole frame, flags included, with the length, HCS and FCS filled in (and the segmentation bit if asked)."""
     length = 2 + len(dst) + len(src) + 1 + 2 + len(info) + 2
     if length > _MAX_LENGTH:
         raise FrameError(f"frame of {length} bytes is longer than the 11-bit length field allows ({_MAX_LENGTH})")
-    header = (_FORMAT_TYPE_3 | length).to_bytes(2, "big") + dst + src + bytes((control,))
+    header = (_FORMAT_TYPE_3 | (_SEGMENTED if segmented else 0) | length).to_bytes(2, "big") + dst + src + bytes((control,))
     header += _crc_bytes(crc16_x25(header))
     body = header + info
     return bytes((FLAG,)) + body + _crc_bytes(crc16_x25(body)) + bytes((FLAG,))

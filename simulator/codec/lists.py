@@ -18,7 +18,7 @@ from .axdr import ARRAY, NULL, STRUCTURE, TAGS, encode_int, encode_length, encod
 from .cosem import UNIT_CODES, decode_datetime, encode_datetime, obis_bytes
 from .errors import FrameError
 
-__all__ = ["CompiledList", "compiled", "scale", "unscale"]
+__all__ = ["CompiledList", "compiled", "extra_text", "scale", "unscale"]
 
 _OCTET_STRING = TAGS["octet-string"]
 _STRUCT2 = bytes((STRUCTURE, 2))
@@ -48,11 +48,14 @@ class _Item:
     obis: bytes | None
     scaler: int
     unit_code: int | None
+    default: object = None  # an extra value's, sent when the reading's `extra` lacks it
 
 
 def _compile_item(item) -> _Item:
     if item.placeholder:
         kind = "null"
+    elif item.field is None:
+        kind = "extra-text" if item.type in ("octet-string", "visible-string") else "extra-number"
     elif item.type == "date-time":
         kind = "time"
     elif item.type in ("octet-string", "visible-string"):
@@ -60,12 +63,13 @@ def _compile_item(item) -> _Item:
     else:
         kind = "number"
     return _Item(
-        field=item.field,
+        field=item.field if item.field or item.placeholder else item.obis,  # an extra value is keyed by its code
         tag=TAGS[item.type],
         kind=kind,
         obis=obis_bytes(item.obis) if item.obis else None,
         scaler=item.scaler,
-        unit_code=UNIT_CODES[item.unit] if item.unit else None,
+        unit_code=UNIT_CODES[item.unit] if item.unit else item.unit_code,
+        default=item.value,
     )
 
 
@@ -107,11 +111,14 @@ class CompiledList:
 
     @staticmethod
     def _value(item: _Item, reading: dict, clock: ClockSettings) -> bytes:
-        try:
-            value = reading[item.field]
-        except KeyError:
-            raise FrameError(f"reading has no {item.field}, which this list sends") from None
-        if item.kind == "number":
+        if item.kind.startswith("extra"):
+            value = reading.get("extra", {}).get(item.field, item.default)
+        else:
+            try:
+                value = reading[item.field]
+            except KeyError:
+                raise FrameError(f"reading has no {item.field}, which this list sends") from None
+        if item.kind in ("number", "extra-number"):
             try:
                 return encode_int(item.tag, unscale(value, item.scaler))
             except FrameError as error:
@@ -140,12 +147,15 @@ class CompiledList:
         return self._match_pairs(children)
 
     def _match_values(self, items, values) -> dict | None:
-        reading = {}
+        reading: dict = {}
         for item, (tag, value) in zip(items, values):
             if tag != item.tag:
                 return None
             if item.kind == "number":
                 reading[item.field] = scale(value, item.scaler)
+            elif item.kind.startswith("extra"):
+                extra = reading.setdefault("extra", {})
+                extra[item.field] = scale(value, item.scaler) if item.kind == "extra-number" else extra_text(tag, value)
             elif item.kind == "text":
                 reading[item.field] = value.decode("latin-1")
             elif len(value) == 12:
@@ -183,6 +193,13 @@ class CompiledList:
                 return None
             values.append(parts[1])
         return self._match_values(self.items, values)
+
+
+def extra_text(tag: int, raw: bytes) -> str:
+    """An extra string value as a decoded frame shows it: text if it reads as text, else its bytes in hex."""
+    if tag == _OCTET_STRING and not all(32 <= b < 127 for b in raw):
+        return raw.hex().upper()
+    return raw.decode("latin-1")
 
 
 @lru_cache(maxsize=64)

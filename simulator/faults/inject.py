@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from meter_profiles import Profile
 
+from ..codec.link import Encoded, Tamper
+from ..codec.segments import split_frames
 from ..readings.noise import Noise
 from .plan import FaultError, FaultPlan, FaultSpec
 
@@ -30,8 +32,19 @@ PUBLISHES = {
     "clock-jump": True,  # the frame is valid; it carries the jumped time
     "silence": False,
     "burst": True,  # the frame after an over-long burst is whole
+    "wrong-key": False,  # the tag does not verify (or, unauthenticated, the list does not parse)
+    "bad-tag": False,
+    "counter-reset": False,  # its counter is not above one already accepted: refused until it is
+    "counter-repeat": False,  # the last frame's counter again: a replay
+    "stale-counter": False,  # after a counter reset, every frame until the counter passes the highest sent
+    "lost-segment": False,  # the joined list does not parse: nothing from it
+    "repeated-segment": False,
+    "reordered-segment": False,
+    "baud-drift": True,  # within the few percent every UART receiver must tolerate
 }
-_LINE_ERRORS = ("parity-error", "framing-error")
+_LINE_ERRORS = ("parity-error", "framing-error", "baud-drift")
+_CIPHER_FAULTS = ("wrong-key", "bad-tag", "counter-reset", "counter-repeat")
+_SEGMENT_FAULTS = ("lost-segment", "repeated-segment", "reordered-segment")
 
 
 @dataclass
@@ -44,6 +57,7 @@ class Transmission:
     gap_s: float = 0.0
     bad_parity_at: int | None = None  # this byte goes out with a parity error
     break_at: int | None = None  # a break (framing error) after this many bytes
+    baud: int | None = None  # the frame goes out at this rate instead of the line's
     send: bool = True
     copies: int = 1
     clock_jump_s: float = 0.0  # the meter's clock jumps after this frame
@@ -91,6 +105,7 @@ class Injector:
         self._profile = profile
         self._draws = [_Draw(plan, i, spec) for plan in plans for i, spec in enumerate(plan.fault)]
         self._silent_until: float | None = None
+        self._pending: list[str] = []  # the cipher faults tamper() chose for the frame being encoded
         hdlc = profile.hdlc
         self._hcs_at = 1 + 2 + len(hdlc.dst) + len(hdlc.src) + 1  # flag, format, addresses, control
 
@@ -101,22 +116,76 @@ class Injector:
             if kind in _LINE_ERRORS and not line.carries_line_errors:
                 raise FaultError(
                     f"fault {kind} needs a serial device that can carry line errors; {line.describe} cannot "
-                    "(a pty has no parity or stop bits): use --port DEVICE or drop that plan"
+                    "(a pty has no parity, stop bits or bit timing): use --port DEVICE or drop that plan"
                 )
             if kind == "parity-error" and self._profile.serial.parity == "N":
                 raise FaultError(f"fault parity-error needs parity, but {self._profile.name} sends {self._profile.serial.name}")
+            self._check_meter(kind)
 
-    def apply(self, seq: int, list_no: int, elapsed: float, frame: bytes) -> Transmission:
-        """What goes on the line for frame `seq`, sent `elapsed` meter seconds into the run."""
-        tx = Transmission(frame)
+    def _check_meter(self, kind: str) -> None:
+        """Refuse a plan that means nothing for this meter's ciphering or framing."""
+        profile = self._profile
+        security = profile.security
+        if kind in _CIPHER_FAULTS and security is None:
+            raise FaultError(f"fault {kind} needs an encrypted meter; {profile.name} sends plaintext (try kamstrup-omnipower-dk)")
+        if kind == "bad-tag" and security.mode != "authenticated-encryption":
+            raise FaultError(f"fault bad-tag needs authenticated frames; {profile.name} encrypts without a tag")
+        if kind == "duplicate" and security is not None:
+            raise FaultError(
+                f"fault duplicate sends a frame twice, and a reader rightly refuses the second copy of {profile.name}'s "
+                "ciphered frames (its counter repeats): use counter-repeat"
+            )
+        transport = profile.transport
+        if kind in _SEGMENT_FAULTS and transport.kind == "hdlc" and transport.max_info is None and not transport.block_size:
+            raise FaultError(f"fault {kind} needs a meter that sends lists in pieces; {profile.name} never splits a list "
+                             "(try aidon-6534-se)")
+
+    def tamper(self, seq: int, list_no: int) -> Tamper:
+        """What the plans do to frame `seq`'s ciphering; call before encoding it, then apply() with the result."""
+        changes: dict = {}
+        self._pending = []
+        for draw in self._draws:
+            kind = draw.spec.kind
+            if kind in _CIPHER_FAULTS and draw.strikes(seq, list_no):
+                changes.update(self._tamper_of(draw.spec))
+                self._pending.append(kind)
+        return Tamper(**changes)
+
+    @staticmethod
+    def _tamper_of(spec: FaultSpec) -> dict:
+        return {
+            "wrong-key": {"wrong_key": True},
+            "bad-tag": {"bad_tag": True},
+            "counter-reset": {"counter_back": spec.counter_back},
+            "counter-repeat": {"repeat_counter": True},
+        }[spec.kind]
+
+    def apply(self, seq: int, list_no: int, elapsed: float, encoded: Encoded) -> Transmission:
+        """What goes on the line for frame `seq` (encoded after tamper()), sent `elapsed` meter seconds into the run."""
+        tx = Transmission(encoded.data)
+        self._note_ciphering(tx, encoded)
         if self._silent_until is not None and elapsed < self._silent_until:
             self._note(tx, "silence", "inside a silence on the line")
             tx.send = False
             return tx
         for draw in self._draws:
-            if draw.strikes(seq, list_no):
+            if draw.spec.kind not in _CIPHER_FAULTS and draw.strikes(seq, list_no):
                 getattr(self, "_" + draw.spec.kind.replace("-", "_"))(tx, draw, seq, elapsed)
         return tx
+
+    def _note_ciphering(self, tx: Transmission, encoded: Encoded) -> None:
+        counter = f"frame counter {encoded.counter}"
+        details = {
+            "wrong-key": f"{counter}: ciphered with a key that is not the meter's",
+            "bad-tag": f"{counter}: one bit of the authentication tag flipped",
+            "counter-reset": f"{counter}: the meter was reset, its counter went back",
+            "counter-repeat": f"{counter}: the counter of the frame before, again",
+        }
+        for kind in self._pending:
+            self._note(tx, kind, details[kind])
+        if encoded.stale and not self._pending:
+            self._note(tx, "stale-counter", f"{counter} is not above the highest sent before (after a reset)")
+        self._pending = []
 
     @staticmethod
     def _note(tx: Transmission, name: str, detail: str) -> None:
@@ -172,6 +241,11 @@ class Injector:
         tx.gap_s = draw.spec.gap_ms / 1000
         self._note(tx, "gap", f"{draw.spec.gap_ms:g} ms pause after byte {tx.gap_at - 1}")
 
+    def _baud_drift(self, tx, draw, seq, elapsed) -> None:
+        nominal = self._profile.serial.baud
+        tx.baud = round(nominal * (1 + draw.spec.drift_percent / 100))
+        self._note(tx, "baud-drift", f"sent at {tx.baud} baud instead of {nominal} ({draw.spec.drift_percent:+g} %)")
+
     def _lost_list(self, tx, draw, seq, elapsed) -> None:
         tx.send = False
         self._note(tx, "lost-list", "the meter skipped this list")
@@ -188,3 +262,31 @@ class Injector:
         tx.send = False
         self._silent_until = elapsed + draw.spec.seconds
         self._note(tx, "silence", f"nothing on the line for {draw.spec.seconds:g} s from here")
+
+    def _pieces(self, tx: Transmission) -> list[bytes] | None:
+        frames = split_frames(tx.frame)
+        return frames if len(frames) > 1 else None  # a list in one frame has no piece to lose
+
+    def _lost_segment(self, tx, draw, seq, elapsed) -> None:
+        pieces = self._pieces(tx)
+        if pieces:
+            index = draw.position(seq, 0, 0, len(pieces) - 1)
+            tx.frame = b"".join(pieces[:index] + pieces[index + 1 :])
+            self._note(tx, "lost-segment", f"piece {index + 1} of {len(pieces)} not sent")
+
+    def _repeated_segment(self, tx, draw, seq, elapsed) -> None:
+        pieces = self._pieces(tx)
+        # A middle piece: a first piece sent again is a list begun afresh and a last one arrives after the
+        # list closed, both of which a reader rightly reads past.
+        if pieces and len(pieces) > 2:
+            index = draw.position(seq, 0, 1, len(pieces) - 2)
+            tx.frame = b"".join(pieces[: index + 1] + pieces[index:])
+            self._note(tx, "repeated-segment", f"piece {index + 1} of {len(pieces)} sent twice")
+
+    def _reordered_segment(self, tx, draw, seq, elapsed) -> None:
+        pieces = self._pieces(tx)
+        if pieces:
+            index = draw.position(seq, 0, 0, len(pieces) - 2)
+            pieces[index], pieces[index + 1] = pieces[index + 1], pieces[index]
+            tx.frame = b"".join(pieces)
+            self._note(tx, "reordered-segment", f"pieces {index + 1} and {index + 2} of {len(pieces)} swapped")

@@ -36,6 +36,17 @@ FAULT_KINDS = (
     "clock-jump",
     "silence",
     "burst",
+    # Security suite 0 (encrypted profiles only): what the ciphering of a frame can get wrong.
+    "wrong-key",
+    "bad-tag",
+    "counter-reset",
+    "counter-repeat",
+    # Lists sent in pieces (segmented HDLC, M-Bus long frames): one piece lost, sent twice or swapped.
+    "lost-segment",
+    "repeated-segment",
+    "reordered-segment",
+    # A UART's clock off the nominal rate for one frame (serial devices only).
+    "baud-drift",
 )
 
 
@@ -58,6 +69,8 @@ class FaultSpec(BaseModel):
     bits: int = Field(1, ge=1, le=3)  # flip-bits: CRC-16 catches every error of up to 3 bits
     gap_ms: float = Field(30.0, gt=0)  # gap: pause inside the frame
     seconds: float = Field(60.0)  # clock-jump: how far (may be negative); silence: how long
+    counter_back: int = Field(10, ge=1)  # counter-reset: how far the frame counter drops
+    drift_percent: float = Field(2.0, ge=-10, le=10)  # baud-drift: how far the rate is off, in percent
 
     @model_validator(mode="after")
     def _how_often(self) -> "FaultSpec":

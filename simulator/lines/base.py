@@ -60,6 +60,10 @@ class Line(ABC):
         """Send one byte whose parity bit is wrong, where the line can carry one."""
         raise LineError(f"{self.describe} cannot carry a parity error: only a serial device with parity can")
 
+    def write_at_baud(self, data: bytes, baud: int) -> None:
+        """Send `data` at another rate than the line's and drain it (a drifting meter clock), where the line can."""
+        raise LineError(f"{self.describe} cannot send at another baud rate: only a serial device has bit timing")
+
     def send_break(self, seconds: float) -> None:
         """Hold the line at space for `seconds` (a framing error at the reader), where the line can."""
         raise LineError(f"{self.describe} cannot carry a framing error: only a serial device can")

@@ -177,6 +177,7 @@ class MbusEmulator:
         self._sleep = sleep
         self._credits = 0
         self._parity = Parity.EVEN
+        self._stop_bits = 1
         self._bit_time = 1 / 2400
 
     def status(self) -> Status:
@@ -194,6 +195,7 @@ class MbusEmulator:
         command = pack(Opcode.SET_DIVISOR, divisor_for(self.clock_hz, baud)) + pack_format(parity, stop_bits)
         self._send(command, entries=2)
         self._parity = Parity({"N": 0, "E": 1, "O": 2}[parity] if isinstance(parity, str) else parity)
+        self._stop_bits = stop_bits
         self._bit_time = 1 / baud
 
     def write(self, data: bytes) -> None:
@@ -204,6 +206,13 @@ class MbusEmulator:
             chunk = chunk[:self._credits]
             self._send(pack_data(chunk), entries=len(chunk))
             data = data[len(chunk):]
+
+    def write_at_baud(self, data: bytes, baud: int) -> None:
+        """Queue bytes at another rate (a drifting meter clock), then go back to the rate before."""
+        nominal, parity, stop_bits = round(1 / self._bit_time), self._parity, self._stop_bits
+        self.configure(baud, parity, stop_bits)
+        self.write(data)
+        self.configure(nominal, parity, stop_bits)
 
     def flip_next(self, mask: int) -> None:
         """Invert the next character's bit slots in `mask` (slot 0 the start bit)."""
@@ -349,6 +358,11 @@ class MbusLine(Line):
     def send_break(self, seconds: float) -> None:
         """Space on the line for `seconds`, timed by the gateware."""
         self._guarded("send_break", seconds)
+
+    def write_at_baud(self, data: bytes, baud: int) -> None:
+        """Bytes at a drifted rate, the board's divisor changed around them, then drained."""
+        self._guarded("write_at_baud", data, baud)
+        self.drain()
 
     def _guarded(self, action: str, *args) -> None:
         """Call the client's `action`, turning a vanished port into a LineError."""

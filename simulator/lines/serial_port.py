@@ -138,6 +138,19 @@ class SerialLine(Line):
         except (serial.SerialException, OSError) as error:
             raise self._lost(error) from None
 
+    def write_at_baud(self, data: bytes, baud: int) -> None:
+        """Send `data` at `baud` (Linux sets any rate), drained, then go back to the profile's rate."""
+        if not self.carries_line_errors:
+            super().write_at_baud(data, baud)
+        try:
+            self._serial.flush()
+            self._serial.baudrate = baud
+            self._serial.write(data)
+            self._serial.flush()
+            self._serial.baudrate = self.serial.baud
+        except (serial.SerialException, OSError, ValueError) as error:
+            raise self._lost(error) from None
+
     def send_break(self, seconds: float) -> None:
         """Hold the line at space: the reader's UART sees a 0x00 with a framing error."""
         if not self.carries_line_errors:

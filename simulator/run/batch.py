@@ -38,7 +38,7 @@ class Sent:
 
 def queues(tx: Transmission) -> bool:
     """True for a transmission that is bytes only: no pause, no break, no parity error in the middle."""
-    return tx.gap_at is None and tx.break_at is None and tx.bad_parity_at is None
+    return tx.gap_at is None and tx.break_at is None and tx.bad_parity_at is None and tx.baud is None
 
 
 class FrameBatch:

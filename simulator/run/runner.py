@@ -16,7 +16,8 @@ from datetime import datetime
 
 from meter_profiles import Profile
 
-from ..codec import encode_frame
+from ..codec.link import LinkEncoder
+from ..codec.security import Keys
 from ..faults import FaultPlan, Injector, Transmission
 from ..lines import Line
 from ..meter import Emission, Meter, MeterClock
@@ -75,6 +76,7 @@ def run_meter(
     byte_pacing: bool = True,
     stop: threading.Event | None = None,
     on_entry: Callable[[dict, RunStats], None] | None = None,
+    keys: Keys | None = None,
 ) -> RunStats:
     """Run `profile`'s meter on an open `line` for `duration_s` meter seconds (None: until `stop` is set).
 
@@ -83,7 +85,8 @@ def run_meter(
     time, N runs the meter clock N times faster, None as fast as the line takes.
     Byte pacing applies to lines that do not pace themselves (a pty); on those,
     at warp max, frames that follow each other within a millisecond share one
-    write (see batch.py). Raises
+    write (see batch.py). `keys` are the meter's own, for a profile that
+    encrypts (never logged: the sent log holds the ciphered frame). Raises
     LineError if the line goes away; the sent log is complete up to that frame.
     """
     scenario = load_scenario(scenario) if isinstance(scenario, str) else scenario
@@ -91,6 +94,7 @@ def run_meter(
     seed = scenario.seed if seed is None else seed
     source = scenario.source(profile.phases, round(clock.start_utc.timestamp() * 1000), seed)
     meter = Meter(profile, source, clock, seed)
+    link = LinkEncoder(profile, keys)
     injector = Injector(list(faults), profile)
     injector.check_line(line)
     sent_log = sent_log if sent_log is not None else SentLog()
@@ -115,8 +119,8 @@ def run_meter(
         if duration_s is not None and emission.elapsed >= duration_s:
             break
         # Everything is built before the deadline, so nothing but the write happens after it.
-        frame = encode_frame(profile, emission.list_no, emission.reading)
-        tx = injector.apply(slot, emission.list_no, emission.elapsed, frame)
+        encoded = link.encode(emission.list_no, emission.reading, injector.tamper(slot, emission.list_no))
+        tx = injector.apply(slot, emission.list_no, emission.elapsed, encoded)
         with pacer.punctual():
             if not pacer.wait(emission.elapsed):
                 break

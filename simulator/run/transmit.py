@@ -8,6 +8,13 @@ from ..lines import Line, write_paced
 __all__ = ["transmit"]
 
 
+def _drifted(line: Line, tx: Transmission) -> tuple[float, float]:
+    """The whole frame at the drifted rate (the UART reconfigured around it); the instants as transmit gives them."""
+    start = time.monotonic()
+    line.write_at_baud(tx.frame, tx.baud)
+    return start, time.monotonic()
+
+
 def _cut_points(tx: Transmission) -> list[int]:
     points = {p for p in (tx.gap_at, tx.break_at, tx.bad_parity_at) if p is not None}
     if tx.bad_parity_at is not None:
@@ -19,6 +26,8 @@ def transmit(line: Line, tx: Transmission, byte_time: float | None) -> tuple[flo
     """Send `tx`; the monotonic instants the frame's first byte went out and its last byte had left."""
     if tx.before:
         write_paced(line, tx.before, byte_time)
+    if tx.baud is not None:
+        return _drifted(line, tx)
     start = time.monotonic()
     points = _cut_points(tx)
     for begin, end in zip(points, points[1:]):

@@ -54,12 +54,18 @@ class ChecksumBlind:
         return frames
 
 
-def main() -> None:
-    mode, tty, host, port, topic = sys.argv[1:6]
+def connect(host: str, port: str) -> mqtt.Client:
+    """A client connected to the bench's broker, its network loop running."""
     client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
     client.on_connect = lambda *_: print("MQTT connected", flush=True)
     client.connect(host, int(port))
     client.loop_start()
+    return client
+
+
+def main() -> None:
+    mode, tty, host, port, topic = sys.argv[1:6]
+    client = connect(host, port)
     line = serial.Serial(tty, 2400, timeout=0.05)
     deframer = ChecksumBlind() if mode == "bad-crc" else HdlcDeframer()
     count = 0

@@ -8,6 +8,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bench.cli import cli
+from meter_profiles import bundled_profiles
 
 ROOT = Path(__file__).parents[2]
 KAIFA_LOG = ROOT / "captures" / "kaifa-ma304h3e-2017-09-14.log"
@@ -22,7 +23,7 @@ def test_profiles_json_lists_every_model():
     result = _run("profiles", "--json")
     assert result.exit_code == 0
     names = [p["name"] for p in json.loads(result.output)]
-    assert "kamstrup-6841121-u1" in names and len(names) == 9
+    assert {"kamstrup-6841121-u1", "kamstrup-6841131", "kaifa-ma304t4"} <= set(names) and len(names) == len(bundled_profiles())
 
 
 def test_profiles_table_names_each_model():
@@ -62,7 +63,7 @@ def test_bad_lines_get_one_error_each_and_the_good_frames_still_decode():
     assert "Traceback" not in result.output
 
 
-def test_an_unknown_layout_is_named():
+def test_a_positional_list_of_an_unknown_shape_keeps_its_values_by_position():
     from meter_profiles import get_profile
     from simulator.codec import build_frame
 
@@ -70,8 +71,9 @@ def test_an_unknown_layout_is_named():
     info = bytes.fromhex(KAIFA_L1)[9:-3].replace(b"\x02\x01\x06", b"\x02\x02\x06") + b"\x00"
     frame = build_frame(profile.hdlc.dst, profile.hdlc.src, 0x10, info).hex()
     result = _run("decode", "--json", "-", stdin=frame + "\n")
-    assert result.exit_code == 1
-    assert "unknown layout: a structure of 2 items fits no list of kaifa-ma105h2e" in json.loads(result.stdout)["error"]
+    assert result.exit_code == 0
+    decoded = json.loads(result.stdout)
+    assert decoded["meter"] == "kaifa-unknown" and decoded["extra"] == {"item 0": 920, "item 1": None}
 
 
 def test_encode_reports_each_bad_line_and_builds_the_rest():
@@ -88,3 +90,13 @@ def test_encode_reports_each_bad_line_and_builds_the_rest():
 def test_a_missing_file_is_one_line_and_exit_2():
     result = _run("decode", "/no/such/capture.log")
     assert result.exit_code == 2 and "No such file or directory" in result.output
+
+
+def test_run_takes_a_profile_file_and_names_the_run_after_the_profile(tmp_path):
+    from bench.run_cli import _runs
+    from meter_profiles import PROFILE_DIR
+
+    path = tmp_path / "my-kaifa.toml"
+    path.write_text((PROFILE_DIR / "kaifa-ma304t4.toml").read_text().replace('"kaifa-ma304t4"', '"my-kaifa"'))
+    runs = _runs(str(path), None, {"duration": "1min"})
+    assert [(r.name, r.options["meter"]) for r in runs] == [("my-kaifa", str(path))]

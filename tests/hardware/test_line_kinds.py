@@ -102,3 +102,17 @@ def test_mbus_sim_without_amaranth_is_one_line_that_names_the_fix(monkeypatch):
     monkeypatch.setitem(sys.modules, "amaranth", None)
     with pytest.raises(LineError, match=r"--line mbus-sim .* amaranth is not installed: pip install 'hanbench\[sim\]'"):
         open_mbus_sim(None, get_profile("kaifa-ma304h3e").serial, drop_when_full=True)
+
+
+def test_a_baud_drift_changes_the_boards_divisor_around_the_frame_only():
+    """At 100 cycles a bit, +2 % is 98 cycles: the frame's bits are that long, the bytes after it nominal again."""
+    board = EmulatorSim(LineEmulator(host_divisor=4, line_divisor=100, fifo_depth=64), 4)
+    frame = profile_frame("kaifa-ma304h3e")[:20]
+    with MbusLine("sim", SERIAL, clock_hz=100 * SERIAL.baud, open_port=lambda: board) as line:
+        line.write_at_baud(frame, round(SERIAL.baud * 1.02))
+        line.write(b"\x55")
+        line.drain()
+    drifted = decode_uart(board.trace, 98, Parity.EVEN)
+    assert bytes(c.byte for c in drifted[:len(frame)]) == frame and all(c.clean for c in drifted[:len(frame)])
+    nominal = decode_uart(board.trace, 100, Parity.EVEN)
+    assert nominal[-1].byte == 0x55 and nominal[-1].clean

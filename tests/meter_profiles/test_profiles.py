@@ -11,9 +11,12 @@ EXPECTED = {
     # name: (serial, {list: A-XDR element count of the list body})
     "kaifa-ma304h3e": ("8E1", {1: 1, 2: 13, 3: 18}),
     "kaifa-ma304h4": ("8E1", {1: 1, 2: 13, 3: 18}),
+    "kaifa-ma304t4": ("8E1", {1: 1, 2: 13, 3: 18}),
     "kaifa-ma105h2e": ("8E1", {1: 1, 2: 9, 3: 14}),
     "kamstrup-6841121": ("8N1", {2: 25, 3: 35}),
     "kamstrup-6841121-u1": ("8N1", {2: 25, 3: 35}),
+    "kamstrup-6841131": ("8N1", {2: 25, 3: 35}),
+    "kamstrup-6841131-u1": ("8N1", {2: 25, 3: 35}),
     "kamstrup-6861111": ("8N1", {2: 25, 3: 35}),
     "aidon-6515": ("8E1", {1: 1, 2: 9, 3: 14}),
     "aidon-6525": ("8E1", {1: 1, 2: 12, 3: 17}),
@@ -21,8 +24,29 @@ EXPECTED = {
 }
 
 
+# Beyond Norway: name -> (baud, serial, transport, security mode, {list: items}).
+BEYOND_NORWAY = {
+    "kamstrup-omnipower-dk": (2400, "8N1", "hdlc", "authenticated-encryption", {2: 25, 3: 35}),
+    "aidon-6534-se": (115200, "8N1", "hdlc", None, {3: 18}),
+    "kaifa-ma309m-at": (2400, "8E1", "mbus", "encryption", {3: 18}),
+}
+
+
 def test_every_model_of_the_issue_is_bundled():
-    assert set(bundled_profiles()) == set(EXPECTED)
+    assert set(bundled_profiles()) == set(EXPECTED) | set(BEYOND_NORWAY)
+
+
+@pytest.mark.parametrize("name", sorted(BEYOND_NORWAY))
+def test_profiles_beyond_norway_say_how_they_reach_the_line(name):
+    profile = get_profile(name)
+    baud, serial, transport, mode, sizes = BEYOND_NORWAY[name]
+    assert (profile.serial.baud, profile.serial.name, profile.transport.kind) == (baud, serial, transport)
+    assert (profile.security.mode if profile.security else None) == mode
+    counts = {n: compiled(layout).element_count if layout.layout == "obis-pairs" else len(layout.items)
+              for n, layout in profile.lists.items()}
+    assert counts == sizes
+    # Each says where its facts come from, in its opening comment.
+    assert "Sources:" in (PROFILE_DIR / f"{name}.toml").read_text().split("\nname =")[0]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -42,7 +66,7 @@ def test_byte_time_is_eleven_bits_at_8e1_and_ten_at_8n1():
 
 
 def test_unknown_name_suggests_close_names():
-    with pytest.raises(ProfileError, match=r"unknown meter 'kaifa-ma304': did you mean kaifa-ma304h4, kaifa-ma304h3e"):
+    with pytest.raises(ProfileError, match=r"unknown meter 'kaifa-ma304': did you mean kaifa-ma304t4, kaifa-ma304h4, kaifa-ma304h3e"):
         get_profile("kaifa-ma304")
 
 
@@ -80,3 +104,11 @@ def test_adding_a_model_is_adding_a_file(tmp_path: Path):
     from meter_profiles import load_profiles
 
     assert list(load_profiles(tmp_path)) == ["kaifa-ma304h3e-test"]
+
+
+def test_a_profile_file_is_taken_by_path_wherever_a_name_is(tmp_path):
+    text = (PROFILE_DIR / "kaifa-ma304t4.toml").read_text().replace('"kaifa-ma304t4"', '"my-meter"')
+    (tmp_path / "my-meter.toml").write_text(text)
+    assert get_profile(str(tmp_path / "my-meter.toml")).model == "MA304T4"
+    with pytest.raises(ProfileError, match="cannot read"):
+        get_profile(str(tmp_path / "missing.toml"))

@@ -27,6 +27,9 @@ HOURS = 48
 START = "2024-10-26T12:00:00"
 REGISTERS = ("active_energy_import", "active_energy_export", "reactive_energy_import", "reactive_energy_export")
 STEP_MS = {"kaifa": 2000, "aidon": 2500, "kamstrup": 10000}
+# Meters with a push of their own (one full list every 10 s or 5 s), which HAN-FACTS does not describe:
+# test_sim_beyond_norway.py holds them to their profiles' sources.
+OWN_SCHEDULES = {"aidon-6534-se", "kaifa-ma309m-at"}
 
 
 def expected_list(make: str, ms_of_hour: int) -> int | None:
@@ -62,7 +65,7 @@ def meter_run(name: str):
     return profile, clock.start_utc, emissions
 
 
-@pytest.fixture(params=sorted(bundled_profiles()))
+@pytest.fixture(params=sorted(set(bundled_profiles()) - OWN_SCHEDULES))
 def run(request):
     """One profile's 48 hours."""
     return meter_run(request.param)

@@ -68,3 +68,17 @@ def test_durations_take_units():
         90, 90, 600, 600, 9000, 172800, 172800, None]
     with pytest.raises(click.BadParameter, match="must look like 90s, 10min, 2h30m or 2d, not '10x'"):
         parse_duration("10x")
+
+
+def test_sim_takes_a_learned_profile_file_as_its_meter(tmp_path):
+    """`profiles learn` then `sim --meter FILE`: the learned profile drives the meter without being installed."""
+    from simulator.capture import learn_profile, read_capture
+
+    learned = tmp_path / "my-kamstrup.toml"
+    learned.write_text(learn_profile(read_capture(CAPTURES / "kamstrup-6841121-2017-10-20.log"), "my-kamstrup").toml())
+    log = tmp_path / "sent.jsonl"
+    result = run("sim", "--meter", str(learned), "--pty", "--duration", "30s", "--warp", "1000", "--sent-log", str(log))
+    assert result.exit_code == 0, result.stderr
+    entries = [json.loads(line) for line in log.read_text().splitlines()]
+    assert len(entries) == 3 and {e["meter"] for e in entries} == {"my-kamstrup"}
+    assert "my-kamstrup on /dev/pts/" in result.stderr

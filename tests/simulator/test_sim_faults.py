@@ -19,7 +19,10 @@ from simulator.run import SentLog, run_meter
 from .support import MemoryLine, PtyTap, private_pty
 
 WARP = 1000  # ten meter minutes in about 0.6 s
-ON_THE_WIRE = sorted(set(bundled_plans()) - {"parity-error", "framing-error"})
+# Plans for encrypted or segmented meters have their own tests (test_sim_link_faults.py).
+LINK_PLANS = {"wrong-key", "bad-tag", "counter-reset", "counter-repeat", "lost-segment", "repeated-segment", "reordered-segment"}
+LINE_ONLY = {"parity-error", "framing-error", "baud-drift"}
+ON_THE_WIRE = sorted(set(bundled_plans()) - LINE_ONLY - LINK_PLANS)
 
 
 @cache
@@ -135,7 +138,7 @@ def test_inter_byte_gaps_fall_inside_frames():
     assert all(e["end_mono"] - e["start_mono"] >= 0.03 for e in gapped)
 
 
-@pytest.mark.parametrize("plan", ["parity-error", "framing-error"])
+@pytest.mark.parametrize("plan", sorted(LINE_ONLY))
 def test_line_error_plans_are_refused_on_a_pty_with_the_reason(plan):
     profile = get_profile("kaifa-ma304h3e")
     with PtyLine(profile.serial) as line, pytest.raises(FaultError, match=f"fault {plan} needs a serial device.*a pty has no parity"):
@@ -190,3 +193,22 @@ def test_a_framing_error_is_a_break_inside_the_frame():
     assert len(breaks) == sent.entries
     # Bytes of the same frame come before and after each break.
     assert all(line.events[i - 1][0] == "bytes" and line.events[i + 1][0] == "bytes" for i in breaks)
+
+
+class DriftingSerial(RecordingSerial):
+    """A recording line that notes the rate each write went out at."""
+
+    def write_at_baud(self, data, baud):
+        self.data.extend(data)
+        self.events.append(("baud", baud, bytes(data)))
+
+
+def test_a_baud_drift_sends_the_whole_frame_at_the_drifted_rate():
+    profile = get_profile("aidon-6534-se")  # 115200 8N1
+    line = DriftingSerial(profile.serial)
+    sent = SentLog()
+    run_meter(profile, line, scenario="fixed", duration_s=100, warp=None, faults=load_plans("baud-drift@1"), sent_log=sent)
+    drifted = [event for event in line.events if event[0] == "baud"]
+    assert [event[1] for event in drifted] == [117504] * len(sent.entries)  # 115200 + 2 %
+    assert [event[2].hex().upper() for event in drifted] == [e["frame"] for e in sent.entries]
+    assert all(e["expect_publish"] for e in sent.entries)
