@@ -15,6 +15,8 @@ enum Flag : uint8_t {
     kTopic = 2,        // an MQTT topic name: no + or # wildcards
     kStoredOnly = 4,   // kept by the reader in its settings file; no command sets it
     kEmptyOrMin = 8,   // empty means "none"; otherwise at least min_length characters
+    kLocalOnly = 16,   // set on the console or in the portal only, never over MQTT, signed or not
+    kHexKey = 32,      // an AES-128 key: empty or exactly 32 hex digits
 };
 
 // Read from flash through a RAM copy (find_spec, spec_at): the table costs no data RAM.
@@ -42,8 +44,10 @@ const FieldSpec kSpecs[] HAN_FLASH = {
     HAN_TEXT(topic, 1, kTopic),
     HAN_TEXT(command_topic, 0, kTopic),
     // 16 characters at least: a guessable secret would let anyone on the broker sign.
-    HAN_TEXT(command_secret, 16, kSecret | kEmptyOrMin),
+    HAN_TEXT(command_secret, 16, kSecret | kEmptyOrMin | kLocalOnly),
     HAN_VALUE(command_counter, Kind::Counter, kStoredOnly),
+    HAN_TEXT(meter_key, 32, kSecret | kEmptyOrMin | kLocalOnly | kHexKey),
+    HAN_TEXT(meter_auth_key, 32, kSecret | kEmptyOrMin | kLocalOnly | kHexKey),
     HAN_VALUE(mqtt_qos, Kind::Qos, 0),
     HAN_VALUE(keepalive_s, Kind::Keepalive, 0),
     HAN_VALUE(serial, Kind::Serial, 0),
@@ -110,6 +114,10 @@ const FlashText* text_refusal(const FieldSpec& spec, const char* value, size_t l
         if ((spec.flags & kTopic) && (*p == '+' || *p == '#')) {
             return HAN_F(" must be a topic name without the wildcards + and #");
         }
+    }
+    uint8_t key[16];
+    if ((spec.flags & kHexKey) && length == 2 * sizeof(key) && !parse_hex(value, key, sizeof(key), true)) {
+        return HAN_F(" must be 32 hex digits (the meter's 16-byte key), or empty for none");
     }
     // Taken as written: a password that ends in a space would otherwise be trimmed on the next boot.
     if (length > 0 && (value[0] == ' ' || value[length - 1] == ' ')) {
@@ -278,6 +286,11 @@ bool settings_key_is_secret(const char* key) {
 bool settings_key_is_stored_only(const char* key) {
     FieldSpec spec;
     return find_spec(key, spec) && (spec.flags & kStoredOnly);
+}
+
+bool settings_key_is_local_only(const char* key) {
+    FieldSpec spec;
+    return find_spec(key, spec) && (spec.flags & kLocalOnly);
 }
 
 bool settings_key_is_known(const char* key) {

@@ -28,6 +28,10 @@ struct Settings {
     // The key that signs commands over MQTT: empty (they only read) or 16 to 64 characters.
     char command_secret[65] = "";
     uint32_t command_counter = 0;   // the last signed command's counter: the next must be higher
+    // An encrypting meter's keys (DLMS suite 0): empty or 32 hex digits. Set only on the
+    // console or in the portal, like command_secret, and never shown.
+    char meter_key[33] = "";        // the encryption key (GUEK)
+    char meter_auth_key[33] = "";   // the authentication key (GAK); authenticated meters need it
     uint8_t mqtt_qos = 0;
     uint16_t keepalive_s = 30;
     SerialMode serial = SerialMode::Auto;
@@ -76,6 +80,8 @@ const FlashText* settings_key(size_t index);
 bool settings_key_is_secret(const char* key);
 // Kept by the reader (command_counter): shown, never set by a command or the portal.
 bool settings_key_is_stored_only(const char* key);
+// Secrets set only where someone holds the board (console, portal), never over MQTT.
+bool settings_key_is_local_only(const char* key);
 bool settings_key_is_known(const char* key);
 
 }  // namespace han
