@@ -88,12 +88,12 @@ def firmware(session: nox.Session) -> None:
 # Each libFuzzer target of the firmware and the longest input worth giving it: a frame
 # within the deframer's buffer, a settings file, a few console lines, a portal request
 # past kMaxHttpRequest, a few MQTT packets.
-FUZZ_TARGETS = {"frames": 2048, "settings": 4096, "console": 1024, "portal": 4096, "mqtt": 2048}
+FUZZ_TARGETS = {"frames": 2048, "link": 4096, "settings": 4096, "console": 1024, "portal": 4096, "mqtt": 2048}
 
 
 @nox.session(venv_backend="none")
 def fuzz(session: nox.Session) -> None:
-    """libFuzzer (clang, ASan + UBSan) over the frame path, settings file, console, portal and MQTT receive path.
+    """libFuzzer (clang, ASan + UBSan) over the frame path, link layer (joining, deciphering), settings file, console, portal and MQTT receive path.
 
     Seeds come from the captures and from the tests (firmware/fuzz/seeds.toml).
     `nox -s fuzz -- -runs=5000000` passes libFuzzer options; the default is one million runs a target.
