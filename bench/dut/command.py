@@ -87,6 +87,12 @@ class HostDut(CommandDut):
         self._write_meter_keys(wiring.meter)
         super()._launch(wiring)
 
+    def _halt(self) -> None:
+        super()._halt()
+        if self._settings_file is not None:
+            shutil.rmtree(self._settings_file.parent, ignore_errors=True)
+            self._settings_file = None
+
     def _write_meter_keys(self, meter: str) -> None:
         """The meter's keys (from HANBENCH_KEYS_FILE) in a settings file only this user reads: never in argv or a log."""
         try:

@@ -44,6 +44,11 @@ bool parse_key(const char* hex, uint8_t* out) {
 }  // namespace
 
 ListAssembler::Join ListAssembler::add_hdlc(const uint8_t* info, size_t length, bool segmented, LinkStats& stats) {
+    if (skipping_ && !starts_with_llc(info, length)) {
+        skipping_ = segmented;  // its last piece ends the list too long
+        return Join::Dropped;
+    }
+    skipping_ = false;
     // A piece that opens a new list while one is open: the open one lost its last piece.
     if (open_ && starts_with_llc(info, length)) give_up(stats);
     if (!open_) length_ = 0;
@@ -56,6 +61,11 @@ ListAssembler::Join ListAssembler::add_hdlc(const uint8_t* info, size_t length, 
 
 ListAssembler::Join ListAssembler::add_mbus(uint8_t number, bool last, const uint8_t* piece, size_t length,
                                             LinkStats& stats) {
+    if (skipping_ && number != 0) {
+        skipping_ = !last;  // its last piece ends the list too long
+        return Join::Dropped;
+    }
+    skipping_ = false;
     const uint8_t expected = open_ ? next_number_ : 0;
     if (number != expected) {
         // A gap, a repeat or a swap (counted once); a piece 0 still starts the next list afresh.
@@ -78,6 +88,7 @@ ListAssembler::Join ListAssembler::add_mbus(uint8_t number, bool last, const uin
 bool ListAssembler::append(const uint8_t* bytes, size_t length, LinkStats& stats) {
     if (length > capacity_ - length_) {
         ++stats.list_too_long;
+        skipping_ = open_;
         open_ = false;
         length_ = 0;
         return false;

@@ -50,6 +50,7 @@ private:
     size_t capacity_;
     size_t length_ = 0;
     bool open_ = false;       // a list waits for its next piece
+    bool skipping_ = false;   // the rest of a list too long: its pieces are dropped
     uint8_t next_number_ = 0; // the M-Bus piece due next
 };
 
