@@ -11,10 +11,10 @@ namespace han {
 // The longest command line the console runs; a longer one is refused whole, never cut short and run.
 constexpr size_t kMaxCommandLine = 127;
 // The longest line any command replies, terminator excluded: the status line with every
-// count at ten digits (kMaxStatus in reader.h, 373 characters with its "status " prefix). The
+// count at ten digits (kMaxStatus in reader.h, 389 characters with its "status " prefix). The
 // console builds every reply whole within it, so a sink sends the line it is given and needs
 // no buffer of its own.
-constexpr size_t kMaxReply = 373;
+constexpr size_t kMaxReply = 389;
 
 class ReaderApp;
 

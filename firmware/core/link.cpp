@@ -8,8 +8,9 @@ namespace han {
 
 namespace {
 
-constexpr uint8_t kLlc[] = {0xE6, 0xE7, 0x00};
-constexpr size_t kLlcLength = sizeof(kLlc);
+// E6 E7 00, byte by byte: an array constant would take data RAM on the ESP8266.
+constexpr uint8_t kLlc0 = 0xE6, kLlc1 = 0xE7, kLlc2 = 0x00;
+constexpr size_t kLlcLength = 3;
 constexpr uint8_t kGloCiphering = 0xDB;
 constexpr size_t kTitleLength = 8;
 constexpr uint8_t kAuthenticated = 0x10;
@@ -18,7 +19,7 @@ constexpr size_t kTagLength = 12;
 constexpr size_t kSecurityHeader = 5;  // security control, frame counter
 
 bool starts_with_llc(const uint8_t* info, size_t length) {
-    return length >= kLlcLength && std::memcmp(info, kLlc, kLlcLength) == 0;
+    return length >= kLlcLength && info[0] == kLlc0 && info[1] == kLlc1 && info[2] == kLlc2;
 }
 
 // An A-XDR length at apdu[at] (short form, or 81 / 82 and one or two bytes); moves at past it.
@@ -74,8 +75,10 @@ ListAssembler::Join ListAssembler::add_mbus(uint8_t number, bool last, const uin
     }
     if (!open_) {
         // The DLMS transport carries the bare APDU: the LLC header makes it read as an HDLC list.
-        length_ = 0;
-        append(kLlc, kLlcLength, stats);
+        buffer_[0] = kLlc0;
+        buffer_[1] = kLlc1;
+        buffer_[2] = kLlc2;
+        length_ = kLlcLength;
     }
     open_ = true;
     next_number_ = static_cast<uint8_t>(number + 1);

@@ -29,7 +29,13 @@ public:
     virtual void log(const char* line) = 0;
     virtual void console_write(const char* line) = 0;
     virtual bool save_settings(const char* text) = 0;
-    virtual void apply_serial(bool even_parity) = 0;  // 8E1 when true, else 8N1
+    virtual void apply_serial(bool even_parity) = 0;  // 8E1 when true, else 8N1, at 2400 baud
+    // The line's rate as well (2400, 9600 or 115200); a board whose UART keeps one rate
+    // keeps this default, and the serial detector's other rates then read what 2400 reads.
+    virtual void apply_line(uint32_t baud, bool even_parity) {
+        (void)baud;
+        apply_serial(even_parity);
+    }
     virtual void reboot() = 0;
     virtual const char* device_id() = 0;   // the MAC on the ESP8266, a host id on the host
     // The stored settings text into buffer (NUL-terminated): its length, 0 when there is

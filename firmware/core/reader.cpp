@@ -69,8 +69,8 @@ void ReaderApp::start() {
 
 void ReaderApp::apply_settings(bool serial_changed, bool broker_moved) {
     if (serial_changed) {
-        detector_.reset(settings_.serial);
-        platform_.apply_serial(detector_.even_parity());
+        detector_.reset(settings_.serial, settings_.baud);
+        platform_.apply_line(detector_.baud(), detector_.even_parity());
     }
     // Only a change of broker or identity costs a reconnect; a new topic or
     // temperature takes effect with the next list.
@@ -131,11 +131,11 @@ void ReaderApp::note_line_errors(const HdlcStats& before, uint32_t mbus_bad_befo
     add_line_error(line, garbage, HAN_F("garbage bytes"));
     add_line_error(line, parity_errors, HAN_F("parity errors"));
     log_event(line);
-    if (detector_.on_line_errors(parity_errors, bad_frames)) {
-        platform_.apply_serial(detector_.even_parity());
+    if (detector_.on_line_errors(parity_errors, bad_frames, garbage)) {
+        platform_.apply_line(detector_.baud(), detector_.even_parity());
         FixedText<64> detect;
         detect.add(HAN_F("serial auto: trying ")).add(detector_.even_parity() ? HAN_F("8E1") : HAN_F("8N1"));
-        log_event(detect);
+        log_event(detect.add(HAN_F(" at ")).add_uint(detector_.baud()).add(HAN_F(" baud")));
     }
 }
 
@@ -143,7 +143,7 @@ void ReaderApp::note_good_frame() {
     if (!detector_.locked()) {
         FixedText<64> line;
         line.add(HAN_F("serial auto: locked at ")).add(detector_.even_parity() ? HAN_F("8E1") : HAN_F("8N1"));
-        log_event(line);
+        log_event(line.add(HAN_F(", ")).add_uint(detector_.baud()).add(HAN_F(" baud")));
     }
     detector_.on_good_frame();
 }
@@ -326,7 +326,7 @@ bool ReaderApp::replace_settings(const Settings& next) {
     if (settings_equal(next, settings_)) return true;  // nothing to write, nothing to apply
     if (!persist(next)) return false;
     // Compared before the copy, so no second Settings stays on the stack.
-    const bool serial_changed = next.serial != settings_.serial;
+    const bool serial_changed = next.serial != settings_.serial || next.baud != settings_.baud;
     const bool broker_moved = broker_changed(settings_, next);
     settings_ = next;
     apply_settings(serial_changed, broker_moved);
@@ -347,6 +347,7 @@ void ReaderApp::write_status(TextBuffer& out) {
     out.add(HAN_F("uptime_ms=")).add_uint(platform_.millis() - started_ms_);
     out.add(detector_.even_parity() ? HAN_F(" serial=8E1") : HAN_F(" serial=8N1"));
     if (!detector_.locked()) out.add('?');
+    out.add(HAN_F(" baud=")).add_uint(detector_.baud());
     out.add(HAN_F(" mqtt=")).add(mqtt_.connected() ? HAN_F("connected") : HAN_F("disconnected"));
     out.add(HAN_F(" make=")).add(make_name(decoder_.last_make()));
     out.add(HAN_F(" frames=")).add_uint(line.frames + mbus_.stats().frames).add(HAN_F(" lists=")).add_uint(counters_.lists);

@@ -25,7 +25,7 @@ extern const char kFirmwareVersion[];
 // The longest line ReaderApp::write_status() writes: every count a uint32 at 10 digits and
 // the widest word in each place. A new status field belongs here too.
 constexpr size_t kMaxStatus =
-    sizeof("uptime_ms=4294967295 serial=8E1? mqtt=disconnected make=kamstrup frames=4294967295 "
+    sizeof("uptime_ms=4294967295 serial=8E1? baud=4294967295 mqtt=disconnected make=kamstrup frames=4294967295 "
            "lists=4294967295 published=4294967295 bad_fcs=4294967295 bad_hcs=4294967295 "
            "truncated=4294967295 garbage_bytes=4294967295 decode_errors=4294967295 segments_lost=4294967295 "
            "list_too_long=4294967295 no_key=4294967295 wrong_tag=4294967295 stale_counter=4294967295 "

@@ -11,9 +11,12 @@
 namespace han {
 
 enum class SerialMode : uint8_t { Auto, Even8E1, None8N1 };
+enum class LineBaud : uint8_t { Auto, B2400, B9600, B115200 };
 enum class OutputFormat : uint8_t { Classic, PerValue, HomeAssistant, Raw };
 
 const FlashText* serial_mode_name(SerialMode mode);
+// The rate in baud; 2400 (the Norwegian ports') for Auto, where detection starts.
+uint32_t line_baud_value(LineBaud baud);
 
 struct Settings {
     char wifi_ssid[33] = "";        // 802.11 allows 32 bytes
@@ -35,6 +38,7 @@ struct Settings {
     uint8_t mqtt_qos = 0;
     uint16_t keepalive_s = 30;
     SerialMode serial = SerialMode::Auto;
+    LineBaud baud = LineBaud::Auto;
     OutputFormat format = OutputFormat::Classic;
     char discovery_prefix[33] = "homeassistant";
     bool has_temperature = false;   // a DS18B20 (or, on the host, a configured value)

@@ -9,6 +9,8 @@
 #include <LittleFS.h>
 #include <OneWire.h>
 #include <SoftwareSerial.h>
+#include <bearssl/bearssl_aead.h>
+#include <bearssl/bearssl_block.h>
 #include <bearssl/bearssl_hmac.h>
 
 #include "portal.h"
@@ -74,8 +76,9 @@ public:
         return got == file.size() ? static_cast<int>(got) : -1;
     }
     bool network_up() override { return WiFi.status() == WL_CONNECTED; }
-    void apply_serial(bool even_parity) override {
-        Serial.begin(2400, even_parity ? SERIAL_8E1 : SERIAL_8N1, SERIAL_RX_ONLY);
+    void apply_serial(bool even_parity) override { apply_line(2400, even_parity); }
+    void apply_line(uint32_t baud, bool even_parity) override {
+        Serial.begin(baud, even_parity ? SERIAL_8E1 : SERIAL_8N1, SERIAL_RX_ONLY);
         Serial.swap();  // RX on GPIO13, away from the USB bridge on the classic board
         console_uart.begin(kConsoleBaud);  // Serial.begin() took the USB pins back: the console takes them again
     }
@@ -138,9 +141,22 @@ private:
     DallasTemperature sensor_;
 };
 
-// HMAC-SHA256 from the BearSSL the ESP8266 Arduino core ships.
+// HMAC-SHA256 and AES-128-GCM from the BearSSL the ESP8266 Arduino core ships (the
+// constant-time AES and the 32-bit GHASH, for a CPU without a fast multiplier).
 class BearCrypto : public han::Crypto {
 public:
+    GcmResult aes128_gcm_decrypt(const uint8_t* key, const uint8_t* iv, const uint8_t* aad, size_t aad_length,
+                                 uint8_t* data, size_t length, const uint8_t* tag, size_t tag_length) override {
+        br_aes_ct_ctr_init(&aes_, key, kAesKeySize);
+        br_gcm_init(&gcm_, &aes_.vtable, br_ghash_ctmul32);
+        br_gcm_reset(&gcm_, iv, kGcmIvSize);
+        br_gcm_aad_inject(&gcm_, aad, aad_length);
+        br_gcm_flip(&gcm_);
+        br_gcm_run(&gcm_, 0, data, length);  // 0: decrypt, in place
+        if (tag_length == 0) return GcmResult::Ok;
+        return br_gcm_check_tag_trunc(&gcm_, tag, tag_length) ? GcmResult::Ok : GcmResult::BadTag;
+    }
+
     bool hmac_sha256(const uint8_t* key, size_t key_length, const uint8_t* message, size_t message_length,
                      uint8_t* out) override {
         br_hmac_key_context key_context;
@@ -150,6 +166,11 @@ public:
         br_hmac_update(&context, message, message_length);
         return br_hmac_out(&context, out) == kHmacSha256Size;
     }
+
+private:
+    // Kept here, not on the 4 KiB loop stack the frame path already uses 2 KiB of (about 300 bytes).
+    br_aes_ct_ctr_keys aes_;
+    br_gcm_context gcm_;
 };
 
 EspPlatform platform;
