@@ -20,7 +20,7 @@ def ask(build, lines: list[str]) -> list[str]:
     binary = build / "bearcheck"
     if not binary.exists():
         pytest.fail(f"{binary} was not built: install libbearssl-dev (apt-get install -y libbearssl-dev)")
-    done = subprocess.run([str(binary)], input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=30)
+    done = subprocess.run([str(binary)], check=True, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=30)
     return done.stdout.splitlines()
 
 
