@@ -3,6 +3,7 @@ without a tag), joins segmented HDLC and M-Bus long frames, refuses a wrong key,
 stale counter, and counts each refusal in status. Keys reach it through its settings file or
 its console, never argv, and never come back out."""
 
+import re
 import uuid
 
 import pytest
@@ -14,6 +15,8 @@ from simulator.codec.segments import build_segmented, split_frames
 from tests.codec.link_support import KEYS, RING, emissions
 from tests.firmware.harness import expected_document, start_rig
 from tests.firmware.test_firmware_frames import assert_same_document
+from tests.firmware.test_firmware_portal import exchange
+from tests.firmware.test_firmware_portal_requests import post
 from tests.firmware.test_firmware_replies import Console
 
 NEW_METERS = ["kamstrup-omnipower-dk", "aidon-6534-se", "kaifa-ma309m-at"]
@@ -173,4 +176,21 @@ def test_meter_keys_are_set_on_the_console_masked_and_refused_over_mqtt(firmware
         assert KEY_HEX.lower() not in log.lower() and AUTH_KEY_HEX not in log.lower() and "1" * 32 not in log
     finally:
         console.replies.stop()
+        assert rig.close() == 0
+
+
+def test_meter_keys_set_in_the_portal_decipher_and_never_come_back_to_the_browser(firmware_build, broker, tmp_path):
+    rig = start_rig(firmware_build, broker, tmp_path, "--config", str(tmp_path / "reader.conf"), "--portal-port", "0")
+    url = re.search(r"portal listening on (http://\S+)", rig.reader.log_text()).group(1)
+    try:
+        bad = b"mqtt_host=127.0.0.1&meter_key=" + b"z" * 32
+        head, page = exchange(url, post(bad))
+        assert b"meter_key must be 32 hex digits" in page, head + page
+        form = f"mqtt_host=127.0.0.1&meter_key={KEY_HEX}&meter_auth_key={AUTH_KEY_HEX}".encode()
+        assert exchange(url, post(form))[0].startswith(b"HTTP/1.1 200 OK")
+        rig.publishes(line_bytes("kamstrup-omnipower-dk", 1)[0], "a list deciphered with the portal's keys")
+        _, page = exchange(url, b"GET / HTTP/1.1\r\n\r\n")
+        assert b'name="meter_key"' in page and b'name="clear_meter_key"' in page
+        assert KEY_HEX.encode() not in page.upper() and AUTH_KEY_HEX.encode() not in page.lower()
+    finally:
         assert rig.close() == 0
