@@ -36,13 +36,17 @@ def benchmarks(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """The main job: every profile through a pty into the host firmware, the embedded broker, a verdict.
+    """The main job: every profile through a pty into the host firmware, the embedded broker, a verdict;
+    then the "qemu" set on the firmware's lx106 machine code in qemu-system-xtensa.
 
     On a USB rig: nox -s bench -- --dut rig --port /dev/serial/by-id/... [--console ...] --broker mosquitto --lan-host ADDR
     """
     session.install("-e", ".[sim]")
     session.run("hanbench", "run", "--set", "bench", "--dut", "host", "--broker", "embedded",
                 "--report-dir", "reports/bench", *session.posargs)
+    # The same reader as ESP8266 machine code, on the emulated lx106 (needs no rig).
+    session.run("hanbench", "run", "--set", "qemu", "--dut", "qemu", "--broker", "embedded",
+                "--report-dir", "reports/bench-qemu")
 
 
 @nox.session

@@ -6,9 +6,10 @@ broker, the gateware or the station behind the other commands.
 
 import importlib
 import signal
-import sys
 
 import click
+
+from .exits import run_with_exit_codes
 
 __all__ = ["main", "cli"]
 
@@ -51,11 +52,7 @@ def cli() -> None:
 
 
 def main() -> None:
-    """Entry point: run the group; Ctrl-C and a closed pipe end quietly, not with a traceback."""
+    """Entry point: run the group; a stop signal tears down and exits 130; a closed pipe ends quietly."""
     # A reader such as `head` closing the pipe is a normal end, not an error.
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    try:
-        cli(standalone_mode=True)
-    except KeyboardInterrupt:
-        click.echo("interrupted", err=True)
-        sys.exit(130)
+    run_with_exit_codes(cli)

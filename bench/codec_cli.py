@@ -21,6 +21,8 @@ from simulator.codec.security import KeyRing
 from simulator.codec.segments import split_frames
 from simulator.keys import KEYS_FILE_ENV, KeysError, load_keys, parse_keys
 
+from .observer.payload import PayloadError, parse_document
+
 __all__ = ["decode", "encode"]
 
 # Short labels for the readable decode table, in the canonical order.
@@ -220,9 +222,9 @@ class _Links:
 
 def _reading_from_json(text: str) -> dict:
     try:
-        reading = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise FrameError(f"not JSON: {error.msg} at column {error.colno}") from None
+        reading = parse_document(text)  # bounded: no NaN, no infinity, no nesting past a sane depth
+    except PayloadError as error:
+        raise FrameError(str(error)) from None
     if not isinstance(reading, dict):
         raise FrameError("must be a JSON object with the canonical fields")
     if "error" in reading:

@@ -5,7 +5,7 @@ one line (the message) and exit non-zero, while a library user can catch the
 layer it cares about.
 """
 
-__all__ = ["BenchError", "BrokerError", "DutError", "DutStateError", "MeterError", "CheckError", "ScenarioError"]
+__all__ = ["Interrupted", "BenchError", "BrokerError", "DutError", "DutStateError", "MeterError", "CheckError", "ScenarioError"]
 
 
 class BenchError(Exception):
@@ -34,3 +34,11 @@ class CheckError(BenchError):
 
 class ScenarioError(BenchError):
     """A named scenario, duration or warp is unknown or malformed."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """SIGINT, SIGTERM or SIGHUP alike: unwind through every teardown, then exit 130.
+
+    A KeyboardInterrupt, so no `except Exception` on the way swallows it and
+    the commands that end gracefully on Ctrl-C do the same on SIGTERM.
+    """

@@ -6,22 +6,46 @@ what it waited for, the last lines that came and where the whole log is, in
 the manner of pytest-embedded's expect().
 """
 
+import ctypes
 import os
 import re
 import signal
 import subprocess
 import time
 from collections import deque
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Callable
 
 from .errors import BenchError
 
-__all__ = ["ManagedProcess", "log_matches", "tail", "wait_until"]
+__all__ = ["ManagedProcess", "log_matches", "spawn", "tail", "wait_until"]
 
 TAIL_LINES = 15
 # Children that are Python (broker, observer, relay, simulator) import our packages from where this one did.
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[1])
+
+
+PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True)
+# Linux sends the parent-death signal when the *thread* that forked the child ends, so every child is
+# forked by this one thread, which lives as long as the bench: a station's phase threads come and go.
+_SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hanbench-spawner")
+
+
+def _die_with(parent: int):
+    """A preexec_fn: SIGKILL this child when the bench dies, even by SIGKILL; and now if it already has."""
+    def arm() -> None:
+        _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)
+    return arm
+
+
+def spawn(argv: list[str], **popen_options) -> subprocess.Popen:
+    """Popen(argv) in its own session, killed by the kernel when the bench dies however it dies."""
+    popen_options.setdefault("start_new_session", True)
+    return _SPAWNER.submit(lambda: subprocess.Popen(argv, preexec_fn=_die_with(os.getpid()), **popen_options)).result()
 
 
 def tail(path: Path, lines: int = TAIL_LINES) -> str:
@@ -89,12 +113,13 @@ class ManagedProcess:
             log.flush()
             # What this run writes starts here: a restarted process is judged by its own lines.
             self._log_start = log.tell()
-            python_path = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
-            environment = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": python_path, **(self.env or {})}
-            self._popen = subprocess.Popen(
-                self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                env=environment, cwd=self.cwd, start_new_session=True,
-            )
+            self._popen = spawn(self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                env=self.environment(), cwd=self.cwd)
+
+    def environment(self) -> dict[str, str]:
+        """The bench's environment, unbuffered, with our packages importable and this process's additions."""
+        python_path = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
+        return {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": python_path, **(self.env or {})}
 
     @property
     def pid(self) -> int | None:

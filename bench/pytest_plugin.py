@@ -20,7 +20,7 @@ from .run import Bench, LoopOptions
 def pytest_addoption(parser: pytest.Parser) -> None:
     """The hanbench options: which DUT, which broker."""
     group = parser.getgroup("hanbench", "hanbench hardware-in-the-loop bench")
-    group.addoption("--hanbench-dut", default="host", choices=["host", "cmd", "rig"], help="DUT kind")
+    group.addoption("--hanbench-dut", default="host", choices=["host", "qemu", "cmd", "rig"], help="DUT kind")
     group.addoption("--hanbench-dut-cmd", help="reader command with {tty} {serial} {mqtt_host} {mqtt_port} {topic}")
     group.addoption("--hanbench-port", help="rig: HAN port")
     group.addoption("--hanbench-console", help="rig: console port")

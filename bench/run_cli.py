@@ -2,6 +2,7 @@
 
 import shlex
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -11,25 +12,29 @@ from rich.table import Table
 
 from meter_profiles import ProfileError, bundled_profiles, get_profile, is_profile_path
 
+from .broker import LanListener, lan_listener
 from .dut import make_dut
-from .errors import BenchError
+from .errors import BenchError, BrokerError
 from .observer.adapters import adapter_names
 from .meter import MeterRun
 from .run import Bench, LoopOptions, RunResult
 from .run.scenarios import NamedRun, load_set
 
-__all__ = ["run"]
+__all__ = ["exit_status", "run"]
 
 EXIT_FAIL, EXIT_BENCH_ERROR = 1, 2
 
 
-def _runs(meter: str, set_name: str | None, options: dict) -> list[NamedRun]:
-    """The runs asked for, each meter checked before anything starts."""
+def _runs(meter: str, set_name: str | None, options: dict, loop: LoopOptions) -> list[NamedRun]:
+    """The runs asked for, every option and data file of each checked before anything starts."""
     meters = sorted(bundled_profiles()) if meter == "all" else [meter]
     # A run is named after its profile, also when --meter is a profile file's path.
     runs = load_set(set_name) if set_name else [NamedRun(_run_name(name), {**options, "meter": name}) for name in meters]
     for named in runs:
-        MeterRun(named.options["meter"], line=named.options.get("line") or "serial").profile
+        run_fields = {k: v for k, v in named.options.items() if k in MeterRun.__dataclass_fields__ and v is not None}
+        MeterRun(**{**run_fields, "duration": str(run_fields.get("duration", "10min")),
+                    "warp": str(run_fields.get("warp", "60"))}).check()
+        LoopOptions(**{**loop.__dict__, **{k: v for k, v in named.options.items() if k in LoopOptions.__dataclass_fields__}}).check()
     return runs
 
 
@@ -52,34 +57,66 @@ def _run_name(meter: str) -> str:
 @click.option("--faults", help="Fault plan of the simulator.")
 @click.option("--line", "line_kind", default="serial", show_default=True,
               help="The simulator's line: serial, mbus-sim (through the gateware in simulation), mbus (an emulator board).")
-@click.option("--dut", "dut_kind", type=click.Choice(["host", "cmd", "rig"]), default="host", show_default=True)
+@click.option("--dut", "dut_kind", type=click.Choice(["host", "qemu", "cmd", "rig"]), default="host", show_default=True)
 @click.option("--dut-cmd", help="Reader command: 'CMD {tty} {serial} {mqtt_host} {mqtt_port} {topic}'.")
 @click.option("--port", help="Rig: the USB UART wired to the board's HAN input.")
-@click.option("--console", help="Rig: the board's console port.")
+@click.option("--console", help="Rig: the board's console port (esptool's: its RTS/DTR reset the board).")
+@click.option("--flash", "image", type=click.Path(path_type=Path), help="Rig: write this firmware image to the board first.")
 @click.option("--connected", "connected_pattern", help="Regex of the DUT log line that says it reached the broker.")
 @click.option("--broker", default="auto", show_default=True, help="auto, embedded, mosquitto or HOST:PORT.")
-@click.option("--lan-host", help="Rig: listen on this LAN address with a generated user and password.")
+@click.option("--lan-host", help="Rig: also listen on this LAN address for the board, with a user and password it prints.")
+@click.option("--lan-credentials", type=click.Path(dir_okay=False, path_type=Path),
+              help="Rig: keep the board's port, user and password in this file (made 0600 on first use) across runs.")
+@click.option("--lan-tls", is_flag=True, help="Rig: the LAN listener speaks TLS with a CA made beside the credentials file.")
 @click.option("--format", "output_format", type=click.Choice(adapter_names()), default="classic", show_default=True)
 @click.option("--topic", default="hanbench/reader", show_default=True, help="The reader's MQTT topic.")
 @click.option("--latency-limit", type=float, default=1.0, show_default=True, help="Seconds from last byte to message.")
 @click.option("--report-dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
 @click.option("--meter-cmd", hidden=True, help="Run another simulator command (tests).")
-def run(meter, set_name, scenario, start, duration, warp, faults, line_kind, dut_kind, dut_cmd, port, console, connected_pattern,
-        broker, lan_host, output_format, topic, latency_limit, report_dir, meter_cmd) -> None:
+def run(meter, set_name, scenario, start, duration, warp, faults, line_kind, dut_kind, dut_cmd, port, console, image, connected_pattern,
+        broker, lan_host, lan_credentials, lan_tls, output_format, topic, latency_limit, report_dir, meter_cmd) -> None:
     """Run the simulated meter into a reader and judge what it publishes on MQTT."""
     try:
-        dut = make_dut(dut_kind, report_dir, dut_cmd, port, console, **({"connected_pattern": connected_pattern} if connected_pattern else {}))
-        options = LoopOptions(broker=broker, lan_host=lan_host, output_format=output_format, topic=topic,
+        dut = make_dut(dut_kind, report_dir, dut_cmd, port, console, image=image,
+                       **({"connected_pattern": connected_pattern} if connected_pattern else {}))
+        lan = _lan(lan_host, lan_credentials, lan_tls, broker, report_dir)
+        options = LoopOptions(broker=broker, lan=lan, output_format=output_format, topic=topic,
                               latency_limit_s=latency_limit, meter_command=tuple(shlex.split(meter_cmd)) if meter_cmd else None)
         bench = Bench(dut, report_dir, options)
         runs = _runs(meter, set_name, {"scenario": scenario, "start": start, "duration": duration, "warp": warp, "faults": faults,
-                                                "line": line_kind})
+                                                "line": line_kind}, options)
         results = [_one(bench, named) for named in runs]
     except BenchError as error:
         click.echo(f"hanbench run: {error}", err=True)
         sys.exit(EXIT_BENCH_ERROR)
+    except Exception as error:  # a bench bug: one line here, the traceback in a file, never the reader's FAIL
+        report_dir.mkdir(parents=True, exist_ok=True)
+        (report_dir / "bench-error.log").write_text(traceback.format_exc())
+        click.echo(f"hanbench run: the bench itself failed ({type(error).__name__}: {error}); "
+                   f"traceback in {report_dir / 'bench-error.log'}", err=True)
+        sys.exit(EXIT_BENCH_ERROR)
     _verdict(results, report_dir)
-    sys.exit(0 if all(r.passed for r in results) else EXIT_FAIL)
+    sys.exit(exit_status(results))
+
+
+def exit_status(results: list[RunResult]) -> int:
+    """0 when every run passed; 1 when a reader failed a check; 2 when only the bench itself lost frames."""
+    if any(r.verdict.reader_failed for r in results):
+        return EXIT_FAIL
+    return EXIT_BENCH_ERROR if any(r.verdict.bench_problems for r in results) else 0
+
+
+def _lan(host: str | None, credentials: Path | None, tls: bool, broker: str, report_dir: Path) -> LanListener | None:
+    """The board's listener, its settings printed for the operator (the console only: no log, no argv)."""
+    if host is None:
+        if credentials or tls:
+            raise BrokerError("--lan-credentials and --lan-tls go with --lan-host ADDRESS")
+        return None
+    if broker not in ("auto", "mosquitto"):
+        raise BrokerError(f"a LAN listener for a board needs --broker mosquitto (apt-get install mosquitto), not {broker!r}")
+    lan = lan_listener(host, credentials, tls, tls_dir=report_dir / "lan-tls")
+    click.echo(lan.board_settings())
+    return lan
 
 
 def _one(bench: Bench, named: NamedRun) -> RunResult:
@@ -89,7 +126,7 @@ def _one(bench: Bench, named: NamedRun) -> RunResult:
         task = bar.add_task(named.name, total=None)
         result = bench.run(name=named.name, progress=lambda sent, total: bar.update(task, completed=sent, total=max(sent, total)),
                            **named.options)
-    mark = "[green]PASS[/]" if result.passed else "[red]FAIL[/]"
+    mark = {"PASS": "[green]PASS[/]", "FAIL": "[red]FAIL[/]"}.get(result.verdict.status, "[yellow]BENCH-PROBLEM[/]")
     console.print(f"{mark} {named.name}: {result.verdict.frames} frames over {result.run.line}, latency p99 "
                   f"{(result.verdict.latency.p99 or 0) * 1000:.1f} ms, report {result.run_dir / 'report.html'}")
     return result
@@ -104,6 +141,8 @@ def _verdict(results: list[RunResult], report_dir: Path) -> None:
             for check in result.verdict.checks:
                 if not check.passed:
                     table.add_row(result.run_dir.name, check.name, str(len(check.failures)), check.failures[0].detail)
+            for problem in result.verdict.bench_problems:
+                table.add_row(result.run_dir.name, "the bench", "-", problem)
         console.print(table)
-    verdict = "[red]FAIL[/]" if failed else "[green]PASS[/]"
+    verdict = {0: "[green]PASS[/]", EXIT_FAIL: "[red]FAIL[/]"}.get(exit_status(results), "[yellow]BENCH-PROBLEM[/]")
     console.print(f"{verdict}: {len(results) - len(failed)} of {len(results)} runs passed; JUnit in {report_dir / 'junit.xml'}")

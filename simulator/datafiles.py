@@ -5,6 +5,7 @@ as the caller's own error class; an unknown name suggests close ones.
 """
 
 import difflib
+import math
 import tomllib
 from pathlib import Path
 
@@ -23,8 +24,19 @@ def read_toml(path: Path, error: type[Exception], what: str) -> dict:
         raise error(f"{path}: not valid TOML: {problem}") from None
 
 
+def _non_finite(data, where: tuple = ()) -> tuple | None:
+    """Where in the data TOML's nan or inf stands (which every model's arithmetic would take), or None."""
+    if isinstance(data, float) and not math.isfinite(data):
+        return where
+    items = data.items() if isinstance(data, dict) else enumerate(data) if isinstance(data, list) else ()
+    return next((found for key, value in items if (found := _non_finite(value, (*where, key))) is not None), None)
+
+
 def validate(model: type[BaseModel], data: dict, path: Path, error: type[Exception]) -> BaseModel:
     """`data` as `model`, or `error` naming the file, the first wrong field and what is wrong with it."""
+    found = _non_finite(data)
+    if found is not None:
+        raise error(f"{path}: {'.'.join(map(str, found))}: must be a finite number, not nan or inf")
     try:
         return model.model_validate(data)
     except ValidationError as problem:

@@ -4,27 +4,28 @@ from pathlib import Path
 
 from ..errors import BrokerError
 from .endpoint import BrokerEndpoint, free_port, is_up, new_client
+from .lan import LanListener, lan_listener
 from .servers import MOSQUITTO, BrokerServer, EmbeddedBroker, ExternalBroker, MosquittoBroker
 
 __all__ = [
-    "BrokerEndpoint", "BrokerServer", "EmbeddedBroker", "ExternalBroker", "MosquittoBroker",
+    "BrokerEndpoint", "BrokerServer", "EmbeddedBroker", "ExternalBroker", "LanListener", "MosquittoBroker", "lan_listener",
     "free_port", "is_up", "make_broker", "new_client", "start_broker",
 ]
 
 
-def make_broker(spec: str, run_dir: Path, lan_host: str | None = None):
+def make_broker(spec: str, run_dir: Path, lan: "str | LanListener | None" = None):
     """A broker for spec: "auto" (mosquitto if installed, else embedded), "mosquitto", "embedded" or "HOST:PORT".
 
-    lan_host makes mosquitto listen on that address with a generated user and
-    password, so a board on the LAN can log in (mosquitto 2 refuses anonymous
-    remote clients).
+    lan (a LanListener, or an address for one with a login made now) adds a
+    listener a board on the LAN logs in to (mosquitto 2 refuses anonymous
+    remote clients); the bench's own clients stay on loopback.
     """
     if spec == "auto":
         spec = "mosquitto" if Path(MOSQUITTO).exists() else "embedded"
-    if lan_host is not None and spec != "mosquitto":
+    if lan is not None and spec != "mosquitto":
         raise BrokerError(f"a LAN listener for a board needs --broker mosquitto (apt-get install mosquitto), not {spec!r}")
     if spec == "mosquitto":
-        return MosquittoBroker(run_dir, host=lan_host or "127.0.0.1", with_password=lan_host is not None)
+        return MosquittoBroker(run_dir, lan=lan_listener(lan) if isinstance(lan, str) else lan)
     if spec == "embedded":
         return EmbeddedBroker(run_dir)
     host, sep, port = spec.rpartition(":")

@@ -15,7 +15,8 @@ from pathlib import Path
 
 from ..errors import BrokerError
 from ..process import ManagedProcess, wait_until
-from .endpoint import BrokerEndpoint, free_port, generate_credentials, is_up
+from .endpoint import BrokerEndpoint, free_port, is_up
+from .lan import LanListener
 
 __all__ = ["MOSQUITTO", "BrokerServer", "MosquittoBroker", "EmbeddedBroker", "ExternalBroker", "mosquitto_password_line"]
 
@@ -25,6 +26,11 @@ READY_TIMEOUT_S = 10.0
 
 # How many ports to try when the one chosen was taken before the broker could bind it.
 PORT_ATTEMPTS = 3
+# A reader under test may publish anything, as fast as it likes: mosquitto refuses a packet over MAX_PACKET
+# (a classic document is some 400 bytes; the judge reads at most 64 KiB) and holds at most MAX_QUEUED
+# messages or MAX_QUEUED_BYTES for a subscriber that lags, so a flood costs bounded memory, never the machine.
+MAX_PACKET = 128 * 1024
+MAX_QUEUED, MAX_QUEUED_BYTES = 200_000, 256 * 1024 * 1024
 
 
 class BrokerServer:
@@ -87,20 +93,28 @@ class BrokerServer:
         """True while the broker process runs."""
         return self._process is not None and self._process.alive()
 
+    @property
+    def board_endpoint(self) -> BrokerEndpoint:
+        """Where a reader logs in: the bench's own endpoint unless a LAN listener is there for a board."""
+        return self.endpoint
+
 
 class MosquittoBroker(BrokerServer):
-    """mosquitto with a generated configuration: loopback and anonymous, or a LAN listener with a password."""
+    """mosquitto with a generated configuration: loopback and anonymous for the bench, and a LAN listener for a board."""
 
     kind = "mosquitto"
 
-    def __init__(self, run_dir: Path, host: str = "127.0.0.1", port: int | None = None, with_password: bool = False):
+    def __init__(self, run_dir: Path, host: str = "127.0.0.1", port: int | None = None, lan: LanListener | None = None):
         if not Path(MOSQUITTO).exists() and shutil.which("mosquitto") is None:
             raise BrokerError(f"mosquitto is not installed ({MOSQUITTO}); apt-get install mosquitto, or use --broker embedded")
         super().__init__(run_dir, host, port)
-        if with_password:
-            username, password = generate_credentials()
-            self.endpoint = BrokerEndpoint(host, self.port, username, password)
+        self.lan = lan
         self.config_path = self.run_dir / "mosquitto.conf"
+
+    @property
+    def board_endpoint(self) -> BrokerEndpoint:
+        """The LAN listener's address and login when there is one."""
+        return self.lan.endpoint if self.lan else self.endpoint
 
     def argv(self) -> list[str]:
         self.run_dir.mkdir(parents=True, exist_ok=True)
@@ -109,10 +123,12 @@ class MosquittoBroker(BrokerServer):
 
     def _config(self) -> str:
         lines = [
-            f"listener {self.port} {self.host}",
-            # A slow subscriber must not lose QoS 0 messages: no queue limit, a wide in-flight window.
-            "max_queued_messages 0",
-            "max_queued_bytes 0",
+            # Each listener has its own login rules: the loopback one is the bench's, the LAN one a board's.
+            "per_listener_settings true",
+            # A slow subscriber should not lose QoS 0 messages: deep queues, a wide in-flight window, all bounded.
+            f"max_packet_size {MAX_PACKET}",
+            f"max_queued_messages {MAX_QUEUED}",
+            f"max_queued_bytes {MAX_QUEUED_BYTES}",
             "max_inflight_messages 65535",
             "persistence false",
             # Run as us: mosquitto started as root otherwise drops to a user that cannot read the run folder.
@@ -123,22 +139,20 @@ class MosquittoBroker(BrokerServer):
             "log_type notice",
             "log_type information",
             "connection_messages true",
+            f"listener {self.port} {self.host}",
+            "allow_anonymous true",
         ]
-        if self.endpoint.username is None:
-            lines.append("allow_anonymous true")
-        else:
-            password_file = self.run_dir / "mosquitto.passwd"
-            password_file.write_text(mosquitto_password_line(self.endpoint.username, self.endpoint.password))
-            password_file.chmod(0o600)
-            lines += ["allow_anonymous false", f"password_file {password_file}"]
-        return "\n".join(lines) + "\n"
+        return "\n".join(lines + (self._lan_lines() if self.lan else [])) + "\n"
 
-    def board_settings(self) -> str:
-        """One line for setting up a board: where the broker is and how to log in."""
-        return (
-            f"MQTT broker for the board: host {self.host} port {self.port} "
-            f"user {self.endpoint.username} password {self.endpoint.password}"
-        )
+    def _lan_lines(self) -> list[str]:
+        password_file = self.run_dir / "mosquitto.passwd"
+        password_file.touch(mode=0o600)
+        password_file.write_text(mosquitto_password_line(self.lan.username, self.lan.password))
+        lines = [f"listener {self.lan.port} {self.lan.host}", "allow_anonymous false", f"password_file {password_file}"]
+        if self.lan.tls:
+            lines += [f"cafile {self.lan.tls.ca}", f"certfile {self.lan.tls.cert}", f"keyfile {self.lan.tls.key}",
+                      "tls_version tlsv1.2"]
+        return lines
 
 
 def mosquitto_password_line(username: str, password: str, iterations: int = 101) -> str:
@@ -166,6 +180,11 @@ class ExternalBroker:
     def __init__(self, host: str, port: int):
         self.endpoint = BrokerEndpoint(host, port)
         self.log_path = None
+
+    @property
+    def board_endpoint(self) -> BrokerEndpoint:
+        """A reader logs in where the bench does."""
+        return self.endpoint
 
     def start(self) -> BrokerEndpoint:
         """Check the broker answers; its endpoint."""

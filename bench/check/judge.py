@@ -28,12 +28,18 @@ def judge(
     publications: list[Publication],
     latency_limit_s: float = 1.0,
     excuses: list[Excuse] = (),
+    bench_faults: list[Excuse] = (),
 ) -> Verdict:
-    """Judge a run: pair publications with frames, then every check of CHECKS."""
+    """Judge a run: pair publications with frames, then every check of CHECKS.
+
+    excuses are outages a correct reader lives through (a restart); bench_faults
+    are the bench's own losses (bytes its relay dropped, its observer away): the
+    frames they touch are excused too, and the verdict names them as bench problems.
+    """
     window = max(4 * latency_limit_s, 2.0)
     pairs = pair_publications(frames, publications, window)
     checks = {name: Check(name, description) for name, description in CHECKS.items()}
-    excused = _missing(frames, pairs, checks["published"], list(excuses))
+    excused = _missing(frames, pairs, checks["published"], [*excuses, *bench_faults])
     _pairs(frames, pairs, checks)
     _extra(publications, pairs, checks["no-extra"])
     _order(frames, pairs, checks["order"])
@@ -41,6 +47,7 @@ def judge(
     return Verdict(
         list(checks.values()), latency, frames=len(frames),
         expected=sum(1 for f in frames if f["expect_publish"]), publications=len(publications), excused=excused,
+        bench_problems=[fault.reason for fault in bench_faults],
     )
 
 

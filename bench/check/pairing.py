@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from ..observer.adapters import Publication
+from ..observer.payload import finite
 from .compare import differences
 
 __all__ = ["Pair", "pair_publications"]
@@ -58,7 +59,7 @@ def pair_publications(frames: list[dict], publications: list[Publication], windo
     by_list: dict[int, _Candidates] = defaultdict(_Candidates)
     for index, frame in enumerate(frames):
         power = frame["readings"].get(POWER)
-        if isinstance(power, (int, float)):
+        if finite(power):
             by_power[round(power)].add(index, frame["end_mono"])
         by_list[frame["list"]].add(index, frame["end_mono"])
     paired: dict[int, int] = {}
@@ -76,7 +77,7 @@ def pair_publications(frames: list[dict], publications: list[Publication], windo
 
 def _equal_frame(frames, by_power, paired, publication, window_s) -> Pair | None:
     power = publication.fields.get(POWER)
-    if not isinstance(power, (int, float)) or round(power) not in by_power:
+    if not finite(power) or round(power) not in by_power:
         return None
     candidates = by_power[round(power)]
     start, stop = publication.t - window_s, publication.t + ARRIVAL_SLACK_S

@@ -62,11 +62,23 @@ class Verdict:
     expected: int
     publications: int
     excused: list[Failure] = field(default_factory=list)
+    # The bench's own faults in this run: what it proves about the frames they touched is nothing.
+    bench_problems: list[str] = field(default_factory=list)
+
+    @property
+    def reader_failed(self) -> bool:
+        """True when the reader failed a check (frames the bench lost are never counted against it)."""
+        return not all(check.passed for check in self.checks)
 
     @property
     def passed(self) -> bool:
-        """True when every check passed."""
-        return all(check.passed for check in self.checks)
+        """True when every check passed and the bench itself lost nothing: the run proves the reader right."""
+        return not self.reader_failed and not self.bench_problems
+
+    @property
+    def status(self) -> str:
+        """FAIL (the reader's), BENCH-PROBLEM (the bench's; the reader failed nothing), or PASS."""
+        return "FAIL" if self.reader_failed else "BENCH-PROBLEM" if self.bench_problems else "PASS"
 
     @property
     def failures(self) -> list[Failure]:
@@ -81,7 +93,7 @@ class Verdict:
         """The verdict as plain data, for the JSON summary."""
         latency = {k: v for k, v in asdict(self.latency).items() if k != "samples"}
         return {
-            "verdict": "PASS" if self.passed else "FAIL",
+            "verdict": self.status, "bench_problems": self.bench_problems,
             "frames": self.frames, "expected": self.expected, "publications": self.publications,
             "latency_s": latency,
             "checks": [

@@ -31,10 +31,11 @@ def command(broker, user, topic, secret_file, secret_env, secret_stdin, counter,
 
     Unsigned, a reader runs only what reads (version, status, help, config get). A
     changing command needs the reader's command secret, never given on the command line.
+    Exits 0 when the reader ran it, 1 when it refused, 2 on a usage error or no answer.
     """
     host, _, port = broker.rpartition(":")
     if not host or not port.isdigit():
-        sys.exit(f"hanbench command: --broker must be HOST:PORT, not {broker!r}")
+        _bench_problem(f"--broker must be HOST:PORT, not {broker!r}")
     endpoint = BrokerEndpoint(host, int(port), user, os.environ.get(PASSWORD_ENV) if user else None)
     signed = secret_file is not None or secret_env is not None or secret_stdin
     try:
@@ -46,8 +47,14 @@ def command(broker, user, topic, secret_file, secret_env, secret_stdin, counter,
         finally:
             sender.close()
     except (SecretError, CommandError) as error:
-        sys.exit(f"hanbench command: {error}")
+        _bench_problem(str(error))
     for reply in replies:
         click.echo(reply)
     if replies[0].startswith("error"):
-        sys.exit(1)
+        sys.exit(1)  # the reader refused the command
+
+
+def _bench_problem(message: str) -> None:
+    """One line and exit 2: a usage error or the bench's own problem, not the reader's answer."""
+    click.echo(f"hanbench command: {message}", err=True)
+    sys.exit(2)

@@ -6,10 +6,12 @@ from pathlib import Path
 from ..errors import MeterError
 from ..process import ManagedProcess, wait_until
 
-__all__ = ["READY_LINE", "PortLine", "PtyLine"]
+__all__ = ["BENCH_FAULTS", "READY_LINE", "PortLine", "PtyLine"]
 
 # What the relay prints once both ptys exist.
 READY_LINE = "line ready"
+# The run folder's record of the bench's own losses: one JSON object a line, {"start", "end", "what"} (monotonic).
+BENCH_FAULTS = "bench-faults.jsonl"
 
 
 class PtyLine:

@@ -6,9 +6,12 @@ from pathlib import Path
 
 import hardware  # noqa: F401  (registers the mbus-sim line kind, so runs can name it)
 from meter_profiles import Profile, ProfileError, get_profile
+from simulator.faults import FaultError, load_plans
 from simulator.lines import line_kinds
+from simulator.meter import ClockError, parse_start
+from simulator.readings import ScenarioError as ReadingsError, load_scenario
 
-from ..errors import MeterError
+from ..errors import MeterError, ScenarioError
 from ..process import ManagedProcess, tail
 from .timing import parse_duration, parse_warp
 
@@ -44,6 +47,18 @@ class MeterRun:
             return get_profile(self.meter)
         except ProfileError as error:
             raise MeterError(str(error)) from None
+
+    def check(self) -> "MeterRun":
+        """Everything the simulator will be told, loaded as it will load it, before any process starts."""
+        profile = self.profile
+        self.seconds, self.wall_seconds()
+        try:
+            load_plans(self.faults)
+            load_scenario(self.scenario or "household-day")
+            parse_start(self.start, profile.clock)
+        except (FaultError, ReadingsError, ClockError) as error:
+            raise ScenarioError(f"{self.meter}: {error}") from None
+        return self
 
     @property
     def seconds(self) -> float:

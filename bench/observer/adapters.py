@@ -6,7 +6,6 @@ with the arrival of the message that completed it. Adding a format is one
 class with a name and a feed(), registered with @adapter.
 """
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
@@ -14,8 +13,9 @@ from typing import Callable, Iterable
 from meter_profiles import TEXT_FIELDS
 
 from ..errors import CheckError
+from .payload import MAX_DEPTH, MAX_PAYLOAD, PayloadError, finite, parse_document, parse_number
 
-__all__ = ["CLASSIC_KEYS", "Publication", "adapter", "adapter_names", "make_adapter", "publications"]
+__all__ = ["CLASSIC_KEYS", "MAX_DEPTH", "MAX_PAYLOAD", "Publication", "adapter", "adapter_names", "make_adapter", "publications"]
 
 # The classic document's data keys and the canonical fields they carry (energies there are in kWh / kvarh).
 CLASSIC_KEYS = {
@@ -84,18 +84,31 @@ def publications(name: str, topic: str, messages: Iterable[dict]) -> list[Public
 
 def _classic_value(key: str, value):
     canonical = CLASSIC_KEYS[key]
-    if key in KILO_KEYS and isinstance(value, (int, float)):
+    if key in KILO_KEYS and finite(value):
         return canonical, value * 1000.0
     return canonical, value
 
 
 def _number_or_text(text: str, canonical: str | None = None):
+    """A value topic's payload: text for a text field, else a finite number (a PayloadError otherwise)."""
     if canonical in TEXT_FIELDS:
         return text
-    try:
-        return float(text)
-    except ValueError:
-        return text
+    return parse_number(text)
+
+
+def _unreadable(message: dict, topic: str, why: str) -> Publication:
+    shown = message.get("payload", message.get("payload_hex", ""))[:80]
+    return Publication(message["t"], topic, error=f"{why}: {shown!r}")
+
+
+def _classic_fields(payload: str) -> dict:
+    """The canonical fields of a classic document; a PayloadError when it is not one."""
+    document = parse_document(payload)
+    data = document.get("data") if isinstance(document, dict) else None
+    if not isinstance(data, dict):
+        found = document.get("data") if isinstance(document, dict) else None
+        raise PayloadError(f"data is {'missing' if found is None else type(found).__name__}")
+    return dict(_classic_value(k, v) for k, v in data.items() if k in CLASSIC_KEYS)
 
 
 @adapter("classic")
@@ -109,13 +122,12 @@ class ClassicJson:
         """A publication for a message on the reader's topic; nothing for other topics."""
         if message["topic"] != self.topic:
             return []
-        publication = Publication(message["t"], message["topic"])
+        if "payload" not in message:
+            return [_unreadable(message, message["topic"], "not UTF-8 text")]
         try:
-            data = json.loads(message.get("payload", ""))["data"]
-            publication.fields = dict(_classic_value(k, v) for k, v in data.items() if k in CLASSIC_KEYS)
-        except (ValueError, KeyError, TypeError) as error:
-            publication.error = f"not a classic JSON document with a data object ({type(error).__name__}): {message.get('payload', '')[:80]!r}"
-        return [publication]
+            return [Publication(message["t"], message["topic"], _classic_fields(message["payload"]))]
+        except PayloadError as error:
+            return [_unreadable(message, message["topic"], f"not a classic JSON document with a data object ({error})")]
 
     def flush(self) -> list[Publication]:
         """Nothing is held back: every message is a whole list."""
@@ -158,13 +170,15 @@ class OneTopicPerValue(_Grouped):
         if not message["topic"].startswith(prefix):
             return []
         suffix = message["topic"][len(prefix):]
-        payload = message.get("payload", "")
-        if suffix in CLASSIC_KEYS:
-            canonical, value = _classic_value(suffix, _number_or_text(payload, CLASSIC_KEYS[suffix]))
-        elif suffix in VALUE_TOPICS:
-            canonical, value = VALUE_TOPICS[suffix], _number_or_text(payload, VALUE_TOPICS[suffix])
-        else:
+        if suffix not in CLASSIC_KEYS and suffix not in VALUE_TOPICS:
             return []
+        try:
+            if suffix in CLASSIC_KEYS:
+                canonical, value = _classic_value(suffix, _number_or_text(message.get("payload", ""), CLASSIC_KEYS[suffix]))
+            else:
+                canonical, value = VALUE_TOPICS[suffix], _number_or_text(message.get("payload", ""), VALUE_TOPICS[suffix])
+        except PayloadError as error:
+            return [_unreadable(message, message["topic"], str(error))]
         return self._add(message["t"], message["topic"], canonical, value)
 
 
@@ -182,24 +196,35 @@ class HomeAssistantDiscovery(_Grouped):
     def feed(self, message: dict) -> list[Publication]:
         """Learn from a discovery config; turn a state message into values of the list being gathered."""
         if message["topic"].startswith("homeassistant/") and message["topic"].endswith("/config"):
-            self._learn(message)
+            try:
+                self._learn(message)
+            except PayloadError as error:
+                return [_unreadable(message, message["topic"], f"discovery config: {error}")]
             return []
         done = []
         for key, canonical, scale in self._states.get(message["topic"], []):
-            found = self._value(message.get("payload", ""), key)
-            if isinstance(found, (int, float)):
+            try:
+                found = self._value(message.get("payload", ""), key, canonical)
+            except PayloadError as error:
+                return done + [_unreadable(message, message["topic"], str(error))]
+            if finite(found):
                 found *= scale
             if found is not None:
                 done += self._add(message["t"], message["topic"], canonical, found)
         return done
 
     def _learn(self, message: dict) -> None:
-        try:
-            config = json.loads(message.get("payload", ""))
-            state_topic = config["state_topic"]
-        except (ValueError, KeyError, TypeError):
-            return
-        match = _TEMPLATE_KEY.search(config.get("value_template", ""))
+        payload = message.get("payload", "")
+        if not payload:
+            return  # an empty config removes a sensor from Home Assistant: nothing to learn
+        config = parse_document(payload)
+        if not isinstance(config, dict) or not isinstance(config.get("state_topic"), str):
+            raise PayloadError("state_topic must be a string in a JSON object")
+        template = config.get("value_template", "")
+        if not isinstance(template, str):
+            raise PayloadError(f"value_template must be a string, not {type(template).__name__}")
+        state_topic = config["state_topic"]
+        match = _TEMPLATE_KEY.search(template)
         key = (match.group(1) or match.group(2)) if match else None
         name = key or message["topic"].split("/")[-2]
         canonical = CLASSIC_KEYS.get(name) or (name if name in CLASSIC_KEYS.values() else None)
@@ -209,10 +234,8 @@ class HomeAssistantDiscovery(_Grouped):
             self._states.setdefault(state_topic, []).append((key, canonical, scale))
 
     @staticmethod
-    def _value(payload: str, key: str | None):
+    def _value(payload: str, key: str | None, canonical: str):
         if key is None:
-            return _number_or_text(payload)
-        try:
-            return json.loads(payload).get(key)
-        except (ValueError, AttributeError):
-            return None
+            return _number_or_text(payload, canonical)
+        document = parse_document(payload)
+        return document.get(key) if isinstance(document, dict) else None

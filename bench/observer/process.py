@@ -1,5 +1,6 @@
 """The observer as the bench drives it: start it, know it is subscribed, stop it, read what it saw."""
 
+import math
 import sys
 from pathlib import Path
 from typing import Iterator
@@ -13,8 +14,10 @@ from ..process import ManagedProcess, wait_until
 __all__ = ["Observer", "read_messages"]
 
 READY_TIMEOUT_S = 10.0
-# What the subscriber prints once its SUBACK came.
+# What the subscriber prints once its SUBACK came, and as it loses and regains the broker (then a monotonic stamp).
 READY_LINE = "observer subscribed"
+DISCONNECTED_LINE, CONNECTED_LINE = "observer disconnected", "observer connected"
+LOGIN_ENV = ("HANBENCH_MQTT_USER", "HANBENCH_MQTT_PASSWORD")
 
 
 class Observer:
@@ -24,9 +27,10 @@ class Observer:
         self.endpoint = endpoint
         self.messages_path = Path(run_dir) / "received.jsonl"
         self.log_path = Path(run_dir) / "observer.log"
-        credentials = [endpoint.username, endpoint.password] if endpoint.username else []
-        argv = [sys.executable, "-m", "bench.observer.subscriber", self.messages_path, endpoint.host, endpoint.port, *credentials]
-        self._process = ManagedProcess(argv, self.log_path)
+        # A login travels in the environment, which only this user can read, never in argv, which anyone can.
+        login = {LOGIN_ENV[0]: endpoint.username, LOGIN_ENV[1]: endpoint.password} if endpoint.username else {}
+        argv = [sys.executable, "-m", "bench.observer.subscriber", self.messages_path, endpoint.host, endpoint.port]
+        self._process = ManagedProcess(argv, self.log_path, env=login)
 
     def start(self) -> None:
         """Start the observer and wait until its subscription is acknowledged."""
@@ -40,9 +44,30 @@ class Observer:
         """Stop the observer; every message it received is in messages_path afterwards."""
         self._process.stop()
 
+    def outages(self) -> list[tuple[float, float]]:
+        """The monotonic stretches the observer was away from the broker after it first subscribed."""
+        return observer_outages(self.log_path)
+
     def messages(self) -> list[dict]:
         """What the observer recorded, in arrival order."""
         return list(read_messages(self.messages_path))
+
+
+def observer_outages(log_path: Path) -> list[tuple[float, float]]:
+    """From the subscriber's log: each disconnect to the next connect (or to the end, inf), in monotonic seconds."""
+    outages, away = [], None
+    try:
+        lines = Path(log_path).read_text(errors="replace").splitlines()
+    except FileNotFoundError:
+        return []
+    for line in lines:
+        stamp = line.rsplit(" ", 1)[-1]
+        if line.startswith(DISCONNECTED_LINE) and away is None:
+            away = float(stamp)
+        elif line.startswith(CONNECTED_LINE) and away is not None:
+            outages.append((away, float(stamp)))
+            away = None
+    return outages + ([(away, math.inf)] if away is not None else [])
 
 
 def read_messages(path: Path) -> Iterator[dict]:

@@ -1,6 +1,7 @@
 """The MQTT observer process: subscribe to everything, stamp each message on arrival, append it to a file.
 
-Run as `python -m bench.observer.subscriber OUT HOST PORT [USER PASSWORD]`.
+Run as `python -m bench.observer.subscriber OUT HOST PORT`, with a login (if any) in
+HANBENCH_MQTT_USER and HANBENCH_MQTT_PASSWORD.
 It lives in a process of its own and its callback does nothing but stamp and
 append: a paho subscriber that shares a process with busy Python threads
 reads some 600 messages a second, one alone some 20,000.
@@ -11,6 +12,7 @@ shared by every process on the machine, so t compares with the sent log's
 end_mono directly.
 """
 
+import os
 import signal
 import sys
 import threading
@@ -19,7 +21,7 @@ import time
 import orjson
 import paho.mqtt.client as mqtt
 
-from bench.observer.process import READY_LINE
+from bench.observer.process import CONNECTED_LINE, DISCONNECTED_LINE, LOGIN_ENV, READY_LINE
 
 __all__ = ["observe"]
 
@@ -56,7 +58,7 @@ def observe(out_path: str, host: str, port: int, username: str | None = None, pa
     client.on_message = lambda _c, _u, message: out.write(_line(time.monotonic(), message))
     client.on_connect = lambda c, _u, _f, reason, _p: _subscribed(c, reason)
     client.on_subscribe = lambda *_: print(f"{READY_LINE} {time.monotonic():.6f}", flush=True)
-    client.on_disconnect = lambda *_: print(f"observer disconnected {time.monotonic():.6f}", flush=True)
+    client.on_disconnect = lambda *_: print(f"{DISCONNECTED_LINE} {time.monotonic():.6f}", flush=True)
     # A broker restarted mid-run: come back quickly so as little as possible is missed.
     client.reconnect_delay_set(min_delay=1, max_delay=1)
     signal.signal(signal.SIGTERM, lambda *_: client.disconnect())
@@ -66,10 +68,10 @@ def observe(out_path: str, host: str, port: int, username: str | None = None, pa
 
 
 def _subscribed(client: mqtt.Client, reason) -> None:
-    print(f"observer connected ({reason}) {time.monotonic():.6f}", flush=True)
+    print(f"{CONNECTED_LINE} ({reason}) {time.monotonic():.6f}", flush=True)
     client.subscribe("#", qos=0)
 
 
 if __name__ == "__main__":
     arguments = sys.argv[1:]
-    observe(arguments[0], arguments[1], int(arguments[2]), *(arguments[3:5] or [None, None]))
+    observe(arguments[0], arguments[1], int(arguments[2]), *(os.environ.get(name) for name in LOGIN_ENV))

@@ -4,6 +4,7 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+from ..atomic import write_atomic
 from ..run.outcome import RunResult
 from .html import render_html
 
@@ -16,9 +17,10 @@ def write_reports(result: RunResult) -> dict[str, Path]:
     paths = {"summary": folder / "summary.json", "junit": folder / "junit.xml", "html": folder / "report.html"}
     summary = {"meter": result.run.meter, "run": result.run.__dict__, **result.verdict.as_dict(),
                "files": {p.name: p.name for p in sorted(folder.iterdir()) if p.is_file()}}
-    paths["summary"].write_text(json.dumps(summary, indent=2, default=str))
+    # Atomic, and the summary last: a run killed mid-way leaves no report that looks whole.
     write_junit([result], paths["junit"])
-    paths["html"].write_text(render_html(result))
+    write_atomic(paths["html"], render_html(result))
+    write_atomic(paths["summary"], json.dumps(summary, indent=2, default=str))
     return paths
 
 
@@ -34,5 +36,9 @@ def write_junit(results: list[RunResult], path: Path) -> None:
             if not check.passed:
                 failure = ET.SubElement(case, "failure", message=f"{len(check.failures)} failures: {check.failures[0].detail}")
                 failure.text = "\n".join(f.detail for f in check.failures)
+        if verdict.bench_problems:
+            case = ET.SubElement(suite, "testcase", classname=f"hanbench.{result.run.meter}", name="the-bench-itself")
+            ET.SubElement(case, "error", message="the bench lost frames").text = "\n".join(verdict.bench_problems)
         ET.SubElement(suite, "system-out").text = f"report: {result.run_dir / 'report.html'}"
-    ET.ElementTree(suites).write(path, encoding="unicode", xml_declaration=True)
+    ET.indent(suites)
+    write_atomic(path, "<?xml version='1.0' encoding='utf-8'?>\n" + ET.tostring(suites, encoding="unicode") + "\n")

@@ -12,7 +12,7 @@ __all__ = ["render_html"]
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2em;max-width:1000px;color:#222}
-h1 .PASS{color:#14803c} h1 .FAIL{color:#b91c1c}
+h1 .PASS{color:#14803c} h1 .FAIL{color:#b91c1c} h1 .BENCH-PROBLEM{color:#b45309}
 table{border-collapse:collapse;margin:1em 0} td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;font-size:14px}
 svg{width:100%;height:auto;margin:0.5em 0 1.5em} .axis{stroke:#444} .title{font-size:16px;font-weight:600}
 .label{font-size:12px;fill:#555} .sent{fill:none;stroke:#2563eb;stroke-width:1.5} .published{fill:#f59e0b}
@@ -24,7 +24,7 @@ MAX_ROWS = 50
 
 def render_html(result: RunResult) -> str:
     """The whole page for one run, self-contained."""
-    verdict = "PASS" if result.passed else "FAIL"
+    verdict = result.verdict.status
     origin = result.frames[0]["end_mono"] if result.frames else 0.0
     parts = [f"<h1>{escape(result.run.meter)}: <span class='{verdict}'>{verdict}</span></h1>",
              _summary(result), _checks(result), _legend(),
@@ -42,6 +42,7 @@ def _summary(result: RunResult) -> str:
     rows = [("meter", run.meter), ("scenario", run.scenario or "default"), ("duration / warp", f"{run.duration} / {run.warp}"),
             ("faults", run.faults or "none"), ("line", run.line), ("frames sent / expected published", f"{v.frames} / {v.expected}"),
             ("publications", v.publications), ("lost while excused", len(v.excused)),
+            ("the bench's own problems", "; ".join(v.bench_problems) or "none"),
             ("latency median / p99 / max (s)", " / ".join("-" if x is None else f"{x:.4f}" for x in (latency.median, latency.p99, latency.maximum)))]
     return "<table>" + "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(val))}</td></tr>" for k, val in rows) + "</table>"
 

@@ -32,8 +32,9 @@ class RunResult:
 
     def explain(self) -> str:
         """The failures (the first few of each check), the DUT's last lines and where the report is."""
-        lines = [f"{self.run.meter}: {'PASS' if self.passed else 'FAIL'} ({self.verdict.frames} frames, "
+        lines = [f"{self.run.meter}: {self.verdict.status} ({self.verdict.frames} frames, "
                  f"{self.verdict.publications} publications); report in {self.run_dir}"]
+        lines += [f"  the bench: {problem}" for problem in self.verdict.bench_problems]
         for check in self.verdict.checks:
             for failure in check.failures[:SHOWN_FAILURES]:
                 lines.append(f"  {check.name}: {failure.detail}")

@@ -8,20 +8,22 @@ publish while it or its broker is down are reported, not failed.
 """
 
 import json
+import math
 import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from ..broker import make_broker
+from ..broker import LanListener, make_broker
 from ..check import Excuse, Verdict, judge, read_sent_log
 from ..dut import Dut, Wiring
-from ..errors import MeterError
+from ..errors import MeterError, ScenarioError
 from ..line import PortLine, PtyLine
 from ..meter import SIMULATOR_CMD, MeterRun, SimulatorMeter
 from ..observer import Observer, read_messages
 from ..observer.adapters import publications
+from .benchfaults import bench_faults
 from .outcome import RunResult
 
 __all__ = ["LoopOptions", "run_loop"]
@@ -39,7 +41,7 @@ class LoopOptions:
     """How the loop runs around the meter: broker, output format, limits, restarts in the middle."""
 
     broker: str = "auto"
-    lan_host: str | None = None
+    lan: LanListener | None = None  # a listener for a board on the rig (its login kept or made for this run)
     output_format: str = "classic"
     topic: str = "hanbench/reader"
     latency_limit_s: float = 1.0
@@ -47,6 +49,26 @@ class LoopOptions:
     restart_broker_at: float | None = None
     meter_command: tuple[str, ...] | None = None
     connect_timeout_s: float = 20.0
+
+    def check(self) -> "LoopOptions":
+        """Every number within its range (NaN and infinity are not), before anything starts."""
+        for name, (low, high) in OPTION_RANGES.items():
+            check_option(FLAGS.get(name, name), getattr(self, name), low, high)
+        return self
+
+
+# What each number of a run may be: a restart at a fraction of the run, a latency limit up to ten minutes.
+OPTION_RANGES = {"restart_reader_at": (0.0, 1.0), "restart_broker_at": (0.0, 1.0), "latency_limit_s": (0.001, 600.0),
+                 "connect_timeout_s": (0.1, 3600.0)}
+FLAGS = {"latency_limit_s": "--latency-limit"}
+
+
+def check_option(what: str, value, low: float, high: float) -> None:
+    """A ScenarioError naming what, unless value is None or a finite number from low to high."""
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not low <= value <= high:
+        raise ScenarioError(f"{what} must be a number from {low:g} to {high:g}, not {value!r}")
 
 
 @dataclass
@@ -81,7 +103,7 @@ def _bring_up(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions)
         # The board drives the reader's HAN input itself; a reader on the bench's pty would hear nothing.
         raise MeterError("--line mbus drives an emulator board wired to the reader: "
                          "use --dut rig --port <the board's host link>")
-    parts.broker = make_broker(options.broker, run_dir, options.lan_host)
+    parts.broker = make_broker(options.broker, run_dir, options.lan)
     endpoint = parts.broker.start()
     parts.observer = Observer(endpoint, run_dir)
     parts.observer.start()
@@ -157,6 +179,7 @@ def _judge(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions) ->
     frames = read_sent_log(parts.meter.sent_log)
     found = publications(options.output_format, options.topic, read_messages(parts.observer.messages_path))
     parts.excuses = [_until_recovered(excuse, found, options.latency_limit_s) for excuse in parts.excuses]
-    verdict: Verdict = judge(frames, found, options.latency_limit_s, parts.excuses)
+    faults = bench_faults(run_dir, parts.observer.outages(), frames, parts.excuses, options.latency_limit_s)
+    verdict: Verdict = judge(frames, found, options.latency_limit_s, parts.excuses, faults)
     (run_dir / "excuses.json").write_text(json.dumps([e.__dict__ for e in parts.excuses]))
     return RunResult(run, verdict, run_dir, parts.dut.log_path, frames, found, parts.excuses)

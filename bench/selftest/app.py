@@ -7,6 +7,7 @@ from rich.console import Console
 
 from .datafiles import BURST_PATH, LIMITS_PATH, load_burst, load_limits
 from .display import show_unit
+from .errors import LimitsError
 from .station import Station
 from .unit import StationConfig
 
@@ -31,7 +32,7 @@ def make_config(options: dict) -> StationConfig:
         han_port=options["han_port"], console_port=options["console_port"], image=options["image"],
         broker=options["broker"], lan_host=options["lan_host"], wifi_ssid=options["wifi_ssid"],
         wifi_password=options["wifi_password"], station_id=options["station_id"], operator=options["operator"],
-        keep_going=options["keep_going"],
+        keep_going=options["keep_going"], records=options["records"],
     )
 
 
@@ -47,9 +48,15 @@ def _next_serial(console: Console) -> str | None:
 def _loop(station: Station, console: Console) -> int:
     tested = 0
     while (serial_number := _next_serial(console)) is not None:
-        if serial_number:
-            show_unit(console, station.test_unit(serial_number))
-            tested += 1
+        if not serial_number:
+            continue
+        try:
+            record = station.test_unit(serial_number)
+        except LimitsError as error:  # a misread label: say so and ask again, the line goes on
+            console.print(f"[red]{error}[/red]")
+            continue
+        show_unit(console, record)
+        tested += 1
     console.print(f"{tested} unit(s) tested; records in {station.config.record_dir}")
     return 0
 

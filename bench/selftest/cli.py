@@ -9,15 +9,15 @@ import click
 from rich.console import Console
 
 from ..errors import BenchError
-from .records import RecordStore
+from .records import RecordStore, default_url
 from .report import print_report
 
 __all__ = ["selftest"]
 
 
 @click.group("selftest", invoke_without_command=True)
-@click.option("--dut", type=click.Choice(["host", "cmd", "rig"]), default="host", show_default=True,
-              help="host: the firmware's host build; cmd: --dut-cmd; rig: a board on --port/--console")
+@click.option("--dut", type=click.Choice(["host", "qemu", "cmd", "rig"]), default="host", show_default=True,
+              help="host: the firmware's host build; qemu: its lx106 image emulated; cmd: --dut-cmd; rig: a board")
 @click.option("--dut-cmd", help="A reader's command: 'CMD {tty} {serial} {mqtt_host} {mqtt_port} {topic}'")
 @click.option("--port", "han_port", help="rig: the UART (or M-Bus emulator) wired to the board's HAN input")
 @click.option("--console", "console_port", help="rig: the board's console UART (also esptool's port)")
@@ -25,6 +25,8 @@ __all__ = ["selftest"]
 @click.option("--lan-host", help="rig: this station's LAN address, where the board reaches the broker")
 @click.option("--broker", default="auto", show_default=True, help="auto, mosquitto, embedded or HOST:PORT")
 @click.option("--record-dir", type=click.Path(path_type=Path), default=Path("selftest-records"), show_default=True)
+@click.option("--records", help="The record database: sqlite:///PATH or postgresql://USER@HOST/DB (password in "
+              "~/.pgpass)  [default: records.sqlite in --record-dir]")
 @click.option("--serial-number", help="The scanned label of a single unit (--loop asks for each)")
 @click.option("--loop", is_flag=True, help="Production run: prompt, scan, test, verdict, next board")
 @click.option("--station-id", default=socket.gethostname(), show_default=True)
@@ -52,11 +54,14 @@ def selftest(context: click.Context, **options) -> None:
 
 
 @selftest.command("report")
-@click.argument("record_dir", type=click.Path(path_type=Path, exists=True, file_okay=False))
-def report(record_dir: Path) -> None:
-    """Yield and failure Pareto of a record directory."""
+@click.argument("record_dir", type=click.Path(path_type=Path, exists=True, file_okay=False), required=False)
+@click.option("--records", help="The record database (sqlite:///PATH or postgresql://USER@HOST/DB) instead of RECORD_DIR's")
+def report(record_dir: Path | None, records: str | None) -> None:
+    """Units, tests, retests, yield, first-pass yield and the failure Pareto of a record database."""
+    if not (record_dir or records):
+        raise click.UsageError("give a RECORD_DIR or --records URL")
     try:
-        print_report(RecordStore(record_dir), Console())
+        print_report(RecordStore(records or default_url(record_dir), record_dir or Path(".")).connect(), Console())
     except BenchError as error:
         click.echo(f"hanbench selftest report: {error}", err=True)
         sys.exit(2)

@@ -4,6 +4,7 @@ Both are TOML beside this module, validated when loaded; a bad file is refused
 with one line naming the file, the field and what is wrong.
 """
 
+import re
 from pathlib import Path
 
 import openhtf as htf
@@ -21,7 +22,7 @@ BURST_PATH = Path(__file__).with_name("burst.toml")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Limit(_Strict):
@@ -63,6 +64,15 @@ class Limits(_Strict):
 
     station: StationSettings
     measurements: dict[str, Limit]
+
+    def check_serial_number(self, serial_number: str) -> str:
+        """The scanned label if it matches the serial_number limit's pattern; a LimitsError naming the fix otherwise."""
+        pattern = self.measurements["serial_number"].regex if "serial_number" in self.measurements else None
+        if pattern and not re.fullmatch(pattern, serial_number):
+            shown = serial_number if len(serial_number) <= 40 else serial_number[:40] + "..."
+            raise LimitsError(f"serial number {shown!r} ({len(serial_number)} characters) does not match {pattern}; "
+                              "scan the board's label again")
+        return serial_number
 
     def measurement(self, name: str) -> htf.Measurement:
         """The OpenHTF measurement called name, with the unit and validator its limit gives."""

@@ -7,16 +7,15 @@ cycle) unchanged, launched through a ManagedProcess whose stdin and stdout
 are pipes to a ProcessConsole.
 """
 
-import os
 import subprocess
 from pathlib import Path
 
-from ..dut import CommandDut, HostDut, Wiring
+from ..dut import CommandDut, HostDut, QemuDut, Wiring
 from ..errors import DutError
-from ..process import PACKAGE_ROOT, ManagedProcess
+from ..process import ManagedProcess, spawn
 from .console import ProcessConsole
 
-__all__ = ["ConsoleProcess", "StationCommandDut", "StationHostDut"]
+__all__ = ["ConsoleProcess", "StationCommandDut", "StationHostDut", "StationQemuDut"]
 
 
 class ConsoleProcess(ManagedProcess):
@@ -27,12 +26,8 @@ class ConsoleProcess(ManagedProcess):
     def start(self) -> None:
         """Start the process (power on); its console starts collecting lines at once."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        python_path = os.pathsep.join(filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")]))
-        environment = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": python_path, **(self.env or {})}
-        self._popen = subprocess.Popen(
-            self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-            env=environment, cwd=self.cwd, start_new_session=True,
-        )
+        self._popen = spawn(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env=self.environment(), cwd=self.cwd)
         self.console = ProcessConsole(self._popen, self.log_path)
         self.console.note(f"$ {' '.join(self.argv)}")
         self.console.start()
@@ -77,3 +72,15 @@ class StationHostDut(_WithConsole, HostDut):
     def argv(self, wiring: Wiring) -> list[str]:
         """The host build's command line; --temperature stands in for the board's DS18B20."""
         return super().argv(wiring) + ["--temperature", f"{self.temperature_c:g}"]
+
+
+class StationQemuDut(_WithConsole, QemuDut):
+    """The lx106 image in the emulator, its semihosting console on the pipes; its settings file stands in for the sensor."""
+
+    def __init__(self, run_dir: Path, temperature_c: float):
+        super().__init__(run_dir)
+        self.extra_settings = {"temperature": f"{temperature_c:g}"}
+
+    def _launch(self, wiring: Wiring) -> None:
+        self._prepare(wiring)
+        _WithConsole._launch(self, wiring)

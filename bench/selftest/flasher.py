@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from ..process import tail
+from ..process import spawn, tail
 from .errors import FlashError
 
 __all__ = ["Esptool", "parse_mac"]
@@ -44,16 +44,19 @@ class Esptool:
         argv = [sys.executable, "-m", "esptool", "--chip", CHIP, "--port", self.port,
                 "--connect-attempts", CONNECT_ATTEMPTS, *arguments]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        esptool = spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            done = subprocess.run(argv, capture_output=True, text=True, timeout=self.timeout_s)
+            stdout, stderr = esptool.communicate(timeout=self.timeout_s)
         except subprocess.TimeoutExpired:
+            esptool.kill()
+            esptool.communicate()
             raise FlashError(f"esptool {arguments[0]} on {self.port} took over {self.timeout_s:g} s; see {self.log_path}") from None
         with open(self.log_path, "a") as log:
-            log.write(f"$ {' '.join(argv)}\n{done.stdout}{done.stderr}")
-        if done.returncode != 0:
-            raise FlashError(f"esptool {arguments[0]} on {self.port} failed (status {done.returncode}); "
+            log.write(f"$ {' '.join(argv)}\n{stdout}{stderr}")
+        if esptool.returncode != 0:
+            raise FlashError(f"esptool {arguments[0]} on {self.port} failed (status {esptool.returncode}); "
                              f"last lines of {self.log_path}:\n{tail(self.log_path, 5)}")
-        return done.stdout
+        return stdout
 
     def read_mac(self) -> str:
         """The chip's MAC from its eFuses (the chip is reset into its bootloader and back)."""

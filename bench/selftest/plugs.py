@@ -17,7 +17,7 @@ from simulator.lines import Line, LineError, PtyLine, SerialLine
 from ..broker import BrokerEndpoint, free_port, make_broker, new_client
 from ..dut import Wiring
 from .console import ConsoleLink, SerialConsole
-from .duts import StationCommandDut, StationHostDut
+from .duts import StationCommandDut, StationHostDut, StationQemuDut
 from .errors import SelftestError
 from .flasher import Esptool
 from .unit import Unit
@@ -42,18 +42,20 @@ class BrokerPlug(htf.plugs.BasePlug):
     def __init__(self):
         config = self.unit.config
         self._broker = make_broker(config.broker, self.unit.log_dir, config.lan_host)
-        self.endpoint: BrokerEndpoint = self._broker.start()
+        own = self._broker.start()
+        # What the board is given (on a rig, the LAN listener and its login); the station listens on loopback.
+        self.endpoint: BrokerEndpoint = self._broker.board_endpoint
         self._messages: list[dict] = []
         self._arrived = threading.Condition()
-        self._client = new_client(self.endpoint, client_id=f"hanbench-station-{self.endpoint.port}")
+        self._client = new_client(own, client_id=f"hanbench-station-{own.port}")
         subscribed = threading.Event()
         self._client.on_message = lambda _c, _u, message: self._take(message)
         self._client.on_connect = lambda client, *_: client.subscribe("#")
         self._client.on_subscribe = lambda *_: subscribed.set()
-        self._client.connect(self.endpoint.host, self.endpoint.port)
+        self._client.connect(own.host, own.port)
         self._client.loop_start()
         if not subscribed.wait(5.0):
-            raise SelftestError(f"the station's subscriber got no SUBACK from {self.endpoint}; see {self._broker.log_path}")
+            raise SelftestError(f"the station's subscriber got no SUBACK from {own}; see {self._broker.log_path}")
 
     def _take(self, message) -> None:
         # Stamp first: latency is measured to the arrival at the station.
@@ -159,7 +161,8 @@ class ProcessConsolePlug(ConsolePlug):
         if config.dut_cmd:
             self._dut = StationCommandDut(self.unit.log_dir, config.dut_cmd)
         else:
-            self._dut = StationHostDut(self.unit.log_dir, config.limits.station.host_temperature_c)
+            board = StationQemuDut if config.dut == "qemu" else StationHostDut
+            self._dut = board(self.unit.log_dir, config.limits.station.host_temperature_c)
         self._dut.build()
         factory = BrokerEndpoint("127.0.0.1", free_port())
         started = time.monotonic()

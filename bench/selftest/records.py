@@ -1,29 +1,31 @@
-"""A record directory that loses nothing: one JSON record per unit, a verdict log, a daily summary.
+"""The station's records: one database row per unit (the truth), a JSON file per unit (the export).
 
-A power cut can come at any instant, so every file is either whole or absent:
-records and summaries are written beside their final name, fsynced, renamed
-over it and the directory fsynced (the rename itself must reach the disk);
-the verdict log is only ever appended to, one fsynced line per unit. A unit
-announces itself with an in-progress marker before its first phase; the
-marker is removed only after its record is safe, so a marker found at
-start-up is a unit that was cut off, and becomes an `incomplete` record.
+A power cut can come at any instant, so a unit's row is inserted with no
+outcome before its first phase touches the board, says which phase runs, and
+gets its outcome, record and failures in one transaction. A row without an
+outcome at start-up is a unit this station was cut off from: it becomes
+INCOMPLETE. Only the station's own rows are recovered, so stations sharing a
+database never touch each other's units. The JSON export is written after
+the commit, atomically; a full disk there loses nothing the database holds.
 
-    DIR/records/<unit>.json      one per unit tested
-    DIR/in-progress/<unit>.json  the unit being tested now (or cut off)
-    DIR/verdicts.jsonl           one line per unit, in the order they ended
-    DIR/summary/<date>.json      units tested, yield and the most common failure that day
+    DATABASE                       units (station, unit, outcome, record) and failures
+    EXPORT/records/<unit>.json     one per unit tested
 """
 
 import json
-import os
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
 
+import sqlalchemy as sa
+
+from ..atomic import write_atomic
+from .database import FAILURES, UNITS, connect, describe, reason
 from .errors import RecordError
 
-__all__ = ["RecordStore", "INCOMPLETE", "first_failure", "now_iso", "summarise", "write_atomic", "append_line"]
+__all__ = ["INCOMPLETE", "RecordStore", "default_url", "first_failure", "now_iso", "summarise"]
 
 INCOMPLETE = "INCOMPLETE"
 SCHEMA = "hanbench-selftest-record/1"
@@ -34,37 +36,9 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def _fsync_dir(directory: Path) -> None:
-    descriptor = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write text to path so that a crash leaves the old file or the new one, never a torn one."""
-    path = Path(path)
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(temporary, "w") as handle:
-        handle.write(text)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, path)
-    _fsync_dir(path.parent)
-
-
-def append_line(path: Path, line: str) -> None:
-    """Append one line and fsync it: the log keeps every earlier line whatever happens next."""
-    created = not Path(path).exists()
-    descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-    try:
-        os.write(descriptor, (line.rstrip("\n") + "\n").encode())
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
-    if created:
-        _fsync_dir(Path(path).parent)
+def default_url(record_dir: Path) -> str:
+    """The embedded database of a record directory."""
+    return f"sqlite:///{Path(record_dir).resolve() / 'records.sqlite'}"
 
 
 def _dump(document: dict) -> str:
@@ -72,56 +46,93 @@ def _dump(document: dict) -> str:
 
 
 class RecordStore:
-    """The record directory of one station (or of many, sharing a disk: unit names carry the station)."""
+    """One station's view of a record database, and the folder its JSON records are exported to."""
 
-    def __init__(self, root: Path):
-        self.root = Path(root)
+    def __init__(self, url: str, export_dir: Path, station: str = "station-1"):
+        self.url = url
+        self.station = station
+        self.root = Path(export_dir)
         self.records_dir = self.root / "records"
-        self.markers_dir = self.root / "in-progress"
-        self.verdict_log = self.root / "verdicts.jsonl"
-        self.summary_dir = self.root / "summary"
+        self._engine: sa.Engine | None = None
 
     def open(self) -> "RecordStore":
-        """Create the directory's folders; a RecordError when the disk refuses."""
+        """Create the export folder, then connect; a RecordError when either refuses."""
         try:
-            for folder in (self.records_dir, self.markers_dir, self.summary_dir):
-                folder.mkdir(parents=True, exist_ok=True)
+            self.records_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
             raise RecordError(f"cannot create the record directory {self.root}: {error.strerror}; "
                               "pick a writable --record-dir") from None
+        return self.connect(create=True)
+
+    def connect(self, create: bool = False) -> "RecordStore":
+        """Connect and bring the schema up to date (an SQLite file must exist unless create)."""
+        self._engine = connect(self.url, create)
         return self
 
+    @contextmanager
+    def _transaction(self, what: str):
+        try:
+            with self._engine.begin() as connection:
+                yield connection
+        except sa.exc.SQLAlchemyError as error:
+            raise RecordError(f"cannot {what} in {describe(self.url)}: {reason(error)}; the units recorded before are "
+                              "kept; fix the database (space, server) and restart the station") from None
+
     def begin(self, unit: str, header: dict) -> None:
-        """Mark a unit as being tested, before anything is done to it."""
-        write_atomic(self.markers_dir / f"{unit}.json", _dump({**header, "unit": unit, "phase": None}))
+        """Record a unit as under test, before anything is done to it."""
+        with self._transaction(f"start unit {unit}") as connection:
+            connection.execute(UNITS.insert().values(
+                station=self.station, unit=unit, serial_number=header.get("serial_number"),
+                started=header.get("started") or now_iso(), header=json.dumps({**header, "unit": unit}, default=str)))
 
     def note_phase(self, unit: str, phase: str) -> None:
-        """Say in the marker which phase runs, so a cut-off unit's record tells where it stopped."""
-        marker = self.markers_dir / f"{unit}.json"
-        if marker.exists():
-            write_atomic(marker, _dump({**json.loads(marker.read_text()), "phase": phase}))
+        """Say which phase runs, so a cut-off unit's record tells where it stopped."""
+        with self._transaction(f"note unit {unit}'s phase") as connection:
+            connection.execute(UNITS.update().where(self._row(unit), UNITS.c.outcome.is_(None)).values(phase=phase))
 
     def finish(self, record: dict) -> Path:
-        """Keep a unit's record, log its verdict, refresh the day's summary, then drop its marker."""
+        """Keep a unit's outcome, record and failures in one transaction, then export its JSON file; the file."""
         unit = record["unit"]
+        document = {"schema": SCHEMA, **record}
+        with self._transaction(f"keep unit {unit}'s record") as connection:
+            unit_id = self._claim(connection, unit, record)
+            connection.execute(UNITS.update().where(UNITS.c.id == unit_id).values(
+                outcome=record["outcome"], ended=record["ended"], marginal=bool(record.get("marginal")),
+                board_id=record.get("board_id"), record=json.dumps(document, default=str)))
+            failures = [{"unit_id": unit_id, "position": n, "phase": f.get("phase") or "start",
+                         "measurement": f.get("measurement"), "why": f.get("why")}
+                        for n, f in enumerate(record.get("failures") or [])]
+            if failures:
+                connection.execute(FAILURES.insert(), failures)
+        return self._export(unit, document)
+
+    def _claim(self, connection, unit: str, record: dict) -> int:
+        """The unit's row id, inserted now when the unit was never begun."""
+        found = connection.execute(sa.select(UNITS.c.id).where(self._row(unit))).scalar()
+        if found is not None:
+            return found
+        header = {k: v for k, v in record.items() if k not in ("phases", "failures", "notes")}
+        inserted = connection.execute(UNITS.insert().values(
+            station=self.station, unit=unit, serial_number=record.get("serial_number"),
+            started=record.get("started") or record["ended"], header=json.dumps(header, default=str)))
+        return inserted.inserted_primary_key[0]
+
+    def _export(self, unit: str, document: dict) -> Path:
         path = self.records_dir / f"{unit}.json"
-        write_atomic(path, _dump({"schema": SCHEMA, **record}))
-        append_line(self.verdict_log, json.dumps(_verdict_line(record, path.relative_to(self.root))))
-        self._refresh_summary(record["ended"][:10])
-        marker = self.markers_dir / f"{unit}.json"
-        if marker.exists():
-            marker.unlink()
-            _fsync_dir(self.markers_dir)
+        try:
+            write_atomic(path, _dump(document))
+        except OSError as error:
+            raise RecordError(f"unit {unit} is kept in {describe(self.url)} but its JSON export {path} could not be "
+                              f"written: {error.strerror}; free space there and restart the station") from None
         return path
 
+    def _row(self, unit: str):
+        return sa.and_(UNITS.c.station == self.station, UNITS.c.unit == unit)
+
     def recover(self) -> list[dict]:
-        """Turn every leftover marker into an incomplete record (or drop it when its record was already kept)."""
+        """Turn this station's units left without an outcome into INCOMPLETE records."""
         recovered = []
-        for marker in sorted(self.markers_dir.glob("*.json")):
-            header = json.loads(marker.read_text())
-            if (self.records_dir / marker.name).exists():
-                marker.unlink()  # cut off after its record was safe: nothing was lost
-                continue
+        for header in self.markers():
             stopped = f" in phase {header['phase']}" if header.get("phase") else " before its first phase"
             record = {**header, "outcome": INCOMPLETE, "marginal": False, "ended": now_iso(),
                       "failures": [{"phase": header.get("phase") or "start", "measurement": None,
@@ -131,22 +142,24 @@ class RecordStore:
             recovered.append(record)
         return recovered
 
-    def records(self) -> Iterator[dict]:
-        """Every kept record, oldest unit first (unit names start with their start time)."""
-        for path in sorted(self.records_dir.glob("*.json")):
-            try:
-                yield json.loads(path.read_text())
-            except (OSError, ValueError) as error:
-                raise RecordError(f"record {path} is unreadable ({error}); it was not written by this station") from None
-
     def markers(self) -> list[dict]:
-        """The units in progress now, or cut off and not yet recovered."""
-        return [json.loads(path.read_text()) for path in sorted(self.markers_dir.glob("*.json"))]
+        """This station's units under test now, or cut off and not yet recovered."""
+        with self._transaction("read the units under test") as connection:
+            rows = connection.execute(sa.select(UNITS.c.header, UNITS.c.phase).where(
+                UNITS.c.station == self.station, UNITS.c.outcome.is_(None)).order_by(UNITS.c.id)).all()
+        return [{**json.loads(row.header), "phase": row.phase} for row in rows]
 
-    def _refresh_summary(self, day: str) -> None:
-        lines = [json.loads(line) for line in self.verdict_log.read_text().splitlines() if line.strip()]
-        summary = {"date": day, **summarise([line for line in lines if line["ended"][:10] == day])}
-        write_atomic(self.summary_dir / f"{day}.json", _dump(summary))
+    def records(self) -> Iterator[dict]:
+        """Every kept record of every station, in the order the units started."""
+        with self._transaction("read the records") as connection:
+            rows = connection.execute(sa.select(UNITS.c.record).where(UNITS.c.outcome.is_not(None))
+                                      .order_by(UNITS.c.started, UNITS.c.id)).all()
+        return (json.loads(row.record) for row in rows)
+
+    def in_progress(self) -> int:
+        """Units of any station with no outcome yet."""
+        with self._transaction("count the units under test") as connection:
+            return connection.execute(sa.select(sa.func.count()).where(UNITS.c.outcome.is_(None))).scalar()
 
 
 def first_failure(record: dict) -> str | None:
@@ -158,14 +171,8 @@ def first_failure(record: dict) -> str | None:
     return f"{first['phase']}: {first['measurement']}" if first.get("measurement") else first["phase"]
 
 
-def _verdict_line(record: dict, path: Path) -> dict:
-    return {"ended": record["ended"], "unit": record["unit"], "serial_number": record.get("serial_number"),
-            "board_id": record.get("board_id"), "outcome": record["outcome"], "marginal": record.get("marginal", False),
-            "failure": first_failure(record), "station": record.get("station", {}).get("id"), "record": str(path)}
-
-
 def summarise(verdicts: list[dict]) -> dict:
-    """Units tested, outcomes, yield and the failures by how often they came first (a Pareto)."""
+    """Tests run, outcomes, yield and the failures by how often they came first (a Pareto)."""
     outcomes = Counter(line["outcome"] for line in verdicts)
     failures = Counter(line["failure"] for line in verdicts if line["outcome"] != "PASS" and line.get("failure"))
     tested = len(verdicts)

@@ -1,31 +1,37 @@
-"""`hanbench selftest report DIR`: the yield of a record directory and the Pareto of its failures."""
+"""`hanbench selftest report`: the yield of a record database, its retests and the Pareto of its failures."""
 
 from collections import Counter
 
 from rich.console import Console
 from rich.table import Table
 
+from .database import describe
 from .records import RecordStore, first_failure, summarise
 
 __all__ = ["directory_report", "print_report"]
+
+
+def _identity(record: dict) -> str:
+    """A board is its serial number (or chip id); a retest is another test of the same board."""
+    return record.get("serial_number") or record.get("board_id") or record["unit"]
 
 
 def _first_pass_yield(records: list[dict]) -> float | None:
     """Of the boards, by serial number (or board id), how many passed at their first test."""
     first: dict[str, str] = {}
     for record in records:
-        identity = record.get("serial_number") or record.get("board_id") or record["unit"]
-        first.setdefault(identity, record["outcome"])
+        first.setdefault(_identity(record), record["outcome"])
     return round(sum(1 for outcome in first.values() if outcome == "PASS") / len(first), 4) if first else None
 
 
 def directory_report(store: RecordStore) -> dict:
-    """The directory's figures: every kept record counted, plus the units still marked in progress."""
+    """The database's figures: every kept record counted, boards apart from retests, and the units still in progress."""
     records = list(store.records())
     summary = summarise([{"outcome": r["outcome"], "marginal": r.get("marginal"), "failure": first_failure(r)}
                          for r in records])
-    return {**summary, "boards": len({r.get("serial_number") or r.get("board_id") or r["unit"] for r in records}),
-            "first_pass_yield": _first_pass_yield(records), "in_progress": len(store.markers())}
+    boards = len({_identity(r) for r in records})
+    return {**summary, "boards": boards, "retests": len(records) - boards,
+            "first_pass_yield": _first_pass_yield(records), "in_progress": store.in_progress()}
 
 
 def _percent(value: float | None) -> str:
@@ -35,15 +41,16 @@ def _percent(value: float | None) -> str:
 def print_report(store: RecordStore, console: Console) -> dict:
     """Print the yield table and the failure Pareto; the figures."""
     figures = directory_report(store)
-    table = Table(title=f"self-test records in {store.root}")
-    table.add_column("units tested", justify="right")
+    table = Table(title=f"self-test records in {describe(store.url)}")
+    table.add_column("tests", justify="right")
     table.add_column("boards", justify="right")
+    table.add_column("retests", justify="right")
     for outcome in ("PASS", "FAIL", "ERROR", "INCOMPLETE"):
         table.add_column(outcome, justify="right")
     table.add_column("marginal", justify="right")
     table.add_column("yield", justify="right")
     table.add_column("first-pass yield", justify="right")
-    table.add_row(str(figures["units_tested"]), str(figures["boards"]),
+    table.add_row(str(figures["units_tested"]), str(figures["boards"]), str(figures["retests"]),
                   *(str(figures["outcomes"].get(o, 0)) for o in ("PASS", "FAIL", "ERROR", "INCOMPLETE")),
                   str(figures["marginal"]), _percent(figures["yield"]), _percent(figures["first_pass_yield"]))
     console.print(table)

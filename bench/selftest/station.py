@@ -15,11 +15,11 @@ from openhtf.util import console_output
 
 from .console import BoardFault
 from .duts import StationCommandDut
-from .errors import FlashError
+from .errors import FlashError, RecordError
 from .phases import build_phases
 from .plugs import bind_plugs
 from .record import unit_record
-from .records import RecordStore, now_iso
+from .records import RecordStore, default_url, now_iso
 from .unit import StationConfig, Unit
 
 __all__ = ["Station", "TEST_NAME"]
@@ -41,6 +41,7 @@ class _PhaseWatcher(threading.Thread):
     def __init__(self, test: htf.Test, note):
         super().__init__(daemon=True, name="phase watcher")
         self._test, self._note, self._done = test, note, threading.Event()
+        self.error: RecordError | None = None
 
     def run(self) -> None:
         last = None
@@ -49,7 +50,11 @@ class _PhaseWatcher(threading.Thread):
             running = state.running_phase_state if state else None
             if running is not None and running.name != last:
                 last = running.name
-                self._note(last)
+                try:
+                    self._note(last)
+                except RecordError as error:  # the database went away: the unit's record will say so when kept
+                    self.error = error
+                    return
 
     def stop(self) -> None:
         """Stop watching."""
@@ -64,7 +69,8 @@ class Station:
         self.config = config
         if config.dut_cmd:
             StationCommandDut(config.record_dir, config.dut_cmd)  # a bad template is refused before any unit
-        self.store = RecordStore(config.record_dir).open()
+        self.store = RecordStore(config.records or default_url(config.record_dir), config.record_dir,
+                                 config.station_id).open()
         # The station prints its own progress and verdict; OpenHTF's banner would say it twice.
         console_output.CLI_QUIET = True
 
@@ -85,7 +91,9 @@ class Station:
         return Unit(key, self.config, serial_number, log_dir, topic=f"hanbench/selftest/{key}"), header
 
     def test_unit(self, serial_number: str | None = None) -> dict:
-        """Test one board and keep its record; the record."""
+        """Test one board and keep its record; the record (a LimitsError, before anything starts, for a bad label)."""
+        if serial_number is not None:
+            self.config.limits.check_serial_number(serial_number)
         unit, header = self._new_unit(serial_number)
         self.store.begin(unit.key, header)
         unit.log_dir.mkdir(parents=True, exist_ok=True)

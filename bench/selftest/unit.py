@@ -27,6 +27,7 @@ class StationConfig:
     station_id: str = "station-1"
     operator: str = "unknown"
     keep_going: bool = False
+    records: str | None = None  # the record database's URL; None: an SQLite file in record_dir
 
     @property
     def on_rig(self) -> bool:

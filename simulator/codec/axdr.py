@@ -11,6 +11,7 @@ from .errors import FrameError
 __all__ = ["TAGS", "ARRAY", "STRUCTURE", "NULL", "OCTET_STRING", "VISIBLE_STRING", "parse_value", "encode_value", "encode_tree", "encode_int", "encode_length", "content_start", "tag_name"]
 
 NULL, ARRAY, STRUCTURE = 0x00, 0x01, 0x02
+MAX_DEPTH = 16
 OCTET_STRING, VISIBLE_STRING = 0x09, 0x0A
 
 # DLMS type name -> tag, as the profiles name them.
@@ -58,8 +59,14 @@ def _parse_length(buf: bytes, pos: int) -> tuple[int, int]:
     return int.from_bytes(buf[pos + 1 : pos + 1 + size], "big"), pos + 1 + size
 
 
-def parse_value(buf: bytes, pos: int = 0) -> tuple[tuple[int, object], int]:
-    """Parse one A-XDR value at pos; return ((tag, value), position after it)."""
+def parse_value(buf: bytes, pos: int = 0, depth: int = 0) -> tuple[tuple[int, object], int]:
+    """Parse one A-XDR value at pos; return ((tag, value), position after it).
+
+    A frame of two bytes per level could nest a thousand deep, past Python's
+    recursion limit; no meter nests more than three, so MAX_DEPTH refuses it.
+    """
+    if depth > MAX_DEPTH:
+        raise FrameError(f"A-XDR nested deeper than {MAX_DEPTH} levels at offset {pos}")
     try:
         tag = buf[pos]
         if tag in _INTEGERS:
@@ -78,7 +85,7 @@ def parse_value(buf: bytes, pos: int = 0) -> tuple[tuple[int, object], int]:
             count, pos = _parse_length(buf, pos + 1)
             items = []
             for _ in range(count):
-                item, pos = parse_value(buf, pos)
+                item, pos = parse_value(buf, pos, depth + 1)
                 items.append(item)
             return (tag, items), pos
         if tag == NULL:

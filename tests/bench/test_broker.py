@@ -47,19 +47,6 @@ def _publish(endpoint: BrokerEndpoint, payloads: list[str]) -> None:
     client.loop_stop()
 
 
-@pytest.mark.skipif(not Path(MOSQUITTO).exists(), reason="mosquitto not installed")
-def test_a_lan_listener_refuses_anonymous_clients_and_takes_the_generated_password(tmp_path):
-    broker = make_broker("mosquitto", tmp_path, lan_host="127.0.0.1")
-    endpoint = broker.start()
-    try:
-        assert is_up(endpoint)
-        assert not is_up(BrokerEndpoint(endpoint.host, endpoint.port))
-        assert not is_up(BrokerEndpoint(endpoint.host, endpoint.port, endpoint.username, "wrong"))
-        assert f"user {endpoint.username} password {endpoint.password}" in broker.board_settings()
-    finally:
-        broker.stop()
-
-
 @pytest.mark.parametrize("spec, message", [
     ("carrier-pigeon", "--broker must be auto, embedded, mosquitto or HOST:PORT, not 'carrier-pigeon'"),
     ("localhost:99999", "--broker must be auto, embedded, mosquitto or HOST:PORT, not 'localhost:99999'"),

@@ -7,7 +7,6 @@ import pytest
 from bench.check import Excuse, judge, read_sent_log
 from bench.errors import CheckError
 from bench.observer.adapters import publications
-
 from tests.bench.benchlogs import TOPIC, classic, list2, sent
 
 

@@ -20,6 +20,12 @@ def asan_build() -> Path:
 
 
 @pytest.fixture(scope="session")
+def lx106_build() -> Path:
+    """The emulated lx106 board's images (reader, replay), built once per session with the xtensa toolchain."""
+    return harness.build_lx106()
+
+
+@pytest.fixture(scope="session")
 def broker(tmp_path_factory) -> harness.Broker:
     """A mosquitto on an ephemeral loopback port for the whole session."""
     running = harness.Broker(tmp_path_factory.mktemp("broker")).start()

@@ -10,6 +10,7 @@ import queue
 import socket
 import subprocess
 import time
+import tomllib
 import tty
 import uuid
 from contextlib import contextmanager
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import paho.mqtt.client as mqtt
 
+from bench.dut import qemu as qemu_dut
 from bench.observer.adapters import CLASSIC_KEYS as BENCH_CLASSIC_KEYS
 from meter_profiles import ENERGY_FIELDS
 
@@ -284,3 +286,20 @@ def start_rig(build: Path, broker: Broker, workdir: Path, *extra: str, wait_for:
             "--topic", topic, *extra]
     reader = Reader(build / "hanreader", args, workdir / "hanreader.log").start(wait_for)
     return Rig(line, reader, watcher, topic)
+
+
+def build_lx106() -> Path:
+    """Configure and build the emulated lx106 board's images; returns the folder holding them."""
+    with locked(qemu_dut.BUILD):
+        qemu_dut.build_lx106(qemu_dut.BUILD / "build.log")
+    return qemu_dut.BUILD / "lx106"
+
+
+def write_every_frame(path: Path) -> int:
+    """Every captured frame (the meters' logs, then the reference frames) as one capture file; how many."""
+    lines = [line for log in sorted((REPO / "captures").glob("*.log")) for line in log.read_text().splitlines()
+             if line.strip() and not line.startswith("#")]
+    reference = tomllib.loads((REPO / "captures" / "reference-frames.toml").read_text())
+    lines += [entry["hex"] for entry in reference.values()]
+    path.write_text("\n".join(lines) + "\n")
+    return len(lines)

@@ -105,9 +105,9 @@ def test_hanbench_command_signs_with_a_secret_from_the_environment(signed, broke
 def test_hanbench_command_says_what_is_wrong_in_one_line(broker):
     done = hanbench_command(broker, "nobody/listens", "--secret-env", "UNSET_SECRET", "reboot")
     assert (done.returncode, done.stderr) == (
-        1, "hanbench command: the environment variable UNSET_SECRET holding the command secret is not set\n")
+        2, "hanbench command: the environment variable UNSET_SECRET holding the command secret is not set\n")
     done = hanbench_command(broker, "nobody/listens", "--timeout", "0.5", "version")
-    assert done.returncode == 1 and done.stderr.count("\n") == 1 and "no reply on nobody/listens/reply" in done.stderr
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "no reply on nobody/listens/reply" in done.stderr
 
 
 def test_a_password_set_over_mqtt_never_reaches_the_log(signed):

@@ -7,6 +7,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 FAKE_BOARD = Path(__file__).with_name("fake_board.py")
+# The quick limits' margins. The late-booting fake board's banner comes 4.5 s after its start, and a Python
+# process starting under two busy workers adds well over a second: the boot wait leaves room for both.
+BOOT_TIMEOUT_S = 12.0
+# The fakes publish at once; a real board's 1 s latency limit is for a quiet station, not two busy cores.
+LATENCY_MARGIN_S = 10.0
 
 
 def fake_board_cmd(mode: str) -> str:

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from bench.selftest.records import RecordStore, default_url
 from tests.selftest.station_run import REPO
 
 
@@ -33,8 +34,10 @@ def test_a_bad_limits_file_stops_the_station_before_any_unit(tmp_path):
     assert not (tmp_path / "r").exists()
 
 
-def test_report_of_an_empty_directory(tmp_path):
-    (tmp_path / "records").mkdir()
+def test_report_of_a_directory_without_a_database_is_one_line_and_an_empty_one_is_zero(tmp_path):
+    done = _hanbench("report", str(tmp_path))
+    assert done.returncode == 2 and "no record database at" in done.stderr and "Traceback" not in done.stderr
+    RecordStore(default_url(tmp_path), tmp_path).open()
     done = _hanbench("report", str(tmp_path))
     assert done.returncode == 0, done.stderr
-    assert "units tested" in done.stdout and "first-pass yield" in done.stdout
+    assert "tests" in done.stdout and "retests" in done.stdout and "first-pass yield" in done.stdout

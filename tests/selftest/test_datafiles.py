@@ -26,6 +26,9 @@ def test_a_measurement_without_a_limit_names_the_fix():
     ("[measurements.x]\nmin = 0\nequals = '1'\n", "measurements.x: Value error, give exactly one of min/max, equals or regex"),
     ("[measurements.x]\nmax = 1\nunits = 'parsec'\n", "units must be an OpenHTF unit suffix such as s, °C or 1, not 'parsec'"),
     ("[measurements.x\n", "not valid TOML"),
+    ("[measurements.x]\nmin = 0\nmax = nan\n", "measurements.x.max: must be a finite number, not nan or inf"),
+    ("[measurements.x]\nmin = -inf\nmax = 1\n", "measurements.x.min: must be a finite number, not nan or inf"),
+    ("[measurements.x]\nmax = 1\nmaxx = 2\n", "measurements.x.maxx: Extra inputs are not permitted"),
 ])
 def test_a_bad_limits_file_is_refused_in_one_line(tmp_path, body, message):
     path = tmp_path / "limits.toml"

@@ -7,6 +7,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from bench.selftest.records import RecordStore, default_url
+from bench.selftest.report import directory_report
 from tests.selftest.station_run import REPO, station_argv
 
 
@@ -31,15 +33,15 @@ def _wait_for(condition, timeout: float, what: str):
     return found
 
 
+def _store(record_dir: Path) -> RecordStore:
+    return RecordStore(default_url(record_dir), record_dir, "ci-station").connect()
+
+
 def _third_unit_under_test(record_dir: Path):
-    """The marker of the third unit, once two records are kept and it has entered a phase."""
+    """The third unit's row, once two records are kept and it has entered a phase."""
     if len(list((record_dir / "records").glob("*.json"))) < 2:
         return None
-    for marker in (record_dir / "in-progress").glob("*-SN-3.json"):
-        header = json.loads(marker.read_text())
-        if header.get("phase"):
-            return header
-    return None
+    return next((m for m in _store(record_dir).markers() if m["unit"].endswith("-SN-3") and m.get("phase")), None)
 
 
 def test_sigkill_mid_unit_keeps_earlier_records_and_marks_the_unit_incomplete(tmp_path, quick_limits):
@@ -66,8 +68,7 @@ def test_sigkill_mid_unit_keeps_earlier_records_and_marks_the_unit_incomplete(tm
     assert [json.loads(path.read_text())["serial_number"] for path in kept] == ["SN-1", "SN-2"]
     assert all(json.loads(path.read_text())["outcome"] == "PASS" for path in kept)
     assert not list(record_dir.rglob(".*.tmp")), "a temporary file was left behind"
-    verdicts = [json.loads(line) for line in (record_dir / "verdicts.jsonl").read_text().splitlines()]
-    assert [line["serial_number"] for line in verdicts] == ["SN-1", "SN-2"]
+    assert [r["serial_number"] for r in _store(record_dir).records()] == ["SN-1", "SN-2"]
 
     # The station's next start finds the marker and records the unit as incomplete, saying where it stopped.
     restart = subprocess.run(station_argv(record_dir, quick_limits, "--dut", "host", "--loop"), cwd=REPO,
@@ -81,8 +82,7 @@ def test_sigkill_mid_unit_keeps_earlier_records_and_marks_the_unit_incomplete(tm
     stopped_in = records[2]["failures"][0]["phase"]
     # The marker may have moved on between the test's look and the kill, never back.
     assert stopped_in in order and order.index(stopped_in) >= order.index(cut_in), (cut_in, stopped_in)
-    assert not list((record_dir / "in-progress").glob("*.json"))
-    verdicts = [json.loads(line) for line in (record_dir / "verdicts.jsonl").read_text().splitlines()]
-    assert [line["outcome"] for line in verdicts] == ["PASS", "PASS", "INCOMPLETE"]
-    summary = json.loads(next((record_dir / "summary").glob("*.json")).read_text())
-    assert (summary["units_tested"], summary["yield"]) == (3, round(2 / 3, 4))
+    assert _store(record_dir).markers() == []
+    assert [r["outcome"] for r in _store(record_dir).records()] == ["PASS", "PASS", "INCOMPLETE"]
+    figures = directory_report(_store(record_dir))
+    assert (figures["units_tested"], figures["yield"], figures["in_progress"]) == (3, round(2 / 3, 4), 0)

@@ -211,17 +211,16 @@ void setup() {
     thermometer.begin();
     static han::ReaderLoop loop_instance(*app, platform, meter, &console, &thermometer);
     reader_loop = &loop_instance;
-    if (!configured) {
-        start_portal();
-        return;
-    }
+    // The banner and the console in set-up mode too: the station provisions a new board
+    // (no settings yet) over its console.
+    app->start();
+    if (!configured) return start_portal();
     WiFi.mode(WIFI_STA);
     WiFi.begin(settings.wifi_ssid, settings.wifi_password);
     configTime(0, 0, "pool.ntp.org");
-    app->start();
 }
 
 void loop() {
-    if (portal_mode) return serve_portal();
-    reader_loop->poll();
+    reader_loop->poll();  // the broker link only while WiFi is joined: never in set-up mode
+    if (portal_mode) serve_portal();
 }
