@@ -22,12 +22,16 @@ CONNECTED_PATTERN = r"(?i)\bmqtt\b.*\bconnected\b|\bconnected\b.*\bmqtt\b"
 
 @dataclass(frozen=True)
 class Wiring:
-    """What a reader is connected to: the HAN line it reads, its serial setting, the broker and its topic."""
+    """What a reader is connected to: the HAN line it reads, its serial setting, the broker and its topic.
+
+    meter names the profile on the line, so a reader that deciphers can be given that meter's keys.
+    """
 
     tty: str
     serial: str
     broker: BrokerEndpoint
     topic: str
+    meter: str = ""
 
 
 class Dut:

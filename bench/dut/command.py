@@ -2,8 +2,13 @@
 
 import re
 import shlex
+import shutil
 import subprocess
+import tempfile
+import weakref
 from pathlib import Path
+
+from simulator.keys import KeysError, load_keys
 
 from ..errors import DutError
 from ..process import ManagedProcess, tail
@@ -68,13 +73,41 @@ class HostDut(CommandDut):
 
     def __init__(self, run_dir: Path, binary: Path | None = None, connected_pattern: str = CONNECTED_PATTERN):
         self.binary = Path(binary or REPO_ROOT / "firmware" / "build" / "hanreader")
+        self._settings_file: Path | None = None
         template = f"{shlex.quote(str(self.binary))} --tty {{tty}} --serial {{serial}} --mqtt-host {{mqtt_host}} --mqtt-port {{mqtt_port}} --topic {{topic}}"
         super().__init__(run_dir, template, connected_pattern)
 
     def argv(self, wiring: Wiring) -> list[str]:
-        """The host build's command line, with the broker's credentials when it has them."""
+        """The host build's command line, with the broker's credentials when it has them, and the keys file it reads."""
         credentials = ["--user", wiring.broker.username, "--password", wiring.broker.password] if wiring.broker.username else []
-        return super().argv(wiring) + credentials
+        settings = ["--config", str(self._settings_file)] if self._settings_file else []
+        return super().argv(wiring) + credentials + settings
+
+    def _launch(self, wiring: Wiring) -> None:
+        self._write_meter_keys(wiring.meter)
+        super()._launch(wiring)
+
+    def _halt(self) -> None:
+        super()._halt()
+        if self._settings_file is not None:
+            shutil.rmtree(self._settings_file.parent, ignore_errors=True)
+            self._settings_file = None
+
+    def _write_meter_keys(self, meter: str) -> None:
+        """The meter's keys (from HANBENCH_KEYS_FILE) in a settings file only this user reads: never in argv or a log."""
+        try:
+            keys = load_keys().for_meter(meter) if meter else None
+        except KeysError as error:
+            raise DutError(str(error)) from None
+        if keys is None:
+            return
+        if self._settings_file is None:
+            folder = tempfile.mkdtemp(prefix="hanbench-reader-")  # mode 700; removed with the DUT
+            weakref.finalize(self, shutil.rmtree, folder, True)
+            self._settings_file = Path(folder) / "reader.conf"
+        lines = [f"meter_key={keys.encryption.hex()}"] + ([f"meter_auth_key={keys.authentication.hex()}"] if keys.authentication else [])
+        self._settings_file.touch(mode=0o600)
+        self._settings_file.write_text("".join(f"{line}\n" for line in lines))
 
     def _build(self) -> None:
         if self.binary.exists():

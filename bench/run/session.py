@@ -112,7 +112,7 @@ def _bring_up(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions)
     if parts.dut.state == "new":
         parts.dut.build()
     parts.dut.relocate(run_dir)
-    parts.dut.start(Wiring(parts.line.reader_port, run.profile.serial.name, endpoint, options.topic))
+    parts.dut.start(Wiring(parts.line.reader_port, run.profile.serial.name, endpoint, options.topic, run.profile.name))
     parts.dut.wait_connected(options.connect_timeout_s)
     parts.meter = SimulatorMeter(run, parts.line.meter_port, run_dir, options.meter_command or SIMULATOR_CMD)
 

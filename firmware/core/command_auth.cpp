@@ -10,21 +10,9 @@ namespace {
 
 const char kSignedPrefix[] HAN_FLASH = "signed ";
 
-int hex_nibble(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-}
-
 // Exactly 2 * length lower-case hex digits, then a space.
-bool parse_hex(const char* text, uint8_t* out, size_t length) {
-    for (size_t i = 0; i < length; ++i) {
-        const int high = hex_nibble(text[2 * i]);
-        const int low = high < 0 ? -1 : hex_nibble(text[2 * i + 1]);
-        if (low < 0) return false;
-        out[i] = static_cast<uint8_t>(high * 16 + low);
-    }
-    return text[2 * length] == ' ';
+bool parse_signature(const char* text, uint8_t* out, size_t length) {
+    return parse_hex(text, out, length, false) && text[2 * length] == ' ';
 }
 
 // The decimal counter up to the next space; false when it is not a uint32 followed by one.
@@ -62,7 +50,7 @@ bool verify_signed_command(const Settings& settings, Crypto& crypto, const char*
     const char* rest = nullptr;
     uint8_t given[Crypto::kHmacSha256Size];
     if (!parse_counter(line + flash_length(as_flash_text(kSignedPrefix)), counter, rest) ||
-        std::strlen(rest + 1) < 2 * sizeof(given) + 1 || !parse_hex(rest + 1, given, sizeof(given))) {
+        std::strlen(rest + 1) < 2 * sizeof(given) + 1 || !parse_signature(rest + 1, given, sizeof(given))) {
         why.add(HAN_F("a signed command is \"signed COUNTER HMAC COMMAND\" (HMAC in 64 lower-case hex digits)"));
         return false;
     }

@@ -61,8 +61,8 @@ void config_set(ReaderApp& app, const char* rest, Reply& out, ReplySink& sink, A
     char key[40];
     const char* value = next_word(rest, key, sizeof(key));
     if (key[0] == '\0') return reply(sink, out.add(HAN_F("error: usage: config set KEY VALUE")));
-    if (access != Access::Console && flash_equals(key, HAN_F("command_secret"))) {
-        return reply(sink, out.add(HAN_F("error: command_secret is set only on the serial console or in the portal")));
+    if (access != Access::Console && settings_key_is_local_only(key)) {
+        return reply(sink, out.add(HAN_F("error: ")).add(key).add(HAN_F(" is set only on the serial console or in the portal")));
     }
     // The error goes straight after its prefix: no second buffer under the save.
     if (!app.change_setting(key, value, out.add(HAN_F("error: ")))) return reply(sink, out);

@@ -10,11 +10,11 @@ namespace han {
 
 // The longest command line the console runs; a longer one is refused whole, never cut short and run.
 constexpr size_t kMaxCommandLine = 127;
-// The longest line any command replies, terminator excluded: config set's unknown-setting
-// error, which names every setting a command sets (269 characters with a 39-character key). The console
-// builds every reply whole within it, so a sink sends the line it is given and needs no
-// buffer of its own.
-constexpr size_t kMaxReply = 269;
+// The longest line any command replies, terminator excluded: the status line with every
+// count at ten digits (kMaxStatus in reader.h, 389 characters with its "status " prefix). The
+// console builds every reply whole within it, so a sink sends the line it is given and needs
+// no buffer of its own.
+constexpr size_t kMaxReply = 389;
 
 class ReaderApp;
 
@@ -36,7 +36,7 @@ public:
 // Anything else -> "error: ..." naming the command and "help"; a line longer than
 // kMaxCommandLine -> "error: command longer than 127 characters, not run".
 // With Access::ReadOnly, config set and reboot are refused saying how to sign them;
-// command_secret is set only with Access::Console.
+// command_secret and the meter keys are set only with Access::Console.
 void run_console_command(ReaderApp& app, const char* line, ReplySink& sink, Access access = Access::Console);
 
 // A command line as a log shows it: the value of `config set` on a secret setting (a

@@ -9,6 +9,7 @@ namespace han {
 namespace {
 
 constexpr uint8_t kFlag = 0x7E;
+constexpr uint8_t kSegmented = 0x08;  // in the format field's first byte (A8 rather than A0)
 constexpr size_t kMinFrameLength = 9;  // format(2) dst(1) src(1) ctrl(1) HCS(2) FCS(2)
 
 uint16_t read_le16(const uint8_t* p) { return static_cast<uint16_t>(p[0] | (p[1] << 8)); }
@@ -119,6 +120,7 @@ HdlcDeframer::Scan HdlcDeframer::check_candidate(size_t start, bool record) {
     frame_.raw_length = frame_length + 2;
     frame_.info = has_info ? body + header + 2 : nullptr;
     frame_.info_length = has_info ? frame_length - header - 4 : 0;
+    frame_.segmented = (at[1] & kSegmented) != 0;
     ++stats_.frames;
     // Keep the closing flag: meters may share it as the next frame's opening flag.
     consumed_after_frame_ = start + frame_length + 1;

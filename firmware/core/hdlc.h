@@ -12,6 +12,7 @@ struct HdlcFrame {
     size_t raw_length;
     const uint8_t* info;     // the information field (LLC header onwards)
     size_t info_length;
+    bool segmented;          // the format field's segmentation bit: more of this list follows
 };
 
 // Counters of what the line delivered; the status command and the log report them.
@@ -31,9 +32,10 @@ struct HdlcStats {
 class HdlcDeframer {
 public:
     // The longest frame any of these meters sends is Aidon's three-phase list 3
-    // (396 bytes); 1 KiB holds it and the start of the next one twice over, and
-    // any frame whose length field says more than 1022 is counted as oversize.
-    static constexpr size_t kCapacity = 1024;
+    // (396 bytes); 896 bytes hold it and the start of the next one twice over, and
+    // any frame whose length field says more than 894 is counted as oversize. Longer
+    // lists come in segments (ListAssembler joins them).
+    static constexpr size_t kCapacity = 896;
 
     // Adds one received byte; true when a frame is ready in frame().
     bool push(uint8_t byte);

@@ -29,7 +29,13 @@ public:
     virtual void log(const char* line) = 0;
     virtual void console_write(const char* line) = 0;
     virtual bool save_settings(const char* text) = 0;
-    virtual void apply_serial(bool even_parity) = 0;  // 8E1 when true, else 8N1
+    virtual void apply_serial(bool even_parity) = 0;  // 8E1 when true, else 8N1, at 2400 baud
+    // The line's rate as well (2400, 9600 or 115200); a board whose UART keeps one rate
+    // keeps this default, and the serial detector's other rates then read what 2400 reads.
+    virtual void apply_line(uint32_t baud, bool even_parity) {
+        (void)baud;
+        apply_serial(even_parity);
+    }
     virtual void reboot() = 0;
     virtual const char* device_id() = 0;   // the MAC on the ESP8266, a host id on the host
     // The stored settings text into buffer (NUL-terminated): its length, 0 when there is
@@ -67,8 +73,8 @@ public:
 };
 
 // The keyed hash that proves a command came from someone holding the board's command
-// secret. A well-kept library does the hashing (mbedTLS on the host, the BearSSL the
-// ESP8266 Arduino core ships); the core never hashes by hand.
+// secret, and the cipher of encrypted meters. A well-kept library does the hashing (mbedTLS on the host, the BearSSL the
+// ESP8266 Arduino core ships); the core never hashes or ciphers by hand.
 class Crypto {
 public:
     static constexpr size_t kHmacSha256Size = 32;
@@ -76,6 +82,20 @@ public:
     // HMAC-SHA256(key, message) into out (kHmacSha256Size bytes); false when the library failed.
     virtual bool hmac_sha256(const uint8_t* key, size_t key_length, const uint8_t* message, size_t message_length,
                              uint8_t* out) = 0;
+
+    // AES-128-GCM, for meters that cipher their push (DLMS security suite 0).
+    static constexpr size_t kAesKeySize = 16;
+    static constexpr size_t kGcmIvSize = 12;
+    enum class GcmResult : uint8_t { Ok, BadTag, Unavailable };
+    // Deciphers data (length bytes) in place under key and iv (system title + frame counter).
+    // With a tag (tag_length > 0) the additional data aad and the tag are checked first and
+    // BadTag leaves data unusable; with none (encryption only) nothing is checked. A board
+    // whose library lacks GCM keeps this default and ciphered frames are refused.
+    virtual GcmResult aes128_gcm_decrypt(const uint8_t* key, const uint8_t* iv, const uint8_t* aad, size_t aad_length,
+                                         uint8_t* data, size_t length, const uint8_t* tag, size_t tag_length) {
+        (void)key, (void)iv, (void)aad, (void)aad_length, (void)data, (void)length, (void)tag, (void)tag_length;
+        return GcmResult::Unavailable;
+    }
 };
 
 }  // namespace han

@@ -92,10 +92,18 @@ void write_form(const Settings& settings, TextBuffer& page) {
     page.add(HAN_F("<p><button id=\"save\" type=\"submit\">Save</button></p></form></body></html>"));
 }
 
+// The refusals' messages written into a page at most: each quotes up to 199 characters of
+// its field's error, HTML-escaped (six bytes a quote at worst), and a 2 KiB form can hold
+// hundreds of refused fields. With the form at its widest (about 5.3 KB, every shown value
+// at its longest and escaped) the page stays inside the 8 KiB response buffer.
+constexpr size_t kMaxErrorText = 2048;
+
 // Applies every field of the form to next (a copy of the current settings); false with
-// one message a refused field.
+// one message a refused field, as many as fit kMaxErrorText, then how many more there were.
 bool apply_form(const char* body, size_t length, Settings& next, TextBuffer& errors) {
     bool ok = true;
+    const TextBuffer::Mark first = errors.mark();
+    uint32_t untold = 0;
     const char* end = body + length;
     for (const char* p = body; p < end;) {
         const char* amp = static_cast<const char*>(std::memchr(p, '&', static_cast<size_t>(end - p)));
@@ -110,12 +118,20 @@ bool apply_form(const char* body, size_t length, Settings& next, TextBuffer& err
             if (clear || !(settings_key_is_secret(key) && value[0] == '\0')) {
                 FixedText<200> error;
                 if (!settings_set(next, clear ? key + 6 : key, clear ? "" : value, error)) {
+                    const TextBuffer::Mark before = errors.mark();
                     errors.add(HAN_F("<p class=\"error\">")).add_html_escaped(error.c_str()).add(HAN_F("</p>"));
+                    if (errors.size() - first > kMaxErrorText) {
+                        errors.reset(before);
+                        ++untold;
+                    }
                     ok = false;
                 }
             }
         }
         p = pair_end + 1;
+    }
+    if (untold > 0) {
+        errors.add(HAN_F("<p class=\"error\">")).add_uint(untold).add(HAN_F(" more refused fields not shown</p>"));
     }
     FixedText<200> error;
     if (ok && !settings_complete(next, error)) {

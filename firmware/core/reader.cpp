@@ -55,7 +55,7 @@ void add_line_error(TextBuffer& line, uint32_t count, const FlashText* what) {
 }  // namespace
 
 ReaderApp::ReaderApp(Platform& platform, ByteStream& broker, const Settings& settings, Crypto& crypto)
-    : platform_(platform), crypto_(crypto), mqtt_(broker, *this), settings_(settings) {}
+    : platform_(platform), crypto_(crypto), mqtt_(broker, *this), settings_(settings), decipherer_(crypto) {}
 
 void ReaderApp::start() {
     started_ms_ = platform_.millis();
@@ -64,12 +64,13 @@ void ReaderApp::start() {
     line.add(HAN_F(" started, id ")).add(platform_.device_id());
     log_event(line);
     apply_settings(true, true);
+    decipherer_.set_keys(settings_.meter_key, settings_.meter_auth_key);
 }
 
 void ReaderApp::apply_settings(bool serial_changed, bool broker_moved) {
     if (serial_changed) {
-        detector_.reset(settings_.serial);
-        platform_.apply_serial(detector_.even_parity());
+        detector_.reset(settings_.serial, settings_.baud);
+        platform_.apply_line(detector_.baud(), detector_.even_parity());
     }
     // Only a change of broker or identity costs a reconnect; a new topic or
     // temperature takes effect with the next list.
@@ -86,13 +87,21 @@ void ReaderApp::apply_settings(bool serial_changed, bool broker_moved) {
 
 void ReaderApp::on_serial_bytes(const uint8_t* data, size_t length, uint32_t parity_errors) {
     const HdlcStats before = deframer_.stats();
+    const uint32_t mbus_bad_before = mbus_.stats().bad_frames;
+    // A line carries HDLC or M-Bus long frames; each deframer skips the other's bytes.
     for (size_t i = 0; i < length; ++i) {
-        if (!deframer_.push(data[i])) continue;
-        do {
-            handle_frame(deframer_.frame());
-        } while (deframer_.next());
+        if (deframer_.push(data[i])) {
+            do {
+                handle_frame(deframer_.frame());
+            } while (deframer_.next());
+        }
+        if (mbus_.push(data[i])) {
+            do {
+                handle_mbus_frame(mbus_.frame());
+            } while (mbus_.next());
+        }
     }
-    note_line_errors(before, parity_errors);
+    note_line_errors(before, mbus_bad_before, parity_errors);
 }
 
 void ReaderApp::on_serial_idle() {
@@ -102,13 +111,14 @@ void ReaderApp::on_serial_idle() {
             handle_frame(deframer_.frame());
         } while (deframer_.next());
     }
-    note_line_errors(before, 0);
+    note_line_errors(before, mbus_.stats().bad_frames, 0);
 }
 
-void ReaderApp::note_line_errors(const HdlcStats& before, uint32_t parity_errors) {
+void ReaderApp::note_line_errors(const HdlcStats& before, uint32_t mbus_bad_before, uint32_t parity_errors) {
     const HdlcStats& now = deframer_.stats();
+    const uint32_t mbus_bad = mbus_.stats().bad_frames - mbus_bad_before;
     const uint32_t bad_frames = (now.bad_fcs - before.bad_fcs) + (now.bad_hcs - before.bad_hcs) +
-                                (now.truncated - before.truncated) + (now.oversize - before.oversize);
+                                (now.truncated - before.truncated) + (now.oversize - before.oversize) + mbus_bad;
     const uint32_t garbage = now.garbage_bytes - before.garbage_bytes;
     if (bad_frames == 0 && garbage == 0 && parity_errors == 0) return;
     FixedText<160> line;
@@ -117,46 +127,82 @@ void ReaderApp::note_line_errors(const HdlcStats& before, uint32_t parity_errors
     add_line_error(line, now.bad_hcs - before.bad_hcs, HAN_F("bad HCS"));
     add_line_error(line, now.truncated - before.truncated, HAN_F("truncated"));
     add_line_error(line, now.oversize - before.oversize, HAN_F("oversize"));
+    add_line_error(line, mbus_bad, HAN_F("bad M-Bus frames"));
     add_line_error(line, garbage, HAN_F("garbage bytes"));
     add_line_error(line, parity_errors, HAN_F("parity errors"));
     log_event(line);
-    if (detector_.on_line_errors(parity_errors, bad_frames)) {
-        platform_.apply_serial(detector_.even_parity());
+    if (detector_.on_line_errors(parity_errors, bad_frames, garbage)) {
+        platform_.apply_line(detector_.baud(), detector_.even_parity());
         FixedText<64> detect;
         detect.add(HAN_F("serial auto: trying ")).add(detector_.even_parity() ? HAN_F("8E1") : HAN_F("8N1"));
-        log_event(detect);
+        log_event(detect.add(HAN_F(" at ")).add_uint(detector_.baud()).add(HAN_F(" baud")));
     }
 }
 
-void ReaderApp::handle_frame(const HdlcFrame& frame) {
+void ReaderApp::note_good_frame() {
     if (!detector_.locked()) {
         FixedText<64> line;
         line.add(HAN_F("serial auto: locked at ")).add(detector_.even_parity() ? HAN_F("8E1") : HAN_F("8N1"));
-        log_event(line);
+        log_event(line.add(HAN_F(", ")).add_uint(detector_.baud()).add(HAN_F(" baud")));
     }
     detector_.on_good_frame();
-    const bool ok = publish_reading(frame);
-    if (ok) ++counters_.published;
 }
 
-bool ReaderApp::publish_reading(const HdlcFrame& frame) {
-    FixedText<160> line;
+void ReaderApp::handle_frame(const HdlcFrame& frame) {
+    note_good_frame();
     if (settings_.format == OutputFormat::Raw) {
-        const HexPayload hex(frame.raw, frame.raw_length);
-        const bool ok = mqtt_.publish(settings_.topic, hex, settings_.mqtt_qos, false);
-        line.add(HAN_F("frame of ")).add_uint(frame.raw_length);
-        line.add(ok ? HAN_F(" bytes published raw") : HAN_F(" bytes not published"));
-        log_event(line);
-        return ok;
+        if (publish_raw(frame.raw, frame.raw_length)) ++counters_.published;
+        return;
     }
-    const DecodeStatus status = decoder_.decode(frame.info, frame.info_length, reading_);
+    if (assembler_.add_hdlc(frame.info, frame.info_length, frame.segmented, link_) == ListAssembler::Join::Ready) {
+        publish_list();
+    }
+}
+
+void ReaderApp::handle_mbus_frame(const MbusFrame& frame) {
+    note_good_frame();
+    if (settings_.format == OutputFormat::Raw) {
+        if (publish_raw(frame.raw, frame.raw_length)) ++counters_.published;
+        return;
+    }
+    if (assembler_.add_mbus(frame.number, frame.last, frame.piece, frame.piece_length, link_) ==
+        ListAssembler::Join::Ready) {
+        publish_list();
+    }
+}
+
+bool ReaderApp::publish_raw(const uint8_t* raw, size_t length) {
+    const HexPayload hex(raw, length);
+    const bool ok = mqtt_.publish(settings_.topic, hex, settings_.mqtt_qos, false);
+    FixedText<64> line;
+    line.add(HAN_F("frame of ")).add_uint(length);
+    line.add(ok ? HAN_F(" bytes published raw") : HAN_F(" bytes not published"));
+    log_event(line);
+    return ok;
+}
+
+void ReaderApp::publish_list() {
+    size_t length = assembler_.length();
+    const Decipherer::Result opened = decipherer_.open(assembler_.data(), length);
+    FixedText<160> line;
+    if (const FlashText* why = count_refusal(opened, link_)) {
+        line.add(HAN_F("list of ")).add_uint(assembler_.length()).add(HAN_F(" bytes refused: ")).add(why);
+        return log_event(line);
+    }
+    const DecodeStatus status = decoder_.decode(assembler_.data(), length, reading_);
     if (status != DecodeStatus::Ok) {
-        ++counters_.decode_errors;
-        line.add(HAN_F("frame of ")).add_uint(frame.raw_length);
-        line.add(HAN_F(" bytes not decoded: ")).add(decode_status_text(status));
-        log_event(line);
-        return false;
+        // Deciphered without a tag to check, a list that does not parse means a wrong key.
+        ++(opened == Decipherer::Result::Deciphered ? link_.undecodable : counters_.decode_errors);
+        line.add(HAN_F("list of ")).add_uint(length).add(HAN_F(" bytes not decoded: ")).add(decode_status_text(status));
+        if (opened == Decipherer::Result::Deciphered) line.add(HAN_F(" (deciphered: is meter_key right?)"));
+        return log_event(line);
     }
+    decipherer_.accept();
+    if (publish_reading()) ++counters_.published;
+}
+
+bool ReaderApp::publish_reading() {
+    FixedText<160> line;
     ++counters_.lists;
     const DeviceState device = device_state();
     bool ok = true;
@@ -280,14 +326,17 @@ bool ReaderApp::replace_settings(const Settings& next) {
     if (settings_equal(next, settings_)) return true;  // nothing to write, nothing to apply
     if (!persist(next)) return false;
     // Compared before the copy, so no second Settings stays on the stack.
-    const bool serial_changed = next.serial != settings_.serial;
+    const bool serial_changed = next.serial != settings_.serial || next.baud != settings_.baud;
     const bool broker_moved = broker_changed(settings_, next);
     settings_ = next;
     apply_settings(serial_changed, broker_moved);
+    // Here, not in apply_settings(): off the stack of its log line (the broker loop's deepest chain).
+    decipherer_.set_keys(settings_.meter_key, settings_.meter_auth_key);
     return true;
 }
 
 bool ReaderApp::persist(const Settings& next) {
+    assembler_.abandon(link_);
     payload_.clear();
     settings_write_stored(next, payload_);
     return !payload_.overflowed() && platform_.save_settings(payload_.c_str());
@@ -298,13 +347,17 @@ void ReaderApp::write_status(TextBuffer& out) {
     out.add(HAN_F("uptime_ms=")).add_uint(platform_.millis() - started_ms_);
     out.add(detector_.even_parity() ? HAN_F(" serial=8E1") : HAN_F(" serial=8N1"));
     if (!detector_.locked()) out.add('?');
+    out.add(HAN_F(" baud=")).add_uint(detector_.baud());
     out.add(HAN_F(" mqtt=")).add(mqtt_.connected() ? HAN_F("connected") : HAN_F("disconnected"));
     out.add(HAN_F(" make=")).add(make_name(decoder_.last_make()));
-    out.add(HAN_F(" frames=")).add_uint(line.frames).add(HAN_F(" lists=")).add_uint(counters_.lists);
+    out.add(HAN_F(" frames=")).add_uint(line.frames + mbus_.stats().frames).add(HAN_F(" lists=")).add_uint(counters_.lists);
     out.add(HAN_F(" published=")).add_uint(counters_.published);
-    out.add(HAN_F(" bad_fcs=")).add_uint(line.bad_fcs).add(HAN_F(" bad_hcs=")).add_uint(line.bad_hcs);
+    out.add(HAN_F(" bad_fcs=")).add_uint(line.bad_fcs + mbus_.stats().bad_frames).add(HAN_F(" bad_hcs=")).add_uint(line.bad_hcs);
     out.add(HAN_F(" truncated=")).add_uint(line.truncated).add(HAN_F(" garbage_bytes=")).add_uint(line.garbage_bytes);
     out.add(HAN_F(" decode_errors=")).add_uint(counters_.decode_errors);
+    out.add(HAN_F(" segments_lost=")).add_uint(link_.segments_lost).add(HAN_F(" list_too_long=")).add_uint(link_.list_too_long);
+    out.add(HAN_F(" no_key=")).add_uint(link_.no_key).add(HAN_F(" wrong_tag=")).add_uint(link_.wrong_tag);
+    out.add(HAN_F(" stale_counter=")).add_uint(link_.stale_counter).add(HAN_F(" undecodable=")).add_uint(link_.undecodable);
 }
 
 void ReaderApp::reboot() {

@@ -7,6 +7,8 @@
 #include "console.h"
 #include "cosem.h"
 #include "hdlc.h"
+#include "link.h"
+#include "mbus.h"
 #include "mqtt.h"
 #include "output.h"
 #include "platform.h"
@@ -23,9 +25,11 @@ extern const char kFirmwareVersion[];
 // The longest line ReaderApp::write_status() writes: every count a uint32 at 10 digits and
 // the widest word in each place. A new status field belongs here too.
 constexpr size_t kMaxStatus =
-    sizeof("uptime_ms=4294967295 serial=8E1? mqtt=disconnected make=kamstrup frames=4294967295 "
+    sizeof("uptime_ms=4294967295 serial=8E1? baud=4294967295 mqtt=disconnected make=kamstrup frames=4294967295 "
            "lists=4294967295 published=4294967295 bad_fcs=4294967295 bad_hcs=4294967295 "
-           "truncated=4294967295 garbage_bytes=4294967295 decode_errors=4294967295") - 1;
+           "truncated=4294967295 garbage_bytes=4294967295 decode_errors=4294967295 segments_lost=4294967295 "
+           "list_too_long=4294967295 no_key=4294967295 wrong_tag=4294967295 stale_counter=4294967295 "
+           "undecodable=4294967295") - 1;
 
 struct ReaderCounters {
     uint32_t lists = 0;           // decoded lists
@@ -69,10 +73,17 @@ public:
 
 private:
     void handle_frame(const HdlcFrame& frame);
-    bool publish_reading(const HdlcFrame& frame);
+    void handle_mbus_frame(const MbusFrame& frame);
+    // A good frame of either framing: the serial detector locks on it.
+    void note_good_frame();
+    // The raw format publishes every frame as it came, pieces and ciphertext included.
+    bool publish_raw(const uint8_t* raw, size_t length);
+    // A whole list from the assembler: deciphered, decoded and published.
+    void publish_list();
+    bool publish_reading();
     // Logs a command from the command topic, runs it and publishes its replies.
     void run_mqtt_command(const uint8_t* payload, size_t length);
-    void note_line_errors(const HdlcStats& before, uint32_t parity_errors);
+    void note_line_errors(const HdlcStats& before, uint32_t mbus_bad_before, uint32_t parity_errors);
     // Applies the settings: the UART and the broker link only when they changed.
     void apply_settings(bool serial_changed, bool broker_moved);
     // Writes next as the stored settings; false when the store failed or it did not fit.
@@ -90,6 +101,9 @@ private:
     MqttClient mqtt_;
     Settings settings_;
     HdlcDeframer deframer_;
+    MbusDeframer mbus_;
+    Decipherer decipherer_;
+    LinkStats link_;
     PushDecoder decoder_;
     Reading reading_;
     SerialDetector detector_;
@@ -98,11 +112,15 @@ private:
     uint32_t started_ms_ = 0;
     bool has_measured_temperature_ = false;
     Quantity measured_temperature_;
-    // The classic document (raw frames go out piece by piece through HexPayload); also
-    // the settings text while persist() saves it, which no publish path reaches: a
+    // One buffer, three uses in turn: a list being joined and deciphered (assembler_),
+    // then its classic document (raw frames go out piece by piece through HexPayload), and
+    // the settings text while persist() saves it, which gives up a list half joined. A
     // second buffer on the stack under the console and the portal would not fit the
-    // ESP8266's 4 KiB loop stack (tests/firmware/test_firmware_stack.py).
-    FixedText<kClassicDocumentCapacity> payload_;
+    // ESP8266's 4 KiB loop stack (tests/firmware/test_firmware_stack.py), nor a second
+    // one in the object its 4 KiB of data RAM (tests/firmware/test_firmware_size.py).
+    char shared_[kClassicDocumentCapacity];
+    TextBuffer payload_{shared_, sizeof(shared_)};
+    ListAssembler assembler_{reinterpret_cast<uint8_t*>(shared_), sizeof(shared_)};
 };
 
 }  // namespace han

@@ -7,7 +7,7 @@ namespace han {
 
 namespace {
 
-enum class Kind : uint8_t { Text, Port, Qos, Keepalive, Serial, Format, Temperature, Counter };
+enum class Kind : uint8_t { Text, Port, Qos, Keepalive, Serial, Baud, Format, Temperature, Counter };
 
 // What else a field is, besides its kind.
 enum Flag : uint8_t {
@@ -15,6 +15,8 @@ enum Flag : uint8_t {
     kTopic = 2,        // an MQTT topic name: no + or # wildcards
     kStoredOnly = 4,   // kept by the reader in its settings file; no command sets it
     kEmptyOrMin = 8,   // empty means "none"; otherwise at least min_length characters
+    kLocalOnly = 16,   // set on the console or in the portal only, never over MQTT, signed or not
+    kHexKey = 32,      // an AES-128 key: empty or exactly 32 hex digits
 };
 
 // Read from flash through a RAM copy (find_spec, spec_at): the table costs no data RAM.
@@ -42,11 +44,14 @@ const FieldSpec kSpecs[] HAN_FLASH = {
     HAN_TEXT(topic, 1, kTopic),
     HAN_TEXT(command_topic, 0, kTopic),
     // 16 characters at least: a guessable secret would let anyone on the broker sign.
-    HAN_TEXT(command_secret, 16, kSecret | kEmptyOrMin),
+    HAN_TEXT(command_secret, 16, kSecret | kEmptyOrMin | kLocalOnly),
     HAN_VALUE(command_counter, Kind::Counter, kStoredOnly),
+    HAN_TEXT(meter_key, 32, kSecret | kEmptyOrMin | kLocalOnly | kHexKey),
+    HAN_TEXT(meter_auth_key, 32, kSecret | kEmptyOrMin | kLocalOnly | kHexKey),
     HAN_VALUE(mqtt_qos, Kind::Qos, 0),
     HAN_VALUE(keepalive_s, Kind::Keepalive, 0),
     HAN_VALUE(serial, Kind::Serial, 0),
+    HAN_VALUE(baud, Kind::Baud, 0),
     HAN_VALUE(format, Kind::Format, 0),
     HAN_TEXT(discovery_prefix, 1, kTopic),
     HAN_VALUE(temperature, Kind::Temperature, 0),
@@ -66,9 +71,15 @@ struct NameList {
 };
 
 const char kSerialRows[][5] HAN_FLASH = {"auto", "8E1", "8N1"};
+const char kBaudRows[][7] HAN_FLASH = {"auto", "2400", "9600", "115200"};
 const char kFormatRows[][14] HAN_FLASH = {"classic", "per-value", "homeassistant", "raw"};
-constexpr NameList kSerialNames{kSerialRows[0], sizeof(kSerialRows[0]), 3};
-constexpr NameList kFormatNames{kFormatRows[0], sizeof(kFormatRows[0]), 4};
+// In flash, read through a RAM copy like the field table: as plain constants they took data RAM.
+const NameList kSerialNames HAN_FLASH = {kSerialRows[0], sizeof(kSerialRows[0]), 3};
+const NameList kFormatNames HAN_FLASH = {kFormatRows[0], sizeof(kFormatRows[0]), 4};
+const NameList kBaudNames HAN_FLASH = {kBaudRows[0], sizeof(kBaudRows[0]), 4};
+NameList serial_names() { return flash_read(kSerialNames); }
+NameList format_names() { return flash_read(kFormatNames); }
+NameList baud_names() { return flash_read(kBaudNames); }
 
 FieldSpec spec_at(size_t index) { return flash_read(kSpecs[index]); }
 
@@ -110,6 +121,10 @@ const FlashText* text_refusal(const FieldSpec& spec, const char* value, size_t l
         if ((spec.flags & kTopic) && (*p == '+' || *p == '#')) {
             return HAN_F(" must be a topic name without the wildcards + and #");
         }
+    }
+    uint8_t key[16];
+    if ((spec.flags & kHexKey) && length == 2 * sizeof(key) && !parse_hex(value, key, sizeof(key), true)) {
+        return HAN_F(" must be 32 hex digits (the meter's 16-byte key), or empty for none");
     }
     // Taken as written: a password that ends in a space would otherwise be trimmed on the next boot.
     if (length > 0 && (value[0] == ' ' || value[length - 1] == ' ')) {
@@ -165,9 +180,31 @@ bool set_temperature(Settings& settings, const char* value, TextBuffer& error) {
     return false;
 }
 
+// The names of a named field's values; serial's for any other kind (never asked).
+NameList names_of(Kind kind) {
+    if (kind == Kind::Baud) return baud_names();
+    return kind == Kind::Format ? format_names() : serial_names();
+}
+
+// A field whose value is one of a list of names. Not inlined: its name lists stay off the
+// stack of set_value(), which the broker loop's deepest chain runs through.
+[[gnu::noinline]] bool set_named(Settings& settings, const FieldSpec& spec, const char* value, TextBuffer& error) {
+    const NameList names = names_of(spec.kind);
+    const int index = find_name(names, value);
+    if (index < 0) {
+        error.add(spec.key).add(HAN_F(" must be one of "));
+        describe_names(error, names);
+        error.add(HAN_F(", not \"")).add(value).add('"');
+        return false;
+    }
+    if (spec.kind == Kind::Serial) settings.serial = static_cast<SerialMode>(index);
+    if (spec.kind == Kind::Baud) settings.baud = static_cast<LineBaud>(index);
+    if (spec.kind == Kind::Format) settings.format = static_cast<OutputFormat>(index);
+    return true;
+}
+
 bool set_value(Settings& settings, const FieldSpec& spec, const char* value, TextBuffer& error) {
     uint32_t number = 0;
-    int index = -1;
     switch (spec.kind) {
     case Kind::Text:
         return set_text(settings, spec, value, error);
@@ -185,13 +222,9 @@ bool set_value(Settings& settings, const FieldSpec& spec, const char* value, Tex
         settings.keepalive_s = static_cast<uint16_t>(number);
         return true;
     case Kind::Serial:
-        index = find_name(kSerialNames, value);
-        if (index >= 0) settings.serial = static_cast<SerialMode>(index);
-        break;
+    case Kind::Baud:
     case Kind::Format:
-        index = find_name(kFormatNames, value);
-        if (index >= 0) settings.format = static_cast<OutputFormat>(index);
-        break;
+        return set_named(settings, spec, value, error);
     case Kind::Temperature:
         return set_temperature(settings, value, error);
     case Kind::Counter:
@@ -199,11 +232,6 @@ bool set_value(Settings& settings, const FieldSpec& spec, const char* value, Tex
         settings.command_counter = number;
         return true;
     }
-    if (index >= 0) return true;
-    error.add(spec.key).add(HAN_F(" must be one of "));
-    if (spec.kind == Kind::Serial) describe_names(error, kSerialNames);
-    if (spec.kind == Kind::Format) describe_names(error, kFormatNames);
-    error.add(HAN_F(", not \"")).add(value).add('"');
     return false;
 }
 
@@ -213,8 +241,9 @@ void write_value(const Settings& settings, const FieldSpec& spec, TextBuffer& ou
     case Kind::Port: out.add_uint(settings.mqtt_port); break;
     case Kind::Qos: out.add_uint(settings.mqtt_qos); break;
     case Kind::Keepalive: out.add_uint(settings.keepalive_s); break;
-    case Kind::Serial: out.add(kSerialNames.at(static_cast<size_t>(settings.serial))); break;
-    case Kind::Format: out.add(kFormatNames.at(static_cast<size_t>(settings.format))); break;
+    case Kind::Serial: out.add(serial_names().at(static_cast<size_t>(settings.serial))); break;
+    case Kind::Baud: out.add(baud_names().at(static_cast<size_t>(settings.baud))); break;
+    case Kind::Format: out.add(format_names().at(static_cast<size_t>(settings.format))); break;
     case Kind::Temperature:
         if (settings.has_temperature) out.add_decimal(settings.temperature);
         break;
@@ -245,6 +274,7 @@ bool field_equal(const Settings& a, const Settings& b, const FieldSpec& spec) {
     case Kind::Qos: return a.mqtt_qos == b.mqtt_qos;
     case Kind::Keepalive: return a.keepalive_s == b.keepalive_s;
     case Kind::Serial: return a.serial == b.serial;
+    case Kind::Baud: return a.baud == b.baud;
     case Kind::Format: return a.format == b.format;
     case Kind::Counter: return a.command_counter == b.command_counter;
     case Kind::Temperature:
@@ -265,7 +295,13 @@ void write_field(const Settings& settings, const FieldSpec& spec, TextBuffer& ou
 
 }  // namespace
 
-const FlashText* serial_mode_name(SerialMode mode) { return kSerialNames.at(static_cast<size_t>(mode)); }
+// Straight from the rows, with no NameList copy: this runs under apply_settings() on the broker loop.
+const FlashText* serial_mode_name(SerialMode mode) { return as_flash_text(kSerialRows[static_cast<size_t>(mode)]); }
+
+uint32_t line_baud_value(LineBaud baud) {
+    if (baud == LineBaud::B9600) return 9600;
+    return baud == LineBaud::B115200 ? 115200 : 2400;
+}
 
 size_t settings_key_count() { return kSpecCount; }
 const FlashText* settings_key(size_t index) { return as_flash_text(kSpecs[index < kSpecCount ? index : 0].key); }
@@ -278,6 +314,11 @@ bool settings_key_is_secret(const char* key) {
 bool settings_key_is_stored_only(const char* key) {
     FieldSpec spec;
     return find_spec(key, spec) && (spec.flags & kStoredOnly);
+}
+
+bool settings_key_is_local_only(const char* key) {
+    FieldSpec spec;
+    return find_spec(key, spec) && (spec.flags & kLocalOnly);
 }
 
 bool settings_key_is_known(const char* key) {

@@ -11,9 +11,12 @@
 namespace han {
 
 enum class SerialMode : uint8_t { Auto, Even8E1, None8N1 };
+enum class LineBaud : uint8_t { Auto, B2400, B9600, B115200 };
 enum class OutputFormat : uint8_t { Classic, PerValue, HomeAssistant, Raw };
 
 const FlashText* serial_mode_name(SerialMode mode);
+// The rate in baud; 2400 (the Norwegian ports') for Auto, where detection starts.
+uint32_t line_baud_value(LineBaud baud);
 
 struct Settings {
     char wifi_ssid[33] = "";        // 802.11 allows 32 bytes
@@ -28,9 +31,14 @@ struct Settings {
     // The key that signs commands over MQTT: empty (they only read) or 16 to 64 characters.
     char command_secret[65] = "";
     uint32_t command_counter = 0;   // the last signed command's counter: the next must be higher
+    // An encrypting meter's keys (DLMS suite 0): empty or 32 hex digits. Set only on the
+    // console or in the portal, like command_secret, and never shown.
+    char meter_key[33] = "";        // the encryption key (GUEK)
+    char meter_auth_key[33] = "";   // the authentication key (GAK); authenticated meters need it
     uint8_t mqtt_qos = 0;
     uint16_t keepalive_s = 30;
     SerialMode serial = SerialMode::Auto;
+    LineBaud baud = LineBaud::Auto;
     OutputFormat format = OutputFormat::Classic;
     char discovery_prefix[33] = "homeassistant";
     bool has_temperature = false;   // a DS18B20 (or, on the host, a configured value)
@@ -76,6 +84,8 @@ const FlashText* settings_key(size_t index);
 bool settings_key_is_secret(const char* key);
 // Kept by the reader (command_counter): shown, never set by a command or the portal.
 bool settings_key_is_stored_only(const char* key);
+// Secrets set only where someone holds the board (console, portal), never over MQTT.
+bool settings_key_is_local_only(const char* key);
 bool settings_key_is_known(const char* key);
 
 }  // namespace han

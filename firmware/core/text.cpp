@@ -11,6 +11,13 @@ char hex_digit(unsigned nibble, char ten) {
     return static_cast<char>(nibble < 10 ? '0' + nibble : ten + (nibble - 10));
 }
 
+int hex_nibble(char c, bool any_case) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (any_case && c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
 // value's decimal digits, least significant first; returns how many (1 to 20).
 size_t reversed_digits(uint64_t value, char (&digits)[20]) {
     size_t n = 0;
@@ -190,6 +197,16 @@ bool parse_decimal(const char* text, Quantity& out) {
     if (digits == 0) return false;
     out.mantissa = negative ? -mantissa : mantissa;
     out.exponent = static_cast<int8_t>(exponent);
+    return true;
+}
+
+bool parse_hex(const char* text, uint8_t* out, size_t length, bool any_case) {
+    for (size_t i = 0; i < length; ++i) {
+        const int high = hex_nibble(text[2 * i], any_case);
+        const int low = high < 0 ? -1 : hex_nibble(text[2 * i + 1], any_case);
+        if (low < 0) return false;
+        out[i] = static_cast<uint8_t>(high * 16 + low);
+    }
     return true;
 }
 

@@ -63,4 +63,8 @@ bool parse_decimal(const char* text, Quantity& out);
 // Parses an unsigned decimal within [0, max]; false on anything else.
 bool parse_uint(const char* text, uint32_t max, uint32_t& out);
 
+// Reads 2 * length hex digits at text into out (what follows them is the caller's to
+// check); upper-case digits only when any_case. False on any other character.
+bool parse_hex(const char* text, uint8_t* out, size_t length, bool any_case);
+
 }  // namespace han

@@ -1,6 +1,6 @@
 """Writes each fuzz target's seed corpus: frames from captures/ for fuzz_frames (as line
 bytes, first byte 0, and their information fields, first byte 1), and the seeds in
-seeds.toml for the settings, console, portal and MQTT targets.
+seeds.toml for the link, settings, console, portal and MQTT targets.
 
 usage: python firmware/fuzz/seed_corpus.py CORPUS_ROOT   (one folder per target in it)
 """
@@ -62,13 +62,31 @@ def publish(payload: bytes, flags: int = 0) -> bytes:
             return bytes([0x30 | flags]) + bytes(length) + body
 
 
+def pieces(stream: bytes) -> bytes:
+    """fuzz_link's direct form of the frames in a line stream: header (M-Bus, more, number), length, bytes."""
+    at, entries = 0, []
+    while at < len(stream):
+        if stream[at] == 0x7E:
+            end = at + ((stream[at + 1] << 8 | stream[at + 2]) & 0x7FF) + 2
+            frame = stream[at:end]
+            entries.append(bytes((2 if frame[1] & 0x08 else 0, len(information_field(frame)))) + information_field(frame))
+        else:
+            end = at + stream[at + 1] + 6
+            ci, piece = stream[at + 6], stream[at + 9 : end - 2]
+            entries.append(bytes((1 | (0 if ci & 0x10 else 2) | (ci & 0x0F) << 4, len(piece))) + piece)
+        at = end
+    return b"".join(entries)
+
+
 def table_seeds() -> dict[str, set[bytes]]:
     table = tomllib.loads((HERE / "seeds.toml").read_text())
     commands = [line.encode() for line in table["console"]]
     console = {bytes([access]) + line for access in range(3) for line in commands}
     mqtt = {publish(line) for line in commands} | {publish(signed(n + 1, line)) for n, line in enumerate(commands)}
     mqtt |= {publish(b"reboot", 1), publish(b"reboot", 8), b"\x90\x03\x00\x01\x00", b"\xd0\x00"}  # SUBACK, PINGRESP
-    return {"settings": {text.encode() for text in table["settings"]}, "console": console,
+    streams = [bytes.fromhex(text) for text in table["link"]]
+    link = {b"\x00" + stream for stream in streams} | {b"\x01" + pieces(stream) for stream in streams}
+    return {"link": link, "settings": {text.encode() for text in table["settings"]}, "console": console,
             "portal": {text.encode() for text in table["portal"]}, "mqtt": mqtt}
 
 

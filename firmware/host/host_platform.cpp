@@ -93,8 +93,10 @@ int HostPlatform::load_settings(char* buffer, size_t capacity) {
     return whole ? static_cast<int>(got) : -1;
 }
 
-void HostPlatform::apply_serial(bool even_parity) {
-    if (tty_.fd() >= 0) tty_.set_parity(even_parity);
+void HostPlatform::apply_serial(bool even_parity) { apply_line(2400, even_parity); }
+
+void HostPlatform::apply_line(uint32_t baud, bool even_parity) {
+    if (tty_.fd() >= 0) tty_.set_line(baud, even_parity);
 }
 
 }  // namespace host

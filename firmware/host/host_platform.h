@@ -18,6 +18,7 @@ public:
     void console_write(const char* line) override;
     bool save_settings(const char* text) override;
     void apply_serial(bool even_parity) override;
+    void apply_line(uint32_t baud, bool even_parity) override;
     void reboot() override { reboot_requested_ = true; }
     const char* device_id() override { return device_id_; }
     int load_settings(char* buffer, size_t capacity) override;

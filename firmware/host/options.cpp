@@ -22,6 +22,7 @@ const FlagSpec kFlags[] = {
     {"--portal-port", nullptr},
     {"--thermometer", nullptr},
     {"--serial", "serial"},
+    {"--baud", "baud"},
     {"--mqtt-host", "mqtt_host"},
     {"--mqtt-port", "mqtt_port"},
     {"--topic", "topic"},
@@ -38,6 +39,7 @@ const FlagSpec kFlags[] = {
 
 const char kUsage[] =
     "usage: hanreader --tty PATH --mqtt-host H [--mqtt-port P] [--topic T] [--serial 8E1|8N1|auto]\n"
+    "                 [--baud 2400|9600|115200|auto]\n"
     "                 [--user U --password W] [--client-id ID] [--command-topic T] [--qos 0|1]\n"
     "                 [--format classic|per-value|homeassistant|raw] [--temperature C]\n"
     "                 [--config FILE] [--portal-port N] [--thermometer W1_FILE] [--version]\n";

@@ -21,11 +21,24 @@ bool Tty::open(const std::string& path) {
         close();
         return false;
     }
-    return set_parity(even_);
+    return set_line(baud_, even_);
 }
 
-bool Tty::set_parity(bool even) {
+namespace {
+
+speed_t speed_of(uint32_t baud) {
+    switch (baud) {
+    case 9600: return B9600;
+    case 115200: return B115200;
+    default: return B2400;
+    }
+}
+
+}  // namespace
+
+bool Tty::set_line(uint32_t baud, bool even) {
     even_ = even;
+    baud_ = baud;
     mark_state_ = 0;
     if (fd_ < 0) return false;
     termios mode{};
@@ -34,8 +47,8 @@ bool Tty::set_parity(bool even) {
         return false;
     }
     cfmakeraw(&mode);
-    cfsetispeed(&mode, B2400);  // every Norwegian HAN port runs at 2400 baud
-    cfsetospeed(&mode, B2400);
+    cfsetispeed(&mode, speed_of(baud));
+    cfsetospeed(&mode, speed_of(baud));
     mode.c_cflag |= CLOCAL | CREAD;
     mode.c_cflag &= ~(CSTOPB | PARENB | PARODD);
     mode.c_iflag &= ~(INPCK | PARMRK | IGNPAR);

@@ -29,7 +29,7 @@ def test_config_get_set_validates_and_masks_secrets(rig):
     assert rig.reader.command("config set wifi_ssid " + "x" * 33) == [
         "error: wifi_ssid must be 0 to 32 characters, not 33"]
     assert rig.reader.command("config get nothing") == ['error: unknown setting "nothing"; try config get']
-    lines = rig.reader.command("config get", replies=18)
+    lines = rig.reader.command("config get", replies=21)
     assert lines[-1] == "ok" and "mqtt_password=********" in lines and "serial=8E1" in lines
 
 

@@ -57,3 +57,19 @@ def test_an_empty_password_field_keeps_the_secret_and_its_box_clears_it(portal):
     assert rig.reader.command("config get mqtt_password") == ["mqtt_password=********"]
     assert exchange(url, post(form + b"&clear_mqtt_password=1"))[0].startswith(b"HTTP/1.1 200 OK")
     assert rig.reader.command("config get mqtt_password") == ["mqtt_password="]
+
+
+def test_a_form_refused_in_every_field_still_gets_a_whole_page(portal):
+    """Hundreds of refused fields and every shown value at its longest, all of it escaped: the
+    page names the refusals that fit and counts the rest, within the response buffer."""
+    rig, url = portal
+    for key, width in (("wifi_ssid", 32), ("mqtt_client_id", 32), ("mqtt_user", 32), ("discovery_prefix", 32),
+                       ("mqtt_host", 64), ("topic", 64), ("command_topic", 64)):
+        assert rig.reader.command(f"config set {key} {'<' * width}")[0].startswith("ok ")
+    form = b"&".join([b"mqtt_port=" + b"%22" * 150] * 10 + [b"x=1"] * 300)[:2000]
+    head, page = exchange(url, post(form))
+    assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n"), head
+    assert page.endswith(b"</form></body></html>"), page[-200:]
+    assert int(re.search(rb"Content-Length: (\d+)", head)[1]) == len(page)
+    assert re.search(rb"<p class=\"error\">\d+ more refused fields not shown</p>", page)
+    assert page.count(b'mqtt_port must be a whole number') >= 1

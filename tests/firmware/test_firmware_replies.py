@@ -9,10 +9,11 @@ from tests.firmware.harness import FIRMWARE, MqttWatcher, start_rig
 from tests.firmware.test_firmware_bounds import send_command
 
 KEYS = ["wifi_ssid", "wifi_password", "mqtt_host", "mqtt_port", "mqtt_client_id", "mqtt_user", "mqtt_password",
-        "topic", "command_topic", "command_secret", "command_counter", "mqtt_qos", "keepalive_s", "serial", "format",
-        "discovery_prefix", "temperature"]
-STATUS_KEYS = ["uptime_ms", "serial", "mqtt", "make", "frames", "lists", "published", "bad_fcs", "bad_hcs",
-               "truncated", "garbage_bytes", "decode_errors"]
+        "topic", "command_topic", "command_secret", "command_counter", "meter_key", "meter_auth_key", "mqtt_qos",
+        "keepalive_s", "serial", "baud", "format", "discovery_prefix", "temperature"]
+STATUS_KEYS = ["uptime_ms", "serial", "baud", "mqtt", "make", "frames", "lists", "published", "bad_fcs", "bad_hcs",
+               "truncated", "garbage_bytes", "decode_errors", "segments_lost", "list_too_long", "no_key", "wrong_tag",
+               "stale_counter", "undecodable"]
 # The widest value of each status word that is not a count; a count is a uint32, 10 digits at most.
 WIDEST_STATUS_WORDS = {"serial": "8E1?", "mqtt": "disconnected", "make": "kamstrup"}
 # config set's errors that quote the value, by key: what precedes the quoted value.
@@ -21,6 +22,7 @@ VALUE_ERRORS = {
     "keepalive_s": "keepalive_s must be a whole number from 5 to 65535",
     "mqtt_qos": "mqtt_qos must be a whole number from 0 to 1",
     "serial": "serial must be one of auto, 8E1, 8N1",
+    "baud": "baud must be one of auto, 2400, 9600, 115200",
     "format": "format must be one of classic, per-value, homeassistant, raw",
     "temperature": "temperature must be empty (no sensor) or a number from -55 to 125",
 }
@@ -36,6 +38,7 @@ def longest_settings(command_topic: str) -> dict[str, str]:
     return {"wifi_ssid": "s" * 32, "wifi_password": "p" * 63, "mqtt_client_id": uuid.uuid4().hex,
             "mqtt_user": "u" * 32, "mqtt_password": "w" * 64, "command_topic": command_topic,
             "command_secret": "c" * 64, "command_counter": "4294967000",
+            "meter_key": "0123456789ABCDEFabcdef0123456789", "meter_auth_key": "F" * 32,
             "discovery_prefix": "d" * 32, "format": "homeassistant", "keepalive_s": "65535",
             "temperature": "-54.9999"}
 
@@ -85,8 +88,9 @@ def test_the_longest_reply_of_every_command_arrives_whole_over_mqtt(firmware_bui
         assert console.ask("help") == ["commands: version, status, config get [KEY], config set KEY VALUE, reboot, help"]
         settings["topic"] = "a" * 64
         assert console.ask_signed(f"config set topic {settings['topic']}") == [f"ok topic={settings['topic']}"]
-        settings.update(mqtt_host="127.0.0.1", mqtt_port=str(broker.port), mqtt_qos="0", serial="8E1",
+        settings.update(mqtt_host="127.0.0.1", mqtt_port=str(broker.port), mqtt_qos="0", serial="8E1", baud="auto",
                         wifi_password="********", mqtt_password="********", command_secret="********",
+                        meter_key="********", meter_auth_key="********",
                         command_counter=str(console.counter))
         assert console.ask("config get", count=len(KEYS) + 1) == [f"{key}={settings[key]}" for key in KEYS] + ["ok"]
         key = "k" * 39  # the longest key the console quotes

@@ -9,8 +9,8 @@
 #include <LittleFS.h>
 #include <OneWire.h>
 #include <SoftwareSerial.h>
-#include <bearssl/bearssl_hmac.h>
 
+#include "bear_crypto.h"
 #include "portal.h"
 #include "reader.h"
 #include "reader_loop.h"
@@ -74,8 +74,9 @@ public:
         return got == file.size() ? static_cast<int>(got) : -1;
     }
     bool network_up() override { return WiFi.status() == WL_CONNECTED; }
-    void apply_serial(bool even_parity) override {
-        Serial.begin(2400, even_parity ? SERIAL_8E1 : SERIAL_8N1, SERIAL_RX_ONLY);
+    void apply_serial(bool even_parity) override { apply_line(2400, even_parity); }
+    void apply_line(uint32_t baud, bool even_parity) override {
+        Serial.begin(baud, even_parity ? SERIAL_8E1 : SERIAL_8N1, SERIAL_RX_ONLY);
         Serial.swap();  // RX on GPIO13, away from the USB bridge on the classic board
         console_uart.begin(kConsoleBaud);  // Serial.begin() took the USB pins back: the console takes them again
     }
@@ -138,19 +139,6 @@ private:
     DallasTemperature sensor_;
 };
 
-// HMAC-SHA256 from the BearSSL the ESP8266 Arduino core ships.
-class BearCrypto : public han::Crypto {
-public:
-    bool hmac_sha256(const uint8_t* key, size_t key_length, const uint8_t* message, size_t message_length,
-                     uint8_t* out) override {
-        br_hmac_key_context key_context;
-        br_hmac_key_init(&key_context, &br_sha256_vtable, key, key_length);
-        br_hmac_context context;
-        br_hmac_init(&context, &key_context, 0);
-        br_hmac_update(&context, message, message_length);
-        return br_hmac_out(&context, out) == kHmacSha256Size;
-    }
-};
 
 EspPlatform platform;
 WifiStream broker;
@@ -217,7 +205,7 @@ void setup() {
     LittleFS.begin();
     pinMode(kSetupButtonPin, INPUT_PULLUP);
     const bool configured = load_settings() && digitalRead(kSetupButtonPin) == HIGH;
-    static BearCrypto crypto;
+    static board::BearCrypto crypto;
     static han::ReaderApp instance(platform, broker, settings, crypto);
     app = &instance;
     thermometer.begin();
