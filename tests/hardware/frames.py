@@ -30,8 +30,18 @@ def profile_frame(name: str) -> bytes:
 
 
 def profile_names() -> list[str]:
-    """Every bundled profile."""
-    return list(bundled_profiles())
+    """Every bundled profile that sends its list 2 as one plaintext HDLC frame.
+
+    The gateware carries bytes and knows no link layer: ciphered, segmented and M-Bus meters
+    (their lists are not one such frame) are the codec's and the firmware's tests.
+    """
+    return [name for name in bundled_profiles() if _one_plain_frame(get_profile(name))]
+
+
+def _one_plain_frame(profile) -> bool:
+    transport = profile.transport
+    return (LIST in profile.lists and profile.security is None
+            and transport.kind == "hdlc" and transport.max_info is None and transport.block_size is None)
 
 
 def line_format(name: str) -> tuple[str, int]:
