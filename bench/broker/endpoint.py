@@ -2,8 +2,10 @@
 
 import secrets
 import socket
+import ssl
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import paho.mqtt.client as mqtt
 
@@ -43,10 +45,12 @@ def new_client(endpoint: BrokerEndpoint, client_id: str = "") -> mqtt.Client:
     return client
 
 
-def is_up(endpoint: BrokerEndpoint, timeout: float = 1.0) -> bool:
-    """True when the broker accepts an MQTT connection (a CONNACK with success) within timeout."""
+def is_up(endpoint: BrokerEndpoint, timeout: float = 1.0, ca: Path | None = None) -> bool:
+    """True when the broker accepts an MQTT connection (a CONNACK with success) within timeout; over TLS trusting ca."""
     accepted = threading.Event()
     client = new_client(endpoint)
+    if ca is not None:
+        client.tls_set(ca_certs=str(ca), cert_reqs=ssl.CERT_REQUIRED)
     client.on_connect = lambda _c, _u, _f, reason, _p: reason.is_failure or accepted.set()
     try:
         client.connect(endpoint.host, endpoint.port, keepalive=5)

@@ -1,6 +1,5 @@
 """Rig mode's broker: a LAN listener with a kept login (0600), TLS with a generated CA, bounded messages and queues."""
 
-import ssl
 import stat
 import subprocess
 import sys
@@ -20,25 +19,9 @@ from tests.bench.test_loop import FAKE_METER, reader
 LAN_HOST = "127.0.0.1"  # a LAN address in CI is the loopback one; the listener is the board's all the same
 
 
-def connects(endpoint: BrokerEndpoint, ca=None, timeout: float = 5.0) -> bool:
+def connects(endpoint: BrokerEndpoint, ca=None) -> bool:
     """True when a client with endpoint's login (and TLS trusting ca) gets a successful CONNACK."""
-    accepted = threading.Event()
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
-    if endpoint.username:
-        client.username_pw_set(endpoint.username, endpoint.password)
-    if ca:
-        client.tls_set(ca_certs=str(ca), cert_reqs=ssl.CERT_REQUIRED)
-    client.on_connect = lambda _c, _u, _f, reason, _p: reason.is_failure or accepted.set()
-    try:
-        client.connect(endpoint.host, endpoint.port, keepalive=5)
-    except (OSError, ssl.SSLError):
-        return False
-    client.loop_start()
-    try:
-        return accepted.wait(timeout)
-    finally:
-        client.disconnect()
-        client.loop_stop()
+    return is_up(endpoint, timeout=5.0, ca=ca)
 
 
 def test_the_credentials_file_is_made_0600_once_and_keeps_port_user_and_password(tmp_path):
