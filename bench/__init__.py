@@ -7,7 +7,7 @@ broker, simulator) import a module of this package each, and importing every
 layer in each of them cost more CPU than a short run's frames.
 """
 
-import importlib
+from .lazy import lazy_exports
 
 # Each public name and the submodule it lives in. They load on first use, so a
 # command that needs none of them (`hanbench decode`) does not pay their imports.
@@ -23,18 +23,5 @@ _HOMES = {
     "Bench": ".run", "LoopOptions": ".run", "RunResult": ".run", "run_loop": ".run",
 }
 
-__all__ = [
-    "Bench", "BenchError", "BrokerEndpoint", "BrokerError", "CheckError", "Dut", "DutError", "DutStateError", "Excuse",
-    "LoopOptions", "MeterError", "MeterRun", "Observer", "RunResult", "ScenarioError", "SimulatorMeter", "Verdict",
-    "Wiring", "judge", "make_broker", "make_dut", "publications", "read_messages", "read_sent_log", "run_loop",
-]
-
-
-def __getattr__(name: str):
-    """A public name, imported from its submodule the first time it is asked for."""
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module 'bench' has no attribute {name!r}")
-    value = getattr(importlib.import_module(home, __name__), name)
-    globals()[name] = value
-    return value
+__all__ = sorted(_HOMES)
+__getattr__ = lazy_exports(__name__, globals(), _HOMES)
