@@ -49,11 +49,24 @@ def bench(session: nox.Session) -> None:
     # auto: mosquitto when installed (CI installs it), else the embedded broker. A warped day's 1,800 messages a
     # second take the embedded one (amqtt) most of a core: on a busy 2-core machine its queue became the
     # reader's latency (p99 2.9 s, FAIL), where mosquitto's was 12 ms.
-    session.run("hanbench", "run", "--set", "bench", "--dut", "host", "--broker", "auto",
-                "--report-dir", "reports/bench", *session.posargs, env=keys)
+    session.run(
+        "hanbench",
+        "run",
+        "--set",
+        "bench",
+        "--dut",
+        "host",
+        "--broker",
+        "auto",
+        "--report-dir",
+        "reports/bench",
+        *session.posargs,
+        env=keys,
+    )
     # The same reader as ESP8266 machine code, on the emulated lx106 (needs no rig).
-    session.run("hanbench", "run", "--set", "qemu", "--dut", "qemu", "--broker", "auto",
-                "--report-dir", "reports/bench-qemu")
+    session.run(
+        "hanbench", "run", "--set", "qemu", "--dut", "qemu", "--broker", "auto", "--report-dir", "reports/bench-qemu"
+    )
 
 
 @nox.session
@@ -110,10 +123,19 @@ def fuzz(session: nox.Session) -> None:
     `nox -s fuzz -- -runs=5000000` passes libFuzzer options; the default is one million runs a target.
     """
     build, corpus = "firmware/build-fuzz", "firmware/build-fuzz/corpus"
-    session.run("cmake", "-S", "firmware", "-B", build, "-DCMAKE_CXX_COMPILER=clang++", "-DHANREADER_FUZZ=ON", external=True)
+    session.run(
+        "cmake", "-S", "firmware", "-B", build, "-DCMAKE_CXX_COMPILER=clang++", "-DHANREADER_FUZZ=ON", external=True
+    )
     session.run("cmake", "--build", build, "-j", "2", external=True)
     session.run("python", "firmware/fuzz/seed_corpus.py", corpus, external=True)
     options = session.posargs or ["-runs=1000000"]
     for target, max_len in FUZZ_TARGETS.items():
-        session.run(f"{build}/fuzz_{target}", f"{corpus}/{target}", f"-max_len={max_len}", "-print_final_stats=1",
-                    f"-artifact_prefix={build}/", *options, external=True)
+        session.run(
+            f"{build}/fuzz_{target}",
+            f"{corpus}/{target}",
+            f"-max_len={max_len}",
+            "-print_final_stats=1",
+            f"-artifact_prefix={build}/",
+            *options,
+            external=True,
+        )

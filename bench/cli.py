@@ -11,7 +11,7 @@ import click
 
 from .exits import run_with_exit_codes
 
-__all__ = ["main", "cli"]
+__all__ = ["cli", "main"]
 
 # Command name -> "module:attribute" of its click command, in the order help lists them.
 _COMMANDS = {

@@ -90,8 +90,12 @@ class _DecodeOutput:
         """One decoded frame; a warning (stray bytes on its line) rides with it."""
         self.good += 1
         if self.as_json:
-            self._out.write(orjson.dumps({**reading, "warning": f"line {number}: {warning}"} if warning else reading,
-                                         option=orjson.OPT_APPEND_NEWLINE))
+            self._out.write(
+                orjson.dumps(
+                    {**reading, "warning": f"line {number}: {warning}"} if warning else reading,
+                    option=orjson.OPT_APPEND_NEWLINE,
+                )
+            )
             return
         self._text(_table_row(number, reading))
         if warning:
@@ -144,12 +148,21 @@ def _keys_from(key_file, key: str | None, auth_key: str | None) -> KeyRing:
 def _key_options(command):
     """--key-file, --key and --auth-key, as decode and encode both take them."""
     options = [
-        click.option("--key-file", type=click.Path(dir_okay=False), envvar=KEYS_FILE_ENV,
-                     help=f"TOML keys file ([meter] or [default] tables; or set {KEYS_FILE_ENV}). Better than --key: "
-                          "a key in argv shows in ps and the shell's history."),
-        click.option("--key", envvar="HANBENCH_KEY", help="Encryption key, 32 hex digits (better: HANBENCH_KEY or --key-file)."),
-        click.option("--auth-key", envvar="HANBENCH_AUTH_KEY",
-                     help="Authentication key, 32 hex digits (better: HANBENCH_AUTH_KEY)."),
+        click.option(
+            "--key-file",
+            type=click.Path(dir_okay=False),
+            envvar=KEYS_FILE_ENV,
+            help=f"TOML keys file ([meter] or [default] tables; or set {KEYS_FILE_ENV}). Better than --key: "
+            "a key in argv shows in ps and the shell's history.",
+        ),
+        click.option(
+            "--key", envvar="HANBENCH_KEY", help="Encryption key, 32 hex digits (better: HANBENCH_KEY or --key-file)."
+        ),
+        click.option(
+            "--auth-key",
+            envvar="HANBENCH_AUTH_KEY",
+            help="Authentication key, 32 hex digits (better: HANBENCH_AUTH_KEY).",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
@@ -169,7 +182,9 @@ def _frames_on_line(data: bytes) -> tuple[list, str | None]:
 
 @click.command()
 @click.argument("source", type=click.File("r", encoding="ascii", errors="replace"), default="-")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object a frame: the canonical fields, or {\"error\": ...}.")
+@click.option(
+    "--json", "as_json", is_flag=True, help='One JSON object a frame: the canonical fields, or {"error": ...}.'
+)
 @click.option("--meter", "meters", multiple=True, help=f"{_METER_HELP}: match only these; others are <make>-unknown.")
 @_key_options
 def decode(source: TextIO, as_json: bool, meters: tuple[str, ...], key_file, key, auth_key) -> None:

@@ -5,7 +5,16 @@ one line (the message) and exit non-zero, while a library user can catch the
 layer it cares about.
 """
 
-__all__ = ["Interrupted", "BenchError", "BrokerError", "DutError", "DutStateError", "MeterError", "CheckError", "ScenarioError"]
+__all__ = [
+    "BenchError",
+    "BrokerError",
+    "CheckError",
+    "DutError",
+    "DutStateError",
+    "Interrupted",
+    "MeterError",
+    "ScenarioError",
+]
 
 
 class BenchError(Exception):

@@ -14,9 +14,9 @@ import subprocess
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 from .errors import BenchError
 
@@ -36,10 +36,12 @@ _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hanbench-spawne
 
 def _die_with(parent: int):
     """A preexec_fn: SIGKILL this child when the bench dies, even by SIGKILL; and now if it already has."""
+
     def arm() -> None:
         _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         if os.getppid() != parent:
             os._exit(1)
+
     return arm
 
 
@@ -127,8 +129,14 @@ class ManagedProcess:
             log.flush()
             # What this run writes starts here: a restarted process is judged by its own lines.
             self._log_start = log.tell()
-            self._popen = spawn(self.argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-                                env=self.environment(), cwd=self.cwd)
+            self._popen = spawn(
+                self.argv,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=self.environment(),
+                cwd=self.cwd,
+            )
         with _RUNNING_LOCK:
             _RUNNING.add(self)
 

@@ -67,14 +67,18 @@ def _name_for(out: Path | None, name: str | None) -> str | None:
     chosen = name or (out.stem if out else None)
     if chosen is not None and not _NAME.match(chosen):
         source = "--name" if name else f"the file name {out.name}"  # type: ignore[union-attr]
-        raise click.ClickException(f"{source} must be lower-case words joined by '-', such as kamstrup-6841131, "
-                                   f"not {chosen!r}: a profile is named after its file")
+        raise click.ClickException(
+            f"{source} must be lower-case words joined by '-', such as kamstrup-6841131, "
+            f"not {chosen!r}: a profile is named after its file"
+        )
     return chosen
 
 
 @profiles.command()
 @click.argument("capture", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the profile here instead of stdout.")
+@click.option(
+    "-o", "--out", type=click.Path(dir_okay=False, path_type=Path), help="Write the profile here instead of stdout."
+)
 @click.option("--name", help="The profile's name (default: the --out file's name, else make-model).")
 def learn(capture: Path, out: Path | None, name: str | None) -> None:
     """Learn a meter's profile from a capture of it (`hanbench capture`): TOML on stdout or in --out.

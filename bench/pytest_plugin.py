@@ -49,7 +49,13 @@ def meter():
 @pytest.fixture
 def dut(request, tmp_path):
     """The DUT chosen with --hanbench-dut, stopped after the test."""
-    chosen = make_dut(_option(request, "dut"), tmp_path, _option(request, "dut_cmd"), _option(request, "port"), _option(request, "console"))
+    chosen = make_dut(
+        _option(request, "dut"),
+        tmp_path,
+        _option(request, "dut_cmd"),
+        _option(request, "port"),
+        _option(request, "console"),
+    )
     yield chosen
     chosen.stop()
 
@@ -58,7 +64,11 @@ def dut(request, tmp_path):
 def bench(request, dut, tmp_path):
     """A Bench over the DUT; every run's verdict and report are attached to the test's output."""
     command = _option(request, "meter_cmd")
-    options = LoopOptions(broker=_option(request, "broker"), meter_command=tuple(shlex.split(command)) if command else None)
+    options = LoopOptions(
+        broker=_option(request, "broker"), meter_command=tuple(shlex.split(command)) if command else None
+    )
     runs = Bench(dut, tmp_path / "hanbench", options)
-    runs.on_result.append(lambda result: request.node.add_report_section("call", f"hanbench {result.run.meter}", result.explain()))
+    runs.on_result.append(
+        lambda result: request.node.add_report_section("call", f"hanbench {result.run.meter}", result.explain())
+    )
     return runs

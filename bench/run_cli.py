@@ -18,8 +18,8 @@ from meter_profiles import ProfileError, bundled_profiles, get_profile, is_profi
 from .broker import LanListener, lan_listener
 from .dut import Dut, make_dut
 from .errors import BenchError, BrokerError
-from .observer.adapters import adapter_names
 from .meter import MeterRun
+from .observer.adapters import adapter_names
 from .run import Bench, LoopOptions, RunResult
 from .run.parallel import run_side_by_side
 from .run.scenarios import NamedRun, load_set
@@ -39,10 +39,14 @@ def _runs(meter: str, set_name: str | None, options: dict, loop: LoopOptions) ->
     """The runs asked for, every option and data file of each checked before anything starts."""
     meters = sorted(bundled_profiles()) if meter == "all" else [meter]
     # A run is named after its profile, also when --meter is a profile file's path.
-    runs = load_set(set_name) if set_name else [NamedRun(_run_name(name), {**options, "meter": name}) for name in meters]
+    runs = (
+        load_set(set_name) if set_name else [NamedRun(_run_name(name), {**options, "meter": name}) for name in meters]
+    )
     for named in runs:
         _meter_run(named).check()
-        LoopOptions(**{**loop.__dict__, **{k: v for k, v in named.options.items() if k in LoopOptions.__dataclass_fields__}}).check()
+        LoopOptions(
+            **{**loop.__dict__, **{k: v for k, v in named.options.items() if k in LoopOptions.__dataclass_fields__}}
+        ).check()
     return runs
 
 
@@ -59,15 +63,23 @@ def _run_name(meter: str) -> str:
 def _meter_run(named: NamedRun) -> MeterRun:
     """What the meter of a run does, with the command's defaults for what the run leaves out."""
     run_fields = {k: v for k, v in named.options.items() if k in MeterRun.__dataclass_fields__ and v is not None}
-    return MeterRun(**{**run_fields, "duration": str(run_fields.get("duration", "10min")), "warp": str(run_fields.get("warp", "60"))})
+    return MeterRun(
+        **{
+            **run_fields,
+            "duration": str(run_fields.get("duration", "10min")),
+            "warp": str(run_fields.get("warp", "60")),
+        }
+    )
 
 
 def _workers(requested: int | None, dut: Dut, options: LoopOptions, runs: int) -> int:
     """How many runs go side by side: --workers, else one per CPU; one for a board or a broker the runs would share."""
     alone = dut.one_at_a_time or options.lan is not None or options.broker not in OWN_BROKERS
     if alone and (requested or 1) > 1:
-        raise BenchError(f"--workers {requested} runs readers side by side, each with a broker of its own: "
-                         "a board on a rig or a broker at HOST:PORT takes --workers 1")
+        raise BenchError(
+            f"--workers {requested} runs readers side by side, each with a broker of its own: "
+            "a board on a rig or a broker at HOST:PORT takes --workers 1"
+        )
     wanted = 1 if alone else requested or len(os.sched_getaffinity(0))
     return max(1, min(wanted, runs))
 
@@ -80,40 +92,107 @@ def _workers(requested: int | None, dut: Dut, options: LoopOptions, runs: int) -
 @click.option("--duration", default="10min", show_default=True, help="Meter time to run: 90s, 10min, 1d.")
 @click.option("--warp", default="60", show_default=True, help="Meter seconds per wall second, or max.")
 @click.option("--faults", help="Fault plan of the simulator.")
-@click.option("--line", "line_kind", default="serial", show_default=True,
-              help="The simulator's line: serial, mbus-sim (through the gateware in simulation), mbus (an emulator board).")
+@click.option(
+    "--line",
+    "line_kind",
+    default="serial",
+    show_default=True,
+    help="The simulator's line: serial, mbus-sim (through the gateware in simulation), mbus (an emulator board).",
+)
 @click.option("--dut", "dut_kind", type=click.Choice(["host", "qemu", "cmd", "rig"]), default="host", show_default=True)
 @click.option("--dut-cmd", help="Reader command: 'CMD {tty} {serial} {mqtt_host} {mqtt_port} {topic}'.")
 @click.option("--port", help="Rig: the USB UART wired to the board's HAN input.")
 @click.option("--console", help="Rig: the board's console port (esptool's: its RTS/DTR reset the board).")
-@click.option("--flash", "image", type=click.Path(path_type=Path), help="Rig: write this firmware image to the board first.")
+@click.option(
+    "--flash", "image", type=click.Path(path_type=Path), help="Rig: write this firmware image to the board first."
+)
 @click.option("--connected", "connected_pattern", help="Regex of the DUT log line that says it reached the broker.")
 @click.option("--broker", default="auto", show_default=True, help="auto, embedded, mosquitto or HOST:PORT.")
-@click.option("--lan-host", help="Rig: also listen on this LAN address for the board, with a user and password it prints.")
-@click.option("--lan-credentials", type=click.Path(dir_okay=False, path_type=Path),
-              help="Rig: keep the board's port, user and password in this file (made 0600 on first use) across runs.")
-@click.option("--lan-tls", is_flag=True, help="Rig: the LAN listener speaks TLS with a CA made beside the credentials file.")
+@click.option(
+    "--lan-host", help="Rig: also listen on this LAN address for the board, with a user and password it prints."
+)
+@click.option(
+    "--lan-credentials",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Rig: keep the board's port, user and password in this file (made 0600 on first use) across runs.",
+)
+@click.option(
+    "--lan-tls", is_flag=True, help="Rig: the LAN listener speaks TLS with a CA made beside the credentials file."
+)
 @click.option("--format", "output_format", type=click.Choice(adapter_names()), default="classic", show_default=True)
 @click.option("--topic", default="hanbench/reader", show_default=True, help="The reader's MQTT topic.")
 @click.option("--latency-limit", type=float, default=1.0, show_default=True, help="Seconds from last byte to message.")
 @click.option("--report-dir", type=click.Path(path_type=Path), default=Path("reports"), show_default=True)
-@click.option("--workers", type=click.IntRange(min=1),
-              help="Runs side by side, each with its own reader, broker, pty and folder [default: one per CPU; 1 on a rig].")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    help="Runs side by side, each with its own reader, broker, pty and folder [default: one per CPU; 1 on a rig].",
+)
 @click.option("--meter-cmd", hidden=True, help="Run another simulator command (tests).")
-def run(meter, set_name, scenario, start, duration, warp, faults, line_kind, dut_kind, dut_cmd, port, console, image, connected_pattern,
-        broker, lan_host, lan_credentials, lan_tls, output_format, topic, latency_limit, report_dir, workers, meter_cmd) -> None:
+def run(
+    meter,
+    set_name,
+    scenario,
+    start,
+    duration,
+    warp,
+    faults,
+    line_kind,
+    dut_kind,
+    dut_cmd,
+    port,
+    console,
+    image,
+    connected_pattern,
+    broker,
+    lan_host,
+    lan_credentials,
+    lan_tls,
+    output_format,
+    topic,
+    latency_limit,
+    report_dir,
+    workers,
+    meter_cmd,
+) -> None:
     """Run the simulated meter into a reader and judge what it publishes on MQTT."""
     try:
+
         def new_dut() -> Dut:
-            return make_dut(dut_kind, report_dir, dut_cmd, port, console, image=image,
-                            **({"connected_pattern": connected_pattern} if connected_pattern else {}))
+            return make_dut(
+                dut_kind,
+                report_dir,
+                dut_cmd,
+                port,
+                console,
+                image=image,
+                **({"connected_pattern": connected_pattern} if connected_pattern else {}),
+            )
+
         dut = new_dut()
         lan = _lan(lan_host, lan_credentials, lan_tls, broker, report_dir)
-        options = LoopOptions(broker=broker, lan=lan, output_format=output_format, topic=topic,
-                              latency_limit_s=latency_limit, meter_command=tuple(shlex.split(meter_cmd)) if meter_cmd else None)
+        options = LoopOptions(
+            broker=broker,
+            lan=lan,
+            output_format=output_format,
+            topic=topic,
+            latency_limit_s=latency_limit,
+            meter_command=tuple(shlex.split(meter_cmd)) if meter_cmd else None,
+        )
         bench = Bench(dut, report_dir, options)
-        runs = _runs(meter, set_name, {"scenario": scenario, "start": start, "duration": duration, "warp": warp, "faults": faults,
-                                                "line": line_kind}, options)
+        runs = _runs(
+            meter,
+            set_name,
+            {
+                "scenario": scenario,
+                "start": start,
+                "duration": duration,
+                "warp": warp,
+                "faults": faults,
+                "line": line_kind,
+            },
+            options,
+        )
         duts = [dut] + [new_dut() for _ in range(_workers(workers, dut, options, len(runs)) - 1)]
         results = _run_all(bench, runs, duts)
     except BenchError as error:
@@ -122,8 +201,11 @@ def run(meter, set_name, scenario, start, duration, warp, faults, line_kind, dut
     except Exception as error:  # a bench bug: one line here, the traceback in a file, never the reader's FAIL
         report_dir.mkdir(parents=True, exist_ok=True)
         (report_dir / "bench-error.log").write_text(traceback.format_exc())
-        click.echo(f"hanbench run: the bench itself failed ({type(error).__name__}: {error}); "
-                   f"traceback in {report_dir / 'bench-error.log'}", err=True)
+        click.echo(
+            f"hanbench run: the bench itself failed ({type(error).__name__}: {error}); "
+            f"traceback in {report_dir / 'bench-error.log'}",
+            err=True,
+        )
         sys.exit(EXIT_BENCH_ERROR)
     _verdict(results, report_dir)
     sys.exit(exit_status(results))
@@ -143,7 +225,9 @@ def _lan(host: str | None, credentials: Path | None, tls: bool, broker: str, rep
             raise BrokerError("--lan-credentials and --lan-tls go with --lan-host ADDRESS")
         return None
     if broker not in ("auto", "mosquitto"):
-        raise BrokerError(f"a LAN listener for a board needs --broker mosquitto (apt-get install mosquitto), not {broker!r}")
+        raise BrokerError(
+            f"a LAN listener for a board needs --broker mosquitto (apt-get install mosquitto), not {broker!r}"
+        )
     lan = lan_listener(host, credentials, tls, tls_dir=report_dir / "lan-tls")
     click.echo(lan.board_settings())
     return lan
@@ -188,25 +272,38 @@ class _ProgressLines:
         result = bench.run(name=named.name, dut=dut, **named.options)
         with self._lock:
             self.done += 1
-            self.console.print(f"{_result_line(named, result)} ({time.monotonic() - began:.1f} s; {self.done} of {self.total} done)")
+            self.console.print(
+                f"{_result_line(named, result)} ({time.monotonic() - began:.1f} s; {self.done} of {self.total} done)"
+            )
         return result
 
 
 def _one(bench: Bench, named: NamedRun) -> RunResult:
     console = Console(stderr=True)
-    columns = (TextColumn(f"{named.name:<28}"), BarColumn(), MofNCompleteColumn(), TextColumn("frames"), TimeElapsedColumn())
+    columns = (
+        TextColumn(f"{named.name:<28}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("frames"),
+        TimeElapsedColumn(),
+    )
     with Progress(*columns, console=console, transient=False) as bar:
         task = bar.add_task(named.name, total=None)
-        result = bench.run(name=named.name, progress=lambda sent, total: bar.update(task, completed=sent, total=max(sent, total)),
-                           **named.options)
+        result = bench.run(
+            name=named.name,
+            progress=lambda sent, total: bar.update(task, completed=sent, total=max(sent, total)),
+            **named.options,
+        )
     console.print(_result_line(named, result))
     return result
 
 
 def _result_line(named: NamedRun, result: RunResult) -> str:
     mark = {"PASS": "[green]PASS[/]", "FAIL": "[red]FAIL[/]"}.get(result.verdict.status, "[yellow]BENCH-PROBLEM[/]")
-    return (f"{mark} {named.name}: {result.verdict.frames} frames over {result.run.line}, latency p99 "
-            f"{(result.verdict.latency.p99 or 0) * 1000:.1f} ms, report {result.run_dir / 'report.html'}")
+    return (
+        f"{mark} {named.name}: {result.verdict.frames} frames over {result.run.line}, latency p99 "
+        f"{(result.verdict.latency.p99 or 0) * 1000:.1f} ms, report {result.run_dir / 'report.html'}"
+    )
 
 
 def _verdict(results: list[RunResult], report_dir: Path) -> None:
@@ -222,4 +319,6 @@ def _verdict(results: list[RunResult], report_dir: Path) -> None:
                 table.add_row(result.run_dir.name, "the bench", "-", problem)
         console.print(table)
     verdict = {0: "[green]PASS[/]", EXIT_FAIL: "[red]FAIL[/]"}.get(exit_status(results), "[yellow]BENCH-PROBLEM[/]")
-    console.print(f"{verdict}: {len(results) - len(failed)} of {len(results)} runs passed; JUnit in {report_dir / 'junit.xml'}")
+    console.print(
+        f"{verdict}: {len(results) - len(failed)} of {len(results)} runs passed; JUnit in {report_dir / 'junit.xml'}"
+    )

@@ -16,9 +16,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from meter_profiles import get_profile  # noqa: E402
-from simulator.codec import FrameDecoder, encode_frame  # noqa: E402
-from simulator.codec.lists import scale  # noqa: E402
+from meter_profiles import get_profile
+from simulator.codec import FrameDecoder, encode_frame
+from simulator.codec.lists import scale
 
 MAKES = {"kaifa": "kaifa-ma304h3e", "kamstrup": "kamstrup-6841121", "aidon": "aidon-6534"}
 REPEATS = 7
@@ -69,7 +69,9 @@ def main() -> None:
         generic = FrameDecoder({})
         generic_rate = median_rate(lambda: [generic.decode(f) for f in frames], len(frames))
         mean_bytes = sum(map(len, frames)) / len(frames)
-        print(f"{make:<10}{len(frames):>10}{mean_bytes:>12.0f}{encode_rate:>14,.0f}{decode_rate:>14,.0f}{generic_rate:>14,.0f}")
+        print(
+            f"{make:<10}{len(frames):>10}{mean_bytes:>12.0f}{encode_rate:>14,.0f}{decode_rate:>14,.0f}{generic_rate:>14,.0f}"
+        )
 
 
 if __name__ == "__main__":

@@ -20,8 +20,11 @@ BUILD = REPO / "firmware" / "build"
 
 
 def build() -> Path:
-    subprocess.run(["cmake", "-S", str(REPO / "firmware"), "-B", str(BUILD), "-DCMAKE_BUILD_TYPE=Release"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["cmake", "-S", str(REPO / "firmware"), "-B", str(BUILD), "-DCMAKE_BUILD_TYPE=Release"],
+        check=True,
+        capture_output=True,
+    )
     subprocess.run(["cmake", "--build", str(BUILD), "-j", "2"], check=True, capture_output=True)
     return BUILD / "handecode"
 
@@ -54,13 +57,17 @@ def main(runs: int) -> None:
     handecode = build()
     with tempfile.TemporaryDirectory() as work:
         path = frames_file(Path(work))
-        out = subprocess.run([str(handecode), "--bench", str(runs), str(path)], check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [str(handecode), "--bench", str(runs), str(path)], check=True, capture_output=True, text=True
+        )
         print(f"{'make':<10}{'frames':>8}{'C++ ns/frame':>15}{'Python ns/frame':>18}{'ratio':>9}")
         for line in out.stdout.splitlines():
             row = json.loads(line)
             python_ns = python_ns_per_frame(path, row["make"], runs)
-            print(f"{row['make']:<10}{row['frames']:>8}{row['median_ns_per_frame']:>15.0f}{python_ns:>18.0f}"
-                  f"{python_ns / row['median_ns_per_frame']:>9.0f}x")
+            print(
+                f"{row['make']:<10}{row['frames']:>8}{row['median_ns_per_frame']:>15.0f}{python_ns:>18.0f}"
+                f"{python_ns / row['median_ns_per_frame']:>9.0f}x"
+            )
 
 
 if __name__ == "__main__":

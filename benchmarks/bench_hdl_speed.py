@@ -18,6 +18,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "hardware")]
 
 import hdl_build  # noqa: E402
 from frames import reference_frame  # noqa: E402
+
 from hardware.gateware.emulator import LineEmulator  # noqa: E402
 from hardware.sim import EmulatorSim  # noqa: E402
 from simulator.lines.mbus import pack_data  # noqa: E402

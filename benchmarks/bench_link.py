@@ -17,13 +17,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parents[1]))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_codec import REPEATS, hourly_mix, sample_reading  # noqa: E402
+from bench_codec import REPEATS, hourly_mix, sample_reading
 
-from meter_profiles import get_profile  # noqa: E402
-from meter_profiles.schema import TransportSettings  # noqa: E402
-from simulator.codec.link import LinkDecoder, LinkEncoder  # noqa: E402
-from simulator.codec.security import KeyRing, Keys  # noqa: E402
-from simulator.codec.segments import split_frames  # noqa: E402
+from meter_profiles import get_profile
+from meter_profiles.schema import TransportSettings
+from simulator.codec.link import LinkDecoder, LinkEncoder
+from simulator.codec.security import KeyRing, Keys
+from simulator.codec.segments import split_frames
 
 METERS = ("kamstrup-omnipower-dk", "kaifa-ma309m-at", "aidon-6534-se")
 KEYS = Keys(bytes(range(16)), bytes(range(16, 32)))
@@ -58,7 +58,9 @@ def seconds(work) -> float:
 
 
 def main() -> None:
-    print(f"{'meter':<24}{'link':<26}{'bytes':>6}{'encode l/s':>12}{'plain':>9}{'x':>6}{'decode l/s':>12}{'plain':>9}{'x':>6}")
+    print(
+        f"{'meter':<24}{'link':<26}{'bytes':>6}{'encode l/s':>12}{'plain':>9}{'x':>6}{'decode l/s':>12}{'plain':>9}{'x':>6}"
+    )
     for name in METERS:
         profile = get_profile(name)
         plain = profile.model_copy(update={"security": None, "transport": TransportSettings()})
@@ -67,8 +69,10 @@ def main() -> None:
         columns = list(zip(*runs))
         rates = [count / statistics.median(column) for column in columns]
         costs = [statistics.median(a / b for a, b in zip(columns[i], columns[i + 1])) for i in (0, 2)]
-        print(f"{name:<24}{_link(profile):<26}{size:>6.0f}{rates[0]:>12,.0f}{rates[1]:>9,.0f}{costs[0]:>6.2f}"
-              f"{rates[2]:>12,.0f}{rates[3]:>9,.0f}{costs[1]:>6.2f}")
+        print(
+            f"{name:<24}{_link(profile):<26}{size:>6.0f}{rates[0]:>12,.0f}{rates[1]:>9,.0f}{costs[0]:>6.2f}"
+            f"{rates[2]:>12,.0f}{rates[3]:>9,.0f}{costs[1]:>6.2f}"
+        )
 
 
 def _link(profile) -> str:

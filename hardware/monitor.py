@@ -22,10 +22,10 @@ __all__ = ["Character", "LineTrace", "decode_uart", "edge_errors"]
 class Character:
     """One character as a receiver saw it."""
 
-    start: int        # cycle of the start bit's falling edge
+    start: int  # cycle of the start bit's falling edge
     byte: int
-    parity_ok: bool   # True when the format has no parity
-    stop_ok: bool     # every stop bit was mark
+    parity_ok: bool  # True when the format has no parity
+    stop_ok: bool  # every stop bit was mark
 
     @property
     def clean(self) -> bool:
@@ -67,15 +67,18 @@ def _slots(parity: Parity, stop_bits: int) -> int:
     return 10 + (parity != Parity.NONE) + (stop_bits - 1)
 
 
-def decode_uart(trace: LineTrace, divisor: float, parity: Parity, stop_bits: int = 1,
-                end: float = float("inf"), after: float = 0) -> list[Character]:
+def decode_uart(
+    trace: LineTrace, divisor: float, parity: Parity, stop_bits: int = 1, end: float = float("inf"), after: float = 0
+) -> list[Character]:
     """Characters starting at or after `after` and complete by `end`, sampled mid-bit."""
     characters = []
     fall = trace.next_fall(after)
     slots = _slots(parity, stop_bits)
     while fall is not None and fall + slots * divisor <= end:
+
         def bit(slot: int) -> int:
             return int(trace.mark_at(fall + (slot + 0.5) * divisor))
+
         if bit(0):
             # Space too short to reach mid-bit: a glitch, not a start bit.
             fall = trace.next_fall(fall + 1)

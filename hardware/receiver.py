@@ -43,8 +43,8 @@ class Tss721Model:
     """Bus volts per level, the receiver's threshold and the decay of its mark reference."""
 
     mark_v: float = 36.0
-    space_drop_v: float = 12.0    # EN 13757-2: space at least 10 V below mark
-    threshold_v: float = 6.0      # switches halfway down a nominal space
+    space_drop_v: float = 12.0  # EN 13757-2: space at least 10 V below mark
+    threshold_v: float = 6.0  # switches halfway down a nominal space
     reference_tau_s: float = 0.02
     sags: tuple[Sag, ...] = ()
 
@@ -67,8 +67,9 @@ class Tss721Model:
         self._mark = v > self._reference - self.threshold_v
         return self._mark
 
-    def follow(self, levels: list[tuple[int, Level]], trace: LineTrace, start: int, end: int,
-               cycle_s: float, step: int) -> None:
+    def follow(
+        self, levels: list[tuple[int, Level]], trace: LineTrace, start: int, end: int, cycle_s: float, step: int
+    ) -> None:
         """Run the receiver over cycles [start, end) every `step` cycles, recording into `trace`."""
         index = max(bisect.bisect_right(levels, start, key=lambda change: change[0]) - 1, 0)
         for cycle in range(start, end, step):

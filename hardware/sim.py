@@ -18,7 +18,7 @@ from .gateware.emulator import LineEmulator
 from .levels import Level
 from .monitor import LineTrace
 
-__all__ = ["EmulatorSim", "CYCLE_S"]
+__all__ = ["CYCLE_S", "EmulatorSim"]
 
 # Simulated seconds per clock cycle: the simulator's own time unit only, so
 # that simulator time in microseconds equals the cycle count.
@@ -53,7 +53,7 @@ class EmulatorSim:
         self.sim.add_process(self._watch_line)
         self._now = 0
         self._vcd = vcd
-        self._shifting = False   # a host byte is on its way into host_rx
+        self._shifting = False  # a host byte is on its way into host_rx
         self._line_idle = True
 
     @property

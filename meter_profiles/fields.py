@@ -7,7 +7,7 @@ message without a translation table in between.
 
 from dataclasses import dataclass
 
-__all__ = ["FieldSpec", "FIELDS", "TEXT_FIELDS", "NUMERIC_FIELDS", "ENERGY_FIELDS"]
+__all__ = ["ENERGY_FIELDS", "FIELDS", "NUMERIC_FIELDS", "TEXT_FIELDS", "FieldSpec"]
 
 
 @dataclass(frozen=True)

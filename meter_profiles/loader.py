@@ -13,7 +13,15 @@ from pydantic import ValidationError
 
 from .schema import Profile
 
-__all__ = ["PROFILE_DIR", "ProfileError", "is_profile_path", "load_profile", "load_profiles", "get_profile", "bundled_profiles"]
+__all__ = [
+    "PROFILE_DIR",
+    "ProfileError",
+    "bundled_profiles",
+    "get_profile",
+    "is_profile_path",
+    "load_profile",
+    "load_profiles",
+]
 
 PROFILE_DIR = Path(__file__).parent / "profiles"
 

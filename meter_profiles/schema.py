@@ -14,18 +14,18 @@ from .fields import FIELDS, TEXT_FIELDS
 __all__ = [
     "AXDR_TYPES",
     "UNITS",
-    "SerialSettings",
-    "HdlcSettings",
-    "SecuritySettings",
-    "MbusSettings",
-    "TransportSettings",
     "ApduSettings",
     "ClockSettings",
+    "HdlcSettings",
     "Identity",
-    "PushSlot",
     "ListItem",
     "ListLayout",
+    "MbusSettings",
     "Profile",
+    "PushSlot",
+    "SecuritySettings",
+    "SerialSettings",
+    "TransportSettings",
 ]
 
 # A-XDR types a list item may have, by their DLMS names.
@@ -51,11 +51,11 @@ def _hex_bytes(value: object) -> bytes:
     if isinstance(value, bytes):
         return value
     if not isinstance(value, str):
-        raise ValueError(f"must be a hex string such as \"02 01\", not {value!r}")
+        raise ValueError(f'must be a hex string such as "02 01", not {value!r}')
     try:
         return bytes.fromhex(value)
     except ValueError:
-        raise ValueError(f"must be a hex string such as \"02 01\", not {value!r}") from None
+        raise ValueError(f'must be a hex string such as "02 01", not {value!r}') from None
 
 
 HexBytes = Annotated[bytes, BeforeValidator(_hex_bytes)]
@@ -192,7 +192,7 @@ class ClockSettings(_Strict):
     @model_validator(mode="after")
     def _zone_or_offset(self) -> "ClockSettings":
         if self.kind == "local" and not self.zone:
-            raise ValueError("a local clock needs zone (such as \"Europe/Oslo\")")
+            raise ValueError('a local clock needs zone (such as "Europe/Oslo")')
         if self.kind == "fixed" and self.utc_offset_minutes is None:
             raise ValueError("a fixed clock needs utc_offset_minutes (60 for UTC+1)")
         return self

@@ -16,9 +16,10 @@ import click
 from meter_profiles import ProfileError, SerialSettings, get_profile
 from meter_profiles.schema import BAUD_RATES
 
+from . import timing
 from .capture import Capture, CaptureError, read_capture, record, replay_capture
-from .capture.replay import decoded_frames
 from .capture.recorder import BAUDS, candidates
+from .capture.replay import decoded_frames
 from .codec import FrameError
 from .faults import FaultError, load_plans
 from .keys import KEYS_FILE_ENV, KeysError, load_keys
@@ -26,12 +27,21 @@ from .lines import LineError, open_line
 from .meter import ClockError, parse_start
 from .readings import ScenarioError, load_scenario
 from .run import RunStats, SentLog, run_meter
-from . import timing
 from .timing import parse_warp
 
-__all__ = ["sim", "capture", "replay", "parse_duration", "COMMANDS"]
+__all__ = ["COMMANDS", "capture", "parse_duration", "replay", "sim"]
 
-_EXPECTED = (ProfileError, ScenarioError, FaultError, ClockError, LineError, CaptureError, FrameError, KeysError, ValueError)
+_EXPECTED = (
+    ProfileError,
+    ScenarioError,
+    FaultError,
+    ClockError,
+    LineError,
+    CaptureError,
+    FrameError,
+    KeysError,
+    ValueError,
+)
 
 
 def parse_duration(text: str | None) -> float | None:
@@ -117,7 +127,9 @@ def _run_until_interrupt(work) -> RunStats:
 def _keys_file_option(command):
     """--keys-file, as sim, capture and replay take it."""
     return click.option(
-        "--keys-file", type=click.Path(dir_okay=False, path_type=Path), envvar=KEYS_FILE_ENV,
+        "--keys-file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar=KEYS_FILE_ENV,
         help=f"TOML file of meter keys, for a meter that encrypts (or set {KEYS_FILE_ENV}); keys never go in argv.",
     )(command)
 
@@ -132,38 +144,78 @@ def _capture_meter(recorded: Capture, keys, meter_name: str | None) -> tuple[str
     if named is not None and (meter is None or meter.endswith("-unknown")):
         return meter or "an unnamed meter", named
     if meter is None:
-        raise CaptureError(f"{recorded.path}: no frame names its meter (encrypted? give --keys-file, or name it with --meter)")
+        raise CaptureError(
+            f"{recorded.path}: no frame names its meter (encrypted? give --keys-file, or name it with --meter)"
+        )
     return meter, get_profile(meter).serial
 
 
 @click.command()
-@click.option("--meter", "meter_name", required=True, help="Meter profile: a name (see `hanbench profiles`) or a .toml file.")
+@click.option(
+    "--meter", "meter_name", required=True, help="Meter profile: a name (see `hanbench profiles`) or a .toml file."
+)
 @click.option("--port", help="Serial device or pyserial URL (socket://host:port, rfc2217://host:port).")
 @click.option("--pty", is_flag=True, help="Make a virtual serial pair and print the reader's side.")
-@click.option("--line", "line_kind", default="serial", show_default=True,
-              help="serial (the port or pty as it is), mbus (an emulator board on --port), mbus-sim (the gateware simulated).")
-@click.option("--scenario", default="household-day", show_default=True, help="Scenario name, .toml, csv:PATH or capture:PATH.")
+@click.option(
+    "--line",
+    "line_kind",
+    default="serial",
+    show_default=True,
+    help="serial (the port or pty as it is), mbus (an emulator board on --port), mbus-sim (the gateware simulated).",
+)
+@click.option(
+    "--scenario", default="household-day", show_default=True, help="Scenario name, .toml, csv:PATH or capture:PATH."
+)
 @click.option("--start", help="Meter wall time at the start, ISO 8601 (default: now).")
 @click.option("--duration", help="Meter time to run: 90s, 10m, 48h (default: until Ctrl-C).")
 @click.option("--warp", default="1", show_default=True, help="Meter clock speed: 1 real time, N times faster, or max.")
-@click.option("--faults", "fault_option", help="Fault plans, comma-separated, each optionally @rate (bad-fcs,garbage@0.5).")
-@click.option("--sent-log", type=click.Path(dir_okay=False, path_type=Path), help="Write the sent log (JSON Lines) here.")
+@click.option(
+    "--faults", "fault_option", help="Fault plans, comma-separated, each optionally @rate (bad-fcs,garbage@0.5)."
+)
+@click.option(
+    "--sent-log", type=click.Path(dir_okay=False, path_type=Path), help="Write the sent log (JSON Lines) here."
+)
 @click.option("--seed", type=int, help="Seed for the readings (default: the scenario's own).")
-@click.option("--no-byte-pacing", is_flag=True, help="Hand whole frames to a pty instead of pacing bytes at the line rate.")
-@click.option("--baud", type=click.Choice([str(rate) for rate in BAUD_RATES]),
-              help="Line rate instead of the profile's (a reader's autodetect meets the meter at another speed).")
-@click.option("--inverted/--not-inverted", default=None,
-              help="Signal inverted or not, instead of the profile's (on a USB UART the adapter must be set to invert TX).")
+@click.option(
+    "--no-byte-pacing", is_flag=True, help="Hand whole frames to a pty instead of pacing bytes at the line rate."
+)
+@click.option(
+    "--baud",
+    type=click.Choice([str(rate) for rate in BAUD_RATES]),
+    help="Line rate instead of the profile's (a reader's autodetect meets the meter at another speed).",
+)
+@click.option(
+    "--inverted/--not-inverted",
+    default=None,
+    help="Signal inverted or not, instead of the profile's (on a USB UART the adapter must be set to invert TX).",
+)
 @_keys_file_option
-def sim(meter_name, port, pty, line_kind, scenario, start, duration, warp, fault_option, sent_log, seed, no_byte_pacing,
-        baud, inverted, keys_file) -> None:
+def sim(
+    meter_name,
+    port,
+    pty,
+    line_kind,
+    scenario,
+    start,
+    duration,
+    warp,
+    fault_option,
+    sent_log,
+    seed,
+    no_byte_pacing,
+    baud,
+    inverted,
+    keys_file,
+) -> None:
     """Run a simulated meter on a line until the duration ends or Ctrl-C."""
     with _one_line_errors():
         profile = get_profile(meter_name)
         keys = load_keys(keys_file).for_meter(profile.name)
         if profile.security is not None and keys is None:
-            raise KeysError(f"{profile.name} encrypts its lists: give its keys in a keys file ([{profile.name}] or "
-                            f"[default] table) with --keys-file or {KEYS_FILE_ENV}")
+            raise KeysError(
+                f"{profile.name} encrypts its lists: give its keys in a keys file ([{profile.name}] or "
+                f"[default] table) with --keys-file or {KEYS_FILE_ENV}"
+            )
         plans = load_plans(fault_option)
         loaded = load_scenario(scenario)
         warp_factor = parse_warp(warp)
@@ -177,8 +229,19 @@ def sim(meter_name, port, pty, line_kind, scenario, start, duration, warp, fault
                 click.echo(f"--warp max goes as fast as the reader reads: start it on {line.reader_path}", err=True)
             stats = _run_until_interrupt(
                 lambda stop: run_meter(
-                    profile, line, scenario=loaded, start=start_utc, duration_s=seconds, warp=warp_factor, faults=plans,
-                    sent_log=log, seed=seed, byte_pacing=not no_byte_pacing, stop=stop, on_entry=_Status(), keys=keys,
+                    profile,
+                    line,
+                    scenario=loaded,
+                    start=start_utc,
+                    duration_s=seconds,
+                    warp=warp_factor,
+                    faults=plans,
+                    sent_log=log,
+                    seed=seed,
+                    byte_pacing=not no_byte_pacing,
+                    stop=stop,
+                    on_entry=_Status(),
+                    keys=keys,
                 )
             )
         click.echo(f"\n{_summary(stats)}", err=True)
@@ -195,10 +258,21 @@ def _tried_settings(serial_name: str, baud: str) -> tuple:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default="capture.log", show_default=True)
 @click.option("--duration", help="How long to record: 90s, 10m, 2h (default: until Ctrl-C).")
 @click.option("--frames", "max_frames", type=int, help="Stop after this many frames.")
-@click.option("--serial", "serial_name", type=click.Choice(["auto", "8E1", "8N1"]), default="auto", show_default=True,
-              help="auto: 8E1 then 8N1, the first whose frames pass their checksums.")
-@click.option("--baud", type=click.Choice(["auto", "2400", "9600", "115200"]), default="2400", show_default=True,
-              help="auto: 2400, 9600 then 115200.")
+@click.option(
+    "--serial",
+    "serial_name",
+    type=click.Choice(["auto", "8E1", "8N1"]),
+    default="auto",
+    show_default=True,
+    help="auto: 8E1 then 8N1, the first whose frames pass their checksums.",
+)
+@click.option(
+    "--baud",
+    type=click.Choice(["auto", "2400", "9600", "115200"]),
+    default="2400",
+    show_default=True,
+    help="auto: 2400, 9600 then 115200.",
+)
 @_keys_file_option
 def capture(port, out, duration, max_frames, serial_name, baud, keys_file) -> None:
     """Record any meter's frames with host receive times, detecting its serial settings by their checksums.
@@ -207,8 +281,15 @@ def capture(port, out, duration, max_frames, serial_name, baud, keys_file) -> No
     """
     with _one_line_errors():
         try:
-            count = record(port, out, duration_s=parse_duration(duration), max_frames=max_frames,
-                           tried=_tried_settings(serial_name, baud), keys=load_keys(keys_file), on_frame=lambda n, what: click.echo(f"\r{n} frames, last: {what}\033[K", nl=False, err=True))
+            count = record(
+                port,
+                out,
+                duration_s=parse_duration(duration),
+                max_frames=max_frames,
+                tried=_tried_settings(serial_name, baud),
+                keys=load_keys(keys_file),
+                on_frame=lambda n, what: click.echo(f"\r{n} frames, last: {what}\033[K", nl=False, err=True),
+            )
         except KeyboardInterrupt:
             count = None
     click.echo(f"\nrecorded {'frames' if count is None else count} to {out}", err=True)
@@ -221,8 +302,12 @@ def capture(port, out, duration, max_frames, serial_name, baud, keys_file) -> No
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--port", help="Serial device or pyserial URL.")
 @click.option("--pty", is_flag=True, help="Make a virtual serial pair and print the reader's side.")
-@click.option("--warp", default="1", show_default=True, help="1 keeps the recorded gaps, N is N times faster, max back to back.")
-@click.option("--sent-log", type=click.Path(dir_okay=False, path_type=Path), help="Write the sent log (JSON Lines) here.")
+@click.option(
+    "--warp", default="1", show_default=True, help="1 keeps the recorded gaps, N is N times faster, max back to back."
+)
+@click.option(
+    "--sent-log", type=click.Path(dir_okay=False, path_type=Path), help="Write the sent log (JSON Lines) here."
+)
 @click.option("--meter", "meter_name", help="The meter's profile, when its frames do not name it (encrypted, no keys).")
 @_keys_file_option
 def replay(file, port, pty, warp, sent_log, meter_name, keys_file) -> None:
@@ -236,7 +321,8 @@ def replay(file, port, pty, warp, sent_log, meter_name, keys_file) -> None:
         with line, SentLog(sent_log) as log:
             click.echo(f"replaying {file} ({meter}) on {line.reader_path}", err=True)
             stats = _run_until_interrupt(
-                lambda stop: replay_capture(recorded, line, warp=warp_factor, sent_log=log, stop=stop, keys=keys))
+                lambda stop: replay_capture(recorded, line, warp=warp_factor, sent_log=log, stop=stop, keys=keys)
+            )
         click.echo(_summary(stats), err=True)
 
 

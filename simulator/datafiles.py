@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-__all__ = ["read_toml", "validate", "unknown_name"]
+__all__ = ["read_toml", "unknown_name", "validate"]
 
 
 def read_toml(path: Path, error: type[Exception], what: str) -> dict:

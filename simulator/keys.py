@@ -39,8 +39,10 @@ def _key(text: object, where: str) -> bytes:
 
 def parse_keys(encryption: str, authentication: str | None, where: str) -> Keys:
     """Keys from their hex text; `where` names their origin in any error."""
-    return Keys(_key(encryption, f"{where} encryption key"),
-                _key(authentication, f"{where} authentication key") if authentication else b"")
+    return Keys(
+        _key(encryption, f"{where} encryption key"),
+        _key(authentication, f"{where} authentication key") if authentication else b"",
+    )
 
 
 def load_keys(path: str | Path | None = None) -> KeyRing:
@@ -56,7 +58,9 @@ def load_keys(path: str | Path | None = None) -> KeyRing:
             raise KeysError(f"{path}: [{meter}] needs encryption_key (and authentication_key for authenticated meters)")
         unknown = sorted(set(table) - {"encryption_key", "authentication_key"})
         if unknown:
-            raise KeysError(f"{path}: [{meter}]: unknown field {unknown[0]!r}; a table holds encryption_key and authentication_key")
+            raise KeysError(
+                f"{path}: [{meter}]: unknown field {unknown[0]!r}; a table holds encryption_key and authentication_key"
+            )
         ring[meter] = parse_keys(table["encryption_key"], table.get("authentication_key"), f"{path}: [{meter}]")
     default = ring.pop("default", None)
     return KeyRing(ring, default)

@@ -18,8 +18,9 @@ def pytest_configure(config: pytest.Config) -> None:
     registered = {line.split(":")[0].strip() for line in config.getini("markers")}
     unregistered = (set(config.stash[TIERS].tier_tools) | {tiers.UNIT}) - registered
     if unregistered:
-        raise pytest.UsageError(f"tests/tiers.toml: markers {sorted(unregistered)} are not registered in pyproject.toml's [tool.pytest.ini_options] markers")
-
+        raise pytest.UsageError(
+            f"tests/tiers.toml: markers {sorted(unregistered)} are not registered in pyproject.toml's [tool.pytest.ini_options] markers"
+        )
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -20,30 +20,48 @@ def test_every_rule_names_test_files_that_exist():
         assert list(REPO.glob(files)), f"tests/tiers.toml: no file matches {files!r} (rule {rule.tests!r})"
 
 
-@pytest.mark.parametrize("nodeid, fixtures, markers, needs", [
-    ("tests/codec/test_hdlc.py::test_x", ["tmp_path"], ["unit"], []),
-    ("tests/hardware/test_line_cocotb.py::test_x", [], ["hdl"], ["iverilog"]),
-    ("tests/hardware/test_units.py::test_x", [], ["hdl"], []),
-    ("tests/firmware/test_firmware_console.py::test_x", ["rig", "firmware_build", "broker"], ["firmware"], ["mosquitto", "cmake"]),
-    ("tests/firmware/test_firmware_stack.py::test_x", ["tmp_path"], ["unit"], []),
-    ("tests/firmware/test_firmware_stack.py::test_x", ["depths"], ["xtensa"], ["xtensa", "cmake"]),
-    ("tests/firmware/test_firmware_portal.py::test_x", ["portal", "firmware_build", "broker"], ["firmware", "browser"], ["mosquitto", "cmake", "chromium"]),
-    ("tests/simulator/test_sim_48h.py::test_x[kaifa-ma304h3e]", [], ["slow"], []),
-    ("tests/bench/test_broker.py::test_x[mosquitto]", [], ["unit"], ["mosquitto"]),
-])
+@pytest.mark.parametrize(
+    "nodeid, fixtures, markers, needs",
+    [
+        ("tests/codec/test_hdlc.py::test_x", ["tmp_path"], ["unit"], []),
+        ("tests/hardware/test_line_cocotb.py::test_x", [], ["hdl"], ["iverilog"]),
+        ("tests/hardware/test_units.py::test_x", [], ["hdl"], []),
+        (
+            "tests/firmware/test_firmware_console.py::test_x",
+            ["rig", "firmware_build", "broker"],
+            ["firmware"],
+            ["mosquitto", "cmake"],
+        ),
+        ("tests/firmware/test_firmware_stack.py::test_x", ["tmp_path"], ["unit"], []),
+        ("tests/firmware/test_firmware_stack.py::test_x", ["depths"], ["xtensa"], ["xtensa", "cmake"]),
+        (
+            "tests/firmware/test_firmware_portal.py::test_x",
+            ["portal", "firmware_build", "broker"],
+            ["firmware", "browser"],
+            ["mosquitto", "cmake", "chromium"],
+        ),
+        ("tests/simulator/test_sim_48h.py::test_x[kaifa-ma304h3e]", [], ["slow"], []),
+        ("tests/bench/test_broker.py::test_x[mosquitto]", [], ["unit"], ["mosquitto"]),
+    ],
+)
 def test_a_test_gets_the_markers_and_tools_of_every_rule_it_matches(nodeid, fixtures, markers, needs):
     got_markers, got_needs = tiers.load().markers_and_needs(nodeid, fixtures)
     assert (got_markers, [tool.name for tool in got_needs]) == (markers, needs)
 
 
-@pytest.mark.parametrize("rule, message", [
-    ('needs = ["verilator"]', r"tests/x/\* needs tool 'verilator', which is not among \[tools\.\*\]: cmake"),
-    ('markers = ["fpga"]', r"rule 'tests/x/\*' gives marker 'fpga', which is not in \[tiers\]: hdl"),
-])
+@pytest.mark.parametrize(
+    "rule, message",
+    [
+        ('needs = ["verilator"]', r"tests/x/\* needs tool 'verilator', which is not among \[tools\.\*\]: cmake"),
+        ('markers = ["fpga"]', r"rule 'tests/x/\*' gives marker 'fpga', which is not in \[tiers\]: hdl"),
+    ],
+)
 def test_a_rule_naming_an_unknown_tool_or_marker_is_refused_by_name(tmp_path, rule, message):
     path = tmp_path / "tiers.toml"
-    path.write_text('[tools.cmake]\ncommands = ["cmake"]\ninstall = "apt-get install -y cmake"\n'
-                    f'[tiers]\nhdl = []\n[[rule]]\ntests = "tests/x/*"\n{rule}\n')
+    path.write_text(
+        '[tools.cmake]\ncommands = ["cmake"]\ninstall = "apt-get install -y cmake"\n'
+        f'[tiers]\nhdl = []\n[[rule]]\ntests = "tests/x/*"\n{rule}\n'
+    )
     with pytest.raises(tiers.TiersError, match=message):
         tiers.load(path)
 
@@ -54,8 +72,14 @@ def run_without_tools(tmp_path: Path, **env: str) -> subprocess.CompletedProcess
     empty.mkdir()
     environment = {key: value for key, value in os.environ.items() if key != tiers.STRICT_ENV}
     environment.update(PATH=str(empty), **env)
-    return subprocess.run([sys.executable, "-m", "pytest", FIRMWARE_TEST, "-p", "no:cacheprovider", "-rsf", "-q"],
-                          cwd=REPO, env=environment, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", FIRMWARE_TEST, "-p", "no:cacheprovider", "-rsf", "-q"],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_a_missing_tool_skips_the_test_with_the_line_that_installs_it(tmp_path):

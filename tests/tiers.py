@@ -76,16 +76,21 @@ def load(path: Path = TIERS_FILE) -> Tiers:
     data = tomllib.loads(path.read_text())
     tools = {name: Tool(name, tuple(spec["commands"]), spec["install"]) for name, spec in data["tools"].items()}
     tier_tools = {marker: tuple(names) for marker, names in data["tiers"].items()}
-    rules = tuple(Rule(r["tests"], r.get("fixture"), tuple(r.get("markers", ())), tuple(r.get("needs", ())))
-                  for r in data["rule"])
+    rules = tuple(
+        Rule(r["tests"], r.get("fixture"), tuple(r.get("markers", ())), tuple(r.get("needs", ()))) for r in data["rule"]
+    )
     for where, names in [(marker, names) for marker, names in tier_tools.items()] + [(r.tests, r.needs) for r in rules]:
         for name in names:
             if name not in tools:
-                raise TiersError(f"{path.name}: {where} needs tool {name!r}, which is not among [tools.*]: {', '.join(tools)}")
+                raise TiersError(
+                    f"{path.name}: {where} needs tool {name!r}, which is not among [tools.*]: {', '.join(tools)}"
+                )
     for rule in rules:
         for marker in rule.markers:
             if marker not in tier_tools:
-                raise TiersError(f"{path.name}: rule {rule.tests!r} gives marker {marker!r}, which is not in [tiers]: {', '.join(tier_tools)}")
+                raise TiersError(
+                    f"{path.name}: rule {rule.tests!r} gives marker {marker!r}, which is not in [tiers]: {', '.join(tier_tools)}"
+                )
     return Tiers(tools, tier_tools, rules)
 
 

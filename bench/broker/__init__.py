@@ -8,8 +8,18 @@ from .lan import LanListener, lan_listener
 from .servers import MOSQUITTO, BrokerServer, EmbeddedBroker, ExternalBroker, MosquittoBroker
 
 __all__ = [
-    "BrokerEndpoint", "BrokerServer", "EmbeddedBroker", "ExternalBroker", "LanListener", "MosquittoBroker", "lan_listener",
-    "free_port", "is_up", "make_broker", "new_client", "start_broker",
+    "BrokerEndpoint",
+    "BrokerServer",
+    "EmbeddedBroker",
+    "ExternalBroker",
+    "LanListener",
+    "MosquittoBroker",
+    "free_port",
+    "is_up",
+    "lan_listener",
+    "make_broker",
+    "new_client",
+    "start_broker",
 ]
 
 
@@ -23,7 +33,9 @@ def make_broker(spec: str, run_dir: Path, lan: "str | LanListener | None" = None
     if spec == "auto":
         spec = "mosquitto" if Path(MOSQUITTO).exists() else "embedded"
     if lan is not None and spec != "mosquitto":
-        raise BrokerError(f"a LAN listener for a board needs --broker mosquitto (apt-get install mosquitto), not {spec!r}")
+        raise BrokerError(
+            f"a LAN listener for a board needs --broker mosquitto (apt-get install mosquitto), not {spec!r}"
+        )
     if spec == "mosquitto":
         return MosquittoBroker(run_dir, lan=lan_listener(lan) if isinstance(lan, str) else lan)
     if spec == "embedded":

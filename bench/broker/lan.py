@@ -44,13 +44,17 @@ class LanListener:
 def _read(path: Path) -> dict:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
-        raise BrokerError(f"{path} holds the broker's password but others may read it (mode {mode:o}); chmod 600 {path}")
+        raise BrokerError(
+            f"{path} holds the broker's password but others may read it (mode {mode:o}); chmod 600 {path}"
+        )
     try:
         kept = json.loads(path.read_text())
         return {"user": str(kept["user"]), "password": str(kept["password"]), "port": int(kept["port"])}
     except (ValueError, KeyError, TypeError):
-        raise BrokerError(f"{path} is not a hanbench credentials file (JSON with user, password, port); "
-                          "remove it and the bench writes a new one") from None
+        raise BrokerError(
+            f"{path} is not a hanbench credentials file (JSON with user, password, port); "
+            "remove it and the bench writes a new one"
+        ) from None
 
 
 def _create(path: Path, host: str) -> dict:
@@ -63,7 +67,9 @@ def _create(path: Path, host: str) -> dict:
     return kept
 
 
-def lan_listener(host: str, credentials: Path | None = None, tls: bool = False, tls_dir: Path | None = None) -> LanListener:
+def lan_listener(
+    host: str, credentials: Path | None = None, tls: bool = False, tls_dir: Path | None = None
+) -> LanListener:
     """A listener on host: its login kept in the credentials file (made on first use), else new for this run."""
     try:
         if credentials is None:
@@ -73,8 +79,10 @@ def lan_listener(host: str, credentials: Path | None = None, tls: bool = False, 
             credentials = Path(credentials)
             kept = _read(credentials) if credentials.exists() else _create(credentials, host)
     except OSError as error:
-        raise BrokerError(f"cannot listen on {host} or keep its login in {credentials}: {error.strerror}; "
-                          "give --lan-host one of this machine's addresses and a writable --lan-credentials") from None
+        raise BrokerError(
+            f"cannot listen on {host} or keep its login in {credentials}: {error.strerror}; "
+            "give --lan-host one of this machine's addresses and a writable --lan-credentials"
+        ) from None
     folder = tls_dir or (credentials.with_name(credentials.stem + "-tls") if credentials else None)
     files = make_tls(folder, host) if tls else None
     return LanListener(host, kept["port"], kept["user"], kept["password"], files)

@@ -18,7 +18,14 @@ from ..process import ManagedProcess, wait_until
 from .endpoint import BrokerEndpoint, free_port, is_up
 from .lan import LanListener
 
-__all__ = ["MOSQUITTO", "BrokerServer", "MosquittoBroker", "EmbeddedBroker", "ExternalBroker", "mosquitto_password_line"]
+__all__ = [
+    "MOSQUITTO",
+    "BrokerServer",
+    "EmbeddedBroker",
+    "ExternalBroker",
+    "MosquittoBroker",
+    "mosquitto_password_line",
+]
 
 MOSQUITTO = "/usr/sbin/mosquitto"
 READY_TIMEOUT_S = 10.0
@@ -70,14 +77,20 @@ class BrokerServer:
         self._process = ManagedProcess(self.argv(), self.log_path)
         self._process.start()
         wait_until(
-            lambda: is_up(self.endpoint, timeout=0.5), READY_TIMEOUT_S, f"MQTT CONNACK from {self.kind} on {self.endpoint}",
-            self.log_path, BrokerError, alive=self._process.alive,
+            lambda: is_up(self.endpoint, timeout=0.5),
+            READY_TIMEOUT_S,
+            f"MQTT CONNACK from {self.kind} on {self.endpoint}",
+            self.log_path,
+            BrokerError,
+            alive=self._process.alive,
         )
         return self.endpoint
 
     def _port_was_taken(self) -> bool:
         """The broker died because its port was in use (both mosquitto and amqtt say so in their log)."""
-        return not self._process.alive() and "address already in use" in self.log_path.read_text(errors="replace").lower()
+        return (
+            not self._process.alive() and "address already in use" in self.log_path.read_text(errors="replace").lower()
+        )
 
     def stop(self) -> None:
         """Stop the broker (every client is disconnected)."""
@@ -106,7 +119,9 @@ class MosquittoBroker(BrokerServer):
 
     def __init__(self, run_dir: Path, host: str = "127.0.0.1", port: int | None = None, lan: LanListener | None = None):
         if not Path(MOSQUITTO).exists() and shutil.which("mosquitto") is None:
-            raise BrokerError(f"mosquitto is not installed ({MOSQUITTO}); apt-get install mosquitto, or use --broker embedded")
+            raise BrokerError(
+                f"mosquitto is not installed ({MOSQUITTO}); apt-get install mosquitto, or use --broker embedded"
+            )
         super().__init__(run_dir, host, port)
         self.lan = lan
         self.config_path = self.run_dir / "mosquitto.conf"
@@ -150,8 +165,12 @@ class MosquittoBroker(BrokerServer):
         password_file.write_text(mosquitto_password_line(self.lan.username, self.lan.password))
         lines = [f"listener {self.lan.port} {self.lan.host}", "allow_anonymous false", f"password_file {password_file}"]
         if self.lan.tls:
-            lines += [f"cafile {self.lan.tls.ca}", f"certfile {self.lan.tls.cert}", f"keyfile {self.lan.tls.key}",
-                      "tls_version tlsv1.2"]
+            lines += [
+                f"cafile {self.lan.tls.ca}",
+                f"certfile {self.lan.tls.cert}",
+                f"keyfile {self.lan.tls.key}",
+                "tls_version tlsv1.2",
+            ]
         return lines
 
 
@@ -197,7 +216,9 @@ class ExternalBroker:
 
     def restart(self) -> None:
         """Refused: a broker the bench does not own cannot be restarted by it."""
-        raise BrokerError(f"cannot restart the broker on {self.endpoint}: the bench does not own it; use --broker embedded or mosquitto")
+        raise BrokerError(
+            f"cannot restart the broker on {self.endpoint}: the bench does not own it; use --broker embedded or mosquitto"
+        )
 
     def alive(self) -> bool:
         """True when the broker answers."""

@@ -33,8 +33,12 @@ class TlsFiles:
 
 
 def _name(common_name: str) -> x509.Name:
-    return x509.Name([x509.NameAttribute(NameOID.ORGANIZATION_NAME, "hanbench"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    return x509.Name(
+        [
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "hanbench"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
 
 
 def _subject_alt_name(host: str) -> x509.GeneralName:
@@ -45,11 +49,17 @@ def _subject_alt_name(host: str) -> x509.GeneralName:
 
 
 def _certificate(subject: x509.Name, issuer: x509.Name, public_key, signing_key, ca: bool, host: str | None):
-    now = datetime.datetime.now(datetime.timezone.utc)
-    builder = (x509.CertificateBuilder().subject_name(subject).issuer_name(issuer).public_key(public_key)
-               .serial_number(x509.random_serial_number()).not_valid_before(now - datetime.timedelta(minutes=5))
-               .not_valid_after(now + datetime.timedelta(days=VALID_DAYS))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
+    now = datetime.datetime.now(datetime.UTC)
+    builder = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=VALID_DAYS))
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    )
     if host is not None:
         builder = builder.add_extension(x509.SubjectAlternativeName([_subject_alt_name(host)]), critical=False)
     return builder.sign(signing_key, hashes.SHA256())
@@ -75,8 +85,15 @@ def make_tls(folder: Path, host: str) -> TlsFiles:
         server = _certificate(_name(host), ca_name, server_key.public_key(), ca_key, ca=False, host=host)
         _write(files.ca, ca.public_bytes(serialization.Encoding.PEM))
         _write(files.cert, server.public_bytes(serialization.Encoding.PEM))
-        _write(files.key, server_key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                                   serialization.NoEncryption()), private=True)
+        _write(
+            files.key,
+            server_key.private_bytes(
+                serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+            ),
+            private=True,
+        )
     except OSError as error:
-        raise BrokerError(f"cannot write the broker's TLS files in {folder}: {error.strerror}; pick a writable folder") from None
+        raise BrokerError(
+            f"cannot write the broker's TLS files in {folder}: {error.strerror}; pick a writable folder"
+        ) from None
     return files

@@ -5,4 +5,15 @@ from .pairing import Pair, pair_publications
 from .sentlog import read_sent_log
 from .verdict import CHECKS, Check, Failure, Latency, Verdict
 
-__all__ = ["CHECKS", "Check", "Excuse", "Failure", "Latency", "Pair", "Verdict", "judge", "pair_publications", "read_sent_log"]
+__all__ = [
+    "CHECKS",
+    "Check",
+    "Excuse",
+    "Failure",
+    "Latency",
+    "Pair",
+    "Verdict",
+    "judge",
+    "pair_publications",
+    "read_sent_log",
+]

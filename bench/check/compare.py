@@ -1,17 +1,17 @@
 """Is a published list the frame's list? Values equal within the resolution the meter sent them at."""
 
-from functools import lru_cache
+from functools import cache
 
 from meter_profiles import TEXT_FIELDS, get_profile
 
 __all__ = ["differences", "resolution"]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _resolutions(meter: str) -> dict[tuple[int, str], float]:
     profile = get_profile(meter)
     return {
-        (number, item.field): 10.0 ** item.scaler
+        (number, item.field): 10.0**item.scaler
         for number, layout in profile.lists.items()
         for item in layout.items
         if item.field and item.field not in TEXT_FIELDS

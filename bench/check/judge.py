@@ -45,8 +45,12 @@ def judge(
     _order(frames, pairs, checks["order"])
     latency = _latency(frames, pairs, latency_limit_s, checks["latency"])
     return Verdict(
-        list(checks.values()), latency, frames=len(frames),
-        expected=sum(1 for f in frames if f["expect_publish"]), publications=len(publications), excused=excused,
+        list(checks.values()),
+        latency,
+        frames=len(frames),
+        expected=sum(1 for f in frames if f["expect_publish"]),
+        publications=len(publications),
+        excused=excused,
         bench_problems=[fault.reason for fault in bench_faults],
     )
 
@@ -79,25 +83,48 @@ def _pairs(frames, pairs: list[Pair], checks: dict[str, Check]) -> None:
         frame = frames[pair.frame]
         if pair.kind == "duplicate":
             checks["no-duplicates"].failures.append(
-                Failure("no-duplicates", f"{_label(frame)} published again (message {pair.publication})", frame["seq"], pair.publication))
+                Failure(
+                    "no-duplicates",
+                    f"{_label(frame)} published again (message {pair.publication})",
+                    frame["seq"],
+                    pair.publication,
+                )
+            )
         elif not frame["expect_publish"]:
-            checks["corrupt-frames"].failures.append(Failure(
-                "corrupt-frames", f"{_label(frame)} was corrupted ({_faults(frame)}) but published", frame["seq"], pair.publication))
+            checks["corrupt-frames"].failures.append(
+                Failure(
+                    "corrupt-frames",
+                    f"{_label(frame)} was corrupted ({_faults(frame)}) but published",
+                    frame["seq"],
+                    pair.publication,
+                )
+            )
         elif pair.diffs:
             checks["values"].failures.append(
-                Failure("values", f"{_label(frame)}: {'; '.join(pair.diffs)}", frame["seq"], pair.publication))
+                Failure("values", f"{_label(frame)}: {'; '.join(pair.diffs)}", frame["seq"], pair.publication)
+            )
 
 
 def _extra(publications: list[Publication], pairs: list[Pair], check: Check) -> None:
     paired = {pair.publication for pair in pairs}
     for publication in publications:
         if publication.error:
-            check.failures.append(Failure("no-extra", f"message {publication.index} on {publication.topic}: {publication.error}",
-                                          message=publication.index))
+            check.failures.append(
+                Failure(
+                    "no-extra",
+                    f"message {publication.index} on {publication.topic}: {publication.error}",
+                    message=publication.index,
+                )
+            )
         elif publication.index not in paired:
             shown = ", ".join(f"{k}={v}" for k, v in list(publication.fields.items())[:4])
-            check.failures.append(Failure(
-                "no-extra", f"message {publication.index} on {publication.topic} ({shown}) matches no frame sent", message=publication.index))
+            check.failures.append(
+                Failure(
+                    "no-extra",
+                    f"message {publication.index} on {publication.topic} ({shown}) matches no frame sent",
+                    message=publication.index,
+                )
+            )
 
 
 def _order(frames, pairs: list[Pair], check: Check) -> None:
@@ -107,7 +134,9 @@ def _order(frames, pairs: list[Pair], check: Check) -> None:
             continue
         seq = frames[pair.frame]["seq"]
         if latest is not None and seq < latest:
-            check.failures.append(Failure("order", f"frame {seq} published after frame {latest}", seq, pair.publication))
+            check.failures.append(
+                Failure("order", f"frame {seq} published after frame {latest}", seq, pair.publication)
+            )
         latest = seq if latest is None else max(latest, seq)
 
 
@@ -120,9 +149,14 @@ def _latency(frames, pairs: list[Pair], limit: float, check: Check) -> Latency:
         delay = pair.arrival - frame["end_mono"]
         samples.append(delay)
         if delay > limit:
-            check.failures.append(Failure(
-                "latency", f"{_label(frame)}: {delay:.3f} s from its last byte to the message (limit {limit:g} s)",
-                frame["seq"], pair.publication))
+            check.failures.append(
+                Failure(
+                    "latency",
+                    f"{_label(frame)}: {delay:.3f} s from its last byte to the message (limit {limit:g} s)",
+                    frame["seq"],
+                    pair.publication,
+                )
+            )
     return _statistics(samples, limit)
 
 
@@ -130,6 +164,8 @@ def _statistics(samples: list[float], limit: float) -> Latency:
     if not samples:
         return Latency(limit=limit)
     ordered = sorted(samples)
+
     def rank(q: float) -> float:
         return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]
+
     return Latency(len(ordered), rank(0.5), rank(0.99), ordered[-1], limit, samples)

@@ -113,7 +113,9 @@ def _nearest_frame(frames, by_list, paired, publication, window_s) -> Pair | Non
     for position in reversed(span):
         index = candidates.frames[position]
         if index not in paired:
-            return Pair(index, publication.index, "mismatch", publication.t, differences(frames[index], publication.fields))
+            return Pair(
+                index, publication.index, "mismatch", publication.t, differences(frames[index], publication.fields)
+            )
     return None
 
 

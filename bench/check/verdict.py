@@ -93,12 +93,19 @@ class Verdict:
         """The verdict as plain data, for the JSON summary."""
         latency = {k: v for k, v in asdict(self.latency).items() if k != "samples"}
         return {
-            "verdict": self.status, "bench_problems": self.bench_problems,
-            "frames": self.frames, "expected": self.expected, "publications": self.publications,
+            "verdict": self.status,
+            "bench_problems": self.bench_problems,
+            "frames": self.frames,
+            "expected": self.expected,
+            "publications": self.publications,
             "latency_s": latency,
             "checks": [
-                {"name": c.name, "description": c.description, "passed": c.passed,
-                 "failures": [asdict(f) for f in c.failures]}
+                {
+                    "name": c.name,
+                    "description": c.description,
+                    "passed": c.passed,
+                    "failures": [asdict(f) for f in c.failures],
+                }
                 for c in self.checks
             ],
             "excused": [asdict(f) for f in self.excused],

@@ -19,12 +19,22 @@ PASSWORD_ENV = "HANBENCH_MQTT_PASSWORD"
 @click.option("--broker", "broker", default="127.0.0.1:1883", show_default=True, help="The reader's broker, HOST:PORT")
 @click.option("--user", default=None, help=f"Broker user name (its password from ${PASSWORD_ENV})")
 @click.option("--topic", required=True, help="The reader's command_topic; replies come on TOPIC/reply")
-@click.option("--secret-file", type=click.Path(path_type=Path), default=None, help="Sign with the command secret in FILE")
-@click.option("--secret-env", default=None, metavar="VAR", help="Sign with the command secret in environment variable VAR")
+@click.option(
+    "--secret-file", type=click.Path(path_type=Path), default=None, help="Sign with the command secret in FILE"
+)
+@click.option(
+    "--secret-env", default=None, metavar="VAR", help="Sign with the command secret in environment variable VAR"
+)
 @click.option("--secret-stdin", is_flag=True, help="Sign with the command secret read from the first line of stdin")
-@click.option("--counter", type=click.IntRange(1, 0xFFFFFFFF), default=None,
-              help="The signed command's counter (default: one above the reader's command_counter)")
-@click.option("--timeout", type=click.FloatRange(0.1, 60), default=5.0, show_default=True, help="Seconds to wait for a reply")
+@click.option(
+    "--counter",
+    type=click.IntRange(1, 0xFFFFFFFF),
+    default=None,
+    help="The signed command's counter (default: one above the reader's command_counter)",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(0.1, 60), default=5.0, show_default=True, help="Seconds to wait for a reply"
+)
 @click.argument("words", nargs=-1, required=True)
 def command(broker, user, topic, secret_file, secret_env, secret_stdin, counter, timeout, words) -> None:
     """Send WORDS (such as `config set mqtt_qos 1`) to a reader and print its replies.

@@ -44,8 +44,9 @@ class CommandSender:
         try:
             lines = [self._replies.get(timeout=timeout)]
         except queue.Empty:
-            raise CommandError(f"no reply on {self.topic}/reply within {timeout:g} s; is the reader's command_topic"
-                               f" {self.topic}?") from None
+            raise CommandError(
+                f"no reply on {self.topic}/reply within {timeout:g} s; is the reader's command_topic {self.topic}?"
+            ) from None
         while True:
             try:
                 lines.append(self._replies.get(timeout=QUIET_S))
@@ -57,7 +58,9 @@ class CommandSender:
         for line in self.ask("config get command_counter", timeout):
             if line.startswith("command_counter="):
                 return int(line.split("=", 1)[1]) + 1
-        raise CommandError("the reader did not say its command_counter; is its firmware one that takes signed commands?")
+        raise CommandError(
+            "the reader did not say its command_counter; is its firmware one that takes signed commands?"
+        )
 
     def ask_signed(self, secret: str, command: str, timeout: float, counter: int | None = None) -> list[str]:
         """Signs command with the next counter (or the one given) and returns the replies."""

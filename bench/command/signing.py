@@ -49,6 +49,8 @@ def read_secret(file: Path | None = None, env: str | None = None, stdin: bool = 
         text, where = sys.stdin.readline(), "stdin"
     secret = text.rstrip("\r\n")
     if not MIN_SECRET <= len(secret) <= MAX_SECRET or not secret.isprintable() or secret != secret.strip(" "):
-        raise SecretError(f"the command secret in {where} must be {MIN_SECRET} to {MAX_SECRET} printable characters"
-                          " without leading or trailing spaces")
+        raise SecretError(
+            f"the command secret in {where} must be {MIN_SECRET} to {MAX_SECRET} printable characters"
+            " without leading or trailing spaces"
+        )
     return secret

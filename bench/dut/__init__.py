@@ -11,8 +11,15 @@ from .rig import RigDut
 __all__ = ["CONNECTED_PATTERN", "CommandDut", "Dut", "HostDut", "QemuDut", "RigDut", "Wiring", "make_dut"]
 
 
-def make_dut(kind: str, run_dir: Path, command: str | None = None, port: str | None = None,
-             console: str | None = None, connected_pattern: str = CONNECTED_PATTERN, image: Path | None = None) -> Dut:
+def make_dut(
+    kind: str,
+    run_dir: Path,
+    command: str | None = None,
+    port: str | None = None,
+    console: str | None = None,
+    connected_pattern: str = CONNECTED_PATTERN,
+    image: Path | None = None,
+) -> Dut:
     """The DUT for --dut host|qemu|cmd|rig (a --dut-cmd implies cmd); image: a rig board is flashed with it first."""
     if image is not None and kind != "rig":
         raise DutError("--flash writes a board on the rig: use it with --dut rig --console PORT")

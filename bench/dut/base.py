@@ -5,9 +5,9 @@ that says which step is missing; every wait names what it waited for, the
 tail of the DUT's log, and the log's path.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..broker import BrokerEndpoint
 from ..errors import DutError, DutStateError
@@ -50,7 +50,9 @@ class Dut:
 
     def _require(self, *states: str, doing: str) -> None:
         if self.state not in states:
-            raise DutStateError(f"cannot {doing} a {self.kind} DUT that is {self.state}; it must be {' or '.join(states)} first")
+            raise DutStateError(
+                f"cannot {doing} a {self.kind} DUT that is {self.state}; it must be {' or '.join(states)} first"
+            )
 
     def relocate(self, run_dir: Path) -> None:
         """Keep the next start's log in another run folder (one DUT serves run after run)."""
@@ -74,14 +76,22 @@ class Dut:
     def wait_connected(self, timeout: float = 15.0) -> None:
         """Wait until the reader says it is connected to its broker."""
         self._require("started", doing="wait for the connection of")
-        wait_until(self._connected, timeout, f"line matching {self.connected_pattern!r} (MQTT connected) in the DUT's log",
-                   self.log_path, DutError, alive=self.alive)
+        wait_until(
+            self._connected,
+            timeout,
+            f"line matching {self.connected_pattern!r} (MQTT connected) in the DUT's log",
+            self.log_path,
+            DutError,
+            alive=self.alive,
+        )
         self.state = "connected"
 
     def wait_publishing(self, seen: Callable[[], bool], timeout: float = 15.0) -> None:
         """Wait until the observer has seen the reader's first publication."""
         self._require("connected", doing="wait for the first publication of")
-        wait_until(seen, timeout, f"first publication on {self.wiring.topic}", self.log_path, DutError, alive=self.alive)
+        wait_until(
+            seen, timeout, f"first publication on {self.wiring.topic}", self.log_path, DutError, alive=self.alive
+        )
         self.state = "publishing"
 
     def stop(self) -> None:

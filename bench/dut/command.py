@@ -14,7 +14,7 @@ from ..errors import DutError
 from ..process import ManagedProcess, tail
 from .base import CONNECTED_PATTERN, Dut, Wiring
 
-__all__ = ["CommandDut", "HostDut", "PLACEHOLDERS", "REPO_ROOT"]
+__all__ = ["PLACEHOLDERS", "REPO_ROOT", "CommandDut", "HostDut"]
 
 PLACEHOLDERS = ("tty", "serial", "mqtt_host", "mqtt_port", "topic", "user", "password")
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -35,9 +35,15 @@ class CommandDut(Dut):
 
     def argv(self, wiring: Wiring) -> list[str]:
         """The command with the wiring filled in."""
-        values = {"tty": wiring.tty, "serial": wiring.serial, "mqtt_host": wiring.broker.host,
-                  "mqtt_port": wiring.broker.port, "topic": wiring.topic,
-                  "user": wiring.broker.username or "", "password": wiring.broker.password or ""}
+        values = {
+            "tty": wiring.tty,
+            "serial": wiring.serial,
+            "mqtt_host": wiring.broker.host,
+            "mqtt_port": wiring.broker.port,
+            "topic": wiring.topic,
+            "user": wiring.broker.username or "",
+            "password": wiring.broker.password or "",
+        }
         return [part.format(**values) for part in shlex.split(self.template)]
 
     def _build(self) -> None:
@@ -79,7 +85,9 @@ class HostDut(CommandDut):
 
     def argv(self, wiring: Wiring) -> list[str]:
         """The host build's command line, with the broker's credentials when it has them, and the keys file it reads."""
-        credentials = ["--user", wiring.broker.username, "--password", wiring.broker.password] if wiring.broker.username else []
+        credentials = (
+            ["--user", wiring.broker.username, "--password", wiring.broker.password] if wiring.broker.username else []
+        )
         settings = ["--config", str(self._settings_file)] if self._settings_file else []
         return super().argv(wiring) + credentials + settings
 
@@ -105,7 +113,9 @@ class HostDut(CommandDut):
             folder = tempfile.mkdtemp(prefix="hanbench-reader-")  # mode 700; removed with the DUT
             weakref.finalize(self, shutil.rmtree, folder, True)
             self._settings_file = Path(folder) / "reader.conf"
-        lines = [f"meter_key={keys.encryption.hex()}"] + ([f"meter_auth_key={keys.authentication.hex()}"] if keys.authentication else [])
+        lines = [f"meter_key={keys.encryption.hex()}"] + (
+            [f"meter_auth_key={keys.authentication.hex()}"] if keys.authentication else []
+        )
         self._settings_file.touch(mode=0o600)
         self._settings_file.write_text("".join(f"{line}\n" for line in lines))
 
@@ -114,11 +124,18 @@ class HostDut(CommandDut):
             return
         source = self.binary.parent.parent
         if not (source / "CMakeLists.txt").exists():
-            raise DutError(f"no firmware source at {source} to build {self.binary.name} from; use --dut-cmd for another reader")
+            raise DutError(
+                f"no firmware source at {source} to build {self.binary.name} from; use --dut-cmd for another reader"
+            )
         build_log = self.run_dir / "firmware-build.log"
         self.run_dir.mkdir(parents=True, exist_ok=True)
         with open(build_log, "w") as log:
-            for step in (["cmake", "-S", source, "-B", self.binary.parent], ["cmake", "--build", self.binary.parent, "-j2"]):
+            for step in (
+                ["cmake", "-S", source, "-B", self.binary.parent],
+                ["cmake", "--build", self.binary.parent, "-j2"],
+            ):
                 if subprocess.run([str(s) for s in step], stdout=log, stderr=subprocess.STDOUT).returncode:
-                    raise DutError(f"building the host firmware failed ({' '.join(map(str, step))}); "
-                                   f"last lines of {build_log}:\n{tail(build_log)}")
+                    raise DutError(
+                        f"building the host firmware failed ({' '.join(map(str, step))}); "
+                        f"last lines of {build_log}:\n{tail(build_log)}"
+                    )

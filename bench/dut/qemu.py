@@ -36,36 +36,65 @@ def qemu_argv(image: Path, arguments: list[str], icount: int | None = None) -> l
     """The emulator's command line for an lx106 image and its semihosting arguments (argv[0] is the image's name)."""
     config = ",".join(["enable=on", *(f"arg={argument}" for argument in [image.stem, *arguments])])
     timing = ["-icount", f"shift={icount}"] if icount is not None else []
-    return [QEMU, "-M", "sim", "-cpu", "lx106", "-display", "none", "-monitor", "none", "-serial", "stdio",
-            "-semihosting-config", config, *timing, "-kernel", str(image)]
+    return [
+        QEMU,
+        "-M",
+        "sim",
+        "-cpu",
+        "lx106",
+        "-display",
+        "none",
+        "-monitor",
+        "none",
+        "-serial",
+        "stdio",
+        "-semihosting-config",
+        config,
+        *timing,
+        "-kernel",
+        str(image),
+    ]
 
 
 def build_lx106(log_path: Path) -> None:
     """Configure and build the lx106 images with the xtensa toolchain; DutError with the log's tail on failure."""
     for tool in (QEMU, "xtensa-lx106-elf-g++"):
         if shutil.which(tool) is None:
-            raise DutError(f"{tool} is not installed; install qemu-system-misc, gcc-xtensa-lx106 and "
-                           "picolibc-xtensa-lx106-elf (apt-get install -y ...) for --dut qemu")
+            raise DutError(
+                f"{tool} is not installed; install qemu-system-misc, gcc-xtensa-lx106 and "
+                "picolibc-xtensa-lx106-elf (apt-get install -y ...) for --dut qemu"
+            )
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with open(log_path, "w") as log:
-        for step in (["cmake", "-S", FIRMWARE, "-B", BUILD, "-DCMAKE_TOOLCHAIN_FILE=lx106/lx106-toolchain.cmake"],
-                     ["cmake", "--build", BUILD, "-j2"]):
+        for step in (
+            ["cmake", "-S", FIRMWARE, "-B", BUILD, "-DCMAKE_TOOLCHAIN_FILE=lx106/lx106-toolchain.cmake"],
+            ["cmake", "--build", BUILD, "-j2"],
+        ):
             if subprocess.run([str(s) for s in step], stdout=log, stderr=subprocess.STDOUT).returncode:
-                raise DutError(f"building the lx106 image failed ({' '.join(map(str, step))}); "
-                               f"last lines of {log_path}:\n{tail(log_path)}")
+                raise DutError(
+                    f"building the lx106 image failed ({' '.join(map(str, step))}); "
+                    f"last lines of {log_path}:\n{tail(log_path)}"
+                )
 
 
 def settings_text(wiring: Wiring, extra: dict[str, str] | None = None) -> str:
     """The board's settings file for a wiring: what the host build takes as flags."""
-    lines = {"serial": wiring.serial, "mqtt_host": wiring.broker.host, "mqtt_port": wiring.broker.port,
-             "topic": wiring.topic, **(extra or {})}
+    lines = {
+        "serial": wiring.serial,
+        "mqtt_host": wiring.broker.host,
+        "mqtt_port": wiring.broker.port,
+        "topic": wiring.topic,
+        **(extra or {}),
+    }
     if wiring.broker.username:
         lines.update(mqtt_user=wiring.broker.username, mqtt_password=wiring.broker.password or "")
     for key, value in lines.items():
         if any(c in str(value) for c in "\r\n"):
             # The value is not shown: it may be the broker's password.
-            raise DutError(f"the qemu board's {key} must be one line: it holds a line break, which would add "
-                           "a line to its settings file")
+            raise DutError(
+                f"the qemu board's {key} must be one line: it holds a line break, which would add "
+                "a line to its settings file"
+            )
     return "".join(f"{key}={value}\n" for key, value in lines.items())
 
 

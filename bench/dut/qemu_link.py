@@ -19,9 +19,9 @@ __all__ = ["LinkBridge"]
 
 ESCAPE = 0xDB
 LITERAL = 0xDD
-OPEN, CLOSE = 0x01, 0x02          # board -> bridge
+OPEN, CLOSE = 0x01, 0x02  # board -> bridge
 UP, FAILED, CLOSED = 0x11, 0x12, 0x13  # bridge -> board
-CONNECT_TIMEOUT = 3.0             # the host build's TCP connect timeout
+CONNECT_TIMEOUT = 3.0  # the host build's TCP connect timeout
 _POLL_S = 0.05
 
 

@@ -29,8 +29,14 @@ class RigDut(Dut):
     kind = "rig"
     one_at_a_time = True
 
-    def __init__(self, run_dir: Path, han_port: str, console_port: str | None = None,
-                 connected_pattern: str = CONNECTED_PATTERN, image: Path | None = None):
+    def __init__(
+        self,
+        run_dir: Path,
+        han_port: str,
+        console_port: str | None = None,
+        connected_pattern: str = CONNECTED_PATTERN,
+        image: Path | None = None,
+    ):
         super().__init__(run_dir, connected_pattern)
         self.han_port = han_port
         self.console_port = console_port
@@ -53,7 +59,9 @@ class RigDut(Dut):
         """Reset the board as esptool does (EN pulsed through RTS): a real power cycle of the reader's chip."""
         self._require("started", "connected", "publishing", doing="restart")
         if self._console is None:
-            raise DutError("a reader restart on the rig pulses the board's EN through the console UART's RTS: give --console")
+            raise DutError(
+                "a reader restart on the rig pulses the board's EN through the console UART's RTS: give --console"
+            )
         self._log_from = self.log_path.stat().st_size if self.log_path.exists() else 0
         HardReset(self._console)()
         self.state = "started"

@@ -26,8 +26,14 @@ class PtyLine:
     def open(self) -> None:
         """Create the pair and learn both paths."""
         self._process.start()
-        wait_until(lambda: self._process.log_contains(READY_LINE), 10.0, "the pty pair", self.log_path, MeterError,
-                   alive=self._process.alive)
+        wait_until(
+            lambda: self._process.log_contains(READY_LINE),
+            10.0,
+            "the pty pair",
+            self.log_path,
+            MeterError,
+            alive=self._process.alive,
+        )
         self.meter_port = (self.run_dir / "meter.tty").read_text()
         self.reader_port = (self.run_dir / "reader.tty").read_text()
 

@@ -67,7 +67,7 @@ def _forward(data: bytes, out: int) -> int:
         _, writable, _ = select.select([], [out], [], STALL_S)
         if not writable:
             return len(data)
-        data = data[os.write(out, data):]
+        data = data[os.write(out, data) :]
     return 0
 
 

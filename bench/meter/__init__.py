@@ -9,7 +9,8 @@ from meter_profiles import Profile, ProfileError, get_profile
 from simulator.faults import FaultError, load_plans
 from simulator.lines import line_kinds
 from simulator.meter import ClockError, parse_start
-from simulator.readings import ScenarioError as ReadingsError, load_scenario
+from simulator.readings import ScenarioError as ReadingsError
+from simulator.readings import load_scenario
 
 from ..errors import MeterError, ScenarioError
 from ..process import ManagedProcess, tail
@@ -83,8 +84,21 @@ class SimulatorMeter:
         self.sent_log = Path(run_dir) / "sent.jsonl"
         self.log_path = Path(run_dir) / "meter.log"
         options = {"--scenario": run.scenario, "--start": run.start, "--faults": run.faults}
-        argv = [*command, "--meter", run.meter, "--line", run.line, "--port", port, "--sent-log", self.sent_log,
-                "--duration", run.duration, "--warp", run.warp]
+        argv = [
+            *command,
+            "--meter",
+            run.meter,
+            "--line",
+            run.line,
+            "--port",
+            port,
+            "--sent-log",
+            self.sent_log,
+            "--duration",
+            run.duration,
+            "--warp",
+            run.warp,
+        ]
         argv += [part for option, value in options.items() if value for part in (option, value)]
         self._process = ManagedProcess(argv, self.log_path)
         self._counted_bytes = self._frames_counted = 0
@@ -119,10 +133,14 @@ class SimulatorMeter:
         status = self._process.wait_exit(timeout)
         if status is None:
             self._process.stop()
-            raise MeterError(f"the meter did not finish within {timeout:.0f} s; last lines of {self.log_path}:\n"
-                             f"{tail(self.log_path)}")
+            raise MeterError(
+                f"the meter did not finish within {timeout:.0f} s; last lines of {self.log_path}:\n"
+                f"{tail(self.log_path)}"
+            )
         if status != 0:
-            raise MeterError(f"the meter exited with status {status}; last lines of {self.log_path}:\n{tail(self.log_path)}")
+            raise MeterError(
+                f"the meter exited with status {status}; last lines of {self.log_path}:\n{tail(self.log_path)}"
+            )
 
     def stop(self) -> None:
         """Stop sending at once."""

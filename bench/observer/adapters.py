@@ -7,34 +7,67 @@ class with a name and a feed(), registered with @adapter.
 """
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 from meter_profiles import TEXT_FIELDS
 
 from ..errors import CheckError
 from .payload import MAX_DEPTH, MAX_PAYLOAD, PayloadError, finite, parse_document, parse_number
 
-__all__ = ["CLASSIC_KEYS", "MAX_DEPTH", "MAX_PAYLOAD", "Publication", "adapter", "adapter_names", "make_adapter", "publications"]
+__all__ = [
+    "CLASSIC_KEYS",
+    "MAX_DEPTH",
+    "MAX_PAYLOAD",
+    "Publication",
+    "adapter",
+    "adapter_names",
+    "make_adapter",
+    "publications",
+]
 
 # The classic document's data keys and the canonical fields they carry (energies there are in kWh / kvarh).
 CLASSIC_KEYS = {
-    "P": "active_power_import", "PO": "active_power_export", "Q": "reactive_power_import", "QO": "reactive_power_export",
-    "I1": "current_l1", "I2": "current_l2", "I3": "current_l3", "U1": "voltage_l1", "U2": "voltage_l2", "U3": "voltage_l3",
-    "tPI": "active_energy_import", "tPO": "active_energy_export", "tQI": "reactive_energy_import", "tQO": "reactive_energy_export",
-    "lv": "list_version", "id": "meter_id", "type": "meter_type", "rtc": "meter_time",
+    "P": "active_power_import",
+    "PO": "active_power_export",
+    "Q": "reactive_power_import",
+    "QO": "reactive_power_export",
+    "I1": "current_l1",
+    "I2": "current_l2",
+    "I3": "current_l3",
+    "U1": "voltage_l1",
+    "U2": "voltage_l2",
+    "U3": "voltage_l3",
+    "tPI": "active_energy_import",
+    "tPO": "active_energy_export",
+    "tQI": "reactive_energy_import",
+    "tQO": "reactive_energy_export",
+    "lv": "list_version",
+    "id": "meter_id",
+    "type": "meter_type",
+    "rtc": "meter_time",
 }
 KILO_KEYS = frozenset({"tPI", "tPO", "tQI", "tQO"})
 # One topic per value, as forks of the classic firmware name them (beside the classic keys themselves).
 VALUE_TOPICS = {
-    "meter/import/active": "active_power_import", "meter/export/active": "active_power_export",
-    "meter/import/reactive": "reactive_power_import", "meter/export/reactive": "reactive_power_export",
-    "meter/l1/current": "current_l1", "meter/l2/current": "current_l2", "meter/l3/current": "current_l3",
-    "meter/l1/voltage": "voltage_l1", "meter/l2/voltage": "voltage_l2", "meter/l3/voltage": "voltage_l3",
-    "meter/import/active/accumulated": "active_energy_import", "meter/export/active/accumulated": "active_energy_export",
+    "meter/import/active": "active_power_import",
+    "meter/export/active": "active_power_export",
+    "meter/import/reactive": "reactive_power_import",
+    "meter/export/reactive": "reactive_power_export",
+    "meter/l1/current": "current_l1",
+    "meter/l2/current": "current_l2",
+    "meter/l3/current": "current_l3",
+    "meter/l1/voltage": "voltage_l1",
+    "meter/l2/voltage": "voltage_l2",
+    "meter/l3/voltage": "voltage_l3",
+    "meter/import/active/accumulated": "active_energy_import",
+    "meter/export/active/accumulated": "active_energy_export",
     "meter/import/reactive/accumulated": "reactive_energy_import",
     "meter/export/reactive/accumulated": "reactive_energy_export",
-    "meter/listversion": "list_version", "meter/id": "meter_id", "meter/type": "meter_type", "meter/clock": "meter_time",
+    "meter/listversion": "list_version",
+    "meter/id": "meter_id",
+    "meter/type": "meter_type",
+    "meter/clock": "meter_time",
 }
 
 
@@ -54,10 +87,12 @@ _ADAPTERS: dict[str, Callable[[str], "object"]] = {}
 
 def adapter(name: str):
     """Register an adapter class under name (its constructor takes the reader's base topic)."""
+
     def register(cls):
         _ADAPTERS[name] = cls
         cls.name = name
         return cls
+
     return register
 
 
@@ -169,14 +204,19 @@ class OneTopicPerValue(_Grouped):
         prefix = self.topic + "/"
         if not message["topic"].startswith(prefix):
             return []
-        suffix = message["topic"][len(prefix):]
+        suffix = message["topic"][len(prefix) :]
         if suffix not in CLASSIC_KEYS and suffix not in VALUE_TOPICS:
             return []
         try:
             if suffix in CLASSIC_KEYS:
-                canonical, value = _classic_value(suffix, _number_or_text(message.get("payload", ""), CLASSIC_KEYS[suffix]))
+                canonical, value = _classic_value(
+                    suffix, _number_or_text(message.get("payload", ""), CLASSIC_KEYS[suffix])
+                )
             else:
-                canonical, value = VALUE_TOPICS[suffix], _number_or_text(message.get("payload", ""), VALUE_TOPICS[suffix])
+                canonical, value = (
+                    VALUE_TOPICS[suffix],
+                    _number_or_text(message.get("payload", ""), VALUE_TOPICS[suffix]),
+                )
         except PayloadError as error:
             return [_unreadable(message, message["topic"], str(error))]
         return self._add(message["t"], message["topic"], canonical, value)

@@ -70,8 +70,9 @@ def _bounded(payload: str) -> str:
 def parse_document(payload: str):
     """The JSON value of a payload; a PayloadError naming what is wrong with it."""
     try:
-        return json.loads(_bounded(payload), parse_constant=_refuse_constant, parse_float=_finite_float,
-                          parse_int=_bounded_int)
+        return json.loads(
+            _bounded(payload), parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_bounded_int
+        )
     except PayloadError:
         raise
     except (ValueError, RecursionError) as error:

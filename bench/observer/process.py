@@ -2,8 +2,8 @@
 
 import math
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import orjson
 
@@ -36,8 +36,12 @@ class Observer:
         """Start the observer and wait until its subscription is acknowledged."""
         self._process.start()
         wait_until(
-            lambda: self._process.log_contains(READY_LINE), READY_TIMEOUT_S, f"the observer's SUBACK from {self.endpoint}",
-            self.log_path, BenchError, alive=self._process.alive,
+            lambda: self._process.log_contains(READY_LINE),
+            READY_TIMEOUT_S,
+            f"the observer's SUBACK from {self.endpoint}",
+            self.log_path,
+            BenchError,
+            alive=self._process.alive,
         )
 
     def stop(self) -> None:

@@ -51,7 +51,9 @@ def observe(out_path: str, host: str, port: int, username: str | None = None, pa
     """Subscribe to every topic and append stamped messages to out_path until SIGTERM."""
     out = open(out_path, "ab", buffering=1 << 16)
     threading.Thread(target=_flush_periodically, args=(out,), daemon=True).start()
-    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"hanbench-observer-{port}", protocol=mqtt.MQTTv311)
+    client = mqtt.Client(
+        mqtt.CallbackAPIVersion.VERSION2, client_id=f"hanbench-observer-{port}", protocol=mqtt.MQTTv311
+    )
     if username is not None:
         client.username_pw_set(username, password)
     # Stamp first, then format: the arrival time is what latency is measured to.

@@ -6,8 +6,8 @@ its repeated hour, rather than the few wall seconds the run took.
 """
 
 import math
-from itertools import pairwise
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 __all__ = ["clock_ticks", "round_ticks"]
 
@@ -42,7 +42,11 @@ def clock_ticks(frames: list[dict], origin: float) -> tuple[list[tuple[float, st
     the clock each carried (a wall clock without a zone), so a clock that jumps
     or repeats an hour is shown doing so.
     """
-    stamps = [(frame["end_mono"] - origin, datetime.fromisoformat(frame["meter_time"])) for frame in frames if frame.get("meter_time")]
+    stamps = [
+        (frame["end_mono"] - origin, datetime.fromisoformat(frame["meter_time"]))
+        for frame in frames
+        if frame.get("meter_time")
+    ]
     if not stamps:
         return [], "seconds since the first frame"
     first, last = stamps[0][1], stamps[-1][1]

@@ -20,8 +20,12 @@ def write_reports(result: RunResult) -> dict[str, Path]:
     """Write summary.json, junit.xml and report.html into the run folder; their paths by kind."""
     folder = result.run_dir
     paths = {"summary": folder / "summary.json", "junit": folder / "junit.xml", "html": folder / "report.html"}
-    summary = {"meter": result.run.meter, "run": result.run.__dict__, **result.verdict.as_dict(),
-               "files": {p.name: p.name for p in sorted(folder.iterdir()) if p.is_file()}}
+    summary = {
+        "meter": result.run.meter,
+        "run": result.run.__dict__,
+        **result.verdict.as_dict(),
+        "files": {p.name: p.name for p in sorted(folder.iterdir()) if p.is_file()},
+    }
     # Atomic, and the summary last: a run killed mid-way leaves no report that looks whole.
     write_junit([result], paths["junit"])
     write_atomic(paths["html"], render_html(result))
@@ -34,12 +38,19 @@ def write_junit(results: list[RunResult], path: Path) -> None:
     suites = ET.Element("testsuites")
     for result in results:
         verdict = result.verdict
-        suite = ET.SubElement(suites, "testsuite", name=f"hanbench.{result.run.meter}", tests=str(len(verdict.checks)),
-                              failures=str(len(verdict.reasons())))
+        suite = ET.SubElement(
+            suites,
+            "testsuite",
+            name=f"hanbench.{result.run.meter}",
+            tests=str(len(verdict.checks)),
+            failures=str(len(verdict.reasons())),
+        )
         for check in verdict.checks:
             case = ET.SubElement(suite, "testcase", classname=f"hanbench.{result.run.meter}", name=check.name)
             if not check.passed:
-                failure = ET.SubElement(case, "failure", message=f"{len(check.failures)} failures: {check.failures[0].detail}")
+                failure = ET.SubElement(
+                    case, "failure", message=f"{len(check.failures)} failures: {check.failures[0].detail}"
+                )
                 failure.text = "\n".join(f.detail for f in check.failures)
         if verdict.bench_problems:
             case = ET.SubElement(suite, "testcase", classname=f"hanbench.{result.run.meter}", name="the-bench-itself")

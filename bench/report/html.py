@@ -32,26 +32,46 @@ def render_html(result: RunResult) -> str:
     """The whole page for one run, self-contained."""
     verdict = result.verdict.status
     origin = result.frames[0]["end_mono"] if result.frames else 0.0
-    parts = [f"<h1>{escape(result.run.meter)}: <span class='{verdict}'>{verdict}</span></h1>",
-             _summary(result), _checks(result), _legend(),
-             histogram("Latency", result.verdict.latency.samples, result.verdict.latency.limit)]
+    parts = [
+        f"<h1>{escape(result.run.meter)}: <span class='{verdict}'>{verdict}</span></h1>",
+        _summary(result),
+        _checks(result),
+        _legend(),
+        histogram("Latency", result.verdict.latency.samples, result.verdict.latency.limit),
+    ]
     sent, published = _series(result, origin)
     marks = [f["end_mono"] - origin for f in result.frames if f["faults"]]
     clock = clock_ticks(result.frames, origin)  # the meter's clock, worked out once for every chart
-    parts += [_value_chart(result, name, sent[name], published[name], marks, origin, clock) for name in _plotted_fields(sent)]
-    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>hanbench: {escape(result.run.meter)} "
-            f"{verdict}</title><style>{STYLE}</style></head><body>{''.join(parts)}</body></html>")
+    parts += [
+        _value_chart(result, name, sent[name], published[name], marks, origin, clock) for name in _plotted_fields(sent)
+    ]
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>hanbench: {escape(result.run.meter)} "
+        f"{verdict}</title><style>{STYLE}</style></head><body>{''.join(parts)}</body></html>"
+    )
 
 
 def _summary(result: RunResult) -> str:
     v, run = result.verdict, result.run
     latency = v.latency
-    rows = [("meter", run.meter), ("scenario", run.scenario or "default"), ("duration / warp", f"{run.duration} / {run.warp}"),
-            ("faults", run.faults or "none"), ("line", run.line), ("frames sent / expected published", f"{v.frames} / {v.expected}"),
-            ("publications", v.publications), ("lost while excused", len(v.excused)),
-            ("the bench's own problems", "; ".join(v.bench_problems) or "none"),
-            ("latency median / p99 / max (s)", " / ".join("-" if x is None else f"{x:.4f}" for x in (latency.median, latency.p99, latency.maximum)))]
-    return "<table>" + "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(val))}</td></tr>" for k, val in rows) + "</table>"
+    rows = [
+        ("meter", run.meter),
+        ("scenario", run.scenario or "default"),
+        ("duration / warp", f"{run.duration} / {run.warp}"),
+        ("faults", run.faults or "none"),
+        ("line", run.line),
+        ("frames sent / expected published", f"{v.frames} / {v.expected}"),
+        ("publications", v.publications),
+        ("lost while excused", len(v.excused)),
+        ("the bench's own problems", "; ".join(v.bench_problems) or "none"),
+        (
+            "latency median / p99 / max (s)",
+            " / ".join("-" if x is None else f"{x:.4f}" for x in (latency.median, latency.p99, latency.maximum)),
+        ),
+    ]
+    return (
+        "<table>" + "".join(f"<tr><th>{escape(k)}</th><td>{escape(str(val))}</td></tr>" for k, val in rows) + "</table>"
+    )
 
 
 def _checks(result: RunResult) -> str:
@@ -59,17 +79,33 @@ def _checks(result: RunResult) -> str:
     for check in result.verdict.checks:
         state = "PASS" if check.passed else f"FAIL ({len(check.failures)})"
         rows.append(f"<tr><td>{check.name}</td><td>{escape(check.description)}</td><td>{state}</td></tr>")
-    failures = [f"<tr><td>{f.check}</td><td colspan='2'>{escape(f.detail)}</td></tr>" for f in result.verdict.failures[:MAX_ROWS]]
+    failures = [
+        f"<tr><td>{f.check}</td><td colspan='2'>{escape(f.detail)}</td></tr>"
+        for f in result.verdict.failures[:MAX_ROWS]
+    ]
     excused = [f"<tr><td>excused</td><td colspan='2'>{escape(f.detail)}</td></tr>" for f in result.verdict.excused[:5]]
     if len(result.verdict.excused) > 5:
         excused.append(f"<tr><td>excused</td><td colspan='2'>... and {len(result.verdict.excused) - 5} more</td></tr>")
-    return ("<h2>Checks</h2><table><tr><th>check</th><th>what it asks</th><th>result</th></tr>" + "".join(rows) + "</table>"
-            + ("<h2>Failures</h2><table>" + "".join(failures + excused) + "</table>" if failures or excused else ""))
+    return (
+        "<h2>Checks</h2><table><tr><th>check</th><th>what it asks</th><th>result</th></tr>"
+        + "".join(rows)
+        + "</table>"
+        + ("<h2>Failures</h2><table>" + "".join(failures + excused) + "</table>" if failures or excused else "")
+    )
 
 
 def _legend() -> str:
-    items = [("#2563eb", "sent"), ("#f59e0b", "published"), ("#dc2626", "fault injected"), ("#9ca3af", "reader or broker down")]
-    return "<p class='legend'>" + "".join(f"<span><i class='swatch' style='background:{c}'></i>{t}</span>" for c, t in items) + "</p>"
+    items = [
+        ("#2563eb", "sent"),
+        ("#f59e0b", "published"),
+        ("#dc2626", "fault injected"),
+        ("#9ca3af", "reader or broker down"),
+    ]
+    return (
+        "<p class='legend'>"
+        + "".join(f"<span><i class='swatch' style='background:{c}'></i>{t}</span>" for c, t in items)
+        + "</p>"
+    )
 
 
 def _plotted_fields(sent: dict[str, list]) -> list[str]:
@@ -94,8 +130,15 @@ def _series(result: RunResult, origin: float) -> tuple[dict[str, list], dict[str
     return sent, published
 
 
-def _value_chart(result: RunResult, name: str, sent: list, published: list, marks: list[float], origin: float,
-                 clock: tuple[list[tuple[float, str]], str]) -> str:
+def _value_chart(
+    result: RunResult,
+    name: str,
+    sent: list,
+    published: list,
+    marks: list[float],
+    origin: float,
+    clock: tuple[list[tuple[float, str]], str],
+) -> str:
     duration = max([t for t, _ in sent + published] + [1.0])
     spans = [(max(0.0, e.start - origin), min(duration, e.end - origin)) for e in result.excuses]
     unit = FIELDS[name].unit

@@ -28,15 +28,25 @@ def _relay_drops(run_dir: Path) -> list[Excuse]:
 
 
 def _observer_away(outages: list[tuple[float, float]], latency_limit_s: float) -> list[Excuse]:
-    return [Excuse(start - latency_limit_s, end, f"the bench's observer was away from the broker for {end - start:.1f} s")
-            for start, end in outages]
+    return [
+        Excuse(start - latency_limit_s, end, f"the bench's observer was away from the broker for {end - start:.1f} s")
+        for start, end in outages
+    ]
 
 
-def bench_faults(run_dir: Path, outages: list[tuple[float, float]], frames: list[dict], restarts: list[Excuse],
-                 latency_limit_s: float) -> list[Excuse]:
+def bench_faults(
+    run_dir: Path,
+    outages: list[tuple[float, float]],
+    frames: list[dict],
+    restarts: list[Excuse],
+    latency_limit_s: float,
+) -> list[Excuse]:
     """The relay's drops and the observer's absences that touched a frame outside a planned restart."""
     found = _relay_drops(run_dir) + _observer_away(outages, latency_limit_s)
     ends = [frame["end_mono"] for frame in frames]
-    return [fault for fault in found
-            if not any(fault.start <= restart.end and restart.start <= fault.end for restart in restarts)
-            and any(fault.covers(end) for end in ends)]
+    return [
+        fault
+        for fault in found
+        if not any(fault.start <= restart.end and restart.start <= fault.end for restart in restarts)
+        and any(fault.covers(end) for end in ends)
+    ]

@@ -5,8 +5,8 @@ through Bench, so a run means the same wherever it is started.
 """
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ..dut import Dut
 from ..meter import MeterRun
@@ -30,10 +30,20 @@ class Bench:
         # Runs side by side (bench.run.parallel) share the results and the report folder's junit.xml.
         self._results_lock = threading.Lock()
 
-    def run(self, meter: str, duration: str = "10min", warp: str | float = 60, scenario: str | None = None,
-            start: str | None = None, faults: str | None = None, line: str = "serial", name: str | None = None,
-            progress: Callable[[int, int], None] = lambda sent, total: None, dut: Dut | None = None,
-            **overrides) -> RunResult:
+    def run(
+        self,
+        meter: str,
+        duration: str = "10min",
+        warp: str | float = 60,
+        scenario: str | None = None,
+        start: str | None = None,
+        faults: str | None = None,
+        line: str = "serial",
+        name: str | None = None,
+        progress: Callable[[int, int], None] = lambda sent, total: None,
+        dut: Dut | None = None,
+        **overrides,
+    ) -> RunResult:
         """One judged run with its reports; overrides change LoopOptions for this run only (restart_broker_at=0.5).
 
         dut: another reader for this run than the bench's own (each worker's, when runs go side by side).

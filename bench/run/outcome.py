@@ -32,8 +32,10 @@ class RunResult:
 
     def explain(self) -> str:
         """The failures (the first few of each check), the DUT's last lines and where the report is."""
-        lines = [f"{self.run.meter}: {self.verdict.status} ({self.verdict.frames} frames, "
-                 f"{self.verdict.publications} publications); report in {self.run_dir}"]
+        lines = [
+            f"{self.run.meter}: {self.verdict.status} ({self.verdict.frames} frames, "
+            f"{self.verdict.publications} publications); report in {self.run_dir}"
+        ]
         lines += [f"  the bench: {problem}" for problem in self.verdict.bench_problems]
         for check in self.verdict.checks:
             for failure in check.failures[:SHOWN_FAILURES]:

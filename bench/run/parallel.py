@@ -41,8 +41,11 @@ class _Schedule:
         """The next run this worker may start (waiting while a heavy one runs or waits for the others); None when done."""
         with self._changed:
             while not self._closed and self._pending:
-                named = None if self._heavy_running else next(
-                    (n for n in self._pending if self._running == 0 or not self._heavy(n)), None)
+                named = (
+                    None
+                    if self._heavy_running
+                    else next((n for n in self._pending if self._running == 0 or not self._heavy(n)), None)
+                )
                 if named is not None:
                     self._pending.remove(named)
                     self._heavy_running = self._heavy(named)
@@ -66,8 +69,13 @@ class _Schedule:
             self._changed.notify_all()
 
 
-def run_side_by_side(runs: list[NamedRun], duts: list[Dut], run_one: Callable[[NamedRun, Dut], RunResult],
-                     expected_wall_s: Callable[[NamedRun], float], heavy: Callable[[NamedRun], bool]) -> list[RunResult]:
+def run_side_by_side(
+    runs: list[NamedRun],
+    duts: list[Dut],
+    run_one: Callable[[NamedRun, Dut], RunResult],
+    expected_wall_s: Callable[[NamedRun], float],
+    heavy: Callable[[NamedRun], bool],
+) -> list[RunResult]:
     """Every run, len(duts) at a time, each on a DUT no other run uses meanwhile; the results in the runs' order.
 
     As with one worker, the first error of the bench's own ends the command: no
@@ -87,7 +95,9 @@ def run_side_by_side(runs: list[NamedRun], duts: list[Dut], run_one: Callable[[N
             finally:
                 schedule.finished(named)
 
-    workers = [threading.Thread(target=work, args=(dut,), name=f"hanbench-run-{i}", daemon=True) for i, dut in enumerate(duts)]
+    workers = [
+        threading.Thread(target=work, args=(dut,), name=f"hanbench-run-{i}", daemon=True) for i, dut in enumerate(duts)
+    ]
     for worker in workers:
         worker.start()
     try:

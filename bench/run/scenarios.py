@@ -9,11 +9,21 @@ from meter_profiles import bundled_profiles
 from ..errors import ScenarioError
 from .session import OPTION_RANGES, check_option
 
-__all__ = ["NamedRun", "SCENARIO_FILE", "load_set", "set_names"]
+__all__ = ["SCENARIO_FILE", "NamedRun", "load_set", "set_names"]
 
 SCENARIO_FILE = Path(__file__).resolve().parents[1] / "data" / "scenarios.toml"
-RUN_FIELDS = ("meter", "scenario", "start", "duration", "warp", "faults", "line", "restart_reader_at", "restart_broker_at",
-              "latency_limit_s")
+RUN_FIELDS = (
+    "meter",
+    "scenario",
+    "start",
+    "duration",
+    "warp",
+    "faults",
+    "line",
+    "restart_reader_at",
+    "restart_broker_at",
+    "latency_limit_s",
+)
 # skip_meters: the meters an each_meter entry leaves out (the set's profiles a reader cannot read yet).
 ENTRY_KEYS = frozenset({*RUN_FIELDS, "name", "sets", "each_meter", "each_make", "each_fault", "skip_meters"})
 
@@ -51,7 +61,9 @@ def _checked(entry: dict, path: Path) -> dict:
     name = entry.get("name", "?")
     unknown = sorted(entry.keys() - ENTRY_KEYS)
     if unknown:
-        raise ScenarioError(f"{path}: run {name!r}: unknown key {unknown[0]!r}; the keys are {', '.join(sorted(ENTRY_KEYS))}")
+        raise ScenarioError(
+            f"{path}: run {name!r}: unknown key {unknown[0]!r}; the keys are {', '.join(sorted(ENTRY_KEYS))}"
+        )
     for key in ("restart_reader_at", "restart_broker_at", "latency_limit_s"):
         if key in entry:
             check_option(f"{path}: run {name!r}: {key}", entry[key], *OPTION_RANGES[key])

@@ -11,9 +11,9 @@ import json
 import math
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..broker import LanListener, make_broker
 from ..check import Excuse, Verdict, judge, read_sent_log
@@ -58,8 +58,12 @@ class LoopOptions:
 
 
 # What each number of a run may be: a restart at a fraction of the run, a latency limit up to ten minutes.
-OPTION_RANGES = {"restart_reader_at": (0.0, 1.0), "restart_broker_at": (0.0, 1.0), "latency_limit_s": (0.001, 600.0),
-                 "connect_timeout_s": (0.1, 3600.0)}
+OPTION_RANGES = {
+    "restart_reader_at": (0.0, 1.0),
+    "restart_broker_at": (0.0, 1.0),
+    "latency_limit_s": (0.001, 600.0),
+    "connect_timeout_s": (0.1, 3600.0),
+}
 FLAGS = {"latency_limit_s": "--latency-limit"}
 
 
@@ -67,7 +71,12 @@ def check_option(what: str, value, low: float, high: float) -> None:
     """A ScenarioError naming what, unless value is None or a finite number from low to high."""
     if value is None:
         return
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or not low <= value <= high:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or not low <= value <= high
+    ):
         raise ScenarioError(f"{what} must be a number from {low:g} to {high:g}, not {value!r}")
 
 
@@ -81,8 +90,13 @@ class _Parts:
     excuses: list[Excuse] = field(default_factory=list)
 
 
-def run_loop(run: MeterRun, dut: Dut, run_dir: Path, options: LoopOptions,
-             progress: Callable[[int, int], None] = lambda sent, total: None) -> RunResult:
+def run_loop(
+    run: MeterRun,
+    dut: Dut,
+    run_dir: Path,
+    options: LoopOptions,
+    progress: Callable[[int, int], None] = lambda sent, total: None,
+) -> RunResult:
     """Run the meter into the reader and judge what it published; the run folder holds every log."""
     run_dir = Path(run_dir)
     if run_dir.exists():
@@ -101,8 +115,9 @@ def _bring_up(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions)
     rig_port = getattr(parts.dut, "han_port", None)
     if run.line == "mbus" and not rig_port:
         # The board drives the reader's HAN input itself; a reader on the bench's pty would hear nothing.
-        raise MeterError("--line mbus drives an emulator board wired to the reader: "
-                         "use --dut rig --port <the board's host link>")
+        raise MeterError(
+            "--line mbus drives an emulator board wired to the reader: use --dut rig --port <the board's host link>"
+        )
     parts.broker = make_broker(options.broker, run_dir, options.lan)
     endpoint = parts.broker.start()
     parts.observer = Observer(endpoint, run_dir)
@@ -119,8 +134,11 @@ def _bring_up(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions)
 
 def _drive(run: MeterRun, parts: _Parts, options: LoopOptions, progress) -> None:
     total = run.expected_frames()
-    restarts = sorted((at, what) for at, what in ((options.restart_reader_at, "reader"),
-                                                  (options.restart_broker_at, "broker")) if at is not None)
+    restarts = sorted(
+        (at, what)
+        for at, what in ((options.restart_reader_at, "reader"), (options.restart_broker_at, "broker"))
+        if at is not None
+    )
     parts.meter.start()
     while parts.meter.running():
         sent = parts.meter.frames_sent()
@@ -169,8 +187,13 @@ def _until_recovered(excuse: Excuse, found, latency_limit_s: float) -> Excuse:
 
 
 def _tear_down(parts: _Parts) -> None:
-    for stop in (parts.meter and parts.meter.stop, parts.dut and parts.dut.stop, parts.observer and parts.observer.stop,
-                 parts.broker and parts.broker.stop, parts.line and parts.line.close):
+    for stop in (
+        parts.meter and parts.meter.stop,
+        parts.dut and parts.dut.stop,
+        parts.observer and parts.observer.stop,
+        parts.broker and parts.broker.stop,
+        parts.line and parts.line.close,
+    ):
         if stop:
             stop()
 

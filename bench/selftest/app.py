@@ -24,15 +24,27 @@ def make_config(options: dict) -> StationConfig:
         raise click.UsageError("--dut cmd needs --dut-cmd 'CMD {tty} {serial} {mqtt_host} {mqtt_port} {topic}'")
     missing = [flag for flag, key in RIG_NEEDS if not options[key]] if dut == "rig" else []
     if missing:
-        raise click.UsageError(f"--dut rig needs {', '.join(missing)} (the HAN UART, the console UART, "
-                               "the firmware image and this station's LAN address for the board's broker)")
+        raise click.UsageError(
+            f"--dut rig needs {', '.join(missing)} (the HAN UART, the console UART, "
+            "the firmware image and this station's LAN address for the board's broker)"
+        )
     return StationConfig(
-        record_dir=Path(options["record_dir"]), limits=load_limits(options["limits"] or LIMITS_PATH),
-        burst=load_burst(options["burst"] or BURST_PATH), dut=dut, dut_cmd=options["dut_cmd"],
-        han_port=options["han_port"], console_port=options["console_port"], image=options["image"],
-        broker=options["broker"], lan_host=options["lan_host"], wifi_ssid=options["wifi_ssid"],
-        wifi_password=options["wifi_password"], station_id=options["station_id"], operator=options["operator"],
-        keep_going=options["keep_going"], records=options["records"],
+        record_dir=Path(options["record_dir"]),
+        limits=load_limits(options["limits"] or LIMITS_PATH),
+        burst=load_burst(options["burst"] or BURST_PATH),
+        dut=dut,
+        dut_cmd=options["dut_cmd"],
+        han_port=options["han_port"],
+        console_port=options["console_port"],
+        image=options["image"],
+        broker=options["broker"],
+        lan_host=options["lan_host"],
+        wifi_ssid=options["wifi_ssid"],
+        wifi_password=options["wifi_password"],
+        station_id=options["station_id"],
+        operator=options["operator"],
+        keep_going=options["keep_going"],
+        records=options["records"],
     )
 
 
@@ -65,8 +77,10 @@ def run_station(options: dict, console: Console) -> int:
     """Recover cut-off units, then test one unit (exit 0 only on PASS) or loop board after board (exit 0)."""
     station = Station(make_config(options))
     for record in station.recover():
-        console.print(f"[yellow]unit {record['unit']} was cut off ({record['failures'][0]['why']}); "
-                      "recorded as INCOMPLETE[/yellow]")
+        console.print(
+            f"[yellow]unit {record['unit']} was cut off ({record['failures'][0]['why']}); "
+            "recorded as INCOMPLETE[/yellow]"
+        )
     if options["loop"]:
         return _loop(station, console)
     serial_number = options["serial_number"]

@@ -11,7 +11,7 @@ from simulator.codec import encode_frame
 
 from .datafiles import Burst, MakeBurst
 
-__all__ = ["TestFrame", "make_frames", "bad_fcs_frames", "corrupt_fcs"]
+__all__ = ["TestFrame", "bad_fcs_frames", "corrupt_fcs", "make_frames"]
 
 
 @dataclass(frozen=True)
@@ -27,8 +27,12 @@ class TestFrame:
 
     def as_sent(self) -> dict:
         """The frame as the bench's checker pairs it (the sent log's shape)."""
-        return {"meter": self.meter, "list": self.list_no, "meter_time": self.header_time,
-                "readings": dict(self.reading)}
+        return {
+            "meter": self.meter,
+            "list": self.list_no,
+            "meter_time": self.header_time,
+            "readings": dict(self.reading),
+        }
 
 
 def _at_resolution(profile: Profile, list_no: int, values: dict) -> dict:
@@ -37,7 +41,7 @@ def _at_resolution(profile: Profile, list_no: int, values: dict) -> dict:
     for item in profile.lists[list_no].items:
         if item.field is None or item.field in TEXT_FIELDS or item.field not in values:
             continue
-        step = 10.0 ** item.scaler
+        step = 10.0**item.scaler
         value = round(values[item.field] / step) * step
         reading[item.field] = round(value, -item.scaler) if item.scaler < 0 else int(value)
     return reading
@@ -45,8 +49,9 @@ def _at_resolution(profile: Profile, list_no: int, values: dict) -> dict:
 
 def _reading(profile: Profile, list_no: int, make: MakeBurst, values: dict) -> dict:
     fields = {item.field for item in profile.lists[list_no].items if item.field}
-    identity = {name: getattr(profile.identity, name) for name in ("list_version", "meter_id", "meter_type")
-                if name in fields}
+    identity = {
+        name: getattr(profile.identity, name) for name in ("list_version", "meter_id", "meter_type") if name in fields
+    }
     clock = {"meter_time": make.meter_time} if "meter_time" in fields else {}
     return {**identity, **_at_resolution(profile, list_no, values), **clock}
 

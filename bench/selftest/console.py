@@ -18,7 +18,7 @@ import serial
 from ..process import tail
 from .errors import SelftestError
 
-__all__ = ["BoardFault", "ConsoleLink", "ProcessConsole", "SerialConsole", "CONSOLE_BAUD"]
+__all__ = ["CONSOLE_BAUD", "BoardFault", "ConsoleLink", "ProcessConsole", "SerialConsole"]
 
 CONSOLE_BAUD = 115200
 
@@ -64,8 +64,10 @@ class ConsoleLink:
                     break
                 self._arrived.wait(min(left, 0.1))
         ended = "the console closed" if self._closed else f"nothing within {timeout:g} s"
-        raise BoardFault(f"no console line matching {pattern!r}: {ended}; last lines of {self.log_path}:\n"
-                         + "\n".join("    " + line for line in tail(self.log_path).splitlines()))
+        raise BoardFault(
+            f"no console line matching {pattern!r}: {ended}; last lines of {self.log_path}:\n"
+            + "\n".join("    " + line for line in tail(self.log_path).splitlines())
+        )
 
     def command(self, line: str, reply: str, timeout: float = 2.0, logged: str | None = None) -> str:
         """Send a command line and return the first reply line matching the reply pattern.
@@ -138,7 +140,9 @@ class SerialConsole(ConsoleLink):
         try:
             self._port = serial.serial_for_url(port, baud, timeout=0.2)
         except serial.SerialException as error:
-            raise SelftestError(f"cannot open the console port {port}: {error}; check the cable and --console") from None
+            raise SelftestError(
+                f"cannot open the console port {port}: {error}; check the cable and --console"
+            ) from None
 
     def reset(self) -> float:
         """Reset the board into its firmware (GPIO0 high, EN pulsed low); when the reset was released."""

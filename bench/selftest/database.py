@@ -23,7 +23,8 @@ __all__ = ["FAILURES", "UNITS", "connect", "describe"]
 SQLITE_BUSY_MS = 30_000
 METADATA = sa.MetaData()
 UNITS = sa.Table(
-    "units", METADATA,
+    "units",
+    METADATA,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("station", sa.String(64), nullable=False),
     sa.Column("unit", sa.String(128), nullable=False),
@@ -39,7 +40,8 @@ UNITS = sa.Table(
     sa.UniqueConstraint("station", "unit", name="one_row_per_unit"),
 )
 FAILURES = sa.Table(
-    "failures", METADATA,
+    "failures",
+    METADATA,
     sa.Column("unit_id", sa.Integer, sa.ForeignKey("units.id"), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True),  # 0: the failure that stopped the unit
     sa.Column("phase", sa.String(64), nullable=False),
@@ -62,8 +64,10 @@ def _engine(url: str) -> sa.Engine:
     except sa.exc.ArgumentError:
         raise RecordError(f"--records must be sqlite:///PATH or postgresql://USER@HOST/DB, not {url!r}") from None
     if parsed.password:
-        raise RecordError(f"--records {describe(url)}: a password in the URL would show in the process list; "
-                          "put it in ~/.pgpass (or PGPASSFILE) and leave it out of the URL")
+        raise RecordError(
+            f"--records {describe(url)}: a password in the URL would show in the process list; "
+            "put it in ~/.pgpass (or PGPASSFILE) and leave it out of the URL"
+        )
     if parsed.get_backend_name() == "sqlite" and parsed.database:
         return _sqlite_engine(parsed)
     if parsed.get_backend_name() == "postgresql":

@@ -15,7 +15,7 @@ from simulator.datafiles import read_toml, validate
 
 from .errors import LimitsError
 
-__all__ = ["LIMITS_PATH", "BURST_PATH", "Limits", "Burst", "MakeBurst", "load_limits", "load_burst"]
+__all__ = ["BURST_PATH", "LIMITS_PATH", "Burst", "Limits", "MakeBurst", "load_burst", "load_limits"]
 
 LIMITS_PATH = Path(__file__).with_name("limits.toml")
 BURST_PATH = Path(__file__).with_name("burst.toml")
@@ -70,8 +70,10 @@ class Limits(_Strict):
         pattern = self.measurements["serial_number"].regex if "serial_number" in self.measurements else None
         if pattern and not re.fullmatch(pattern, serial_number):
             shown = serial_number if len(serial_number) <= 40 else serial_number[:40] + "..."
-            raise LimitsError(f"serial number {shown!r} ({len(serial_number)} characters) does not match {pattern}; "
-                              "scan the board's label again")
+            raise LimitsError(
+                f"serial number {shown!r} ({len(serial_number)} characters) does not match {pattern}; "
+                "scan the board's label again"
+            )
         return serial_number
 
     def measurement(self, name: str) -> htf.Measurement:
@@ -134,4 +136,3 @@ def load_limits(path: Path = LIMITS_PATH) -> Limits:
 def load_burst(path: Path = BURST_PATH) -> Burst:
     """The HAN burst, validated."""
     return _load(path, Burst, "HAN burst")
-

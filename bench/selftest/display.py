@@ -9,8 +9,12 @@ from rich.text import Text
 
 __all__ = ["show_unit", "verdict_style"]
 
-STYLES = {"PASS": "bold white on green", "FAIL": "bold white on red", "ERROR": "bold white on magenta",
-          "INCOMPLETE": "bold black on yellow"}
+STYLES = {
+    "PASS": "bold white on green",
+    "FAIL": "bold white on red",
+    "ERROR": "bold white on magenta",
+    "INCOMPLETE": "bold black on yellow",
+}
 MEASUREMENT_STYLES = {"PASS": "green", "FAIL": "red", "UNSET": "red", "SKIPPED": "dim"}
 
 
@@ -50,5 +54,11 @@ def show_unit(console: Console, record: dict) -> None:
     word = record["outcome"] + ("  MARGINAL" if record["outcome"] == "PASS" and record.get("marginal") else "")
     letters = pyfiglet.figlet_format(word, font="banner3", width=200).rstrip("\n")
     identity = record.get("serial_number") or record.get("board_id") or record["unit"]
-    console.print(Panel(Align.center(Text(letters, style=verdict_style(record), no_wrap=True)),
-                        title=str(identity), subtitle=record["unit"], style=verdict_style(record)))
+    console.print(
+        Panel(
+            Align.center(Text(letters, style=verdict_style(record), no_wrap=True)),
+            title=str(identity),
+            subtitle=record["unit"],
+            style=verdict_style(record),
+        )
+    )

@@ -26,8 +26,14 @@ class ConsoleProcess(ManagedProcess):
     def start(self) -> None:
         """Start the process (power on); its console starts collecting lines at once."""
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._popen = spawn(self.argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            env=self.environment(), cwd=self.cwd)
+        self._popen = spawn(
+            self.argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=self.environment(),
+            cwd=self.cwd,
+        )
         self.console = ProcessConsole(self._popen, self.log_path)
         self.console.note(f"$ {' '.join(self.argv)}")
         self.console.start()

@@ -2,7 +2,7 @@
 
 from ..errors import BenchError
 
-__all__ = ["SelftestError", "LimitsError", "RecordError", "FlashError"]
+__all__ = ["FlashError", "LimitsError", "RecordError", "SelftestError"]
 
 
 class SelftestError(BenchError):

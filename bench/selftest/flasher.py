@@ -41,8 +41,18 @@ class Esptool:
 
     def run(self, *arguments: str) -> str:
         """Run one esptool command; its output, or FlashError with the log's tail."""
-        argv = [sys.executable, "-m", "esptool", "--chip", CHIP, "--port", self.port,
-                "--connect-attempts", CONNECT_ATTEMPTS, *arguments]
+        argv = [
+            sys.executable,
+            "-m",
+            "esptool",
+            "--chip",
+            CHIP,
+            "--port",
+            self.port,
+            "--connect-attempts",
+            CONNECT_ATTEMPTS,
+            *arguments,
+        ]
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         esptool = spawn(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
@@ -50,12 +60,16 @@ class Esptool:
         except subprocess.TimeoutExpired:
             esptool.kill()
             esptool.communicate()
-            raise FlashError(f"esptool {arguments[0]} on {self.port} took over {self.timeout_s:g} s; see {self.log_path}") from None
+            raise FlashError(
+                f"esptool {arguments[0]} on {self.port} took over {self.timeout_s:g} s; see {self.log_path}"
+            ) from None
         with open(self.log_path, "a") as log:
             log.write(f"$ {' '.join(argv)}\n{stdout}{stderr}")
         if esptool.returncode != 0:
-            raise FlashError(f"esptool {arguments[0]} on {self.port} failed (status {esptool.returncode}); "
-                             f"last lines of {self.log_path}:\n{tail(self.log_path, 5)}")
+            raise FlashError(
+                f"esptool {arguments[0]} on {self.port} failed (status {esptool.returncode}); "
+                f"last lines of {self.log_path}:\n{tail(self.log_path, 5)}"
+            )
         return stdout
 
     def read_mac(self) -> str:

@@ -90,10 +90,18 @@ def boot(test, unit, console, line):
 
 def _board_settings(unit, endpoint) -> dict[str, str]:
     config = unit.config
-    return {"wifi_ssid": config.wifi_ssid, "wifi_password": config.wifi_password, "mqtt_host": endpoint.host,
-            "mqtt_port": str(endpoint.port), "mqtt_user": endpoint.username or "",
-            "mqtt_password": endpoint.password or "", "topic": unit.topic, "command_topic": unit.command_topic,
-            "format": "classic", "serial": "auto"}
+    return {
+        "wifi_ssid": config.wifi_ssid,
+        "wifi_password": config.wifi_password,
+        "mqtt_host": endpoint.host,
+        "mqtt_port": str(endpoint.port),
+        "mqtt_user": endpoint.username or "",
+        "mqtt_password": endpoint.password or "",
+        "topic": unit.topic,
+        "command_topic": unit.command_topic,
+        "format": "classic",
+        "serial": "auto",
+    }
 
 
 def _config_get(link: ConsoleLink, key: str) -> str:
@@ -138,8 +146,13 @@ def mqtt_hello(test, unit, broker):
             test.measurements.mqtt_hello_version = answers[0]["payload"]
             return
     for name in ("mqtt_hello_s", "mqtt_hello_version"):
-        _not_measured(test, name, f"no answer on {reply_topic} within {settings.hello_timeout_s:g} s "
-                      f"of sending `version` to {unit.unit.command_topic}", unit.unit)
+        _not_measured(
+            test,
+            name,
+            f"no answer on {reply_topic} within {settings.hello_timeout_s:g} s "
+            f"of sending `version` to {unit.unit.command_topic}",
+            unit.unit,
+        )
 
 
 def _status(link: ConsoleLink) -> dict[str, str]:
@@ -269,12 +282,14 @@ _FIXED = [
     (provision, ["provision_rejected"]),
     (mqtt_hello, ["mqtt_hello_s", "mqtt_hello_version"]),
 ]
-_AFTER_HAN = [(temperature, ["board_temperature"]), (bad_fcs, ["bad_fcs_published", "good_after_bad_missing"]),
-              (seal, ["command_access_left"])]
+_AFTER_HAN = [
+    (temperature, ["board_temperature"]),
+    (bad_fcs, ["bad_fcs_published", "good_after_bad_missing"]),
+    (seal, ["command_access_left"]),
+]
 
 
 def build_phases(limits: Limits, burst: Burst) -> list:
     """Every phase in order, each carrying its measurements with the limits file's units and limits."""
     ordered = _FIXED + [_han_phase(make) for make in burst.make] + _AFTER_HAN
     return [htf.measures(*(limits.measurement(name) for name in names))(phase) for phase, names in ordered]
-

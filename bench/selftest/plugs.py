@@ -11,6 +11,7 @@ import threading
 import time
 
 import openhtf as htf
+
 from meter_profiles import SerialSettings, get_profile
 from simulator.lines import Line, LineError, PtyLine, SerialLine
 
@@ -61,8 +62,9 @@ class BrokerPlug(htf.plugs.BasePlug):
         # Stamp first: latency is measured to the arrival at the station.
         arrival = time.monotonic()
         with self._arrived:
-            self._messages.append({"t": arrival, "topic": message.topic,
-                                   "payload": message.payload.decode(errors="replace")})
+            self._messages.append(
+                {"t": arrival, "topic": message.topic, "payload": message.payload.decode(errors="replace")}
+            )
             self._arrived.notify_all()
 
     def mark(self) -> int:

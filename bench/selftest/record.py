@@ -6,7 +6,7 @@ production engineer reads and a yield report counts, in a stable shape.
 """
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from openhtf.core.test_record import PhaseOutcome, TestRecord
 
@@ -18,7 +18,7 @@ __all__ = ["unit_record"]
 def _iso(millis: int | None) -> str | None:
     if millis is None:
         return None
-    return datetime.fromtimestamp(millis / 1000, timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.fromtimestamp(millis / 1000, UTC).isoformat(timespec="milliseconds")
 
 
 def _value(measured):
@@ -47,7 +47,11 @@ def _phase(phase, unit: Unit) -> dict:
         "ended": _iso(phase.end_time_millis),
         "measurements": [_measurement(m, unit) for m in phase.measurements.values()],
     }
-    if phase.outcome == PhaseOutcome.ERROR and phase.result is not None and hasattr(phase.result.phase_result, "exc_val"):
+    if (
+        phase.outcome == PhaseOutcome.ERROR
+        and phase.result is not None
+        and hasattr(phase.result.phase_result, "exc_val")
+    ):
         entry["error"] = str(phase.result.phase_result.exc_val).splitlines()[0]
     return entry
 
@@ -61,8 +65,15 @@ def _failures(phases: list[dict]) -> list[dict]:
             continue
         for measurement in phase["measurements"]:
             if measurement["outcome"] in ("FAIL", "UNSET"):
-                found.append({"phase": phase["name"], "measurement": measurement["name"], "value": measurement["value"],
-                              "limits": measurement["limits"], "why": measurement.get("why")})
+                found.append(
+                    {
+                        "phase": phase["name"],
+                        "measurement": measurement["name"],
+                        "value": measurement["value"],
+                        "limits": measurement["limits"],
+                        "why": measurement.get("why"),
+                    }
+                )
     return found
 
 

@@ -16,7 +16,7 @@ import json
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -33,7 +33,7 @@ SCHEMA = "hanbench-selftest-record/1"
 
 def now_iso() -> str:
     """The wall clock in UTC, ISO 8601 with milliseconds: what records are stamped with."""
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def default_url(record_dir: Path) -> str:
@@ -60,8 +60,9 @@ class RecordStore:
         try:
             self.records_dir.mkdir(parents=True, exist_ok=True)
         except OSError as error:
-            raise RecordError(f"cannot create the record directory {self.root}: {error.strerror}; "
-                              "pick a writable --record-dir") from None
+            raise RecordError(
+                f"cannot create the record directory {self.root}: {error.strerror}; pick a writable --record-dir"
+            ) from None
         return self.connect(create=True)
 
     def connect(self, create: bool = False) -> "RecordStore":
@@ -75,15 +76,23 @@ class RecordStore:
             with self._engine.begin() as connection:
                 yield connection
         except sa.exc.SQLAlchemyError as error:
-            raise RecordError(f"cannot {what} in {describe(self.url)}: {reason(error)}; the units recorded before are "
-                              "kept; fix the database (space, server) and restart the station") from None
+            raise RecordError(
+                f"cannot {what} in {describe(self.url)}: {reason(error)}; the units recorded before are "
+                "kept; fix the database (space, server) and restart the station"
+            ) from None
 
     def begin(self, unit: str, header: dict) -> None:
         """Record a unit as under test, before anything is done to it."""
         with self._transaction(f"start unit {unit}") as connection:
-            connection.execute(UNITS.insert().values(
-                station=self.station, unit=unit, serial_number=header.get("serial_number"),
-                started=header.get("started") or now_iso(), header=json.dumps({**header, "unit": unit}, default=str)))
+            connection.execute(
+                UNITS.insert().values(
+                    station=self.station,
+                    unit=unit,
+                    serial_number=header.get("serial_number"),
+                    started=header.get("started") or now_iso(),
+                    header=json.dumps({**header, "unit": unit}, default=str),
+                )
+            )
 
     def note_phase(self, unit: str, phase: str) -> None:
         """Say which phase runs, so a cut-off unit's record tells where it stopped."""
@@ -96,12 +105,27 @@ class RecordStore:
         document = {"schema": SCHEMA, **record}
         with self._transaction(f"keep unit {unit}'s record") as connection:
             unit_id = self._claim(connection, unit, record)
-            connection.execute(UNITS.update().where(UNITS.c.id == unit_id).values(
-                outcome=record["outcome"], ended=record["ended"], marginal=bool(record.get("marginal")),
-                board_id=record.get("board_id"), record=json.dumps(document, default=str)))
-            failures = [{"unit_id": unit_id, "position": n, "phase": f.get("phase") or "start",
-                         "measurement": f.get("measurement"), "why": f.get("why")}
-                        for n, f in enumerate(record.get("failures") or [])]
+            connection.execute(
+                UNITS.update()
+                .where(UNITS.c.id == unit_id)
+                .values(
+                    outcome=record["outcome"],
+                    ended=record["ended"],
+                    marginal=bool(record.get("marginal")),
+                    board_id=record.get("board_id"),
+                    record=json.dumps(document, default=str),
+                )
+            )
+            failures = [
+                {
+                    "unit_id": unit_id,
+                    "position": n,
+                    "phase": f.get("phase") or "start",
+                    "measurement": f.get("measurement"),
+                    "why": f.get("why"),
+                }
+                for n, f in enumerate(record.get("failures") or [])
+            ]
             if failures:
                 connection.execute(FAILURES.insert(), failures)
         return self._export(unit, document)
@@ -112,9 +136,15 @@ class RecordStore:
         if found is not None:
             return found
         header = {k: v for k, v in record.items() if k not in ("phases", "failures", "notes")}
-        inserted = connection.execute(UNITS.insert().values(
-            station=self.station, unit=unit, serial_number=record.get("serial_number"),
-            started=record.get("started") or record["ended"], header=json.dumps(header, default=str)))
+        inserted = connection.execute(
+            UNITS.insert().values(
+                station=self.station,
+                unit=unit,
+                serial_number=record.get("serial_number"),
+                started=record.get("started") or record["ended"],
+                header=json.dumps(header, default=str),
+            )
+        )
         return inserted.inserted_primary_key[0]
 
     def _export(self, unit: str, document: dict) -> Path:
@@ -122,8 +152,10 @@ class RecordStore:
         try:
             write_atomic(path, _dump(document))
         except OSError as error:
-            raise RecordError(f"unit {unit} is kept in {describe(self.url)} but its JSON export {path} could not be "
-                              f"written: {error.strerror}; free space there and restart the station") from None
+            raise RecordError(
+                f"unit {unit} is kept in {describe(self.url)} but its JSON export {path} could not be "
+                f"written: {error.strerror}; free space there and restart the station"
+            ) from None
         return path
 
     def _row(self, unit: str):
@@ -134,10 +166,20 @@ class RecordStore:
         recovered = []
         for header in self.markers():
             stopped = f" in phase {header['phase']}" if header.get("phase") else " before its first phase"
-            record = {**header, "outcome": INCOMPLETE, "marginal": False, "ended": now_iso(),
-                      "failures": [{"phase": header.get("phase") or "start", "measurement": None,
-                                    "why": f"the station stopped{stopped} (crash or power cut)"}],
-                      "phases": []}
+            record = {
+                **header,
+                "outcome": INCOMPLETE,
+                "marginal": False,
+                "ended": now_iso(),
+                "failures": [
+                    {
+                        "phase": header.get("phase") or "start",
+                        "measurement": None,
+                        "why": f"the station stopped{stopped} (crash or power cut)",
+                    }
+                ],
+                "phases": [],
+            }
             self.finish(record)
             recovered.append(record)
         return recovered
@@ -145,15 +187,19 @@ class RecordStore:
     def markers(self) -> list[dict]:
         """This station's units under test now, or cut off and not yet recovered."""
         with self._transaction("read the units under test") as connection:
-            rows = connection.execute(sa.select(UNITS.c.header, UNITS.c.phase).where(
-                UNITS.c.station == self.station, UNITS.c.outcome.is_(None)).order_by(UNITS.c.id)).all()
+            rows = connection.execute(
+                sa.select(UNITS.c.header, UNITS.c.phase)
+                .where(UNITS.c.station == self.station, UNITS.c.outcome.is_(None))
+                .order_by(UNITS.c.id)
+            ).all()
         return [{**json.loads(row.header), "phase": row.phase} for row in rows]
 
     def records(self) -> Iterator[dict]:
         """Every kept record of every station, in the order the units started."""
         with self._transaction("read the records") as connection:
-            rows = connection.execute(sa.select(UNITS.c.record).where(UNITS.c.outcome.is_not(None))
-                                      .order_by(UNITS.c.started, UNITS.c.id)).all()
+            rows = connection.execute(
+                sa.select(UNITS.c.record).where(UNITS.c.outcome.is_not(None)).order_by(UNITS.c.started, UNITS.c.id)
+            ).all()
         return (json.loads(row.record) for row in rows)
 
     def in_progress(self) -> int:

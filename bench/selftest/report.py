@@ -27,11 +27,17 @@ def _first_pass_yield(records: list[dict]) -> float | None:
 def directory_report(store: RecordStore) -> dict:
     """The database's figures: every kept record counted, boards apart from retests, and the units still in progress."""
     records = list(store.records())
-    summary = summarise([{"outcome": r["outcome"], "marginal": r.get("marginal"), "failure": first_failure(r)}
-                         for r in records])
+    summary = summarise(
+        [{"outcome": r["outcome"], "marginal": r.get("marginal"), "failure": first_failure(r)} for r in records]
+    )
     boards = len({_identity(r) for r in records})
-    return {**summary, "boards": boards, "retests": len(records) - boards,
-            "first_pass_yield": _first_pass_yield(records), "in_progress": store.in_progress()}
+    return {
+        **summary,
+        "boards": boards,
+        "retests": len(records) - boards,
+        "first_pass_yield": _first_pass_yield(records),
+        "in_progress": store.in_progress(),
+    }
 
 
 def _percent(value: float | None) -> str:
@@ -50,14 +56,22 @@ def print_report(store: RecordStore, console: Console) -> dict:
     table.add_column("marginal", justify="right")
     table.add_column("yield", justify="right")
     table.add_column("first-pass yield", justify="right")
-    table.add_row(str(figures["units_tested"]), str(figures["boards"]), str(figures["retests"]),
-                  *(str(figures["outcomes"].get(o, 0)) for o in ("PASS", "FAIL", "ERROR", "INCOMPLETE")),
-                  str(figures["marginal"]), _percent(figures["yield"]), _percent(figures["first_pass_yield"]))
+    table.add_row(
+        str(figures["units_tested"]),
+        str(figures["boards"]),
+        str(figures["retests"]),
+        *(str(figures["outcomes"].get(o, 0)) for o in ("PASS", "FAIL", "ERROR", "INCOMPLETE")),
+        str(figures["marginal"]),
+        _percent(figures["yield"]),
+        _percent(figures["first_pass_yield"]),
+    )
     console.print(table)
     console.print(_pareto(Counter(figures["failures"])))
     if figures["in_progress"]:
-        console.print(f"[yellow]{figures['in_progress']} unit(s) marked in progress: being tested now, or cut off "
-                      "(the station's next start records them as incomplete)[/yellow]")
+        console.print(
+            f"[yellow]{figures['in_progress']} unit(s) marked in progress: being tested now, or cut off "
+            "(the station's next start records them as incomplete)[/yellow]"
+        )
     return figures
 
 

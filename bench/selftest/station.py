@@ -7,7 +7,7 @@ the day's summary are on disk.
 """
 
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 
 import openhtf as htf
@@ -22,7 +22,7 @@ from .record import unit_record
 from .records import RecordStore, default_url, now_iso
 from .unit import StationConfig, Unit
 
-__all__ = ["Station", "TEST_NAME"]
+__all__ = ["TEST_NAME", "Station"]
 
 TEST_NAME = "hanbench-selftest"
 WATCH_EVERY_S = 0.1
@@ -69,8 +69,9 @@ class Station:
         self.config = config
         if config.dut_cmd:
             StationCommandDut(config.record_dir, config.dut_cmd)  # a bad template is refused before any unit
-        self.store = RecordStore(config.records or default_url(config.record_dir), config.record_dir,
-                                 config.station_id).open()
+        self.store = RecordStore(
+            config.records or default_url(config.record_dir), config.record_dir, config.station_id
+        ).open()
         # The station prints its own progress and verdict; OpenHTF's banner would say it twice.
         console_output.CLI_QUIET = True
 
@@ -79,13 +80,21 @@ class Station:
         return self.store.recover()
 
     def _new_unit(self, serial_number: str | None) -> tuple[Unit, dict]:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         key = f"{stamp}-{serial_number or 'unscanned'}"
         log_dir = self.config.record_dir / "logs" / key
         header = {
-            "unit": key, "serial_number": serial_number, "started": now_iso(),
-            "station": {"id": self.config.station_id, "operator": self.config.operator, "dut": self.config.dut,
-                        "dut_cmd": self.config.dut_cmd, "hanbench": _hanbench_version(), "openhtf": version("openhtf")},
+            "unit": key,
+            "serial_number": serial_number,
+            "started": now_iso(),
+            "station": {
+                "id": self.config.station_id,
+                "operator": self.config.operator,
+                "dut": self.config.dut,
+                "dut_cmd": self.config.dut_cmd,
+                "hanbench": _hanbench_version(),
+                "openhtf": version("openhtf"),
+            },
             "logs": str(log_dir.relative_to(self.config.record_dir)),
         }
         return Unit(key, self.config, serial_number, log_dir, topic=f"hanbench/selftest/{key}"), header
@@ -98,8 +107,10 @@ class Station:
         self.store.begin(unit.key, header)
         unit.log_dir.mkdir(parents=True, exist_ok=True)
         bound = bind_plugs(unit)
-        test = htf.Test(*(phase.with_plugs(**bound) for phase in build_phases(self.config.limits, self.config.burst)),
-                        test_name=TEST_NAME)
+        test = htf.Test(
+            *(phase.with_plugs(**bound) for phase in build_phases(self.config.limits, self.config.burst)),
+            test_name=TEST_NAME,
+        )
         test.configure(failure_exceptions=[BoardFault, FlashError], stop_on_first_failure=not self.config.keep_going)
         finished = []
         test.add_output_callbacks(finished.append)

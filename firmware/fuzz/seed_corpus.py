@@ -69,7 +69,9 @@ def pieces(stream: bytes) -> bytes:
         if stream[at] == 0x7E:
             end = at + ((stream[at + 1] << 8 | stream[at + 2]) & 0x7FF) + 2
             frame = stream[at:end]
-            entries.append(bytes((2 if frame[1] & 0x08 else 0, len(information_field(frame)))) + information_field(frame))
+            entries.append(
+                bytes((2 if frame[1] & 0x08 else 0, len(information_field(frame)))) + information_field(frame)
+            )
         else:
             end = at + stream[at + 1] + 6
             ci, piece = stream[at + 6], stream[at + 9 : end - 2]
@@ -86,8 +88,13 @@ def table_seeds() -> dict[str, set[bytes]]:
     mqtt |= {publish(b"reboot", 1), publish(b"reboot", 8), b"\x90\x03\x00\x01\x00", b"\xd0\x00"}  # SUBACK, PINGRESP
     streams = [bytes.fromhex(text) for text in table["link"]]
     link = {b"\x00" + stream for stream in streams} | {b"\x01" + pieces(stream) for stream in streams}
-    return {"link": link, "settings": {text.encode() for text in table["settings"]}, "console": console,
-            "portal": {text.encode() for text in table["portal"]}, "mqtt": mqtt}
+    return {
+        "link": link,
+        "settings": {text.encode() for text in table["settings"]},
+        "console": console,
+        "portal": {text.encode() for text in table["portal"]},
+        "mqtt": mqtt,
+    }
 
 
 def main(root: Path) -> None:

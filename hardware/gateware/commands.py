@@ -25,13 +25,15 @@ class CommandParser(wiring.Component):
 
     def __init__(self, fifo_depth):
         self._depth = fifo_depth
-        super().__init__({
-            "host_bytes": In(stream.Signature(8, always_ready=True)),
-            "entries": Out(stream.Signature(Entry)),
-            "fifo_level": In(range(fifo_depth + 1)),
-            "line_idle": In(1),
-            "replies": Out(stream.Signature(8)),
-        })
+        super().__init__(
+            {
+                "host_bytes": In(stream.Signature(8, always_ready=True)),
+                "entries": Out(stream.Signature(Entry)),
+                "fifo_level": In(range(fifo_depth + 1)),
+                "line_idle": In(1),
+                "replies": Out(stream.Signature(8)),
+            }
+        )
 
     def elaborate(self, platform):
         m = Module()
@@ -51,27 +53,24 @@ class CommandParser(wiring.Component):
             m.d.sync += overflow.eq(1)
 
         with m.FSM():
-            with m.State("OPCODE"):
-                with m.If(self.host_bytes.valid):
-                    m.d.sync += [opcode.eq(byte), arg.eq(0), index.eq(0)]
-                    with m.Switch(byte):
-                        with m.Case(Opcode.STATUS):
-                            m.d.sync += status_pending.eq(1)
-                        with m.Case(*(code for code, n in ARG_BYTES.items() if n)):
-                            m.next = "ARGUMENT"
-                        with m.Default():
-                            m.d.sync += bad_opcode.eq(1)
-            with m.State("ARGUMENT"):
-                with m.If(self.host_bytes.valid):
-                    m.d.sync += [arg.word_select(index, 8).eq(byte), index.eq(index + 1)]
-                    with m.If(self._last_argument_byte(m, opcode, index)):
-                        self._finish_command(m, opcode, arg, index, byte, data_left)
-            with m.State("DATA"):
-                with m.If(self.host_bytes.valid):
-                    self._push(m, Opcode.DATA, byte)
-                    m.d.sync += data_left.eq(data_left - 1)
-                    with m.If(data_left == 1):
-                        m.next = "OPCODE"
+            with m.State("OPCODE"), m.If(self.host_bytes.valid):
+                m.d.sync += [opcode.eq(byte), arg.eq(0), index.eq(0)]
+                with m.Switch(byte):
+                    with m.Case(Opcode.STATUS):
+                        m.d.sync += status_pending.eq(1)
+                    with m.Case(*(code for code, n in ARG_BYTES.items() if n)):
+                        m.next = "ARGUMENT"
+                    with m.Default():
+                        m.d.sync += bad_opcode.eq(1)
+            with m.State("ARGUMENT"), m.If(self.host_bytes.valid):
+                m.d.sync += [arg.word_select(index, 8).eq(byte), index.eq(index + 1)]
+                with m.If(self._last_argument_byte(m, opcode, index)):
+                    self._finish_command(m, opcode, arg, index, byte, data_left)
+            with m.State("DATA"), m.If(self.host_bytes.valid):
+                self._push(m, Opcode.DATA, byte)
+                m.d.sync += data_left.eq(data_left - 1)
+                with m.If(data_left == 1):
+                    m.next = "OPCODE"
         return m
 
     @staticmethod
@@ -97,8 +96,7 @@ class CommandParser(wiring.Component):
             m.next = "OPCODE"
 
     def _push(self, m, op, arg):
-        m.d.comb += [self.entries.valid.eq(1), self.entries.payload.op.eq(op),
-                     self.entries.payload.arg.eq(arg)]
+        m.d.comb += [self.entries.valid.eq(1), self.entries.payload.op.eq(op), self.entries.payload.arg.eq(arg)]
 
     def _reply(self, m, status_pending, overflow, bad_opcode):
         """Send STATUS, free entries (u16) and flags; reading clears the error flags."""
@@ -107,13 +105,19 @@ class CommandParser(wiring.Component):
         free = Signal(16)
         m.d.comb += free.eq(self._depth - self.fifo_level)
         flags = Signal(8)
-        m.d.comb += flags.eq(Mux(self.line_idle & (self.fifo_level == 0), StatusFlag.IDLE, 0)
-                             | Mux(overflow, StatusFlag.OVERFLOW, 0)
-                             | Mux(bad_opcode, StatusFlag.BAD_OPCODE, 0))
+        m.d.comb += flags.eq(
+            Mux(self.line_idle & (self.fifo_level == 0), StatusFlag.IDLE, 0)
+            | Mux(overflow, StatusFlag.OVERFLOW, 0)
+            | Mux(bad_opcode, StatusFlag.BAD_OPCODE, 0)
+        )
         m.d.comb += [self.replies.payload.eq(reply[:8]), self.replies.valid.eq(left != 0)]
         with m.If(self.replies.valid & self.replies.ready):
             m.d.sync += [reply.eq(reply >> 8), left.eq(left - 1)]
         with m.If((left == 0) & status_pending):
-            m.d.sync += [reply.eq(Cat(Const(Opcode.STATUS, 8), free, flags)),
-                         left.eq(STATUS_BYTES), status_pending.eq(0),
-                         overflow.eq(0), bad_opcode.eq(0)]
+            m.d.sync += [
+                reply.eq(Cat(Const(Opcode.STATUS, 8), free, flags)),
+                left.eq(STATUS_BYTES),
+                status_pending.eq(0),
+                overflow.eq(0),
+                bad_opcode.eq(0),
+            ]

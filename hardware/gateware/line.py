@@ -21,7 +21,7 @@ from simulator.lines.mbus import Opcode, Parity
 
 from ..levels import Level
 
-__all__ = ["Entry", "LineTransmitter", "parity_bit", "SLOTS"]
+__all__ = ["SLOTS", "Entry", "LineTransmitter", "parity_bit"]
 
 # One FIFO entry: an opcode and its argument (for DATA, the byte in arg[0:8]).
 Entry = data.StructLayout({"arg": 24, "op": 4})
@@ -35,8 +35,7 @@ class _Mode(enum.Enum, shape=2):
 
 
 # Timed entries and the level each holds; durations are bit times except GLITCH (cycles).
-_TIMED = {Opcode.WAIT: Level.MARK, Opcode.BREAK: Level.SPACE,
-          Opcode.POWER_OFF: Level.OFF, Opcode.GLITCH: Level.SPACE}
+_TIMED = {Opcode.WAIT: Level.MARK, Opcode.BREAK: Level.SPACE, Opcode.POWER_OFF: Level.OFF, Opcode.GLITCH: Level.SPACE}
 _INSTANT = (Opcode.SET_DIVISOR, Opcode.SET_FORMAT, Opcode.FLIP, Opcode.STRETCH)
 
 
@@ -73,12 +72,12 @@ class LineTransmitter(wiring.Component):
         self.stretch_cycles = Signal(signed(16))
 
         mode = Signal(_Mode)
-        hold = Signal(2)                # the level of a timed entry
-        shreg = Signal(SLOTS)           # the character's slots, current one in bit 0
+        hold = Signal(2)  # the level of a timed entry
+        shreg = Signal(SLOTS)  # the character's slots, current one in bit 0
         slot = Signal(4)
-        units = Signal(24)              # slots or duration units left, the current one included
-        count = Signal(18)              # cycles left in the current unit, minus one
-        unit_len = Signal(16)           # cycles per unit, latched when the entry starts
+        units = Signal(24)  # slots or duration units left, the current one included
+        count = Signal(18)  # cycles left in the current unit, minus one
+        unit_len = Signal(16)  # cycles per unit, latched when the entry starts
         char_stretch_on = Signal()
         char_stretch_slot = Signal(4)
         char_stretch_cycles = Signal(signed(16))
@@ -93,9 +92,20 @@ class LineTransmitter(wiring.Component):
 
         with m.If(mode != _Mode.IDLE):
             with m.If(count == 0):
-                m.d.sync += [units.eq(units - 1), slot.eq(slot + 1), shreg.eq(shreg >> 1),
-                             count.eq(unit_cycles_minus_one(slot + 1, char_stretch_on & (mode == _Mode.CHAR),
-                                      char_stretch_slot, char_stretch_cycles, unit_len))]
+                m.d.sync += [
+                    units.eq(units - 1),
+                    slot.eq(slot + 1),
+                    shreg.eq(shreg >> 1),
+                    count.eq(
+                        unit_cycles_minus_one(
+                            slot + 1,
+                            char_stretch_on & (mode == _Mode.CHAR),
+                            char_stretch_slot,
+                            char_stretch_cycles,
+                            unit_len,
+                        )
+                    ),
+                ]
             with m.Else():
                 m.d.sync += count.eq(count - 1)
 
@@ -103,8 +113,20 @@ class LineTransmitter(wiring.Component):
             m.d.comb += self.entries.ready.eq(1)
             m.d.sync += mode.eq(_Mode.IDLE)
             with m.If(self.entries.valid):
-                self._start(m, entry, mode, hold, shreg, slot, units, count, unit_len,
-                            char_stretch_on, char_stretch_slot, char_stretch_cycles)
+                self._start(
+                    m,
+                    entry,
+                    mode,
+                    hold,
+                    shreg,
+                    slot,
+                    units,
+                    count,
+                    unit_len,
+                    char_stretch_on,
+                    char_stretch_slot,
+                    char_stretch_cycles,
+                )
         with m.Elif(self.entries.valid & self._is_instant(entry.op)):
             m.d.comb += self.entries.ready.eq(1)
         with m.If(self.entries.valid & self.entries.ready):
@@ -133,27 +155,50 @@ class LineTransmitter(wiring.Component):
         slots = Mux(self.parity == Parity.NONE, without, with_parity)
         return slots ^ self.flip_mask
 
-    def _start(self, m, entry, mode, hold, shreg, slot, units, count, unit_len,
-               char_stretch_on, char_stretch_slot, char_stretch_cycles):
+    def _start(
+        self,
+        m,
+        entry,
+        mode,
+        hold,
+        shreg,
+        slot,
+        units,
+        count,
+        unit_len,
+        char_stretch_on,
+        char_stretch_slot,
+        char_stretch_cycles,
+    ):
         """Begin the entry at the FIFO head: a character or a timed level."""
         with m.Switch(entry.op):
             with m.Case(Opcode.DATA):
                 n_slots = 10 + (self.parity != Parity.NONE) + self.two_stop
                 first = Mux(self.stretch_on & (self.stretch_slot == 0), self.stretch_cycles, 0)
                 m.d.sync += [
-                    mode.eq(_Mode.CHAR), shreg.eq(self._char_slots(entry.arg[:8])),
-                    slot.eq(0), units.eq(n_slots), unit_len.eq(self.divisor),
+                    mode.eq(_Mode.CHAR),
+                    shreg.eq(self._char_slots(entry.arg[:8])),
+                    slot.eq(0),
+                    units.eq(n_slots),
+                    unit_len.eq(self.divisor),
                     count.eq((self.divisor - 1 + first)[:18]),
-                    char_stretch_on.eq(self.stretch_on), char_stretch_slot.eq(self.stretch_slot),
+                    char_stretch_on.eq(self.stretch_on),
+                    char_stretch_slot.eq(self.stretch_slot),
                     char_stretch_cycles.eq(self.stretch_cycles),
                     # The faults were for this character only.
-                    self.flip_mask.eq(0), self.stretch_on.eq(0),
+                    self.flip_mask.eq(0),
+                    self.stretch_on.eq(0),
                 ]
             for opcode, level in _TIMED.items():
                 with m.Case(opcode):
                     length = 1 if opcode is Opcode.GLITCH else self.divisor
-                    m.d.sync += [hold.eq(level), units.eq(entry.arg), unit_len.eq(length),
-                                 count.eq(length - 1), slot.eq(0)]
+                    m.d.sync += [
+                        hold.eq(level),
+                        units.eq(entry.arg),
+                        unit_len.eq(length),
+                        count.eq(length - 1),
+                        slot.eq(0),
+                    ]
                     with m.If(entry.arg != 0):
                         m.d.sync += mode.eq(_Mode.TIMED)
 
@@ -167,5 +212,8 @@ class LineTransmitter(wiring.Component):
             with m.Case(Opcode.FLIP):
                 m.d.sync += self.flip_mask.eq(entry.arg[:SLOTS])
             with m.Case(Opcode.STRETCH):
-                m.d.sync += [self.stretch_on.eq(1), self.stretch_slot.eq(entry.arg[:4]),
-                             self.stretch_cycles.eq(entry.arg[8:24])]
+                m.d.sync += [
+                    self.stretch_on.eq(1),
+                    self.stretch_slot.eq(entry.arg[:4]),
+                    self.stretch_cycles.eq(entry.arg[8:24]),
+                ]

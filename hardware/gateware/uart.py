@@ -46,34 +46,28 @@ class HostReceiver(wiring.Component):
             m.d.sync += count.eq(count - 1)
 
         with m.FSM():
-            with m.State("IDLE"):
-                with m.If(~rx):
-                    m.d.sync += count.eq(self._divisor // 2 - 1)
-                    m.next = "START"
-            with m.State("START"):
-                with m.If(count == 0):
-                    # A start bit that is gone by mid-bit was a glitch.
-                    m.d.sync += [count.eq(self._divisor - 1), bit.eq(0)]
-                    m.next = "DATA"
-                    with m.If(rx):
-                        m.next = "IDLE"
-            with m.State("DATA"):
-                with m.If(count == 0):
-                    m.d.sync += [shreg.eq(Cat(shreg[1:], rx)), count.eq(self._divisor - 1),
-                                 bit.eq(bit + 1)]
-                    with m.If(bit == 7):
-                        m.next = "STOP"
-            with m.State("STOP"):
-                with m.If(count == 0):
-                    m.d.comb += self.bytes.valid.eq(rx)
-                    m.next = "IDLE"
-                    # A low stop bit is a framing error (or a break): drop it and
-                    # wait for the line to go idle before looking for a start bit.
-                    with m.If(~rx):
-                        m.next = "RESYNC"
-            with m.State("RESYNC"):
+            with m.State("IDLE"), m.If(~rx):
+                m.d.sync += count.eq(self._divisor // 2 - 1)
+                m.next = "START"
+            with m.State("START"), m.If(count == 0):
+                # A start bit that is gone by mid-bit was a glitch.
+                m.d.sync += [count.eq(self._divisor - 1), bit.eq(0)]
+                m.next = "DATA"
                 with m.If(rx):
                     m.next = "IDLE"
+            with m.State("DATA"), m.If(count == 0):
+                m.d.sync += [shreg.eq(Cat(shreg[1:], rx)), count.eq(self._divisor - 1), bit.eq(bit + 1)]
+                with m.If(bit == 7):
+                    m.next = "STOP"
+            with m.State("STOP"), m.If(count == 0):
+                m.d.comb += self.bytes.valid.eq(rx)
+                m.next = "IDLE"
+                # A low stop bit is a framing error (or a break): drop it and
+                # wait for the line to go idle before looking for a start bit.
+                with m.If(~rx):
+                    m.next = "RESYNC"
+            with m.State("RESYNC"), m.If(rx):
+                m.next = "IDLE"
         m.d.comb += self.bytes.payload.eq(shreg)
         return m
 
@@ -98,11 +92,9 @@ class HostTransmitter(wiring.Component):
         with m.If(bits_left == 0):
             m.d.comb += self.bytes.ready.eq(1)
             with m.If(self.bytes.valid):
-                m.d.sync += [shreg.eq(Cat(0, self.bytes.payload, 1)), bits_left.eq(10),
-                             count.eq(self._divisor - 1)]
+                m.d.sync += [shreg.eq(Cat(0, self.bytes.payload, 1)), bits_left.eq(10), count.eq(self._divisor - 1)]
         with m.Elif(count == 0):
-            m.d.sync += [shreg.eq(Cat(shreg[1:], 1)), bits_left.eq(bits_left - 1),
-                         count.eq(self._divisor - 1)]
+            m.d.sync += [shreg.eq(Cat(shreg[1:], 1)), bits_left.eq(bits_left - 1), count.eq(self._divisor - 1)]
         with m.Else():
             m.d.sync += count.eq(count - 1)
         return m

@@ -11,9 +11,9 @@ is the make's documented habit, and the TOML says so in a comment.
 
 import re
 from collections import Counter
-from itertools import pairwise
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import pairwise
 
 import tomli_w
 
@@ -86,8 +86,10 @@ def _one_header(frames: list[_Frame]) -> tuple:
     first = frames[0].header
     for frame in frames:
         if frame.header != first:
-            raise LearnError(f"frame {frame.line} has another HDLC address, control, invoke id or date-time form than "
-                             f"frame {frames[0].line}: a capture of one meter is needed")
+            raise LearnError(
+                f"frame {frame.line} has another HDLC address, control, invoke id or date-time form than "
+                f"frame {frames[0].line}: a capture of one meter is needed"
+            )
     return first
 
 
@@ -113,7 +115,9 @@ def _extra_item(item: GenericItem) -> dict:
     if item.obis is None:
         raise LearnError("a positional list of a shape no Kaifa list has: its values cannot be named")
     if item.tag == NULL or (item.tag == OCTET_STRING and extra_text(item.tag, item.raw) != item.raw.decode("latin-1")):  # type: ignore[union-attr]
-        raise LearnError(f"OBIS {item.obis} holds {tag_name(item.tag)} that is not a number or text, which a profile cannot send")
+        raise LearnError(
+            f"OBIS {item.obis} holds {tag_name(item.tag)} that is not a number or text, which a profile cannot send"
+        )
     entry: dict = {"type": _TYPE_NAMES[item.tag], "obis": item.obis}
     if item.scaler:
         entry["scaler"] = item.scaler
@@ -152,8 +156,12 @@ def _clock(frames: list[_Frame], make: str) -> dict:
         stamp = next((i.raw for f in frames for i in f.body.items if i.field == "meter_time"), None)  # type: ignore[misc]
     clock = dict(MAKES[make]["clock"])
     if stamp is not None:
-        clock.update(deviation=stamp[9] << 8 | stamp[10], status=stamp[11], hundredths=stamp[8],
-                     weekday="zero" if stamp[4] == 0 else "iso")
+        clock.update(
+            deviation=stamp[9] << 8 | stamp[10],
+            status=stamp[11],
+            hundredths=stamp[8],
+            weekday="zero" if stamp[4] == 0 else "iso",
+        )
     return clock
 
 
@@ -196,10 +204,14 @@ def _schedule(frames: list[_Frame], layouts: dict[str, dict], byte_time: float) 
     for frame in frames:
         at = _sent_at(frame, byte_time)
         if at is None:
-            raise LearnError(f"frame {frame.line} has neither a receive time nor a meter time: no schedule can be learned")
+            raise LearnError(
+                f"frame {frame.line} has neither a receive time nor a meter time: no schedule can be learned"
+            )
         times.setdefault(frame.body.list_no, []).append(at)
-    slots = [_slot(n, sorted(t), any(i.get("field") == "meter_time" for i in layouts[str(n)]["items"]))
-             for n, t in sorted(times.items())]
+    slots = [
+        _slot(n, sorted(t), any(i.get("field") == "meter_time" for i in layouts[str(n)]["items"]))
+        for n, t in sorted(times.items())
+    ]
     # A list with a longer period wins a shared slot: Kaifa's list 2 takes every fifth list 1 slot.
     for rank, slot in enumerate(sorted(slots, key=lambda s: s["period_s"]), start=1):
         slot["priority"] = rank

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from meter_profiles import SerialSettings
 
-__all__ = ["CaptureError", "CapturedFrame", "Capture", "read_capture", "format_frame_line"]
+__all__ = ["Capture", "CaptureError", "CapturedFrame", "format_frame_line", "read_capture"]
 
 
 _SERIAL_NOTE = re.compile(r"\b(\d{3,6}) ([78])([NEO])([12])\b")

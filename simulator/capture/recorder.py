@@ -48,8 +48,16 @@ CANDIDATES = candidates()
 class Detection:
     """What detection found: serial settings and how, the meter, the frames read meanwhile, and the port, still open."""
 
-    def __init__(self, settings: SerialSettings, how: str, decoded: dict | None, frames: list, handle: serial.Serial,
-                 deframer: LinkDeframer, system_title: bytes | None = None) -> None:
+    def __init__(
+        self,
+        settings: SerialSettings,
+        how: str,
+        decoded: dict | None,
+        frames: list,
+        handle: serial.Serial,
+        deframer: LinkDeframer,
+        system_title: bytes | None = None,
+    ) -> None:
         self.settings, self.how, self.frames, self.handle, self.deframer = settings, how, frames, handle, deframer
         self.decoded = decoded or {}
         self.meter = self.decoded.get("meter", "unknown")
@@ -89,8 +97,9 @@ def _read(port_handle: serial.Serial, port: str) -> bytes:
         raise LineError(f"{port} went away mid-capture (adapter unplugged?): {error}") from None
 
 
-def _listen(handle: serial.Serial, port: str, window_s: float, deframer: LinkDeframer,
-            keys: KeyRing) -> tuple[list, dict | None, bytes | None]:
+def _listen(
+    handle: serial.Serial, port: str, window_s: float, deframer: LinkDeframer, keys: KeyRing
+) -> tuple[list, dict | None, bytes | None]:
     """Frames that passed their checksums, the decoded frame that names the meter best, and the system title
     of ciphered frames no key opened, within the window.
 
@@ -169,8 +178,10 @@ def detect(port: str, window_s: float = 12.0, candidates=CANDIDATES, keys: KeyRi
         how = f"{port} carries no parity, so frames pass at any setting: recorded as {whose}"
         return Detection(usual, how, decoded, frames, handle, deframer, title)
     names = " or ".join(f"{s.baud} {s.name}" for s in candidates)
-    raise LineError(f"no HAN frame passed its checksums on {port} in {window_s:g} s at {names}: "
-                    "is the meter connected and pushing? (--baud auto tries 9600 and 115200 too)")
+    raise LineError(
+        f"no HAN frame passed its checksums on {port} in {window_s:g} s at {names}: "
+        "is the meter connected and pushing? (--baud auto tries 9600 and 115200 too)"
+    )
 
 
 def record(

@@ -12,11 +12,11 @@ from datetime import datetime
 from ..codec import FrameError
 from ..codec.link import LinkDecoder
 from ..codec.security import KeyRing
+from ..faults import Transmission
 from ..lines import Line
 from ..run.runner import RunStats
 from ..run.sentlog import SentLog, wall_time
 from ..run.transmit import transmit
-from ..faults import Transmission
 from ..timing import Pacer
 from .logfile import Capture, CaptureError
 

@@ -11,18 +11,18 @@ from .hdlc import DeframerStats, HdlcDeframer, HdlcFrame, build_frame, parse_fra
 from .stream import FramesFound, frames_in
 
 __all__ = [
-    "crc16_x25",
-    "FrameError",
-    "FrameDecoder",
-    "decode_frame",
-    "encode_frame",
-    "GenericList",
-    "read_list",
     "DeframerStats",
+    "FrameDecoder",
+    "FrameError",
+    "FramesFound",
+    "GenericList",
     "HdlcDeframer",
     "HdlcFrame",
     "build_frame",
-    "parse_frame",
-    "FramesFound",
+    "crc16_x25",
+    "decode_frame",
+    "encode_frame",
     "frames_in",
+    "parse_frame",
+    "read_list",
 ]

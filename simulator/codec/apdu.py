@@ -10,7 +10,7 @@ from typing import NamedTuple
 from .cosem import decode_datetime
 from .errors import FrameError
 
-__all__ = ["LLC_HEADER", "DATA_NOTIFICATION", "DATETIME_PREFIX", "Notification", "read_notification"]
+__all__ = ["DATA_NOTIFICATION", "DATETIME_PREFIX", "LLC_HEADER", "Notification", "read_notification"]
 
 LLC_HEADER = b"\xe6\xe7\x00"
 DATA_NOTIFICATION = 0x0F

@@ -8,7 +8,22 @@ such pairs.
 
 from .errors import FrameError
 
-__all__ = ["TAGS", "ARRAY", "STRUCTURE", "NULL", "MAX_DEPTH", "OCTET_STRING", "VISIBLE_STRING", "parse_value", "encode_value", "encode_tree", "encode_int", "encode_length", "content_start", "tag_name"]
+__all__ = [
+    "ARRAY",
+    "MAX_DEPTH",
+    "NULL",
+    "OCTET_STRING",
+    "STRUCTURE",
+    "TAGS",
+    "VISIBLE_STRING",
+    "content_start",
+    "encode_int",
+    "encode_length",
+    "encode_tree",
+    "encode_value",
+    "parse_value",
+    "tag_name",
+]
 
 NULL, ARRAY, STRUCTURE = 0x00, 0x01, 0x02
 MAX_DEPTH = 16

@@ -36,7 +36,10 @@ def build_blocks(apdu: bytes, size: int) -> list[bytes]:
     last = len(pieces)
     return [
         bytes((GENERAL_BLOCK_TRANSFER, (_LAST if n == last else 0) | _STREAMING | _WINDOW))
-        + n.to_bytes(2, "big") + bytes(2) + encode_length(len(piece)) + piece
+        + n.to_bytes(2, "big")
+        + bytes(2)
+        + encode_length(len(piece))
+        + piece
         for n, piece in enumerate(pieces, start=1)
     ]
 

@@ -7,7 +7,7 @@ from meter_profiles.schema import ClockSettings
 
 from .errors import FrameError
 
-__all__ = ["UNIT_CODES", "encode_datetime", "decode_datetime", "obis_bytes", "obis_text"]
+__all__ = ["UNIT_CODES", "decode_datetime", "encode_datetime", "obis_bytes", "obis_text"]
 
 # DLMS unit enumeration (IEC 62056-62) for the units the profiles use.
 UNIT_CODES = {"W": 27, "var": 29, "Wh": 30, "varh": 32, "A": 33, "V": 35}

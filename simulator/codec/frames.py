@@ -20,7 +20,7 @@ from .generic import read_list
 from .hdlc import HdlcFrame, build_frame, parse_frame
 from .lists import CompiledList, compiled
 
-__all__ = ["encode_frame", "decode_frame", "FrameDecoder", "header_key"]
+__all__ = ["FrameDecoder", "decode_frame", "encode_frame", "header_key"]
 
 
 def encode_frame(profile: Profile, list_no: int, reading: dict) -> bytes:
@@ -103,7 +103,10 @@ class FrameDecoder:
         last seen with this header comes first, so a list that names no model is credited to it."""
         for profile, list_no, form in lists:
             reading = form.match(body)
-            if reading is not None and reading.get("meter_type", profile.identity.meter_type) == profile.identity.meter_type:
+            if (
+                reading is not None
+                and reading.get("meter_type", profile.identity.meter_type) == profile.identity.meter_type
+            ):
                 if self._remember and "meter_type" in reading:
                     self._last[key] = profile.name
                 return profile, list_no, reading

@@ -20,7 +20,7 @@ from .cosem import decode_datetime, obis_text
 from .errors import FrameError
 from .lists import extra_text, scale
 
-__all__ = ["GenericItem", "GenericList", "MAKES", "read_list", "list_number", "field_of_obis"]
+__all__ = ["MAKES", "GenericItem", "GenericList", "field_of_obis", "list_number", "read_list"]
 
 _DATA = tomllib.loads(Path(__file__).with_name("generic.toml").read_text(encoding="utf-8"))
 _OBIS_FIELDS: dict[str, str] = _DATA["obis"]
@@ -104,7 +104,9 @@ def _pair_items(children: list) -> list[GenericItem]:
         elif key_tag == OCTET_STRING and len(key) == 6:
             raise FrameError(f"OBIS {obis_text(key)} holds {tag_name(tag)}, not a value")
         else:
-            raise FrameError(f"item {index} of the list: expected an OBIS code (09 06 ...) or a null pair, not {tag_name(key_tag)}")
+            raise FrameError(
+                f"item {index} of the list: expected an OBIS code (09 06 ...) or a null pair, not {tag_name(key_tag)}"
+            )
     return items
 
 
@@ -117,7 +119,12 @@ def _struct_items(children: list) -> list[GenericItem]:
         scaler = unit = None
         if len(parts) == 3:
             tag3, scaler_unit = parts[2]
-            if tag3 != STRUCTURE or len(scaler_unit) != 2 or scaler_unit[0][0] != _INTEGER or scaler_unit[1][0] != _ENUM:
+            if (
+                tag3 != STRUCTURE
+                or len(scaler_unit) != 2
+                or scaler_unit[0][0] != _INTEGER
+                or scaler_unit[1][0] != _ENUM
+            ):
                 raise FrameError(f"item {index} of the array: its third part must be {{scaler, unit}}")
             scaler, unit = scaler_unit[0][1], scaler_unit[1][1]
         items.append(_obis_item(parts[0][1], parts[1], scaler, unit))

@@ -11,7 +11,7 @@ from typing import NamedTuple
 from .crc import crc16_x25
 from .errors import FrameError
 
-__all__ = ["FLAG", "HdlcFrame", "build_frame", "parse_frame", "HdlcDeframer", "DeframerStats"]
+__all__ = ["FLAG", "DeframerStats", "HdlcDeframer", "HdlcFrame", "build_frame", "parse_frame"]
 
 FLAG = 0x7E
 _FORMAT_TYPE_3 = 0xA000
@@ -52,7 +52,9 @@ def build_frame(dst: bytes, src: bytes, control: int, info: bytes, segmented: bo
     length = 2 + len(dst) + len(src) + 1 + 2 + len(info) + 2
     if length > _MAX_LENGTH:
         raise FrameError(f"frame of {length} bytes is longer than the 11-bit length field allows ({_MAX_LENGTH})")
-    header = (_FORMAT_TYPE_3 | (_SEGMENTED if segmented else 0) | length).to_bytes(2, "big") + dst + src + bytes((control,))
+    header = (
+        (_FORMAT_TYPE_3 | (_SEGMENTED if segmented else 0) | length).to_bytes(2, "big") + dst + src + bytes((control,))
+    )
     header += _crc_bytes(crc16_x25(header))
     body = header + info
     return bytes((FLAG,)) + body + _crc_bytes(crc16_x25(body)) + bytes((FLAG,))
@@ -100,8 +102,13 @@ def parse_frame(frame: bytes) -> HdlcFrame:
     fcs = frame[-3] | frame[-2] << 8
     if crc16_x25(frame[1:-3]) != fcs:
         raise FrameError(f"bad FCS {fcs:04X}, expected {crc16_x25(frame[1:-3]):04X}")
-    return HdlcFrame(bytes(frame[3:dst_end]), bytes(frame[dst_end:src_end]), frame[src_end], bytes(frame[header_end:-3]),
-                     bool(fmt & _SEGMENTED))
+    return HdlcFrame(
+        bytes(frame[3:dst_end]),
+        bytes(frame[dst_end:src_end]),
+        frame[src_end],
+        bytes(frame[header_end:-3]),
+        bool(fmt & _SEGMENTED),
+    )
 
 
 @dataclass

@@ -16,15 +16,25 @@ from dataclasses import dataclass
 from meter_profiles import Profile, bundled_profiles
 
 from .apdu import LLC_HEADER
+from .blocks import GENERAL_BLOCK_TRANSFER, build_blocks, read_block
 from .errors import FrameError
 from .frames import FrameDecoder, encode_frame
 from .hdlc import FLAG, HdlcDeframer, HdlcFrame, parse_frame
-from .blocks import GENERAL_BLOCK_TRANSFER, build_blocks, read_block
 from .mbus import MbusDeframer, MbusFrame, build_mbus_frames, parse_mbus_frame
-from .security import GLO_CIPHERING, TAG_BYTES, Ciphered, KeyRing, Keys, SecurityError, cipher_apdu, decipher_apdu, read_ciphered
+from .security import (
+    GLO_CIPHERING,
+    TAG_BYTES,
+    Ciphered,
+    KeyRing,
+    Keys,
+    SecurityError,
+    cipher_apdu,
+    decipher_apdu,
+    read_ciphered,
+)
 from .segments import NumberedJoiner, Reassembler, build_segmented
 
-__all__ = ["Tamper", "Encoded", "LinkEncoder", "LinkDecoder", "LinkDeframer"]
+__all__ = ["Encoded", "LinkDecoder", "LinkDeframer", "LinkEncoder", "Tamper"]
 
 # APDUs that wrap another: a ciphered one, or a block of one.
 _WRAPPERS = (bytes((GLO_CIPHERING,)), bytes((GENERAL_BLOCK_TRANSFER,)))
@@ -67,7 +77,9 @@ class LinkEncoder:
         self.counter = security.frame_counter if security else 0
         self.highest = -1  # the highest counter sent so far
         transport = profile.transport
-        self._plain = security is None and transport.kind == "hdlc" and transport.max_info is None and not transport.block_size
+        self._plain = (
+            security is None and transport.kind == "hdlc" and transport.max_info is None and not transport.block_size
+        )
         # flag, format (2), addresses, control, HCS (2), then the LLC header: where the APDU starts in a frame.
         self._body_at = 1 + 2 + len(profile.hdlc.dst) + len(profile.hdlc.src) + 1 + 2 + len(LLC_HEADER)
 
@@ -179,8 +191,11 @@ class LinkDecoder:
         if ciphered is not None:
             # Only a list that deciphered and parsed moves the counter on: noise must not lock a reader out.
             self._last_counter[ciphered.system_title] = ciphered.frame_counter
-            reading["security"] = {"system_title": ciphered.system_title.hex().upper(),
-                                   "frame_counter": ciphered.frame_counter, "control": f"{ciphered.control:02X}"}
+            reading["security"] = {
+                "system_title": ciphered.system_title.hex().upper(),
+                "frame_counter": ciphered.frame_counter,
+                "control": f"{ciphered.control:02X}",
+            }
         return reading
 
     def _decipher(self, ciphered: Ciphered) -> bytes:
@@ -203,7 +218,9 @@ class LinkDecoder:
         else:
             keys = self._keys.default
         if keys is None:
-            raise SecurityError(f"the frame is encrypted (system title {title.hex().upper()}) and no key was given for it")
+            raise SecurityError(
+                f"the frame is encrypted (system title {title.hex().upper()}) and no key was given for it"
+            )
         return keys
 
 

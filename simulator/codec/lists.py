@@ -92,8 +92,10 @@ class CompiledList:
 
     def encode(self, reading: dict, clock: ClockSettings) -> bytes:
         """The A-XDR body of this list for a reading."""
-        parts = [prefix if null else prefix + self._value(item, reading, clock) + suffix
-                 for item, (prefix, suffix, null) in zip(self.items, self._framing)]
+        parts = [
+            prefix if null else prefix + self._value(item, reading, clock) + suffix
+            for item, (prefix, suffix, null) in zip(self.items, self._framing)
+        ]
         return self._header + b"".join(parts)
 
     def _framing_of(self, item: _Item) -> tuple[bytes, bytes, bool]:

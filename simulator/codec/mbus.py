@@ -14,7 +14,7 @@ from meter_profiles.schema import MbusSettings
 
 from .errors import FrameError
 
-__all__ = ["START", "STOP", "MbusFrame", "build_mbus_frames", "parse_mbus_frame", "MbusDeframer"]
+__all__ = ["START", "STOP", "MbusDeframer", "MbusFrame", "build_mbus_frames", "parse_mbus_frame"]
 
 START, STOP = 0x68, 0x16
 _LAST = 0x10
@@ -44,7 +44,9 @@ def build_mbus_frames(apdu: bytes, settings: MbusSettings) -> bytes:
     size = settings.max_segment
     pieces = [apdu[at : at + size] for at in range(0, len(apdu), size)] or [b""]
     if len(pieces) > _SEQUENCE + 1:
-        raise FrameError(f"an APDU of {len(apdu)} bytes needs {len(pieces)} M-Bus frames; the CI field numbers at most 16")
+        raise FrameError(
+            f"an APDU of {len(apdu)} bytes needs {len(pieces)} M-Bus frames; the CI field numbers at most 16"
+        )
     last = len(pieces) - 1
     return b"".join(_long_frame(settings, n | (_LAST if n == last else 0), piece) for n, piece in enumerate(pieces))
 

@@ -18,7 +18,17 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from .axdr import content_start, encode_length
 from .errors import FrameError
 
-__all__ = ["GLO_CIPHERING", "TAG_BYTES", "Keys", "KeyRing", "Ciphered", "SecurityError", "cipher_apdu", "decipher_apdu", "read_ciphered"]
+__all__ = [
+    "GLO_CIPHERING",
+    "TAG_BYTES",
+    "Ciphered",
+    "KeyRing",
+    "Keys",
+    "SecurityError",
+    "cipher_apdu",
+    "decipher_apdu",
+    "read_ciphered",
+]
 
 GLO_CIPHERING = 0xDB
 TAG_BYTES = 12
@@ -105,7 +115,9 @@ def decipher_apdu(ciphered: Ciphered, keys: Keys) -> bytes:
     if not keys.authentication:
         raise SecurityError("the frame is authenticated (security control 30) but no authentication key was given")
     if len(ciphered.payload) < TAG_BYTES:
-        raise SecurityError(f"authenticated APDU of {len(ciphered.payload)} bytes has no room for its {TAG_BYTES}-byte tag")
+        raise SecurityError(
+            f"authenticated APDU of {len(ciphered.payload)} bytes has no room for its {TAG_BYTES}-byte tag"
+        )
     text, tag = ciphered.payload[:-TAG_BYTES], ciphered.payload[-TAG_BYTES:]
     decryptor = Cipher(algorithms.AES(keys.encryption), modes.GCM(iv, tag, min_tag_length=TAG_BYTES)).decryptor()
     decryptor.authenticate_additional_data(_associated_data(ciphered.control, keys))

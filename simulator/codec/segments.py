@@ -11,7 +11,8 @@ result: a lost, repeated or swapped piece makes a list that does not parse.
 from .errors import FrameError
 from .hdlc import FLAG, HdlcFrame, build_frame
 
-__all__ = ["build_segmented", "split_frames", "Reassembler", "NumberedJoiner"]
+__all__ = ["NumberedJoiner", "Reassembler", "build_segmented", "split_frames"]
+
 
 def build_segmented(dst: bytes, src: bytes, control: int, info: bytes, max_info: int | None) -> bytes:
     """The frames, back to back, that carry `info` in pieces of at most `max_info` bytes (one frame if it fits)."""

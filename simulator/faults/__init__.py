@@ -4,14 +4,14 @@ from .inject import PUBLISHES, Injector, Transmission
 from .plan import FAULT_KINDS, PLAN_DIR, FaultError, FaultPlan, FaultSpec, bundled_plans, load_plan, load_plans
 
 __all__ = [
-    "PUBLISHES",
-    "Injector",
-    "Transmission",
     "FAULT_KINDS",
     "PLAN_DIR",
+    "PUBLISHES",
     "FaultError",
     "FaultPlan",
     "FaultSpec",
+    "Injector",
+    "Transmission",
     "bundled_plans",
     "load_plan",
     "load_plans",

@@ -13,7 +13,7 @@ from ..codec.segments import split_frames
 from ..readings.noise import Noise
 from .plan import FaultError, FaultPlan, FaultSpec
 
-__all__ = ["Transmission", "Injector", "PUBLISHES"]
+__all__ = ["PUBLISHES", "Injector", "Transmission"]
 
 FLAG = 0x7E
 
@@ -119,7 +119,9 @@ class Injector:
                     "(a pty has no parity, stop bits or bit timing): use --port DEVICE or drop that plan"
                 )
             if kind == "parity-error" and self._profile.serial.parity == "N":
-                raise FaultError(f"fault parity-error needs parity, but {self._profile.name} sends {self._profile.serial.name}")
+                raise FaultError(
+                    f"fault parity-error needs parity, but {self._profile.name} sends {self._profile.serial.name}"
+                )
             self._check_meter(kind)
 
     def _check_meter(self, kind: str) -> None:
@@ -127,7 +129,9 @@ class Injector:
         profile = self._profile
         security = profile.security
         if kind in _CIPHER_FAULTS and security is None:
-            raise FaultError(f"fault {kind} needs an encrypted meter; {profile.name} sends plaintext (try kamstrup-omnipower-dk)")
+            raise FaultError(
+                f"fault {kind} needs an encrypted meter; {profile.name} sends plaintext (try kamstrup-omnipower-dk)"
+            )
         if kind == "bad-tag" and security.mode != "authenticated-encryption":
             raise FaultError(f"fault bad-tag needs authenticated frames; {profile.name} encrypts without a tag")
         if kind == "duplicate" and security is not None:
@@ -136,9 +140,16 @@ class Injector:
                 "ciphered frames (its counter repeats): use counter-repeat"
             )
         transport = profile.transport
-        if kind in _SEGMENT_FAULTS and transport.kind == "hdlc" and transport.max_info is None and not transport.block_size:
-            raise FaultError(f"fault {kind} needs a meter that sends lists in pieces; {profile.name} never splits a list "
-                             "(try aidon-6534-se)")
+        if (
+            kind in _SEGMENT_FAULTS
+            and transport.kind == "hdlc"
+            and transport.max_info is None
+            and not transport.block_size
+        ):
+            raise FaultError(
+                f"fault {kind} needs a meter that sends lists in pieces; {profile.name} never splits a list "
+                "(try aidon-6534-se)"
+            )
 
     def tamper(self, seq: int, list_no: int) -> Tamper:
         """What the plans do to frame `seq`'s ciphering; call before encoding it, then apply() with the result."""

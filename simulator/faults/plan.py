@@ -19,7 +19,16 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..datafiles import read_toml, unknown_name, validate
 
-__all__ = ["FAULT_KINDS", "PLAN_DIR", "FaultError", "FaultSpec", "FaultPlan", "load_plan", "load_plans", "bundled_plans"]
+__all__ = [
+    "FAULT_KINDS",
+    "PLAN_DIR",
+    "FaultError",
+    "FaultPlan",
+    "FaultSpec",
+    "bundled_plans",
+    "load_plan",
+    "load_plans",
+]
 
 PLAN_DIR = Path(__file__).parent / "plans"
 FAULT_KINDS = (
@@ -118,7 +127,9 @@ def load_plans(option: str | None) -> list[FaultPlan]:
             try:
                 value = float(rate)
             except ValueError:
-                raise FaultError(f"fault rate must be a number between 0 and 1, as in {name}@0.1, not {rate!r}") from None
+                raise FaultError(
+                    f"fault rate must be a number between 0 and 1, as in {name}@0.1, not {rate!r}"
+                ) from None
             plan = plan.with_rate(value)
         plans.append(plan)
     return plans

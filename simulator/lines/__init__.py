@@ -5,7 +5,7 @@ Layers above the simulator add kinds of their own with `register_line_kind`
 simulator's `--line` names every kind without importing what implements it.
 """
 
-from typing import Callable
+from collections.abc import Callable
 
 from meter_profiles import SerialSettings
 
@@ -14,8 +14,19 @@ from .mbus import MbusLine
 from .pty import PtyLine
 from .serial_port import SerialLine, open_error
 
-__all__ = ["Line", "LineError", "LineFactory", "write_paced", "PtyLine", "SerialLine", "MbusLine", "open_error",
-           "open_line", "register_line_kind", "line_kinds"]
+__all__ = [
+    "Line",
+    "LineError",
+    "LineFactory",
+    "MbusLine",
+    "PtyLine",
+    "SerialLine",
+    "line_kinds",
+    "open_error",
+    "open_line",
+    "register_line_kind",
+    "write_paced",
+]
 
 # port (None for --pty), the meter's serial settings, whether a full pty drops bytes -> an unopened Line.
 LineFactory = Callable[[str | None, SerialSettings, bool], Line]
@@ -33,8 +44,9 @@ def line_kinds() -> list[str]:
     return sorted(_KINDS)
 
 
-def open_line(port: str | None, serial: SerialSettings, *, pty: bool = False, kind: str = "serial",
-              drop_when_full: bool = True) -> Line:
+def open_line(
+    port: str | None, serial: SerialSettings, *, pty: bool = False, kind: str = "serial", drop_when_full: bool = True
+) -> Line:
     """The line of kind `kind` for `--port P` or `--pty` (not yet opened)."""
     if kind not in _KINDS:
         raise LineError(f"unknown line kind {kind!r}; known: {', '.join(line_kinds())}")
@@ -49,7 +61,9 @@ def _serial_line(port: str | None, serial: SerialSettings, drop_when_full: bool)
 
 def _mbus_line(port: str | None, serial: SerialSettings, drop_when_full: bool) -> Line:
     if port is None:
-        raise LineError("--line mbus drives an emulator board: give --port with its host link (/dev/ttyUSB1), not --pty")
+        raise LineError(
+            "--line mbus drives an emulator board: give --port with its host link (/dev/ttyUSB1), not --pty"
+        )
     return MbusLine(port, serial)
 
 

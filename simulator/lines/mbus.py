@@ -20,7 +20,8 @@ from __future__ import annotations
 
 import enum
 import time
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 import serial
 
@@ -30,9 +31,24 @@ from .base import Line, LineError
 from .serial_port import open_error
 
 __all__ = [
-    "Opcode", "Parity", "StatusFlag", "Status", "ARG_BYTES", "STATUS_BYTES", "PARITY_SLOT",
-    "pack", "pack_data", "pack_format", "pack_stretch", "unpack_status", "divisor_for",
-    "LineError", "MbusEmulator", "MbusLine", "BOARD_CLOCK_HZ", "HOST_BAUD",
+    "ARG_BYTES",
+    "BOARD_CLOCK_HZ",
+    "HOST_BAUD",
+    "PARITY_SLOT",
+    "STATUS_BYTES",
+    "LineError",
+    "MbusEmulator",
+    "MbusLine",
+    "Opcode",
+    "Parity",
+    "Status",
+    "StatusFlag",
+    "divisor_for",
+    "pack",
+    "pack_data",
+    "pack_format",
+    "pack_stretch",
+    "unpack_status",
 ]
 
 # The board as built (hardware/board.py takes these from here): its clock, and its host link's rate,
@@ -46,23 +62,30 @@ REPLY_TIMEOUT_S = 1.0
 class Opcode(enum.IntEnum):
     """Host-protocol opcodes; the values are on the wire and in the FIFO."""
 
-    DATA = 0x01         # count (0 = 256), then the bytes to put on the line
+    DATA = 0x01  # count (0 = 256), then the bytes to put on the line
     SET_DIVISOR = 0x02  # u16: clock cycles per line bit
-    SET_FORMAT = 0x03   # u8: bits 1:0 parity (Parity), bit 2 two stop bits
-    FLIP = 0x04         # u16: XOR mask over the next character's bit slots (slot 0 = start bit)
-    STRETCH = 0x05      # u8 slot, i16 cycles added to that slot of the next character
-    BREAK = 0x06        # u24: bit times of space
-    GLITCH = 0x07       # u24: clock cycles of space
-    POWER_OFF = 0x08    # u24: bit times with the line unpowered
-    WAIT = 0x09         # u24: bit times of idle mark
-    STATUS = 0x0A       # no argument; answered at once, never queued
+    SET_FORMAT = 0x03  # u8: bits 1:0 parity (Parity), bit 2 two stop bits
+    FLIP = 0x04  # u16: XOR mask over the next character's bit slots (slot 0 = start bit)
+    STRETCH = 0x05  # u8 slot, i16 cycles added to that slot of the next character
+    BREAK = 0x06  # u24: bit times of space
+    GLITCH = 0x07  # u24: clock cycles of space
+    POWER_OFF = 0x08  # u24: bit times with the line unpowered
+    WAIT = 0x09  # u24: bit times of idle mark
+    STATUS = 0x0A  # no argument; answered at once, never queued
 
 
 # Argument bytes after each opcode (for DATA: the count byte only).
 ARG_BYTES = {
-    Opcode.DATA: 1, Opcode.SET_DIVISOR: 2, Opcode.SET_FORMAT: 1, Opcode.FLIP: 2,
-    Opcode.STRETCH: 3, Opcode.BREAK: 3, Opcode.GLITCH: 3, Opcode.POWER_OFF: 3,
-    Opcode.WAIT: 3, Opcode.STATUS: 0,
+    Opcode.DATA: 1,
+    Opcode.SET_DIVISOR: 2,
+    Opcode.SET_FORMAT: 1,
+    Opcode.FLIP: 2,
+    Opcode.STRETCH: 3,
+    Opcode.BREAK: 3,
+    Opcode.GLITCH: 3,
+    Opcode.POWER_OFF: 3,
+    Opcode.WAIT: 3,
+    Opcode.STATUS: 0,
 }
 STATUS_BYTES = 4
 PARITY_SLOT = 9  # start bit, eight data bits, then the parity bit
@@ -81,8 +104,8 @@ class Parity(enum.IntEnum):
 class StatusFlag(enum.IntFlag):
     """Bits of the status reply's flag byte; the error bits clear when read."""
 
-    IDLE = 0x01        # FIFO empty and the line at rest
-    OVERFLOW = 0x02    # a command arrived with the FIFO full and was dropped
+    IDLE = 0x01  # FIFO empty and the line at rest
+    OVERFLOW = 0x02  # a command arrived with the FIFO full and was dropped
     BAD_OPCODE = 0x04  # a byte that is no opcode arrived where one was expected
 
 
@@ -117,7 +140,7 @@ def pack_data(data: bytes) -> bytes:
     """The wire bytes of DATA commands carrying `data` (split every 256 bytes)."""
     out = bytearray()
     for start in range(0, len(data), MAX_DATA):
-        chunk = data[start:start + MAX_DATA]
+        chunk = data[start : start + MAX_DATA]
         out += bytes([Opcode.DATA, len(chunk) % MAX_DATA]) + chunk
     return bytes(out)
 
@@ -170,8 +193,7 @@ class MbusEmulator:
     and asks again only when a command needs more, so no byte is ever dropped.
     """
 
-    def __init__(self, port: SerialPort, clock_hz: int = 12_000_000,
-                 sleep: Callable[[float], None] = time.sleep):
+    def __init__(self, port: SerialPort, clock_hz: int = 12_000_000, sleep: Callable[[float], None] = time.sleep):
         self.port = port
         self.clock_hz = clock_hz
         self._sleep = sleep
@@ -185,8 +207,10 @@ class MbusEmulator:
         self.port.write(pack(Opcode.STATUS))
         status = unpack_status(self.port.read(STATUS_BYTES))
         if status.flags & (StatusFlag.OVERFLOW | StatusFlag.BAD_OPCODE):
-            raise LineError(f"the emulator reported {status.flags!r}: commands were lost; "
-                            "check that nothing else writes to its port")
+            raise LineError(
+                f"the emulator reported {status.flags!r}: commands were lost; "
+                "check that nothing else writes to its port"
+            )
         self._credits = status.free
         return status
 
@@ -203,9 +227,9 @@ class MbusEmulator:
         while data:
             chunk = data[:MAX_DATA]
             self._reserve(1)
-            chunk = chunk[:self._credits]
+            chunk = chunk[: self._credits]
             self._send(pack_data(chunk), entries=len(chunk))
-            data = data[len(chunk):]
+            data = data[len(chunk) :]
 
     def write_at_baud(self, data: bytes, baud: int) -> None:
         """Queue bytes at another rate (a drifting meter clock), then go back to the rate before."""
@@ -281,11 +305,16 @@ class MbusLine(Line):
     and format are settings sent to the board).
     """
 
-    paces_itself = True          # the board's UART clocks every bit
-    carries_line_errors = True   # FLIP and BREAK make real parity and framing errors on the line
+    paces_itself = True  # the board's UART clocks every bit
+    carries_line_errors = True  # FLIP and BREAK make real parity and framing errors on the line
 
-    def __init__(self, port: str, serial_settings: SerialSettings, clock_hz: int = BOARD_CLOCK_HZ,
-                 open_port: Callable[[], SerialPort] | None = None) -> None:
+    def __init__(
+        self,
+        port: str,
+        serial_settings: SerialSettings,
+        clock_hz: int = BOARD_CLOCK_HZ,
+        open_port: Callable[[], SerialPort] | None = None,
+    ) -> None:
         super().__init__(serial_settings)
         self.port = port
         self.clock_hz = clock_hz
@@ -307,8 +336,9 @@ class MbusLine(Line):
     def _open_host_link(self) -> SerialPort:
         local = "://" not in self.port
         try:
-            return serial.serial_for_url(self.port, baudrate=HOST_BAUD, timeout=REPLY_TIMEOUT_S,
-                                         exclusive=True if local else None)
+            return serial.serial_for_url(
+                self.port, baudrate=HOST_BAUD, timeout=REPLY_TIMEOUT_S, exclusive=True if local else None
+            )
         except (serial.SerialException, OSError, ValueError) as error:
             raise open_error(self.port, error) from None
 
@@ -326,8 +356,10 @@ class MbusLine(Line):
         self._link.write(pack(Opcode.STATUS))
         reply = self._link.read(STATUS_BYTES)
         if not reply:
-            raise LineError(f"no M-Bus emulator answered on {self.port}: give the board's host link "
-                            "(FTDI channel B) and check its bitstream is loaded")
+            raise LineError(
+                f"no M-Bus emulator answered on {self.port}: give the board's host link "
+                "(FTDI channel B) and check its bitstream is loaded"
+            )
         try:
             unpack_status(reply)
         except LineError as error:

@@ -8,7 +8,7 @@ made to jump by a fault; true time (what energy is integrated over) never jumps.
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from meter_profiles.schema import ClockSettings
@@ -17,7 +17,7 @@ from ..timing.zones import OffsetCache
 
 __all__ = ["ClockError", "MeterClock", "parse_start"]
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class ClockError(ValueError):
@@ -42,17 +42,17 @@ def parse_start(start: str | datetime | None, settings: ClockSettings) -> dateti
     not exist (skipped when summer time begins) is refused.
     """
     if start is None:
-        return datetime.now(timezone.utc).replace(microsecond=0)
+        return datetime.now(UTC).replace(microsecond=0)
     if isinstance(start, str):
         try:
             start = datetime.fromisoformat(start)
         except ValueError:
             raise ClockError(f"start must be ISO 8601 such as 2024-10-27T02:59:50, not {start!r}") from None
     if start.tzinfo is not None:
-        return start.astimezone(timezone.utc)
+        return start.astimezone(UTC)
     zone = _zone(settings)
     moment = start.replace(tzinfo=zone)
-    utc = moment.astimezone(timezone.utc)
+    utc = moment.astimezone(UTC)
     if utc.astimezone(zone).replace(tzinfo=None) != start:
         raise ClockError(
             f"start {start.isoformat()} does not exist on a {settings.zone} clock "

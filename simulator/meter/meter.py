@@ -18,7 +18,7 @@ from ..readings.quantise import quantise, truncate_energy
 from .clock import MeterClock
 from .schedule import Push, Schedule
 
-__all__ = ["Emission", "Meter", "REPEAT_RATE"]
+__all__ = ["REPEAT_RATE", "Emission", "Meter"]
 
 # The hourly-energy-repeat quirk: about one hourly list a day carries the counters of the hour before.
 REPEAT_RATE = 1 / 24
@@ -40,11 +40,15 @@ def _reading_items(layout: ListLayout) -> tuple[tuple[str, str, int], ...]:
 
     Worked out once per profile, because the meter builds a reading for every frame it sends.
     """
+
     def kind(field: str) -> str:
         return "energy" if field in ENERGY_FIELDS else "text" if field in TEXT_FIELDS else "measured"
 
-    return tuple((item.field, kind(item.field), item.scaler) for item in layout.items
-                 if not item.placeholder and item.field is not None)
+    return tuple(
+        (item.field, kind(item.field), item.scaler)
+        for item in layout.items
+        if not item.placeholder and item.field is not None
+    )
 
 
 class Meter:
@@ -67,7 +71,9 @@ class Meter:
         self._repeats = Noise(seed, "hourly-energy-repeat")
         self._max_lag_ms = max(round(slot.lag_s * 1000) for slot in profile.schedule)
         self._items = {list_no: _reading_items(layout) for list_no, layout in profile.lists.items()}
-        self._has_energy = {list_no: any(kind == "energy" for _, kind, _ in items) for list_no, items in self._items.items()}
+        self._has_energy = {
+            list_no: any(kind == "energy" for _, kind, _ in items) for list_no, items in self._items.items()
+        }
 
     def _start_registers(self) -> dict[str, int]:
         noise = Noise(self._seed, "registers")
@@ -133,7 +139,11 @@ class Meter:
 
     def _instant_values(self, step: int) -> dict:
         identity = self.profile.identity
-        values = {"list_version": identity.list_version, "meter_id": identity.meter_id, "meter_type": identity.meter_type}
+        values = {
+            "list_version": identity.list_version,
+            "meter_id": identity.meter_id,
+            "meter_type": identity.meter_type,
+        }
         values.update(self.step_powers(step))
         state = self._state(step)
         for (current, voltage), amps, volts in zip(_PHASE_FIELDS, state.currents, state.u):

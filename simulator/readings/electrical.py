@@ -69,7 +69,9 @@ class VoltageModel:
         """The grid state with voltages filled in for these phase powers."""
         levels = self._levels(utc_ms // _WANDER_BLOCK_MS)
         ohm = self._settings.source_ohm
-        voltages = tuple(level - ohm * (math.hypot(active, reactive) / level) for level, active, reactive in zip(levels, p, q))
+        voltages = tuple(
+            level - ohm * (math.hypot(active, reactive) / level) for level, active, reactive in zip(levels, p, q)
+        )
         return GridState(tuple(p), tuple(q), voltages)
 
     def _levels(self, block: int) -> tuple[float, ...]:
@@ -77,6 +79,8 @@ class VoltageModel:
         if block != self._block:
             s = self._settings
             self._block = block
-            self._block_levels = tuple(s.nominal + offset + wander.spread(block, s.wander)
-                                       for offset, wander in zip(self._offsets, self._wander))
+            self._block_levels = tuple(
+                s.nominal + offset + wander.spread(block, s.wander)
+                for offset, wander in zip(self._offsets, self._wander)
+            )
         return self._block_levels

@@ -7,7 +7,7 @@ is sent truncated to its resolution (1 Wh, or 10 Wh on Kamstrup and Aidon),
 never rounded up past the energy that really flowed.
 """
 
-__all__ = ["REGISTERS", "MS_PER_HOUR", "EnergyRegisters"]
+__all__ = ["MS_PER_HOUR", "REGISTERS", "EnergyRegisters"]
 
 # Each register and the power it integrates.
 REGISTERS = {

@@ -17,7 +17,7 @@ from ..timing.zones import OffsetCache
 from .electrical import GridState, VoltageModel, VoltageSettings
 from .noise import Noise
 
-__all__ = ["Load", "Solar", "HouseholdScenario", "HouseholdSource"]
+__all__ = ["HouseholdScenario", "HouseholdSource", "Load", "Solar"]
 
 _DAY_S = 86_400
 
@@ -56,7 +56,7 @@ class Load(_Data):
         if value is None:
             return value
         if not isinstance(value, (list, tuple)) or len(value) != 2:
-            raise ValueError(f"must be two times of day such as [\"16:30\", \"18:00\"], not {value!r}")
+            raise ValueError(f'must be two times of day such as ["16:30", "18:00"], not {value!r}')
         return tuple(_time_of_day(v) for v in value)
 
 
@@ -97,7 +97,7 @@ class _CompiledLoad:
     simulator's hottest loop, and it must give exactly what the model says.
     """
 
-    __slots__ = ("watts", "noise", "noise_amp", "window", "duty", "block_s", "cycle_s", "on_s", "shift", "phases")
+    __slots__ = ("block_s", "cycle_s", "duty", "noise", "noise_amp", "on_s", "phases", "shift", "watts", "window")
 
     def __init__(self, load: Load, noise: Noise, meter_phases: int) -> None:
         self.watts, self.noise, self.noise_amp = load.watts, noise, load.noise

@@ -9,13 +9,13 @@ starts and loops over its length.
 import csv
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .electrical import GridState, VoltageModel
 
-__all__ = ["Sample", "RecordedSource", "ScenarioError", "read_power_csv", "capture_samples"]
+__all__ = ["RecordedSource", "Sample", "ScenarioError", "capture_samples", "read_power_csv"]
 
 _POWER_COLUMNS = ("active_power_import", "active_power_export", "reactive_power_import", "reactive_power_export")
 
@@ -123,7 +123,7 @@ class RecordedSource:
 
     def _offset_ms(self, utc_ms: int) -> int:
         if self._zone is not None:
-            local = datetime.fromtimestamp(utc_ms / 1000, timezone.utc).astimezone(self._zone)
+            local = datetime.fromtimestamp(utc_ms / 1000, UTC).astimezone(self._zone)
             return (local.hour * 3600 + local.minute * 60 + local.second) * 1000
         return utc_ms - self._start_ms
 

@@ -103,7 +103,9 @@ def _capture_readings(path: Path):
     elif all("meter_time" in values for _, values in readings):
         timed = [(datetime.fromisoformat(values["meter_time"]), values) for _, values in readings]
     else:
-        raise ScenarioError(f"{path}: some frames have neither a receive time nor a meter time, so they cannot be placed in time")
+        raise ScenarioError(
+            f"{path}: some frames have neither a receive time nor a meter time, so they cannot be placed in time"
+        )
     return capture_samples(timed)
 
 

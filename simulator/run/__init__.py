@@ -3,4 +3,4 @@
 from .runner import RunStats, run_meter
 from .sentlog import SentLog
 
-__all__ = ["RunStats", "run_meter", "SentLog"]
+__all__ = ["RunStats", "SentLog", "run_meter"]

@@ -20,7 +20,7 @@ from ..faults import Transmission
 from ..lines import Line
 from ..meter import Emission
 
-__all__ = ["FrameBatch", "HOLD_BYTES", "HOLD_S", "Sent"]
+__all__ = ["HOLD_BYTES", "HOLD_S", "FrameBatch", "Sent"]
 
 # The longest a frame waits for company, and the most bytes one write carries.
 HOLD_S = 0.001
@@ -56,7 +56,9 @@ class FrameBatch:
         """Queue one copy of a frame; what had to go out first (too old, or no room), else nothing."""
         data = tx.before + tx.frame
         sent = []
-        if self._waiting and (time.monotonic() - self._since >= self._hold_s or len(self._bytes) + len(data) > self._hold_bytes):
+        if self._waiting and (
+            time.monotonic() - self._since >= self._hold_s or len(self._bytes) + len(data) > self._hold_bytes
+        ):
             sent = self.flush()
         if not self._waiting:
             self._since = time.monotonic()

@@ -1,9 +1,9 @@
 """Running a meter on a line: the loop that ties clock, readings, codec, faults, pacing and sent log together.
 
-    line = PtyLine(profile.serial); line.open()          # or SerialLine("/dev/ttyUSB0", profile.serial)
-    print(line.reader_path)                              # start the reader on it
-    stats = run_meter(profile, line, scenario="household-day", duration_s=3600, warp=60,
-                      faults=load_plans("bad-fcs"), sent_log=SentLog("sent.jsonl"))
+line = PtyLine(profile.serial); line.open()          # or SerialLine("/dev/ttyUSB0", profile.serial)
+print(line.reader_path)                              # start the reader on it
+stats = run_meter(profile, line, scenario="household-day", duration_s=3600, warp=60,
+                  faults=load_plans("bad-fcs"), sent_log=SentLog("sent.jsonl"))
 """
 
 import threading
@@ -11,8 +11,8 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import count
 from datetime import datetime
+from itertools import count
 
 from meter_profiles import Profile
 
@@ -44,7 +44,9 @@ class RunStats:
     origin_mono: float = 0.0  # the monotonic instant meter second 0 of the run maps to
 
 
-def _entry(seq: int, profile: Profile, emission: Emission, tx: Transmission, times: tuple[float, float], offset: float) -> dict:
+def _entry(
+    seq: int, profile: Profile, emission: Emission, tx: Transmission, times: tuple[float, float], offset: float
+) -> dict:
     start, end = times
     return {
         "seq": seq,
@@ -136,7 +138,9 @@ def run_meter(
                     log(batch.flush())
                 times = transmit(line, tx, byte_time)
                 if deadline is not None:
-                    stats.worst_late_s = max(stats.worst_late_s, times[0] - deadline - len(tx.before) * (byte_time or 0))
+                    stats.worst_late_s = max(
+                        stats.worst_late_s, times[0] - deadline - len(tx.before) * (byte_time or 0)
+                    )
                 log([Sent(emission, tx, times)])
         if tx.clock_jump_s:
             meter.jump_clock(tx.clock_jump_s)

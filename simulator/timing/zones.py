@@ -5,7 +5,7 @@ one lookup serves the whole block; asking zoneinfo for every frame of a 48-hour
 warped run would cost more than building the frame.
 """
 
-from datetime import datetime, timedelta, timezone, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 __all__ = ["OffsetCache"]
 
@@ -24,7 +24,7 @@ class OffsetCache:
         """Seconds to add to UTC for the zone's wall clock at this instant (seconds since the epoch)."""
         block = int(utc_s // _BLOCK_S)
         if block != self._block:
-            moment = datetime.fromtimestamp(block * _BLOCK_S, timezone.utc)
+            moment = datetime.fromtimestamp(block * _BLOCK_S, UTC)
             self._offset = int(self._zone.utcoffset(moment.astimezone(self._zone)).total_seconds())
             self._block = block
         return self._offset

@@ -9,30 +9,67 @@ IDENTITY = {"list_version": "KFM_001", "meter_id": "6970631401234567", "meter_ty
 
 def list2(power: int, current: float = 1.234) -> dict:
     """A Kaifa list 2 reading."""
-    return {**IDENTITY, "active_power_import": power, "active_power_export": 0, "reactive_power_import": 120,
-            "reactive_power_export": 0, "current_l1": current, "current_l2": 0.5, "current_l3": 0.75,
-            "voltage_l1": 230.1, "voltage_l2": 0.0, "voltage_l3": 229.8}
+    return {
+        **IDENTITY,
+        "active_power_import": power,
+        "active_power_export": 0,
+        "reactive_power_import": 120,
+        "reactive_power_export": 0,
+        "current_l1": current,
+        "current_l2": 0.5,
+        "current_l3": 0.75,
+        "voltage_l1": 230.1,
+        "voltage_l2": 0.0,
+        "voltage_l3": 229.8,
+    }
 
 
 def sent(seq: int, end: float, readings: dict, list_no: int = 2, faults=(), meter: str = METER, time=None) -> dict:
     """One sent-log entry as the simulator writes it."""
-    return {"seq": seq, "meter": meter, "list": list_no, "meter_time": time, "start_mono": end - 0.2, "end_mono": end,
-            "frame": "7E", "readings": readings, "faults": [{"name": name, "detail": ""} for name in faults],
-            "expect_publish": not faults}
+    return {
+        "seq": seq,
+        "meter": meter,
+        "list": list_no,
+        "meter_time": time,
+        "start_mono": end - 0.2,
+        "end_mono": end,
+        "frame": "7E",
+        "readings": readings,
+        "faults": [{"name": name, "detail": ""} for name in faults],
+        "expect_publish": not faults,
+    }
 
 
-CLASSIC = {v: k for k, v in {
-    "P": "active_power_import", "PO": "active_power_export", "Q": "reactive_power_import", "QO": "reactive_power_export",
-    "I1": "current_l1", "I2": "current_l2", "I3": "current_l3", "U1": "voltage_l1", "U2": "voltage_l2", "U3": "voltage_l3",
-    "lv": "list_version", "id": "meter_id", "type": "meter_type", "rtc": "meter_time",
-}.items()}
+CLASSIC = {
+    v: k
+    for k, v in {
+        "P": "active_power_import",
+        "PO": "active_power_export",
+        "Q": "reactive_power_import",
+        "QO": "reactive_power_export",
+        "I1": "current_l1",
+        "I2": "current_l2",
+        "I3": "current_l3",
+        "U1": "voltage_l1",
+        "U2": "voltage_l2",
+        "U3": "voltage_l3",
+        "lv": "list_version",
+        "id": "meter_id",
+        "type": "meter_type",
+        "rtc": "meter_time",
+    }.items()
+}
 
 
 def classic(t: float, readings: dict, **override) -> dict:
     """The observer's record of a classic JSON document carrying readings (energies in kWh)."""
     data = {CLASSIC[name]: value for name, value in readings.items() if name in CLASSIC}
-    for name, key in (("active_energy_import", "tPI"), ("active_energy_export", "tPO"),
-                      ("reactive_energy_import", "tQI"), ("reactive_energy_export", "tQO")):
+    for name, key in (
+        ("active_energy_import", "tPI"),
+        ("active_energy_export", "tPO"),
+        ("reactive_energy_import", "tQI"),
+        ("reactive_energy_export", "tQO"),
+    ):
         if name in readings:
             data[key] = readings[name] / 1000
     data.update(override)

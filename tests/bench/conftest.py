@@ -1,6 +1,7 @@
 """Fixtures of the bench's tests."""
 
 import pytest
+
 from tests.bench.benchlogs import classic, list2, sent
 
 

@@ -23,12 +23,26 @@ START = datetime(2026, 1, 1, 0, 0, 0)
 
 def reading(profile, list_no: int, seq: int, meter_time: str) -> dict:
     """Values every profile can carry exactly at its resolution; P changes each frame so frames differ."""
-    values = {"list_version": profile.identity.list_version, "meter_id": profile.identity.meter_id,
-              "meter_type": profile.identity.meter_type, "active_power_import": 1000 + seq, "active_power_export": 0,
-              "reactive_power_import": 100, "reactive_power_export": 0, "current_l1": 4.0, "current_l2": 1.5,
-              "current_l3": 2.2, "voltage_l1": 231.0, "voltage_l2": 229.0, "voltage_l3": 230.0,
-              "active_energy_import": 1_000_000 + 10 * seq, "active_energy_export": 0,
-              "reactive_energy_import": 5000, "reactive_energy_export": 70, "meter_time": meter_time}
+    values = {
+        "list_version": profile.identity.list_version,
+        "meter_id": profile.identity.meter_id,
+        "meter_type": profile.identity.meter_type,
+        "active_power_import": 1000 + seq,
+        "active_power_export": 0,
+        "reactive_power_import": 100,
+        "reactive_power_export": 0,
+        "current_l1": 4.0,
+        "current_l2": 1.5,
+        "current_l3": 2.2,
+        "voltage_l1": 231.0,
+        "voltage_l2": 229.0,
+        "voltage_l3": 230.0,
+        "active_energy_import": 1_000_000 + 10 * seq,
+        "active_energy_export": 0,
+        "reactive_energy_import": 5000,
+        "reactive_energy_export": 70,
+        "meter_time": meter_time,
+    }
     wanted = set(profile.lists[list_no].fields) | ({"meter_time"} if profile.apdu.datetime != "null" else set())
     return {name: values[name] for name in wanted}
 
@@ -51,7 +65,17 @@ def corrupted(frame: bytes) -> bytes:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    for option in ("--meter", "--line", "--port", "--sent-log", "--duration", "--warp", "--scenario", "--start", "--faults"):
+    for option in (
+        "--meter",
+        "--line",
+        "--port",
+        "--sent-log",
+        "--duration",
+        "--warp",
+        "--scenario",
+        "--start",
+        "--faults",
+    ):
         parser.add_argument(option)
     args = parser.parse_args()
     profile = get_profile(args.meter)
@@ -70,10 +94,18 @@ def main() -> None:
             start = time.monotonic()
             line.write(frame)
             line.flush()
-            entry = {"seq": seq, "meter": profile.name, "list": list_no, "meter_time": meter_time, "start_mono": start,
-                     "end_mono": time.monotonic(), "frame": frame.hex().upper(), "readings": values,
-                     "faults": [{"name": "bad-fcs", "detail": "FCS byte flipped"}] if bad else [],
-                     "expect_publish": not bad}
+            entry = {
+                "seq": seq,
+                "meter": profile.name,
+                "list": list_no,
+                "meter_time": meter_time,
+                "start_mono": start,
+                "end_mono": time.monotonic(),
+                "frame": frame.hex().upper(),
+                "readings": values,
+                "faults": [{"name": "bad-fcs", "detail": "FCS byte flipped"}] if bad else [],
+                "expect_publish": not bad,
+            }
             log.write(json.dumps(entry) + "\n")
             log.flush()
     os._exit(0)

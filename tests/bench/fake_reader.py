@@ -16,11 +16,26 @@ import serial
 
 from simulator.codec import FrameError, HdlcDeframer, crc16_x25, decode_frame
 
-KEYS = {"active_power_import": "P", "active_power_export": "PO", "reactive_power_import": "Q",
-        "reactive_power_export": "QO", "current_l1": "I1", "current_l2": "I2", "current_l3": "I3",
-        "voltage_l1": "U1", "voltage_l2": "U2", "voltage_l3": "U3", "list_version": "lv", "meter_id": "id",
-        "meter_type": "type", "meter_time": "rtc", "active_energy_import": "tPI", "active_energy_export": "tPO",
-        "reactive_energy_import": "tQI", "reactive_energy_export": "tQO"}
+KEYS = {
+    "active_power_import": "P",
+    "active_power_export": "PO",
+    "reactive_power_import": "Q",
+    "reactive_power_export": "QO",
+    "current_l1": "I1",
+    "current_l2": "I2",
+    "current_l3": "I3",
+    "voltage_l1": "U1",
+    "voltage_l2": "U2",
+    "voltage_l3": "U3",
+    "list_version": "lv",
+    "meter_id": "id",
+    "meter_type": "type",
+    "meter_time": "rtc",
+    "active_energy_import": "tPI",
+    "active_energy_export": "tPO",
+    "reactive_energy_import": "tQI",
+    "reactive_energy_export": "tQO",
+}
 LATE_S = 1.5
 
 
@@ -45,10 +60,10 @@ class ChecksumBlind:
         frames = []
         while len(self.buffer) >= 3:
             start = self.buffer.find(b"\x7e")
-            length = int.from_bytes(self.buffer[start + 1:start + 3], "big") & 0x7FF if start >= 0 else 0
+            length = int.from_bytes(self.buffer[start + 1 : start + 3], "big") & 0x7FF if start >= 0 else 0
             if start < 0 or len(self.buffer) < start + length + 2:
                 break
-            raw, self.buffer = self.buffer[start:start + length + 2], self.buffer[start + length + 2:]
+            raw, self.buffer = self.buffer[start : start + length + 2], self.buffer[start + length + 2 :]
             fcs = crc16_x25(raw[1:-3]).to_bytes(2, "little")
             frames.append(raw[:-3] + fcs + raw[-1:])
         return frames

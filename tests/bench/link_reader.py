@@ -16,7 +16,7 @@ from simulator.codec.security import decipher_apdu
 from simulator.keys import load_keys
 
 sys.path.insert(0, __file__.rsplit("/", 1)[0])
-from fake_reader import connect, document  # noqa: E402  (the plaintext stand-in's broker client and document)
+from fake_reader import connect, document
 
 
 class NoCounterCheck(LinkDecoder):

@@ -25,8 +25,15 @@ UNSUPPORTED = 0x14  # GET_SECURITY_INFO: the ESP8266's ROM does not know it, so 
 INVALID_MESSAGE = 0x05
 # What esptool reads: the chip-detect magic at 0x40001000 and the four eFuse words (a MAC of 5c:cf:7f:...).
 # The UART divider says a 26 MHz crystal at 115200 baud; SPI W0 holds a 4 MB flash's JEDEC id after a read-id.
-REGISTERS = {0x40001000: 0xFFF0C101, 0x3FF00050: 0x0A1B2C00, 0x3FF00054: 0x02000000, 0x3FF00058: 0x00000000,
-             0x3FF0005C: 0x005CCF7F, 0x60000014: 451, 0x60000240: 0x164020}
+REGISTERS = {
+    0x40001000: 0xFFF0C101,
+    0x3FF00050: 0x0A1B2C00,
+    0x3FF00054: 0x02000000,
+    0x3FF00058: 0x00000000,
+    0x3FF0005C: 0x005CCF7F,
+    0x60000014: 451,
+    0x60000240: 0x164020,
+}
 FLASH_SIZE = 4 * 1024 * 1024
 
 
@@ -97,16 +104,16 @@ class RomStandIn(threading.Thread):
             self._inflate, self._offset = zlib.decompressobj(), struct.unpack("<4I", data[:16])[3]
             self._send(op)
         elif op == DEFL_DATA:
-            self._write(self._inflate.decompress(data[16:16 + struct.unpack("<I", data[:4])[0]]))
+            self._write(self._inflate.decompress(data[16 : 16 + struct.unpack("<I", data[:4])[0]]))
             self._send(op)
         elif op == FLASH_MD5:
             address, size = struct.unpack("<II", data[:8])
-            self._send(op, data=hashlib.md5(self.flash[address:address + size]).digest())
+            self._send(op, data=hashlib.md5(self.flash[address : address + size]).digest())
         elif op == UNSUPPORTED:
             self._send(op, status=bytes([1, INVALID_MESSAGE]))
         else:
             self._send(op)
 
     def _write(self, data: bytes) -> None:
-        self.flash[self._offset:self._offset + len(data)] = data
+        self.flash[self._offset : self._offset + len(data)] = data
         self._offset += len(data)

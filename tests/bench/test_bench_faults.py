@@ -22,8 +22,12 @@ def test_a_frame_the_bench_lost_is_excused_and_the_verdict_is_a_bench_problem(ru
     lost = Excuse(frames[4]["end_mono"] - 0.5, frames[4]["end_mono"] + 0.1, "the line relay dropped 93 bytes")
     verdict = judge(frames, publications("classic", TOPIC, messages), bench_faults=[lost])
     assert not verdict.reader_failed and not verdict.passed
-    assert verdict.status == "BENCH-PROBLEM" and verdict.as_dict()["bench_problems"] == ["the line relay dropped 93 bytes"]
-    assert [f.seq for f in verdict.excused] == [4] and "lost while the line relay dropped 93 bytes" in verdict.excused[0].detail
+    assert verdict.status == "BENCH-PROBLEM" and verdict.as_dict()["bench_problems"] == [
+        "the line relay dropped 93 bytes"
+    ]
+    assert [f.seq for f in verdict.excused] == [4] and "lost while the line relay dropped 93 bytes" in verdict.excused[
+        0
+    ].detail
 
 
 def test_a_reader_failure_outside_the_bench_loss_is_still_the_readers(run_of_ten):
@@ -37,9 +41,14 @@ def test_a_reader_failure_outside_the_bench_loss_is_still_the_readers(run_of_ten
 def test_losses_inside_a_planned_restart_or_touching_no_frame_are_not_bench_problems(tmp_path):
     frames = [{"end_mono": 10.0}, {"end_mono": 20.0}]
     (tmp_path / BENCH_FAULTS).write_text(
-        json.dumps({"start": 9.5, "end": 10.5, "what": "inside the restart"}) + "\n"
-        + json.dumps({"start": 14.0, "end": 15.0, "what": "touching nothing"}) + "\n"
-        + json.dumps({"start": 19.8, "end": 20.3, "what": "the line relay dropped 40 bytes"}) + "\n" + '{"start": 3')
+        json.dumps({"start": 9.5, "end": 10.5, "what": "inside the restart"})
+        + "\n"
+        + json.dumps({"start": 14.0, "end": 15.0, "what": "touching nothing"})
+        + "\n"
+        + json.dumps({"start": 19.8, "end": 20.3, "what": "the line relay dropped 40 bytes"})
+        + "\n"
+        + '{"start": 3'
+    )
     restart = Excuse(9.0, 12.0, "the reader restarted")
     found = bench_faults(tmp_path, [], frames, [restart], 1.0)
     assert [fault.reason for fault in found] == ["the line relay dropped 40 bytes"]
@@ -47,8 +56,10 @@ def test_losses_inside_a_planned_restart_or_touching_no_frame_are_not_bench_prob
 
 def test_the_observer_away_from_the_broker_is_an_outage_until_it_is_back(tmp_path):
     log = tmp_path / "observer.log"
-    log.write_text("observer connected (Success) 1.000000\nobserver subscribed 1.1\nobserver disconnected 5.000000\n"
-                   "observer connected (Success) 7.500000\nobserver disconnected 9.000000\n")
+    log.write_text(
+        "observer connected (Success) 1.000000\nobserver subscribed 1.1\nobserver disconnected 5.000000\n"
+        "observer connected (Success) 7.500000\nobserver disconnected 9.000000\n"
+    )
     assert observer_outages(log) == [(5.0, 7.5), (9.0, float("inf"))]
     found = bench_faults(tmp_path, observer_outages(log)[:1], [{"end_mono": 6.0}], [], 1.0)
     assert [fault.reason for fault in found] == ["the bench's observer was away from the broker for 2.5 s"]
@@ -86,8 +97,11 @@ def test_exit_status_is_fail_for_the_reader_and_bench_error_for_the_bench_alone(
             self.verdict = verdict
 
     clean = judge(frames, publications("classic", TOPIC, messages))
-    lost = judge(frames, publications("classic", TOPIC, messages[:4] + messages[5:]),
-                 bench_faults=[Excuse(frames[4]["end_mono"] - 0.1, frames[4]["end_mono"], "the relay dropped 9 bytes")])
+    lost = judge(
+        frames,
+        publications("classic", TOPIC, messages[:4] + messages[5:]),
+        bench_faults=[Excuse(frames[4]["end_mono"] - 0.1, frames[4]["end_mono"], "the relay dropped 9 bytes")],
+    )
     failed = judge(frames, publications("classic", TOPIC, messages[:4]))
     assert exit_status([Result(clean)]) == 0
     assert exit_status([Result(clean), Result(lost)]) == 2

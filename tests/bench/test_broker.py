@@ -46,10 +46,13 @@ def _publish(endpoint: BrokerEndpoint, payloads: list[str]) -> None:
     client.loop_stop()
 
 
-@pytest.mark.parametrize("spec, message", [
-    ("carrier-pigeon", "--broker must be auto, embedded, mosquitto or HOST:PORT, not 'carrier-pigeon'"),
-    ("localhost:99999", "--broker must be auto, embedded, mosquitto or HOST:PORT, not 'localhost:99999'"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("carrier-pigeon", "--broker must be auto, embedded, mosquitto or HOST:PORT, not 'carrier-pigeon'"),
+        ("localhost:99999", "--broker must be auto, embedded, mosquitto or HOST:PORT, not 'localhost:99999'"),
+    ],
+)
 def test_a_bad_broker_spec_is_one_line_naming_the_choices(spec, message, tmp_path):
     with pytest.raises(BrokerError, match=message):
         make_broker(spec, tmp_path)
@@ -57,15 +60,20 @@ def test_a_bad_broker_spec_is_one_line_naming_the_choices(spec, message, tmp_pat
 
 def test_an_external_broker_that_does_not_answer_is_named(tmp_path):
     from bench.broker import free_port
+
     port = free_port()
-    with pytest.raises(BrokerError, match=f"no MQTT broker answers on 127.0.0.1:{port}; start it, or use --broker embedded"):
+    with pytest.raises(
+        BrokerError, match=f"no MQTT broker answers on 127.0.0.1:{port}; start it, or use --broker embedded"
+    ):
         make_broker(f"127.0.0.1:{port}", tmp_path).start()
 
 
 def test_a_broker_that_dies_at_start_shows_its_log_tail(tmp_path):
     broker = make_broker("embedded", tmp_path)
     broker.argv = lambda: ["python", "-c", "import sys; print('address already in use'); sys.exit(1)"]
-    with pytest.raises(BrokerError, match=r"exited while waiting for MQTT CONNACK from embedded .*\n.*address already in use"):
+    with pytest.raises(
+        BrokerError, match=r"exited while waiting for MQTT CONNACK from embedded .*\n.*address already in use"
+    ):
         broker.start()
 
 

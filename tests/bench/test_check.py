@@ -107,7 +107,11 @@ def test_publishing_from_a_corrupted_frame_fails_corrupt_frames_naming_the_fault
 
 
 def test_garbage_from_a_corrupted_frame_is_blamed_on_the_corruption_not_the_values():
-    frames = [sent(0, 100.0, list2(1000)), sent(1, 101.0, list2(1001), faults=["flipped-bits"]), sent(2, 102.0, list2(1002))]
+    frames = [
+        sent(0, 100.0, list2(1000)),
+        sent(1, 101.0, list2(1001), faults=["flipped-bits"]),
+        sent(2, 102.0, list2(1002)),
+    ]
     messages = [classic(100.02, list2(1000)), classic(101.02, list2(1001, current=65.5)), classic(102.02, list2(1002))]
     assert verdict_of(frames, messages).reasons() == {"corrupt-frames"}
 
@@ -146,8 +150,14 @@ def test_frames_lost_inside_an_excuse_are_reported_but_do_not_fail(run_of_ten):
 
 
 def test_energies_published_in_kwh_are_compared_in_wh_at_the_meters_resolution():
-    readings = {"list_version": "Kamstrup_V0001", "meter_id": "5706567274389702", "meter_type": "6841121BN243101040",
-                "active_power_import": 1500, "active_energy_import": 12345670.0, "meter_time": "2017-10-20T12:00:05"}
+    readings = {
+        "list_version": "Kamstrup_V0001",
+        "meter_id": "5706567274389702",
+        "meter_type": "6841121BN243101040",
+        "active_power_import": 1500,
+        "active_energy_import": 12345670.0,
+        "meter_time": "2017-10-20T12:00:05",
+    }
     frames = [sent(0, 50.0, readings, list_no=3, meter="kamstrup-6841121")]
     assert verdict_of(frames, [classic(50.1, readings)]).passed
     wrong = classic(50.1, readings, tPI=1234567.0)  # a tenfold error: Wh taken for units of 10 Wh
@@ -170,7 +180,7 @@ def test_a_reader_that_publishes_nothing_fails_published_for_every_frame(run_of_
 
 def test_the_sent_log_reader_drops_a_torn_last_line_and_names_a_bad_one(tmp_path):
     log = tmp_path / "sent.jsonl"
-    log.write_text(json.dumps(sent(1, 2.0, list2(5))) + "\n" + json.dumps(sent(0, 1.0, list2(4))) + "\n{\"seq\": 2, ")
+    log.write_text(json.dumps(sent(1, 2.0, list2(5))) + "\n" + json.dumps(sent(0, 1.0, list2(4))) + '\n{"seq": 2, ')
     assert [f["seq"] for f in read_sent_log(log)] == [0, 1]
     log.write_text(json.dumps({"seq": 0, "meter": "x"}) + "\n")
     with pytest.raises(CheckError, match=r"sent.jsonl:1: a sent-log line must have list, end_mono, readings"):

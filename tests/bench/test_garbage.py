@@ -62,8 +62,10 @@ def test_a_flood_is_judged_and_counted_without_pairing_each_message():
 @pytest.mark.parametrize("template", [17, ["{{ value_json.P }}"], {"a": 1}, None])
 def test_a_home_assistant_template_that_is_not_a_string_is_an_error_message(template):
     config = {"state_topic": "ams/state", "value_template": template}
-    messages = [{"t": 0.5, "topic": "homeassistant/sensor/ams/P/config", "payload": json.dumps(config)},
-                {"t": 1.0, "topic": "ams/state", "payload": json.dumps({"P": 800})}]
+    messages = [
+        {"t": 0.5, "topic": "homeassistant/sensor/ams/P/config", "payload": json.dumps(config)},
+        {"t": 1.0, "topic": "ams/state", "payload": json.dumps({"P": 800})},
+    ]
     found = publications("homeassistant", TOPIC, messages)
     assert any(p.error and "value_template" in p.error for p in found)
 
@@ -72,4 +74,3 @@ def test_a_home_assistant_template_that_is_not_a_string_is_an_error_message(temp
 def test_a_value_topic_carrying_nan_or_infinity_is_an_error_message(payload):
     found = publications("values", TOPIC, [{"t": 1.0, "topic": f"{TOPIC}/P", "payload": payload}])
     assert [p.error for p in found if p.error], found
-

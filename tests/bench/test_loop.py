@@ -27,12 +27,15 @@ def bench_for(mode: str, folder: Path) -> Bench:
     return Bench(make_dut("cmd", folder, command=reader(mode)), folder, options)
 
 
-@pytest.mark.parametrize("mode, meter, reason, words", [
-    ("scale", "kaifa-ma304h3e", "values", "current_l1 sent 4, published 40 (resolution 0.001)"),
-    ("drop-tenth", "aidon-6534", "published", "was not published"),
-    ("bad-crc", "aidon-6534", "corrupt-frames", "was corrupted (bad-fcs) but published"),
-    ("late", "kamstrup-6841121", "latency", "s from its last byte to the message (limit 1 s)"),
-])
+@pytest.mark.parametrize(
+    "mode, meter, reason, words",
+    [
+        ("scale", "kaifa-ma304h3e", "values", "current_l1 sent 4, published 40 (resolution 0.001)"),
+        ("drop-tenth", "aidon-6534", "published", "was not published"),
+        ("bad-crc", "aidon-6534", "corrupt-frames", "was corrupted (bad-fcs) but published"),
+        ("late", "kamstrup-6841121", "latency", "s from its last byte to the message (limit 1 s)"),
+    ],
+)
 def test_a_wrong_reader_fails_for_its_reason(mode, meter, reason, words, tmp_path):
     result = bench_for(mode, tmp_path).run(meter, duration="50s", warp=25, faults="bad-fcs")
     assert not result.passed
@@ -44,10 +47,20 @@ def test_a_wrong_reader_fails_for_its_reason(mode, meter, reason, words, tmp_pat
 
 
 def test_a_right_reader_passes_and_the_run_folder_holds_every_log_and_report(tmp_path):
-    result = bench_for("good", tmp_path).run("kaifa-ma304h3e", duration="40s", warp=20, faults="bad-fcs").assert_passed()
+    result = (
+        bench_for("good", tmp_path).run("kaifa-ma304h3e", duration="40s", warp=20, faults="bad-fcs").assert_passed()
+    )
     names = {p.name for p in result.run_dir.iterdir()}
-    assert {"sent.jsonl", "received.jsonl", "dut-command.log", "meter.log", "observer.log", "summary.json",
-            "junit.xml", "report.html"} <= names
+    assert {
+        "sent.jsonl",
+        "received.jsonl",
+        "dut-command.log",
+        "meter.log",
+        "observer.log",
+        "summary.json",
+        "junit.xml",
+        "report.html",
+    } <= names
     assert result.verdict.latency.count == result.verdict.expected
     assert (tmp_path / "junit.xml").read_text().count("<testcase") == 7
 
@@ -68,10 +81,26 @@ def test_the_html_report_opens_in_headless_chromium_without_errors(tmp_path):
     result = bench_for("bad-crc", tmp_path).run("aidon-6534", duration="40s", warp=20, faults="bad-fcs")
     shot = tmp_path / "report.png"
     chromium = subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", f"--user-data-dir={tempfile.mkdtemp()}", "--enable-logging=stderr",
-         "--v=0", f"--screenshot={shot}", "--window-size=1280,2000", f"file://{result.run_dir / 'report.html'}"],
-        capture_output=True, text=True, timeout=60)
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tempfile.mkdtemp()}",
+            "--enable-logging=stderr",
+            "--v=0",
+            f"--screenshot={shot}",
+            "--window-size=1280,2000",
+            f"file://{result.run_dir / 'report.html'}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert chromium.returncode == 0 and shot.stat().st_size > 10_000
     assert "Uncaught" not in chromium.stderr and "CONSOLE" not in chromium.stderr
     html = (result.run_dir / "report.html").read_text()

@@ -37,6 +37,7 @@ def test_a_reader_that_deciphers_and_joins_passes(meter, keys, tmp_path):
 
 
 def test_a_reader_that_ignores_a_repeated_counter_fails_for_it(keys, tmp_path):
-    result = bench_for("no-counter-check", tmp_path).run("kamstrup-omnipower-dk", duration="2min", warp=20,
-                                                         faults="counter-repeat", start="2026-03-02T08:59:00")
+    result = bench_for("no-counter-check", tmp_path).run(
+        "kamstrup-omnipower-dk", duration="2min", warp=20, faults="counter-repeat", start="2026-03-02T08:59:00"
+    )
     assert not result.passed and result.verdict.reasons() == {"corrupt-frames"}

@@ -17,7 +17,9 @@ from tests.bench.test_signals import BRING_UP_S, left_behind, start_bench, wait_
 SMALL_SET = [
     NamedRun("kaifa", {"meter": "kaifa-ma304h3e", "duration": "30s", "warp": "15"}),
     NamedRun("aidon-bad-fcs", {"meter": "aidon-6534", "duration": "30s", "warp": "15", "faults": "bad-fcs"}),
-    NamedRun("kamstrup-too-strict", {"meter": "kamstrup-6841121", "duration": "30s", "warp": "15", "latency_limit_s": 0.001}),
+    NamedRun(
+        "kamstrup-too-strict", {"meter": "kamstrup-6841121", "duration": "30s", "warp": "15", "latency_limit_s": 0.001}
+    ),
 ]
 
 
@@ -26,8 +28,13 @@ def run_set(folder, workers: int) -> list:
     options = LoopOptions(broker="embedded", meter_command=FAKE_METER, latency_limit_s=3.0)
     duts = [make_dut("cmd", folder, command=reader("good")) for _ in range(workers)]
     bench = Bench(duts[0], folder, options)
-    return run_side_by_side(SMALL_SET, duts, lambda named, dut: bench.run(name=named.name, dut=dut, **named.options),
-                            lambda named: 2.0, lambda named: False)
+    return run_side_by_side(
+        SMALL_SET,
+        duts,
+        lambda named, dut: bench.run(name=named.name, dut=dut, **named.options),
+        lambda named: 2.0,
+        lambda named: False,
+    )
 
 
 def test_two_workers_give_the_verdicts_one_gives(tmp_path):
@@ -64,13 +71,30 @@ def test_a_stop_signal_tears_down_every_run_side_by_side(tmp_path):
 
 
 def test_a_board_on_a_rig_is_refused_two_workers_in_one_line(tmp_path):
-    argv = [sys.executable, "-m", "bench", "run", "--meter", "all", "--dut", "rig", "--port", "/dev/null",
-            "--workers", "2", "--report-dir", str(tmp_path)]
+    argv = [
+        sys.executable,
+        "-m",
+        "bench",
+        "run",
+        "--meter",
+        "all",
+        "--dut",
+        "rig",
+        "--port",
+        "/dev/null",
+        "--workers",
+        "2",
+        "--report-dir",
+        str(tmp_path),
+    ]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=60, check=False)
     assert done.returncode == 2
-    assert done.stderr.strip().splitlines() == [(
-        "hanbench run: --workers 2 runs readers side by side, each with a broker of its own: "
-        "a board on a rig or a broker at HOST:PORT takes --workers 1")]
+    assert done.stderr.strip().splitlines() == [
+        (
+            "hanbench run: --workers 2 runs readers side by side, each with a broker of its own: "
+            "a board on a rig or a broker at HOST:PORT takes --workers 1"
+        )
+    ]
 
 
 def taken_in_a_thread(schedule: _Schedule) -> tuple[threading.Thread, list]:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
-HIL_TEST = '''
+HIL_TEST = """
 def test_reader(bench):
     bench.run(meter="kaifa-ma304h3e", duration="30s", warp=20).assert_passed()
-'''
+"""
 
 
 def _plugin_option() -> list[str]:
@@ -24,11 +24,32 @@ def run_pytest(tmp_path: Path, mode: str) -> subprocess.CompletedProcess:
     (tmp_path / "test_hil.py").write_text(HIL_TEST)
     reader = f"{sys.executable} {HERE / 'fake_reader.py'} {mode} {{tty}} {{mqtt_host}} {{mqtt_port}} {{topic}}"
     return subprocess.run(
-        [sys.executable, "-m", "pytest", *_plugin_option(), "-p", "no:cacheprovider", "-rA", str(tmp_path / "test_hil.py"),
-         "--rootdir", str(tmp_path), "--hanbench-dut", "cmd", "--hanbench-dut-cmd", reader, "--hanbench-broker", "embedded",
-         "--hanbench-meter-cmd", f"{sys.executable} {HERE / 'fake_meter.py'}"],
-        capture_output=True, text=True, timeout=120, cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO)})
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            *_plugin_option(),
+            "-p",
+            "no:cacheprovider",
+            "-rA",
+            str(tmp_path / "test_hil.py"),
+            "--rootdir",
+            str(tmp_path),
+            "--hanbench-dut",
+            "cmd",
+            "--hanbench-dut-cmd",
+            reader,
+            "--hanbench-broker",
+            "embedded",
+            "--hanbench-meter-cmd",
+            f"{sys.executable} {HERE / 'fake_meter.py'}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
 
 
 def test_a_hil_test_with_the_bench_fixture_passes_for_a_right_reader(tmp_path):

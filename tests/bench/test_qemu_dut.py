@@ -18,7 +18,9 @@ SECRET_WIRING = Wiring("/dev/pts/99", "8E1", BrokerEndpoint("127.0.0.1", 1883, "
 def test_a_missing_emulator_is_one_line_naming_the_packages(tmp_path, monkeypatch):
     monkeypatch.setattr(shutil, "which", lambda tool: None)
     dut = QemuDut(tmp_path, image=tmp_path / "absent.elf")
-    with pytest.raises(DutError, match=r"^qemu-system-xtensa is not installed; install qemu-system-misc, gcc-xtensa-lx106"):
+    with pytest.raises(
+        DutError, match=r"^qemu-system-xtensa is not installed; install qemu-system-misc, gcc-xtensa-lx106"
+    ):
         dut.build()
 
 
@@ -50,6 +52,8 @@ def test_the_password_goes_to_a_private_settings_file_not_the_command_line(tmp_p
 
 def test_a_value_with_a_line_break_is_refused_before_it_reaches_the_settings_file():
     wiring = Wiring("/dev/pts/99", "8E1", BrokerEndpoint("127.0.0.1", 1883, "station", "s3cret\ncommand_topic=x"), "t")
-    with pytest.raises(DutError, match=r"^the qemu board's mqtt_password must be one line: it holds a line break") as error:
+    with pytest.raises(
+        DutError, match=r"^the qemu board's mqtt_password must be one line: it holds a line break"
+    ) as error:
         settings_text(wiring)
     assert "s3cret" not in str(error.value)

@@ -13,8 +13,13 @@ from bench.report.svg import histogram
 def frames_of(clock_start: str, seconds_apart: float, count: int, wall_per_meter_second: float) -> list[dict]:
     """Frames whose meter clock steps by seconds_apart, sent wall_per_meter_second apart per meter second."""
     start = datetime.fromisoformat(clock_start)
-    return [{"end_mono": 100.0 + i * seconds_apart * wall_per_meter_second,
-             "meter_time": (start + timedelta(seconds=i * seconds_apart)).isoformat()} for i in range(count)]
+    return [
+        {
+            "end_mono": 100.0 + i * seconds_apart * wall_per_meter_second,
+            "meter_time": (start + timedelta(seconds=i * seconds_apart)).isoformat(),
+        }
+        for i in range(count)
+    ]
 
 
 def labels(ticks: list[tuple[float, str]]) -> list[str]:
@@ -41,18 +46,23 @@ def test_the_hour_a_kaifa_clock_repeats_when_daylight_saving_ends_is_labelled_tw
 
 def test_a_short_run_is_labelled_in_seconds_and_a_log_without_clock_in_run_seconds():
     ticks, _ = clock_ticks(frames_of("2026-03-02T08:59:30", 2, 30, 0.05), 100.0)
-    assert labels(ticks)[:2] == ["08:59:30", "08:59:40"] and all(re.fullmatch(r"\d\d:\d\d:\d\d", t) for t in labels(ticks))
+    assert labels(ticks)[:2] == ["08:59:30", "08:59:40"] and all(
+        re.fullmatch(r"\d\d:\d\d:\d\d", t) for t in labels(ticks)
+    )
     assert clock_ticks([{"end_mono": 1.0, "readings": {}}], 0.0) == ([], "seconds since the first frame")
 
 
-@pytest.mark.parametrize("low, high, whole, ticks", [
-    (0, 1050, False, [0, 250, 500, 750, 1000]),
-    (228.1, 236.4, False, [230, 232, 234, 236]),
-    (0, 3, True, [0, 1, 2, 3]),
-    (0, 7, True, [0, 2, 4, 6]),
-    (0, 43_000, True, [0, 10_000, 20_000, 30_000, 40_000]),
-    (5, 5, False, [5]),
-])
+@pytest.mark.parametrize(
+    "low, high, whole, ticks",
+    [
+        (0, 1050, False, [0, 250, 500, 750, 1000]),
+        (228.1, 236.4, False, [230, 232, 234, 236]),
+        (0, 3, True, [0, 1, 2, 3]),
+        (0, 7, True, [0, 2, 4, 6]),
+        (0, 43_000, True, [0, 10_000, 20_000, 30_000, 40_000]),
+        (5, 5, False, [5]),
+    ],
+)
 def test_round_ticks_are_round_and_counts_whole(low, high, whole, ticks):
     assert round_ticks(low, high, whole=whole) == ticks
 

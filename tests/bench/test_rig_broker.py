@@ -101,9 +101,32 @@ def test_a_message_over_the_size_bound_is_refused_and_the_broker_lives_on(tmp_pa
 
 def test_run_with_a_lan_host_prints_the_boards_settings_keeps_them_and_writes_the_password_nowhere(tmp_path):
     credentials = tmp_path / "rig.json"
-    argv = [sys.executable, "-m", "bench", "run", "--meter", "kaifa-ma304h3e", "--duration", "20", "--warp", "10",
-            "--dut", "cmd", "--dut-cmd", reader("good"), "--broker", "mosquitto", "--lan-host", LAN_HOST,
-            "--lan-credentials", str(credentials), "--report-dir", str(tmp_path / "reports"), "--meter-cmd", " ".join(FAKE_METER)]
+    argv = [
+        sys.executable,
+        "-m",
+        "bench",
+        "run",
+        "--meter",
+        "kaifa-ma304h3e",
+        "--duration",
+        "20",
+        "--warp",
+        "10",
+        "--dut",
+        "cmd",
+        "--dut-cmd",
+        reader("good"),
+        "--broker",
+        "mosquitto",
+        "--lan-host",
+        LAN_HOST,
+        "--lan-credentials",
+        str(credentials),
+        "--report-dir",
+        str(tmp_path / "reports"),
+        "--meter-cmd",
+        " ".join(FAKE_METER),
+    ]
     printed = []
     for _ in range(2):
         done = subprocess.run(argv, capture_output=True, text=True, timeout=180)

@@ -24,7 +24,7 @@ def test_flash_writes_the_image_through_the_bootloader_before_the_runs(tmp_path)
         board.build()
     finally:
         rom.close()
-    assert bytes(rom.flash[:image.stat().st_size]) == image.read_bytes()
+    assert bytes(rom.flash[: image.stat().st_size]) == image.read_bytes()
     log = (tmp_path / "esptool.log").read_text()
     assert "Hash of data verified" in log and "write-flash 0x0" in log
 

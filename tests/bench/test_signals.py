@@ -50,9 +50,27 @@ def alive(pids: set[int]) -> set[int]:
 
 def start_bench(folder: Path, *which: str) -> subprocess.Popen:
     """A long real-time run against the fake reader, through the hanbench command (which: other runs than a Kaifa's)."""
-    argv = [sys.executable, "-m", "bench", "run", *(which or ("--meter", "kaifa-ma304h3e")), "--duration", "3600", "--warp", "1",
-            "--dut", "cmd", "--dut-cmd", reader("good"), "--broker", "embedded", "--report-dir", str(folder),
-            "--meter-cmd", " ".join(FAKE_METER)]
+    argv = [
+        sys.executable,
+        "-m",
+        "bench",
+        "run",
+        *(which or ("--meter", "kaifa-ma304h3e")),
+        "--duration",
+        "3600",
+        "--warp",
+        "1",
+        "--dut",
+        "cmd",
+        "--dut-cmd",
+        reader("good"),
+        "--broker",
+        "embedded",
+        "--report-dir",
+        str(folder),
+        "--meter-cmd",
+        " ".join(FAKE_METER),
+    ]
     return subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 

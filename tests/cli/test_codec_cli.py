@@ -23,7 +23,9 @@ def test_profiles_json_lists_every_model():
     result = _run("profiles", "--json")
     assert result.exit_code == 0
     names = [p["name"] for p in json.loads(result.output)]
-    assert {"kamstrup-6841121-u1", "kamstrup-6841131", "kaifa-ma304t4"} <= set(names) and len(names) == len(bundled_profiles())
+    assert {"kamstrup-6841121-u1", "kamstrup-6841131", "kaifa-ma304t4"} <= set(names) and len(names) == len(
+        bundled_profiles()
+    )
 
 
 def test_profiles_table_names_each_model():
@@ -77,7 +79,9 @@ def test_a_positional_list_of_an_unknown_shape_keeps_its_values_by_position():
 
 
 def test_encode_reports_each_bad_line_and_builds_the_rest():
-    good = json.dumps({"meter": "kaifa-ma304h3e", "list": 1, "meter_time": "2017-09-14T19:31:02", "active_power_import": 920})
+    good = json.dumps(
+        {"meter": "kaifa-ma304h3e", "list": 1, "meter_time": "2017-09-14T19:31:02", "active_power_import": 920}
+    )
     stdin = "\n".join(['{"meter": "kaifa-ma30", "list": 1}', "{oops", '{"error": "line 3: bad FCS"}', good]) + "\n"
     result = _run("encode", "--json", "-", stdin=stdin)
     assert result.exit_code == 1

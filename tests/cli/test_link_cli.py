@@ -30,8 +30,23 @@ def keys_file(tmp_path):
 
 
 def _sim(meter: str, log, *extra: str, env=None):
-    return _run("sim", "--meter", meter, "--pty", "--start", "2026-03-02T08:59:30", "--duration", "1min",
-                "--warp", "1000", "--no-byte-pacing", "--sent-log", str(log), *extra, env=env)
+    return _run(
+        "sim",
+        "--meter",
+        meter,
+        "--pty",
+        "--start",
+        "2026-03-02T08:59:30",
+        "--duration",
+        "1min",
+        "--warp",
+        "1000",
+        "--no-byte-pacing",
+        "--sent-log",
+        str(log),
+        *extra,
+        env=env,
+    )
 
 
 @pytest.mark.parametrize("meter", ["kamstrup-omnipower-dk", "kaifa-ma309m-at", "aidon-6534-se"])
@@ -63,14 +78,27 @@ def test_decode_takes_the_keys_from_the_environment_and_refuses_a_wrong_one(tmp_
     assert KEY not in wrong.stdout + wrong.stderr
 
 
-@pytest.mark.parametrize("args, env, message", [
-    (["sim", "--meter", "kamstrup-omnipower-dk", "--pty"], {},
-     "Error: kamstrup-omnipower-dk encrypts its lists: give its keys in a keys file"),
-    (["decode", "--key", "0011"], {}, "Error: --key/--auth-key encryption key: must be 16 bytes (32 hex digits), not 2 bytes"),
-    (["decode", "--auth-key", KEY], {}, "Error: --auth-key (HANBENCH_AUTH_KEY) needs --key (HANBENCH_KEY) too"),
-    (["sim", "--meter", "kamstrup-omnipower-dk", "--pty", "--faults", "bad-fcs"], {"HANBENCH_KEYS_FILE": "/nonexistent/keys.toml"},
-     "Error: cannot read keys file /nonexistent/keys.toml"),
-])
+@pytest.mark.parametrize(
+    "args, env, message",
+    [
+        (
+            ["sim", "--meter", "kamstrup-omnipower-dk", "--pty"],
+            {},
+            "Error: kamstrup-omnipower-dk encrypts its lists: give its keys in a keys file",
+        ),
+        (
+            ["decode", "--key", "0011"],
+            {},
+            "Error: --key/--auth-key encryption key: must be 16 bytes (32 hex digits), not 2 bytes",
+        ),
+        (["decode", "--auth-key", KEY], {}, "Error: --auth-key (HANBENCH_AUTH_KEY) needs --key (HANBENCH_KEY) too"),
+        (
+            ["sim", "--meter", "kamstrup-omnipower-dk", "--pty", "--faults", "bad-fcs"],
+            {"HANBENCH_KEYS_FILE": "/nonexistent/keys.toml"},
+            "Error: cannot read keys file /nonexistent/keys.toml",
+        ),
+    ],
+)
 def test_key_errors_are_one_line_that_never_repeats_the_key(args, env, message):
     result = _run(*args, env=env, stdin="")
     assert result.exit_code == 1, result.output
@@ -130,8 +158,17 @@ def test_replay_of_an_encrypted_capture_without_keys_says_what_to_give(tmp_path,
     blind = _run("replay", str(capture), "--pty", "--warp", "1000")
     assert blind.exit_code == 1
     assert blind.stderr.strip().splitlines()[-1] == (
-        f"Error: {capture}: no frame names its meter (encrypted? give --keys-file, or name it with --meter)")
-    named = _run("replay", str(capture), "--pty", "--warp", "1000", "--sent-log", str(tmp_path / "r.jsonl"),
-                 env={"HANBENCH_KEYS_FILE": str(keys_file)})
+        f"Error: {capture}: no frame names its meter (encrypted? give --keys-file, or name it with --meter)"
+    )
+    named = _run(
+        "replay",
+        str(capture),
+        "--pty",
+        "--warp",
+        "1000",
+        "--sent-log",
+        str(tmp_path / "r.jsonl"),
+        env={"HANBENCH_KEYS_FILE": str(keys_file)},
+    )
     assert named.exit_code == 0, named.stderr
     assert "replaying" in named.stderr and "(kamstrup-omnipower-dk)" in named.stderr

@@ -5,7 +5,7 @@ from simulator.codec.security import KeyRing, Keys
 from simulator.meter import Meter, MeterClock
 from simulator.readings import load_scenario
 
-__all__ = ["KEYS", "RING", "ENCRYPTED", "emissions"]
+__all__ = ["ENCRYPTED", "KEYS", "RING", "emissions"]
 
 # Test keys only: the DLMS examples' well-known pattern, never a real meter's.
 KEYS = Keys(bytes(range(16)), bytes(range(0xD0, 0xE0)))

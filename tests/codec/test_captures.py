@@ -24,7 +24,11 @@ EXPECTED_MATCH = {
 
 
 def _capture_frames(path: Path) -> list[bytes]:
-    return [bytes.fromhex(line.split("\t")[1]) for line in path.read_text().splitlines() if line and not line.startswith("#")]
+    return [
+        bytes.fromhex(line.split("\t")[1])
+        for line in path.read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(REFERENCE))

@@ -11,7 +11,9 @@ CAPTURES = Path(__file__).parents[2] / "captures"
 
 addresses = st.sampled_from([b"\x01", b"\x02\x01", b"\x2b", b"\x21", b"\x41", b"\x08\x83", b"\x00\x00\x00\x01"])
 # Information fields rich in flag bytes, since AMS frames are not byte-stuffed.
-infos = st.binary(min_size=0, max_size=300) | st.lists(st.sampled_from([0x7E, 0xA0, 0x00, 0xFF]), max_size=60).map(bytes)
+infos = st.binary(min_size=0, max_size=300) | st.lists(st.sampled_from([0x7E, 0xA0, 0x00, 0xFF]), max_size=60).map(
+    bytes
+)
 frames = st.builds(build_frame, addresses, addresses, st.integers(0, 255), infos)
 garbage = st.binary(max_size=80) | st.lists(st.sampled_from([0x7E, 0xA0, 0xA1, 0x01, 0x10]), max_size=40).map(bytes)
 
@@ -76,7 +78,11 @@ def test_a_truncated_frame_never_delays_the_next(good, data):
 
 
 def test_a_whole_capture_fed_byte_by_byte():
-    lines = [line.split("\t")[1].strip() for line in open(CAPTURES / "kamstrup-6841121-2017-10-20.log") if not line.startswith("#")]
+    lines = [
+        line.split("\t")[1].strip()
+        for line in open(CAPTURES / "kamstrup-6841121-2017-10-20.log")
+        if not line.startswith("#")
+    ]
     stream = bytes.fromhex("".join(lines))
     deframer = HdlcDeframer()
     out = [frame for i in range(len(stream)) for frame in deframer.feed(stream[i : i + 1])]

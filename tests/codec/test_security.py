@@ -54,8 +54,14 @@ def test_dlms_cosem_agrees_with_our_encoder_on_every_encrypted_list(name):
         plain = decipher_apdu(read_ciphered(ours), KEYS)
         # dlms-cosem ciphers the same plaintext to the same bytes: with its tag when authenticated;
         # without one, GCM's ciphertext does not depend on the tag, so the ciphertext alone must agree.
-        sealed = encrypt(SecurityControlField(0, authenticated=True, encrypted=True), profile.security.system_title,
-                         encoded.counter, KEYS.encryption, plain, KEYS.authentication)
+        sealed = encrypt(
+            SecurityControlField(0, authenticated=True, encrypted=True),
+            profile.security.system_title,
+            encoded.counter,
+            KEYS.encryption,
+            plain,
+            KEYS.authentication,
+        )
         if theirs.security_control.authenticated:
             assert theirs.ciphered_text == sealed
             assert theirs.to_plain_apdu(KEYS.encryption, KEYS.authentication) == plain
@@ -63,8 +69,11 @@ def test_dlms_cosem_agrees_with_our_encoder_on_every_encrypted_list(name):
             assert theirs.ciphered_text == sealed[:-12]
         notification = DataNotification.from_bytes(plain)
         layout = profile.lists[emission.list_no]
-        expected = [unscale(emission.reading[item.field], item.scaler) for item in layout.items
-                    if item.field and item.type not in ("octet-string", "visible-string", "date-time")]
+        expected = [
+            unscale(emission.reading[item.field], item.scaler)
+            for item in layout.items
+            if item.field and item.type not in ("octet-string", "visible-string", "date-time")
+        ]
         assert _numbers(parse_as_dlms_data(notification.body)) == expected
 
 
@@ -73,7 +82,9 @@ def test_encrypted_lists_decode_with_the_right_key(name):
     profile = get_profile(name)
     encoder, decoder = LinkEncoder(profile, KEYS), LinkDecoder(keys=RING)
     for emission in _every_list(name):
-        readings = [decoder.feed(frame) for frame in split_frames(encoder.encode(emission.list_no, emission.reading).data)]
+        readings = [
+            decoder.feed(frame) for frame in split_frames(encoder.encode(emission.list_no, emission.reading).data)
+        ]
         reading = readings[-1]
         assert reading["meter"] == name and reading["list"] == emission.list_no
         assert {key: reading[key] for key in emission.reading} == emission.reading
@@ -83,10 +94,13 @@ def test_encrypted_lists_decode_with_the_right_key(name):
 WRONG = Keys(bytes(16), bytes(16))
 
 
-@pytest.mark.parametrize("name, reason", [
-    ("kamstrup-omnipower-dk", "the authentication tag does not verify"),
-    ("kaifa-ma309m-at", "the deciphered list does not parse .*is the encryption key right"),
-])
+@pytest.mark.parametrize(
+    "name, reason",
+    [
+        ("kamstrup-omnipower-dk", "the authentication tag does not verify"),
+        ("kaifa-ma309m-at", "the deciphered list does not parse .*is the encryption key right"),
+    ],
+)
 def test_a_wrong_key_is_refused_with_a_reason(name, reason):
     profile = get_profile(name)
     emission = _every_list(name)[0]

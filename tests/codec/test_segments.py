@@ -58,15 +58,23 @@ def test_mbus_long_frames_join_back_to_the_same_apdu(apdu, size):
 
 def test_an_mbus_long_frame_is_laid_out_as_en_13757_says():
     frame = build_mbus_frames(b"\xdb\x08", MbusSettings())
-    assert frame.hex(" ").upper() == "68 07 07 68 53 FF 10 01 67 DB 08 " + f"{(0x53 + 0xFF + 0x10 + 0x01 + 0x67 + 0xDB + 0x08) & 0xFF:02X}" + " 16"
+    assert (
+        frame.hex(" ").upper()
+        == "68 07 07 68 53 FF 10 01 67 DB 08 "
+        + f"{(0x53 + 0xFF + 0x10 + 0x01 + 0x67 + 0xDB + 0x08) & 0xFF:02X}"
+        + " 16"
+    )
 
 
-@pytest.mark.parametrize("edit, message", [
-    (lambda f: f[:1] + b"\x09" + f[2:], "the two L fields differ"),
-    (lambda f: f[:-2] + bytes(((f[-2] + 1) & 0xFF,)) + f[-1:], "bad checksum"),
-    (lambda f: f[:-1] + b"\x00", "must end with 16"),
-    (lambda f: f[:-3] + f[-2:], "L says 13 bytes in all but 12 came"),
-])
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda f: f[:1] + b"\x09" + f[2:], "the two L fields differ"),
+        (lambda f: f[:-2] + bytes(((f[-2] + 1) & 0xFF,)) + f[-1:], "bad checksum"),
+        (lambda f: f[:-1] + b"\x00", "must end with 16"),
+        (lambda f: f[:-3] + f[-2:], "L says 13 bytes in all but 12 came"),
+    ],
+)
 def test_a_damaged_mbus_frame_is_refused_with_what_is_wrong(edit, message):
     frame = build_mbus_frames(b"\xdb\x08", MbusSettings())
     with pytest.raises(FrameError, match=message):

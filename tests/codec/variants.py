@@ -14,7 +14,7 @@ from simulator.codec.apdu import read_notification
 from simulator.codec.axdr import ARRAY, STRUCTURE, encode_tree, parse_value
 from simulator.codec.lists import scale
 
-__all__ = ["Variant", "variants", "sample_reading", "extra_obis_frame", "EXTRA_OBIS"]
+__all__ = ["EXTRA_OBIS", "Variant", "extra_obis_frame", "sample_reading", "variants"]
 
 # Power factor, an OBIS code no canonical field has: 1.1.13.7.0.255.
 EXTRA_OBIS = bytes((1, 1, 13, 7, 0, 255))
@@ -85,7 +85,12 @@ def _obis_variants(profile, list_no: int, frame: bytes, decoded: dict) -> list[V
     fewer = {k: v for k, v in decoded.items() if k != last_field}
     base = f"{profile.name}-l{list_no}"
     made = [
-        Variant(f"{base}-extra-obis", _rebuilt(frame, _extra), unknown, {**decoded, "extra": {"1.1.13.7.0.255": extra_value}}),
+        Variant(
+            f"{base}-extra-obis",
+            _rebuilt(frame, _extra),
+            unknown,
+            {**decoded, "extra": {"1.1.13.7.0.255": extra_value}},
+        ),
         Variant(f"{base}-reordered", _rebuilt(frame, _swap_first_two), unknown, decoded),
     ]
     if len(profile.lists[list_no].items) > 2 and last_field not in ("meter_type", "meter_id"):
@@ -102,12 +107,24 @@ def _list_variants(profile, list_no: int) -> list[Variant]:
     made = []
     if "meter_type" in fields:
         other = {**reading, "meter_type": reading["meter_type"][:-1] + "9"}
-        made.append(Variant(f"{base}-other-type", encode_frame(profile, list_no, other), f"{profile.make}-unknown",
-                            {**decoded, "meter_type": other["meter_type"]}))
+        made.append(
+            Variant(
+                f"{base}-other-type",
+                encode_frame(profile, list_no, other),
+                f"{profile.make}-unknown",
+                {**decoded, "meter_type": other["meter_type"]},
+            )
+        )
     if "list_version" in fields:
         other = {**reading, "list_version": reading["list_version"][:-1] + "9"}
-        made.append(Variant(f"{base}-other-version", encode_frame(profile, list_no, other), profile.name,
-                            {**decoded, "list_version": other["list_version"]}))
+        made.append(
+            Variant(
+                f"{base}-other-version",
+                encode_frame(profile, list_no, other),
+                profile.name,
+                {**decoded, "list_version": other["list_version"]},
+            )
+        )
     if profile.lists[list_no].layout != "positional" and len(profile.lists[list_no].items) > 1:
         made += _obis_variants(profile, list_no, frame, decoded)
     return made
@@ -115,4 +132,9 @@ def _list_variants(profile, list_no: int) -> list[Variant]:
 
 def variants() -> list[Variant]:
     """Every variant of every list of every bundled profile."""
-    return [v for profile in bundled_profiles().values() for list_no in sorted(profile.lists) for v in _list_variants(profile, list_no)]
+    return [
+        v
+        for profile in bundled_profiles().values()
+        for list_no in sorted(profile.lists)
+        for v in _list_variants(profile, list_no)
+    ]

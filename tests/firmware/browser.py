@@ -13,8 +13,15 @@ from pathlib import Path
 from websockets.sync.client import connect
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--remote-debugging-port=0",
+    "--remote-debugging-address=127.0.0.1",
 ]
 
 
@@ -23,8 +30,11 @@ class Browser:
 
     def __init__(self):
         self.profile = tempfile.TemporaryDirectory()
-        self.process = subprocess.Popen(["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={self.profile.name}", "about:blank"],
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={self.profile.name}", "about:blank"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         port = self._devtools_port(Path(self.profile.name) / "DevToolsActivePort")
         self.socket = connect(self._page_socket_url(port), max_size=None, open_timeout=10)
         self._next_id = 0
@@ -86,7 +96,9 @@ class Browser:
         fill = "".join(f"document.getElementById({json.dumps(k)}).value = {json.dumps(v)};" for k, v in values.items())
         self._next_id += 1
         script = fill + f"setTimeout(() => document.getElementById({json.dumps(button)}).click(), 0); true"
-        self.socket.send(json.dumps({"id": self._next_id, "method": "Runtime.evaluate", "params": {"expression": script}}))
+        self.socket.send(
+            json.dumps({"id": self._next_id, "method": "Runtime.evaluate", "params": {"expression": script}})
+        )
         self.wait_for_load()
 
     def close(self) -> None:

@@ -60,7 +60,9 @@ def build_firmware(variant: str) -> Path:
         for command in (configure, ["cmake", "--build", str(build), "-j", str(os.cpu_count() or 2)]):
             done = subprocess.run(command, capture_output=True, text=True)
             if done.returncode != 0:
-                raise RuntimeError(f"firmware build failed: {' '.join(command)}\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
+                raise RuntimeError(
+                    f"firmware build failed: {' '.join(command)}\n{done.stdout[-3000:]}{done.stderr[-3000:]}"
+                )
     return build
 
 
@@ -91,7 +93,7 @@ class Broker:
     port: int = 0
     process: subprocess.Popen | None = None
 
-    def start(self) -> "Broker":
+    def start(self) -> Broker:
         self.port = free_port()
         config = self.workdir / "mosquitto.conf"
         # max_queued_messages 0: no limit, so a burst of a whole capture is never dropped for a slow subscriber.
@@ -161,7 +163,7 @@ class MeterLine:
     def write(self, data: bytes) -> None:
         view = memoryview(data)
         while view:
-            view = view[os.write(self.master, view):]
+            view = view[os.write(self.master, view) :]
 
     def close(self) -> None:
         os.close(self.master)
@@ -178,11 +180,17 @@ class Reader:
     process: subprocess.Popen | None = None
     extra_env: dict = field(default_factory=dict)
 
-    def start(self, wait_for: str | None = "mqtt connected") -> "Reader":
-        env = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=1", UBSAN_OPTIONS="print_stacktrace=1", **self.extra_env)
+    def start(self, wait_for: str | None = "mqtt connected") -> Reader:
+        env = dict(
+            os.environ,
+            ASAN_OPTIONS="detect_leaks=1:abort_on_error=1",
+            UBSAN_OPTIONS="print_stacktrace=1",
+            **self.extra_env,
+        )
         self._log = open(self.log_path, "w")
-        self.process = subprocess.Popen([str(self.binary), *self.args], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=self._log, env=env)
+        self.process = subprocess.Popen(
+            [str(self.binary), *self.args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env
+        )
         if wait_for:
             self.wait_log(wait_for, 10)
         return self
@@ -282,8 +290,19 @@ def start_rig(build: Path, broker: Broker, workdir: Path, *extra: str, wait_for:
     line = MeterLine()
     watcher = MqttWatcher(broker.port, f"{topic}/#")
     watcher.client.subscribe(topic, qos=1)
-    args = ["--tty", line.path, "--serial", "8E1", "--mqtt-host", "127.0.0.1", "--mqtt-port", str(broker.port),
-            "--topic", topic, *extra]
+    args = [
+        "--tty",
+        line.path,
+        "--serial",
+        "8E1",
+        "--mqtt-host",
+        "127.0.0.1",
+        "--mqtt-port",
+        str(broker.port),
+        "--topic",
+        topic,
+        *extra,
+    ]
     reader = Reader(build / "hanreader", args, workdir / "hanreader.log").start(wait_for)
     return Rig(line, reader, watcher, topic)
 
@@ -297,8 +316,12 @@ def build_lx106() -> Path:
 
 def write_every_frame(path: Path) -> int:
     """Every captured frame (the meters' logs, then the reference frames) as one capture file; how many."""
-    lines = [line for log in sorted((REPO / "captures").glob("*.log")) for line in log.read_text().splitlines()
-             if line.strip() and not line.startswith("#")]
+    lines = [
+        line
+        for log in sorted((REPO / "captures").glob("*.log"))
+        for line in log.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     reference = tomllib.loads((REPO / "captures" / "reference-frames.toml").read_text())
     lines += [entry["hex"] for entry in reference.values()]
     path.write_text("\n".join(lines) + "\n")

@@ -59,8 +59,13 @@ def start_with_config(build, tmp_path, text: bytes) -> tuple[subprocess.Complete
     config.write_bytes(text)
     line = MeterLine()
     started = time.monotonic()
-    process = subprocess.Popen([str(build / "hanreader"), "--tty", line.path, "--config", str(config)],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [str(build / "hanreader"), "--tty", line.path, "--config", str(config)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         out, err = process.communicate(timeout=1)
         return subprocess.CompletedProcess(process.args, process.returncode, out, err), time.monotonic() - started
@@ -76,8 +81,9 @@ def test_a_last_line_ending_in_a_space_fails_at_once(firmware_build, tmp_path):
     done, took = start_with_config(firmware_build, tmp_path, b"mqtt_host=127.0.0.1\ntopic=ams ")
     assert done.returncode == 2, (took, done)
     (line,) = done.stderr.strip().splitlines()
-    assert line.startswith(f"hanreader: config file {tmp_path / 'reader.conf'}, line 2: topic must not begin or end"
-                           " with a space"), line
+    assert line.startswith(
+        f"hanreader: config file {tmp_path / 'reader.conf'}, line 2: topic must not begin or end with a space"
+    ), line
     assert took < 0.5, took
 
 

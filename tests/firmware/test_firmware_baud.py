@@ -21,8 +21,16 @@ def tty_rate(rig) -> int:
 
 def test_noise_moves_the_detector_through_every_rate_and_a_frame_locks_it(firmware_build, broker, tmp_path):
     rig = start_rig(firmware_build, broker, tmp_path, "--serial", "auto", "--baud", "auto")
-    steps = ["8N1 at 2400", "8E1 at 9600", "8N1 at 9600", "8E1 at 115200", "8N1 at 115200", "8E1 at 2400",
-             "8N1 at 2400", "8E1 at 9600"]
+    steps = [
+        "8N1 at 2400",
+        "8E1 at 9600",
+        "8N1 at 9600",
+        "8E1 at 115200",
+        "8N1 at 115200",
+        "8E1 at 2400",
+        "8N1 at 2400",
+        "8E1 at 9600",
+    ]
     try:
         for step in steps:
             at = len(rig.reader.log_text())
@@ -58,7 +66,8 @@ def test_a_rate_the_detector_does_not_cover_is_refused_in_one_line(firmware_buil
     rig = start_rig(firmware_build, broker, tmp_path)
     try:
         assert rig.reader.command("config set baud 19200") == [
-            'error: baud must be one of auto, 2400, 9600, 115200, not "19200"']
+            'error: baud must be one of auto, 2400, 9600, 115200, not "19200"'
+        ]
         assert rig.reader.command("config set baud 9600") == ["ok baud=9600"]
         assert tty_rate(rig) == 9600
     finally:

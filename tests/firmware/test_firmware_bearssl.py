@@ -20,7 +20,9 @@ def ask(build, lines: list[str]) -> list[str]:
     binary = build / "bearcheck"
     if not binary.exists():
         pytest.fail(f"{binary} was not built: install libbearssl-dev (apt-get install -y libbearssl-dev)")
-    done = subprocess.run([str(binary)], check=True, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=30)
+    done = subprocess.run(
+        [str(binary)], check=True, input="\n".join(lines) + "\n", capture_output=True, text=True, timeout=30
+    )
     return done.stdout.splitlines()
 
 
@@ -54,12 +56,15 @@ def test_bearssl_refuses_a_flipped_tag_bit_or_another_key(firmware_build):
     text, tag = out[:-16], bytearray(out[-16:-4])
     tag[5] ^= 0x01
     wrong_key = bytes(b ^ 0x5A for b in KEYS.encryption)
-    requests = [f"gcm {KEYS.encryption.hex()} {iv.hex()} {aad.hex()} {text.hex()} {tag.hex()}",
-                f"gcm {wrong_key.hex()} {iv.hex()} {aad.hex()} {text.hex()} {out[-16:-4].hex()}"]
+    requests = [
+        f"gcm {KEYS.encryption.hex()} {iv.hex()} {aad.hex()} {text.hex()} {tag.hex()}",
+        f"gcm {wrong_key.hex()} {iv.hex()} {aad.hex()} {text.hex()} {out[-16:-4].hex()}",
+    ]
     assert ask(firmware_build, requests) == ["bad-tag", "bad-tag"]
 
 
 def test_bearssl_hmac_is_the_signed_commands_hmac(firmware_build):
     secret, message = b"0123456789abcdef", b"1 hanbench/cmd config set topic ams"
     assert ask(firmware_build, [f"hmac {secret.hex()} {message.hex()}"]) == [
-        hmac.new(secret, message, hashlib.sha256).hexdigest()]
+        hmac.new(secret, message, hashlib.sha256).hexdigest()
+    ]

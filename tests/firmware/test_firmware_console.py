@@ -25,9 +25,11 @@ def test_config_get_set_validates_and_masks_secrets(rig):
     assert rig.reader.command("config get topic") == [f"topic={rig.topic}"]
     assert rig.reader.command("config set mqtt_password s3cret") == ["ok mqtt_password=********"]
     assert rig.reader.command("config set mqtt_port 70000") == [
-        'error: mqtt_port must be a whole number from 1 to 65535, not "70000"']
+        'error: mqtt_port must be a whole number from 1 to 65535, not "70000"'
+    ]
     assert rig.reader.command("config set wifi_ssid " + "x" * 33) == [
-        "error: wifi_ssid must be 0 to 32 characters, not 33"]
+        "error: wifi_ssid must be 0 to 32 characters, not 33"
+    ]
     assert rig.reader.command("config get nothing") == ['error: unknown setting "nothing"; try config get']
     lines = rig.reader.command("config get", replies=21)
     assert lines[-1] == "ok" and "mqtt_password=********" in lines and "serial=8E1" in lines
@@ -62,7 +64,7 @@ def test_per_value_topics(firmware_build, broker, tmp_path):
     rig = start_rig(firmware_build, broker, tmp_path, "--format", "per-value", "--temperature", "-3.5")
     try:
         rig.line.write(KAIFA_L3)
-        messages = {m.topic[len(rig.topic) + 1:]: m.payload.decode() for m in rig.watcher.drain(quiet=0.5)}
+        messages = {m.topic[len(rig.topic) + 1 :]: m.payload.decode() for m in rig.watcher.drain(quiet=0.5)}
         assert messages["meter/import/active"] == "1022"
         assert messages["meter/l1/current"] == "1.937"
         assert messages["meter/import/active/accumulated"] == "180.073"
@@ -113,9 +115,20 @@ def test_every_setting_at_its_longest_is_saved(firmware_build, broker, tmp_path)
     # persist() writes the settings text into the classic document's buffer (to keep it off
     # the ESP8266's loop stack); at its longest it must still fit and be saved whole.
     config = tmp_path / "reader.conf"
-    longest = {"wifi_ssid": "s" * 32, "wifi_password": "p" * 63, "mqtt_client_id": "c" * 32, "mqtt_user": "u" * 32,
-               "mqtt_password": "w" * 64, "command_topic": "t" * 64, "discovery_prefix": "d" * 32, "topic": "a" * 64,
-               "format": "homeassistant", "keepalive_s": "65535", "temperature": "-54.9999", "mqtt_host": "h" * 64}
+    longest = {
+        "wifi_ssid": "s" * 32,
+        "wifi_password": "p" * 63,
+        "mqtt_client_id": "c" * 32,
+        "mqtt_user": "u" * 32,
+        "mqtt_password": "w" * 64,
+        "command_topic": "t" * 64,
+        "discovery_prefix": "d" * 32,
+        "topic": "a" * 64,
+        "format": "homeassistant",
+        "keepalive_s": "65535",
+        "temperature": "-54.9999",
+        "mqtt_host": "h" * 64,
+    }
     rig = start_rig(firmware_build, broker, tmp_path, "--config", str(config))
     try:
         for key, value in longest.items():

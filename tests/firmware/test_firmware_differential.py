@@ -22,7 +22,11 @@ from tests.oracles import REFERENCE
 
 
 def _frames() -> list[tuple[str, bytes]]:
-    named = [(f"{log.name} frame {i}", f) for log in sorted(CAPTURES.glob("*.log")) for i, f in enumerate(capture_frames(log.name))]
+    named = [
+        (f"{log.name} frame {i}", f)
+        for log in sorted(CAPTURES.glob("*.log"))
+        for i, f in enumerate(capture_frames(log.name))
+    ]
     named += [(f"reference {name}", bytes.fromhex(entry["hex"])) for name, entry in sorted(REFERENCE.items())]
     named += [(f"variant {v.name}", v.frame) for v in variants()]
     return named
@@ -34,8 +38,9 @@ def firmware_results(firmware_build, tmp_path_factory) -> list[tuple[str, bytes,
     frames = _frames()
     listing = tmp_path_factory.mktemp("differential") / "frames.txt"
     listing.write_text("".join(f"{frame.hex().upper()}\n" for _, frame in frames))
-    done = subprocess.run([str(firmware_build / "handecode"), str(listing)], capture_output=True, text=True, timeout=120,
-                          check=True)
+    done = subprocess.run(
+        [str(firmware_build / "handecode"), str(listing)], capture_output=True, text=True, timeout=120, check=True
+    )
     results = [json.loads(line) for line in done.stdout.splitlines()]
     assert len(results) == len(frames), done.stderr
     return [(name, frame, result) for (name, frame), result in zip(frames, results)]

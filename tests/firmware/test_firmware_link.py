@@ -54,8 +54,10 @@ def counted(**nonzero: int) -> dict[str, int]:
 def line_bytes(name: str, count: int, tampers: dict[int, Tamper] | None = None, keys: Keys = KEYS) -> list[bytes]:
     """The line bytes of the meter's first `count` lists, the given ones tampered as a fault plan would."""
     encoder = LinkEncoder(get_profile(name), keys)
-    return [encoder.encode(e.list_no, e.reading, (tampers or {}).get(n)).data
-            for n, e in enumerate(emissions(get_profile(name), count))]
+    return [
+        encoder.encode(e.list_no, e.reading, (tampers or {}).get(n)).data
+        for n, e in enumerate(emissions(get_profile(name), count))
+    ]
 
 
 def decoded(data: bytes, decoder: LinkDecoder) -> dict:
@@ -80,7 +82,9 @@ def test_each_new_meter_publishes_every_list_it_sends(firmware_build, broker, tm
         assert rig.close() == 0
 
 
-@pytest.mark.parametrize(("name", "refusal"), [("kamstrup-omnipower-dk", "wrong_tag"), ("kaifa-ma309m-at", "undecodable")])
+@pytest.mark.parametrize(
+    ("name", "refusal"), [("kamstrup-omnipower-dk", "wrong_tag"), ("kaifa-ma309m-at", "undecodable")]
+)
 def test_a_wrong_key_is_refused_and_counted(firmware_build, broker, tmp_path, name, refusal):
     """Authenticated: the tag does not verify. Encryption only: the deciphered noise does not decode."""
     rig = keyed_rig(firmware_build, broker, tmp_path, WRONG)
@@ -160,9 +164,11 @@ def test_meter_keys_are_set_on_the_console_masked_and_refused_over_mqtt(firmware
         for command in (f"config set command_topic {commands}", f"config set command_secret {secret}"):
             assert rig.reader.command(command)[0].startswith("ok ")
         assert rig.reader.command("config set meter_key 00112233") == [
-            "error: meter_key must be empty or 32 to 32 characters, not 8"]
+            "error: meter_key must be empty or 32 to 32 characters, not 8"
+        ]
         assert rig.reader.command("config set meter_key " + "g" * 32) == [
-            "error: meter_key must be 32 hex digits (the meter's 16-byte key), or empty for none"]
+            "error: meter_key must be 32 hex digits (the meter's 16-byte key), or empty for none"
+        ]
         assert rig.reader.command(f"config set meter_key {KEY_HEX}") == ["ok meter_key=********"]
         assert rig.reader.command(f"config set meter_auth_key {AUTH_KEY_HEX}") == ["ok meter_auth_key=********"]
         assert rig.reader.command("config get meter_key") == ["meter_key=********"]
@@ -170,7 +176,9 @@ def test_meter_keys_are_set_on_the_console_masked_and_refused_over_mqtt(firmware
         for key in ("meter_key", "meter_auth_key"):
             refused = [f"error: {key} is set only on the serial console or in the portal"]
             assert console.ask_signed(f"config set {key} {'1' * 32}") == refused
-            assert console.ask(f"config set {key} {'1' * 32}")[0].startswith("error: config set over MQTT needs a signed")
+            assert console.ask(f"config set {key} {'1' * 32}")[0].startswith(
+                "error: config set over MQTT needs a signed"
+            )
         assert console.ask("config get meter_auth_key") == ["meter_auth_key=********"]
         log = rig.reader.log_text()
         assert KEY_HEX.lower() not in log.lower() and AUTH_KEY_HEX not in log.lower() and "1" * 32 not in log

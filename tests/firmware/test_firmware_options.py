@@ -14,14 +14,22 @@ def run(build, *args, timeout=10):
     [
         (["--mqtt-host", "127.0.0.1"], "--tty is required"),
         (["--tty", "/dev/null"], "mqtt_host is not set"),
-        (["--tty", "/dev/null", "--mqtt-host", "h", "--mqtt-port", "70000"],
-         '--mqtt-port: mqtt_port must be a whole number from 1 to 65535, not "70000"'),
-        (["--tty", "/dev/null", "--mqtt-host", "h", "--serial", "7E2"],
-         '--serial: serial must be one of auto, 8E1, 8N1, not "7E2"'),
-        (["--tty", "/dev/null", "--mqtt-host", "h", "--format", "xml"],
-         '--format: format must be one of classic, per-value, homeassistant, raw, not "xml"'),
-        (["--tty", "/dev/null", "--mqtt-host", "h", "--temperature", "200"],
-         'temperature must be empty (no sensor) or a number from -55 to 125, not "200"'),
+        (
+            ["--tty", "/dev/null", "--mqtt-host", "h", "--mqtt-port", "70000"],
+            '--mqtt-port: mqtt_port must be a whole number from 1 to 65535, not "70000"',
+        ),
+        (
+            ["--tty", "/dev/null", "--mqtt-host", "h", "--serial", "7E2"],
+            '--serial: serial must be one of auto, 8E1, 8N1, not "7E2"',
+        ),
+        (
+            ["--tty", "/dev/null", "--mqtt-host", "h", "--format", "xml"],
+            '--format: format must be one of classic, per-value, homeassistant, raw, not "xml"',
+        ),
+        (
+            ["--tty", "/dev/null", "--mqtt-host", "h", "--temperature", "200"],
+            'temperature must be empty (no sensor) or a number from -55 to 125, not "200"',
+        ),
         (["--tty", "/dev/null", "--mqtt-host", "h", "--bogus", "1"], 'unknown option "--bogus"'),
         (["--tty", "/dev/null", "--mqtt-host"], "--mqtt-host needs a value"),
     ],
@@ -66,11 +74,24 @@ def test_a_reader_restarted_on_the_same_pty_opens_it_again(firmware_build):
 
     master, slave = os.openpty()
     tty.setraw(slave)
-    argv = [str(firmware_build / "hanreader"), "--tty", os.ttyname(slave), "--serial", "8E1",
-            "--mqtt-host", "127.0.0.1", "--mqtt-port", "1", "--topic", "t"]
+    argv = [
+        str(firmware_build / "hanreader"),
+        "--tty",
+        os.ttyname(slave),
+        "--serial",
+        "8E1",
+        "--mqtt-host",
+        "127.0.0.1",
+        "--mqtt-port",
+        "1",
+        "--topic",
+        "t",
+    ]
     try:
         for attempt in range(2):
-            reader = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            reader = subprocess.Popen(
+                argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            )
             time.sleep(0.5)
             reader.send_signal(signal.SIGTERM)
             output = reader.communicate(timeout=5)[0]

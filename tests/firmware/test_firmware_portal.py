@@ -30,10 +30,14 @@ def test_saved_settings_are_used(portal):
     assert browser.evaluate("document.title") == "AMS reader set-up"
     assert browser.evaluate("document.getElementById('topic').value") == rig.topic
     new_topic = rig.topic + "/portal"
-    browser.submit_form({"topic": new_topic, "temperature": "22.5", "wifi_ssid": "Hytta 5G", "wifi_password": "correct horse"})
+    browser.submit_form(
+        {"topic": new_topic, "temperature": "22.5", "wifi_ssid": "Hytta 5G", "wifi_password": "correct horse"}
+    )
     assert browser.evaluate("document.getElementById('saved').textContent").startswith("Saved.")
     saved = config.read_text()
-    assert f"topic={new_topic}\n" in saved and "wifi_ssid=Hytta 5G\n" in saved and "wifi_password=correct horse\n" in saved
+    assert (
+        f"topic={new_topic}\n" in saved and "wifi_ssid=Hytta 5G\n" in saved and "wifi_password=correct horse\n" in saved
+    )
     rig.line.write(KAIFA_L2)
     message = rig.watcher.next(5, "a list on the topic set in the portal")
     assert message.topic == new_topic

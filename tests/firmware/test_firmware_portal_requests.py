@@ -63,8 +63,15 @@ def test_a_form_refused_in_every_field_still_gets_a_whole_page(portal):
     """Hundreds of refused fields and every shown value at its longest, all of it escaped: the
     page names the refusals that fit and counts the rest, within the response buffer."""
     rig, url = portal
-    for key, width in (("wifi_ssid", 32), ("mqtt_client_id", 32), ("mqtt_user", 32), ("discovery_prefix", 32),
-                       ("mqtt_host", 64), ("topic", 64), ("command_topic", 64)):
+    for key, width in (
+        ("wifi_ssid", 32),
+        ("mqtt_client_id", 32),
+        ("mqtt_user", 32),
+        ("discovery_prefix", 32),
+        ("mqtt_host", 64),
+        ("topic", 64),
+        ("command_topic", 64),
+    ):
         assert rig.reader.command(f"config set {key} {'<' * width}")[0].startswith("ok ")
     form = b"&".join([b"mqtt_port=" + b"%22" * 150] * 10 + [b"x=1"] * 300)[:2000]
     head, page = exchange(url, post(form))
@@ -72,4 +79,4 @@ def test_a_form_refused_in_every_field_still_gets_a_whole_page(portal):
     assert page.endswith(b"</form></body></html>"), page[-200:]
     assert int(re.search(rb"Content-Length: (\d+)", head)[1]) == len(page)
     assert re.search(rb"<p class=\"error\">\d+ more refused fields not shown</p>", page)
-    assert page.count(b'mqtt_port must be a whole number') >= 1
+    assert page.count(b"mqtt_port must be a whole number") >= 1

@@ -8,12 +8,49 @@ from bench.command import sign_command
 from tests.firmware.harness import FIRMWARE, MqttWatcher, start_rig
 from tests.firmware.test_firmware_bounds import send_command
 
-KEYS = ["wifi_ssid", "wifi_password", "mqtt_host", "mqtt_port", "mqtt_client_id", "mqtt_user", "mqtt_password",
-        "topic", "command_topic", "command_secret", "command_counter", "meter_key", "meter_auth_key", "mqtt_qos",
-        "keepalive_s", "serial", "baud", "format", "discovery_prefix", "temperature"]
-STATUS_KEYS = ["uptime_ms", "serial", "baud", "mqtt", "make", "frames", "lists", "published", "bad_fcs", "bad_hcs",
-               "truncated", "garbage_bytes", "decode_errors", "segments_lost", "list_too_long", "no_key", "wrong_tag",
-               "stale_counter", "undecodable"]
+KEYS = [
+    "wifi_ssid",
+    "wifi_password",
+    "mqtt_host",
+    "mqtt_port",
+    "mqtt_client_id",
+    "mqtt_user",
+    "mqtt_password",
+    "topic",
+    "command_topic",
+    "command_secret",
+    "command_counter",
+    "meter_key",
+    "meter_auth_key",
+    "mqtt_qos",
+    "keepalive_s",
+    "serial",
+    "baud",
+    "format",
+    "discovery_prefix",
+    "temperature",
+]
+STATUS_KEYS = [
+    "uptime_ms",
+    "serial",
+    "baud",
+    "mqtt",
+    "make",
+    "frames",
+    "lists",
+    "published",
+    "bad_fcs",
+    "bad_hcs",
+    "truncated",
+    "garbage_bytes",
+    "decode_errors",
+    "segments_lost",
+    "list_too_long",
+    "no_key",
+    "wrong_tag",
+    "stale_counter",
+    "undecodable",
+]
 # The widest value of each status word that is not a count; a count is a uint32, 10 digits at most.
 WIDEST_STATUS_WORDS = {"serial": "8E1?", "mqtt": "disconnected", "make": "kamstrup"}
 # config set's errors that quote the value, by key: what precedes the quoted value.
@@ -35,12 +72,22 @@ def console_constant(name: str) -> int:
 
 def longest_settings(command_topic: str) -> dict[str, str]:
     """Every setting the config file can hold at its longest, on a broker the rig can still reach."""
-    return {"wifi_ssid": "s" * 32, "wifi_password": "p" * 63, "mqtt_client_id": uuid.uuid4().hex,
-            "mqtt_user": "u" * 32, "mqtt_password": "w" * 64, "command_topic": command_topic,
-            "command_secret": "c" * 64, "command_counter": "4294967000",
-            "meter_key": "0123456789ABCDEFabcdef0123456789", "meter_auth_key": "F" * 32,
-            "discovery_prefix": "d" * 32, "format": "homeassistant", "keepalive_s": "65535",
-            "temperature": "-54.9999"}
+    return {
+        "wifi_ssid": "s" * 32,
+        "wifi_password": "p" * 63,
+        "mqtt_client_id": uuid.uuid4().hex,
+        "mqtt_user": "u" * 32,
+        "mqtt_password": "w" * 64,
+        "command_topic": command_topic,
+        "command_secret": "c" * 64,
+        "command_counter": "4294967000",
+        "meter_key": "0123456789ABCDEFabcdef0123456789",
+        "meter_auth_key": "F" * 32,
+        "discovery_prefix": "d" * 32,
+        "format": "homeassistant",
+        "keepalive_s": "65535",
+        "temperature": "-54.9999",
+    }
 
 
 class Console:
@@ -53,8 +100,9 @@ class Console:
 
     def ask(self, command: str, count: int = 1) -> list[str]:
         send_command(self.port, self.topic, command)
-        return [self.replies.next(5, f"reply {n + 1} of {count} to {command[:40]!r}").payload.decode()
-                for n in range(count)]
+        return [
+            self.replies.next(5, f"reply {n + 1} of {count} to {command[:40]!r}").payload.decode() for n in range(count)
+        ]
 
     def ask_signed(self, command: str, count: int = 1) -> list[str]:
         """The command signed with the reader's secret and the next counter."""
@@ -85,18 +133,30 @@ def test_the_longest_reply_of_every_command_arrives_whole_over_mqtt(firmware_bui
         (status,) = console.ask("status")
         assert [pair.split("=")[0] for pair in status.split()[1:]] == STATUS_KEYS, status
         assert len(widest_status(status)) <= console_constant("kMaxReply"), widest_status(status)
-        assert console.ask("help") == ["commands: version, status, config get [KEY], config set KEY VALUE, reboot, help"]
+        assert console.ask("help") == [
+            "commands: version, status, config get [KEY], config set KEY VALUE, reboot, help"
+        ]
         settings["topic"] = "a" * 64
         assert console.ask_signed(f"config set topic {settings['topic']}") == [f"ok topic={settings['topic']}"]
-        settings.update(mqtt_host="127.0.0.1", mqtt_port=str(broker.port), mqtt_qos="0", serial="8E1", baud="auto",
-                        wifi_password="********", mqtt_password="********", command_secret="********",
-                        meter_key="********", meter_auth_key="********",
-                        command_counter=str(console.counter))
+        settings.update(
+            mqtt_host="127.0.0.1",
+            mqtt_port=str(broker.port),
+            mqtt_qos="0",
+            serial="8E1",
+            baud="auto",
+            wifi_password="********",
+            mqtt_password="********",
+            command_secret="********",
+            meter_key="********",
+            meter_auth_key="********",
+            command_counter=str(console.counter),
+        )
         assert console.ask("config get", count=len(KEYS) + 1) == [f"{key}={settings[key]}" for key in KEYS] + ["ok"]
         key = "k" * 39  # the longest key the console quotes
         settable = [name for name in KEYS if name != "command_counter"]
         assert console.ask_signed(f"config set {key} 1") == [
-            f'error: unknown setting "{key}"; known: {", ".join(settable)}']
+            f'error: unknown setting "{key}"; known: {", ".join(settable)}'
+        ]
         for key, error in VALUE_ERRORS.items():
             command = filling_the_line(f"config set {key} ")
             value = command.rsplit(" ", 1)[1]
@@ -131,7 +191,8 @@ def test_a_setting_the_store_cannot_save_is_reported(firmware_build, broker, tmp
         config.unlink()
         folder.rmdir()  # the store has nowhere to write
         assert rig.reader.command("config set temperature 19.5") == [
-            "error: not saved: the settings store failed; the previous settings stay in force"]
+            "error: not saved: the settings store failed; the previous settings stay in force"
+        ]
         assert rig.reader.command("config get temperature") == ["temperature="]
     finally:
         assert rig.close() == 0

@@ -33,7 +33,7 @@ def test_a_damaged_or_cut_file_is_refused_with_one_line(firmware_build, broker, 
     damaged = text.replace("mqtt_qos=1", "mqtt_qos=0").encode()
     done, _ = start_with_config(firmware_build, tmp_path, damaged)
     assert done.returncode == 2 and "its CRC does not match" in done.stderr, done
-    cut = text[:text.index("crc=")].encode()
+    cut = text[: text.index("crc=")].encode()
     done, _ = start_with_config(firmware_build, tmp_path, cut)
     assert done.returncode == 2 and "the settings file is cut short (no CRC line)" in done.stderr, done
     assert len(done.stderr.strip().splitlines()) == 1, done.stderr
@@ -44,7 +44,8 @@ def test_a_value_is_kept_as_written(firmware_build, broker, tmp_path):
     rig = start_rig(firmware_build, broker, tmp_path, "--config", str(config))
     try:
         assert rig.reader.command("config set mqtt_password trailing ") == [
-            "error: mqtt_password must not begin or end with a space (the value is taken as it is written)"]
+            "error: mqtt_password must not begin or end with a space (the value is taken as it is written)"
+        ]
         assert rig.reader.command("config set mqtt_password in side") == ["ok mqtt_password=********"]
     finally:
         assert rig.close() == 0

@@ -15,9 +15,13 @@ def depths() -> dict[str, Depth]:
 
 def test_every_entry_point_fits_the_cont_stack_budget(depths):
     over = {entry: depth for entry, depth in depths.items() if depth.bytes > xtensa_stack.STACK_BUDGET}
-    assert not over, "over the stack budget of {} bytes:\n{}".format(xtensa_stack.STACK_BUDGET, "\n".join(
-        f"{entry} {depth.bytes}: " + " -> ".join(f"{name} [{frame}]" for name, frame in depth.chain)
-        for entry, depth in over.items()))
+    assert not over, "over the stack budget of {} bytes:\n{}".format(
+        xtensa_stack.STACK_BUDGET,
+        "\n".join(
+            f"{entry} {depth.bytes}: " + " -> ".join(f"{name} [{frame}]" for name, frame in depth.chain)
+            for entry, depth in over.items()
+        ),
+    )
 
 
 def test_virtual_calls_into_the_core_are_followed(depths):
@@ -41,7 +45,9 @@ def test_the_board_interface_is_read_from_platform_h():
 
 
 def graph_of(**frames_and_calls) -> dict[str, Function]:
-    return {title: Function(title, f"han::{title}", frame, set(calls)) for title, (frame, calls) in frames_and_calls.items()}
+    return {
+        title: Function(title, f"han::{title}", frame, set(calls)) for title, (frame, calls) in frames_and_calls.items()
+    }
 
 
 def test_depth_is_the_deepest_chain_of_frames():

@@ -31,14 +31,24 @@ def first_difference(a: bytes, b: bytes) -> int:
 
 
 @pytest.mark.parametrize("output_format", FORMATS)
-def test_lx106_image_sends_the_broker_what_the_host_build_sends(output_format, firmware_build, lx106_build,
-                                                               every_frame, tmp_path):
+def test_lx106_image_sends_the_broker_what_the_host_build_sends(
+    output_format, firmware_build, lx106_build, every_frame, tmp_path
+):
     capture, frames = every_frame
     host_out, lx106_out = tmp_path / "host.bin", tmp_path / "lx106.bin"
-    host = subprocess.run([str(firmware_build / "hanreplay"), output_format, str(capture), str(host_out)],
-                          capture_output=True, text=True, timeout=60)
-    emulated = subprocess.run(qemu_argv(lx106_build / "hanreplay-lx106.elf", [output_format, str(capture), str(lx106_out)]),
-                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=EMULATOR_TIMEOUT_S)
+    host = subprocess.run(
+        [str(firmware_build / "hanreplay"), output_format, str(capture), str(host_out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    emulated = subprocess.run(
+        qemu_argv(lx106_build / "hanreplay-lx106.elf", [output_format, str(capture), str(lx106_out)]),
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=EMULATOR_TIMEOUT_S,
+    )
     assert host.returncode == 0, host.stderr
     assert emulated.returncode == 0, emulated.stdout + emulated.stderr
     assert f"hanreplay: {frames} frames" in host.stderr
@@ -46,5 +56,7 @@ def test_lx106_image_sends_the_broker_what_the_host_build_sends(output_format, f
     expected, got = host_out.read_bytes(), lx106_out.read_bytes()
     assert len(expected) > 50 * frames, "the reader published less than a message per frame"
     offset = first_difference(expected, got)
-    assert expected == got, (f"{output_format}: the lx106 image's bytes differ from offset {offset}: "
-                             f"host {expected[offset:offset + 32].hex()} lx106 {got[offset:offset + 32].hex()}")
+    assert expected == got, (
+        f"{output_format}: the lx106 image's bytes differ from offset {offset}: "
+        f"host {expected[offset : offset + 32].hex()} lx106 {got[offset : offset + 32].hex()}"
+    )

@@ -41,9 +41,29 @@ def test_each_qemu_run_of_nox_bench_passes(name, lx106_build, tmp_path):
 
 
 def test_hanbench_run_dut_qemu_passes_from_the_command_line(lx106_build, tmp_path):
-    done = subprocess.run([sys.executable, "-m", "bench", "run", "--dut", "qemu", "--meter", "kaifa-ma304h3e",
-                           "--duration", "2min", "--warp", "20", "--broker", "embedded", "--report-dir", str(tmp_path)],
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "run",
+            "--dut",
+            "qemu",
+            "--meter",
+            "kaifa-ma304h3e",
+            "--duration",
+            "2min",
+            "--warp",
+            "20",
+            "--broker",
+            "embedded",
+            "--report-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "PASS: 1 of 1 runs passed" in done.stdout
     assert_ran_on_the_emulator((tmp_path / "kaifa-ma304h3e" / "dut-qemu.log").read_text())

@@ -25,7 +25,7 @@ from tests.firmware.harness import FIRMWARE, locked
 BUILD = FIRMWARE / "build-xtensa"
 PROBE = BUILD / "CMakeFiles/hansizeprobe.dir/esp8266/size_probe.cpp.obj"
 FLASH_BUDGET = 40 * 1024  # code, literals and the constants kept in flash
-RAM_BUDGET = 4 * 1024     # data RAM: .data + .bss + .rodata left in DRAM + the ReaderApp and ReaderLoop objects
+RAM_BUDGET = 4 * 1024  # data RAM: .data + .bss + .rodata left in DRAM + the ReaderApp and ReaderLoop objects
 # The parts of the ReaderApp object the probe measures, in the order the report lists them.
 APP_PARTS = ("deframer", "classic_document", "mqtt_client", "settings", "reading")
 
@@ -34,13 +34,22 @@ def build_core() -> Path:
     """Builds libhancore.a and the size probe with the xtensa toolchain file; returns the archive."""
     with locked(BUILD):
         for command in (
-            ["cmake", "-S", str(FIRMWARE), "-B", str(BUILD), f"-DCMAKE_TOOLCHAIN_FILE={FIRMWARE / 'esp8266/xtensa-toolchain.cmake'}",
-             "-DHANREADER_STACK_USAGE=ON"],
+            [
+                "cmake",
+                "-S",
+                str(FIRMWARE),
+                "-B",
+                str(BUILD),
+                f"-DCMAKE_TOOLCHAIN_FILE={FIRMWARE / 'esp8266/xtensa-toolchain.cmake'}",
+                "-DHANREADER_STACK_USAGE=ON",
+            ],
             ["cmake", "--build", str(BUILD), "-j", "2"],
         ):
             done = subprocess.run(command, capture_output=True, text=True)
             if done.returncode != 0:
-                raise RuntimeError(f"xtensa build failed: {' '.join(command)}\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
+                raise RuntimeError(
+                    f"xtensa build failed: {' '.join(command)}\n{done.stdout[-2000:]}{done.stderr[-2000:]}"
+                )
     return BUILD / "libhancore.a"
 
 
@@ -56,7 +65,9 @@ def placement(section: str) -> str | None:
 
 def section_sizes(archive: Path) -> Counter:
     """Bytes by placement over every object in the archive, plus the flash constants on their own."""
-    out = subprocess.run(["xtensa-lx106-elf-size", "-A", str(archive)], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["xtensa-lx106-elf-size", "-A", str(archive)], capture_output=True, text=True, check=True
+    ).stdout
     sizes = Counter()
     for line in out.splitlines():
         parts = line.split()
@@ -86,9 +97,13 @@ def report() -> dict:
     sections = section_sizes(build_core())
     app = app_sizes()
     figures = {
-        "flash": sections["flash"], "flash_constants": sections["flash_constants"],
-        "data": sections["data"], "bss": sections["bss"], "rodata_in_ram": sections["rodata"],
-        "reader_app": app["reader_app"], "reader_loop": app["reader_loop"],
+        "flash": sections["flash"],
+        "flash_constants": sections["flash_constants"],
+        "data": sections["data"],
+        "bss": sections["bss"],
+        "rodata_in_ram": sections["rodata"],
+        "reader_app": app["reader_app"],
+        "reader_loop": app["reader_loop"],
     }
     figures.update({f"  {part}": app[part] for part in APP_PARTS})
     figures["  rest"] = app["reader_app"] - sum(app[part] for part in APP_PARTS)
@@ -104,8 +119,10 @@ def stack_report() -> xtensa_stack.StackReport:
 
 def print_stack(stack: xtensa_stack.StackReport) -> None:
     """Bytes per entry point, the deepest chain of the worst one frame by frame, and what is not counted."""
-    print(f"worst-case stack from each entry point, bytes (budget {xtensa_stack.STACK_BUDGET} ="
-          f" {xtensa_stack.CONT_STACK} cont stack - {xtensa_stack.RESERVE} reserve):")
+    print(
+        f"worst-case stack from each entry point, bytes (budget {xtensa_stack.STACK_BUDGET} ="
+        f" {xtensa_stack.CONT_STACK} cont stack - {xtensa_stack.RESERVE} reserve):"
+    )
     for entry, depth in stack.depths.items():
         print(f"  {entry:<20} {depth.bytes:>7}")
     worst_entry, worst = max(stack.depths.items(), key=lambda item: item[1].bytes)

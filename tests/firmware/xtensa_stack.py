@@ -36,17 +36,17 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-CONT_STACK = 4096            # the ESP8266 Arduino core's CONT_STACKSIZE
-RESERVE = 1536               # board layer, library calls, sketch frames (see above)
+CONT_STACK = 4096  # the ESP8266 Arduino core's CONT_STACKSIZE
+RESERVE = 1536  # board layer, library calls, sketch frames (see above)
 STACK_BUDGET = CONT_STACK - RESERVE
 INDIRECT = "__indirect_call"
 # What firmware/esp8266/src/main.cpp calls in the core from setup() and loop(), all on the cont stack.
 ENTRY_POINTS = {
     "portal request": "han::PortalRequest::answer",
-    "reader loop": "han::ReaderLoop::poll",        # all of the below but start and settings load
+    "reader loop": "han::ReaderLoop::poll",  # all of the below but start and settings load
     "meter bytes": "han::ReaderApp::on_serial_bytes",
     "meter idle": "han::ReaderApp::on_serial_idle",
-    "broker loop": "han::ReaderApp::loop",          # MQTT keep-alive, and commands over MQTT
+    "broker loop": "han::ReaderApp::loop",  # MQTT keep-alive, and commands over MQTT
     "console command": "han::run_console_command",
     "start": "han::ReaderApp::start",
     "settings load": "han::settings_parse",
@@ -84,8 +84,9 @@ class Depth:
 
 def call_graph_files(build: Path) -> list[Path]:
     """The .ci file of every object in libhancore.a (not stale ones of files since removed)."""
-    members = subprocess.run(["xtensa-lx106-elf-ar", "t", str(build / "libhancore.a")],
-                             capture_output=True, text=True, check=True).stdout.split()
+    members = subprocess.run(
+        ["xtensa-lx106-elf-ar", "t", str(build / "libhancore.a")], capture_output=True, text=True, check=True
+    ).stdout.split()
     objects = build / "CMakeFiles/hancore.dir"
     files = []
     for member in members:
@@ -131,8 +132,9 @@ def _function(title: str, label: str) -> Function:
 def virtual_overrides(files: list[Path], graph: dict[str, Function]) -> dict[str, set[str]]:
     """Method name -> titles of every core function some vtable of the core points to."""
     objects = [str(path.with_suffix(".obj")) for path in files]
-    dump = subprocess.run(["xtensa-lx106-elf-objdump", "-r", *objects],
-                          capture_output=True, text=True, check=True).stdout
+    dump = subprocess.run(
+        ["xtensa-lx106-elf-objdump", "-r", *objects], capture_output=True, text=True, check=True
+    ).stdout
     symbols = set()
     in_vtable = False
     for line in dump.splitlines():
@@ -164,9 +166,9 @@ def names_called_at(site: str) -> set[str]:
     arguments are searched too.
     """
     path, line, column = site.rsplit(":", 2)
-    text = "\n".join(Path(path).read_text().splitlines()[int(line) - 1:])
+    text = "\n".join(Path(path).read_text().splitlines()[int(line) - 1 :])
     start = int(column) - 1
-    if text[start:start + 1] != "(":
+    if text[start : start + 1] != "(":
         return set(_CALL.findall(text[start:].split(";", 1)[0]))
     names = set(re.findall(r"(\w+)\s*$", text[:start]))
     depth = 0
@@ -187,8 +189,10 @@ def resolve_indirect(graph: dict[str, Function], overrides: dict[str, set[str]],
             function.calls |= reached
             board_calls |= names & board
             if not reached and not names & board:
-                raise StackError(f"cannot tell what the indirect call at {site} in {function.name} reaches "
-                                 f"(named there: {sorted(names)}); teach tests/firmware/xtensa_stack.py")
+                raise StackError(
+                    f"cannot tell what the indirect call at {site} in {function.name} reaches "
+                    f"(named there: {sorted(names)}); teach tests/firmware/xtensa_stack.py"
+                )
     return board_calls
 
 
@@ -204,16 +208,19 @@ def recursion_bounds(graph: dict[str, Function], firmware: Path) -> dict[str, in
     return {entry_title(graph, "han::AxdrReader::skip_depth"): int(limit.group(1)) + 2}
 
 
-def deepest(graph: dict[str, Function], title: str, bounds: dict[str, int], known: dict[str, Depth],
-            path: tuple[str, ...] = ()) -> Depth:
+def deepest(
+    graph: dict[str, Function], title: str, bounds: dict[str, int], known: dict[str, Depth], path: tuple[str, ...] = ()
+) -> Depth:
     """Frame of title (times its recursion bound) plus its deepest callee's depth; calls outside the core count 0."""
     if title in path:
-        cycle = " -> ".join(graph[t].name for t in path[path.index(title):] + (title,))
+        cycle = " -> ".join(graph[t].name for t in path[path.index(title) :] + (title,))
         raise StackError(f"recursion bounds no stack: {cycle}")
     if title not in known:
         function = graph[title]
         repeats = bounds.get(title, 1)
-        callees = sorted(callee for callee in function.calls if callee in graph and not (callee == title and repeats > 1))
+        callees = sorted(
+            callee for callee in function.calls if callee in graph and not (callee == title and repeats > 1)
+        )
         below = [deepest(graph, callee, bounds, known, path + (title,)) for callee in callees]
         worst = max(below, key=lambda depth: depth.bytes, default=Depth(0, []))
         frames = [(function.name, function.frame)] * repeats

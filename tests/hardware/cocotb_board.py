@@ -14,7 +14,7 @@ from cocotb.utils import get_sim_time
 
 from hardware.levels import Level
 from hardware.monitor import LineTrace
-from simulator.lines.mbus import Opcode, STATUS_BYTES, pack, pack_data, unpack_status
+from simulator.lines.mbus import STATUS_BYTES, Opcode, pack, pack_data, unpack_status
 
 PERIOD_NS = 10  # the wrapper's clock (hdl_build.WRAPPER)
 
@@ -36,7 +36,7 @@ class Board:
         self.levels: list[tuple[int, Level]] = [(0, Level.MARK)]
         self.replies = bytearray()
 
-    async def start(self) -> "Board":
+    async def start(self) -> Board:
         """Reset, then the two watchers."""
         self.dut.host_rx.value = 1
         self.dut.rst.value = 1

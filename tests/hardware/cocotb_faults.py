@@ -4,11 +4,10 @@ import tomllib
 from pathlib import Path
 
 import cocotb
-
 from cocotb_board import Board
+from line_model import PARITIES, LineModel, first_difference, observed_segments, to_wire, trimmed
+
 from hardware.monitor import decode_uart
-from line_model import (PARITIES, LineModel, first_difference, observed_segments, to_wire,
-                        trimmed)
 
 SCENARIOS = Path(__file__).resolve().parent / "fault_scenarios.toml"
 PRELOAD_BITS = 100  # idle mark at the start while the host fills the FIFO
@@ -36,6 +35,5 @@ async def fault_scenario(dut, name):
     if "decoded" in case:
         parity, stop_bits = case.get("format", ["E", 1])
         chars = decode_uart(board.trace, board.line_divisor, PARITIES[parity], stop_bits)
-        decoded = [[f"{c.byte:02X}", "ok" if c.clean else "parity" if c.stop_ok else "framing"]
-                   for c in chars]
+        decoded = [[f"{c.byte:02X}", "ok" if c.clean else "parity" if c.stop_ok else "framing"] for c in chars]
         assert decoded == case["decoded"]

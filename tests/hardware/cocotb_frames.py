@@ -1,12 +1,12 @@
 """A frame of every profile through the FIFO with credits, decoded back (FAST build)."""
 
 import cocotb
-
 from cocotb_board import Board
 from frames import line_format, profile_frame, profile_names
-from simulator.codec import decode_frame
-from hardware.monitor import decode_uart
 from line_model import PARITIES
+
+from hardware.monitor import decode_uart
+from simulator.codec import decode_frame
 from simulator.lines.mbus import StatusFlag, pack_format
 
 
@@ -39,8 +39,11 @@ async def parity_and_stop_bits(dut, serial_format):
     await board.until_idle(len(data) * 13 * board.line_divisor)
     chars = decode_uart(board.trace, board.line_divisor, PARITIES[parity], stop_bits)
     assert bytes(c.byte for c in chars) == data
-    bad = [f"{c.byte:02X} parity {'ok' if c.parity_ok else 'wrong'} stop {'ok' if c.stop_ok else 'low'}"
-           for c in chars if not c.clean]
+    bad = [
+        f"{c.byte:02X} parity {'ok' if c.parity_ok else 'wrong'} stop {'ok' if c.stop_ok else 'low'}"
+        for c in chars
+        if not c.clean
+    ]
     assert not bad, f"{len(bad)} characters wrong, first: {bad[:4]}"
     slots = 10 + (parity != "N") + stop_bits - 1
     # Back to back: each character takes exactly its slots, no more, no less.

@@ -1,8 +1,8 @@
 """The host protocol: status replies, error flags, overflow and credit flow control (FAST build)."""
 
 import cocotb
-
 from cocotb_board import Board
+
 from hardware.levels import Level
 from hardware.monitor import decode_uart
 from simulator.lines.mbus import Opcode, Parity, StatusFlag, pack, pack_data
@@ -40,7 +40,7 @@ async def overflow_drops_and_flags(dut):
     assert (status.free, status.flags) == (0, StatusFlag.OVERFLOW)
     await board.until_idle(len(data) * 12 * board.line_divisor + 200 * board.line_divisor)
     chars = decode_uart(board.trace, board.line_divisor, Parity.EVEN)
-    assert bytes(c.byte for c in chars) == data[:board.fifo_depth]
+    assert bytes(c.byte for c in chars) == data[: board.fifo_depth]
     assert (await board.status()).flags == StatusFlag.IDLE
 
 

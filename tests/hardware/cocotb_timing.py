@@ -3,9 +3,9 @@
 import os
 
 import cocotb
-
 from cocotb_board import Board
 from frames import reference_frame
+
 from hardware.monitor import decode_uart, edge_errors
 from simulator.lines.mbus import Parity, pack_data, pack_format
 

@@ -21,8 +21,11 @@ def profile_frame(name: str) -> bytes:
     """The list-2 frame the profile's meter sends for the sample reading."""
     profile = get_profile(name)
     values = tomllib.loads(SAMPLE.read_text())
-    identity = {"list_version": profile.identity.list_version, "meter_id": profile.identity.meter_id,
-                "meter_type": profile.identity.meter_type}
+    identity = {
+        "list_version": profile.identity.list_version,
+        "meter_id": profile.identity.meter_id,
+        "meter_type": profile.identity.meter_type,
+    }
     reading = {field: {**values, **identity}[field] for field in profile.lists[LIST].fields}
     if profile.apdu.datetime != "null":
         reading["meter_time"] = values["meter_time"]
@@ -40,8 +43,13 @@ def profile_names() -> list[str]:
 
 def _one_plain_frame(profile) -> bool:
     transport = profile.transport
-    return (LIST in profile.lists and profile.security is None
-            and transport.kind == "hdlc" and transport.max_info is None and transport.block_size is None)
+    return (
+        LIST in profile.lists
+        and profile.security is None
+        and transport.kind == "hdlc"
+        and transport.max_info is None
+        and transport.block_size is None
+    )
 
 
 def line_format(name: str) -> tuple[str, int]:

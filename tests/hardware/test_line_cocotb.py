@@ -4,9 +4,8 @@ Each test is one simulator run of a whole cocotb module (its cases parametrized
 inside), because starting Icarus costs more than most cases take.
 """
 
-import pytest
-
 import hdl_build
+import pytest
 
 
 @pytest.fixture(scope="module")

@@ -5,9 +5,9 @@ import select
 import tty
 
 import pytest
+from frames import profile_frame
 
 import hardware  # noqa: F401  (registers mbus-sim)
-from frames import profile_frame
 from hardware.bridge import MbusSimLine
 from hardware.gateware.emulator import LineEmulator
 from hardware.monitor import decode_uart
@@ -82,8 +82,9 @@ def test_mbus_line_refuses_a_port_that_is_no_board():
     # pyserial's loop:// echoes the STATUS byte back: one byte where a board sends four.
     with pytest.raises(LineError) as error:
         MbusLine("loop://", SERIAL).open()
-    assert str(error.value) == ("loop:// did not answer like an M-Bus emulator: "
-                                "expected a 4-byte status reply starting 0A, not 0a")
+    assert str(error.value) == (
+        "loop:// did not answer like an M-Bus emulator: expected a 4-byte status reply starting 0A, not 0a"
+    )
 
 
 def test_mbus_line_says_when_it_is_used_unopened():
@@ -97,7 +98,9 @@ def test_mbus_sim_without_amaranth_is_one_line_that_names_the_fix(monkeypatch):
 
     from hardware.line import open_mbus_sim
 
-    for name in [name for name in sys.modules if name.startswith(("hardware.bridge", "hardware.gateware", "hardware.sim"))]:
+    for name in [
+        name for name in sys.modules if name.startswith(("hardware.bridge", "hardware.gateware", "hardware.sim"))
+    ]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "amaranth", None)
     with pytest.raises(LineError, match=r"--line mbus-sim .* amaranth is not installed: pip install 'hanbench\[sim\]'"):
@@ -113,6 +116,6 @@ def test_a_baud_drift_changes_the_boards_divisor_around_the_frame_only():
         line.write(b"\x55")
         line.drain()
     drifted = decode_uart(board.trace, 98, Parity.EVEN)
-    assert bytes(c.byte for c in drifted[:len(frame)]) == frame and all(c.clean for c in drifted[:len(frame)])
+    assert bytes(c.byte for c in drifted[: len(frame)]) == frame and all(c.clean for c in drifted[: len(frame)])
     nominal = decode_uart(board.trace, 100, Parity.EVEN)
     assert nominal[-1].byte == 0x55 and nominal[-1].clean

@@ -1,8 +1,8 @@
 """The tests catch a broken transmitter: parity computed odd where even was asked for."""
 
+import hdl_build
 import pytest
 
-import hdl_build
 from hardware.gateware import line
 
 

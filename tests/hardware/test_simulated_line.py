@@ -5,8 +5,8 @@ import select
 from types import SimpleNamespace
 
 import pytest
-
 from frames import profile_frame
+
 from hardware.bridge import MbusSimLine
 from hardware.gateware.emulator import LineEmulator
 from hardware.monitor import decode_uart
@@ -37,11 +37,14 @@ def test_client_honours_credits_through_a_small_fifo_and_flips_one_parity_bit():
     assert [i for i, c in enumerate(chars) if not c.clean] == [40]
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda c: c.configure(2400, "X"), "parity must be one of N, E, O, not 'X'"),
-    (lambda c: c.stretch_next(12, 1), "slot must be an integer from 0 to 11, not 12"),
-    (lambda c: c.glitch(0), "glitch cycles must be an integer from 1 to 16777215, not 0"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda c: c.configure(2400, "X"), "parity must be one of N, E, O, not 'X'"),
+        (lambda c: c.stretch_next(12, 1), "slot must be an integer from 0 to 11, not 12"),
+        (lambda c: c.glitch(0), "glitch cycles must be an integer from 1 to 16777215, not 0"),
+    ],
+)
 def test_client_refuses_bad_arguments_by_name(call, message):
     client = MbusEmulator(port=None)  # refused before anything is sent
     with pytest.raises(LineError) as error:
@@ -75,8 +78,10 @@ def read_all(path: str, size: int) -> bytes:
         os.close(fd)
 
 
-@pytest.mark.parametrize("name, serial", [
-    ("kaifa-ma304h3e", EIGHT_E_ONE), ("kamstrup-6861111", SimpleNamespace(baud=2400, parity="N", stopbits=1))])
+@pytest.mark.parametrize(
+    "name, serial",
+    [("kaifa-ma304h3e", EIGHT_E_ONE), ("kamstrup-6861111", SimpleNamespace(baud=2400, parity="N", stopbits=1))],
+)
 def test_a_frame_reaches_the_pty_through_gateware_and_receiver(name, serial):
     frame = profile_frame(name)
     with MbusSimLine(serial, realtime=False) as line:

@@ -74,9 +74,9 @@ def test_transmitter_holds_each_bit_for_the_divisor():
 
     simulate(dut, bench)
     start = levels.index(0)
-    bits = levels[start:start + 10 * DIVISOR:DIVISOR]
+    bits = levels[start : start + 10 * DIVISOR : DIVISOR]
     assert bits == [0, 0, 1, 0, 1, 1, 0, 1, 0, 1]  # start, 0x5A LSB first, stop
-    assert all(level == 1 for level in levels[start + 10 * DIVISOR - DIVISOR:])
+    assert all(level == 1 for level in levels[start + 10 * DIVISOR - DIVISOR :])
 
 
 def parse(data: bytes, depth=16):
@@ -115,12 +115,15 @@ def test_parser_keeps_stretch_cycles_signed():
     assert (op, arg & 0xFF, arg >> 8) == (Opcode.STRETCH, 3, 0x10000 - 5)
 
 
-@pytest.mark.parametrize("make, message", [
-    (lambda: LineTransmitter(divisor=1), "divisor must be an integer from 2 to 65535, not 1"),
-    (lambda: LineTransmitter(stop_bits=3), "stop_bits must be 1 or 2, not 3"),
-    (lambda: HostReceiver(2), "divisor must be an integer of at least 4, not 2"),
-    (lambda: LineEmulator(fifo_depth=2), "fifo_depth must be an integer of at least 4, not 2"),
-])
+@pytest.mark.parametrize(
+    "make, message",
+    [
+        (lambda: LineTransmitter(divisor=1), "divisor must be an integer from 2 to 65535, not 1"),
+        (lambda: LineTransmitter(stop_bits=3), "stop_bits must be 1 or 2, not 3"),
+        (lambda: HostReceiver(2), "divisor must be an integer of at least 4, not 2"),
+        (lambda: LineEmulator(fifo_depth=2), "fifo_depth must be an integer of at least 4, not 2"),
+    ],
+)
 def test_bad_parameters_name_what_was_expected(make, message):
     with warnings.catch_warnings():
         # The refused component was still allocated; Amaranth warns when it is collected unused.

@@ -42,8 +42,10 @@ def test_profiles_beyond_norway_say_how_they_reach_the_line(name):
     baud, serial, transport, mode, sizes = BEYOND_NORWAY[name]
     assert (profile.serial.baud, profile.serial.name, profile.transport.kind) == (baud, serial, transport)
     assert (profile.security.mode if profile.security else None) == mode
-    counts = {n: compiled(layout).element_count if layout.layout == "obis-pairs" else len(layout.items)
-              for n, layout in profile.lists.items()}
+    counts = {
+        n: compiled(layout).element_count if layout.layout == "obis-pairs" else len(layout.items)
+        for n, layout in profile.lists.items()
+    }
     assert counts == sizes
     # Each says where its facts come from, in its opening comment.
     assert "Sources:" in (PROFILE_DIR / f"{name}.toml").read_text().split("\nname =")[0]
@@ -66,7 +68,9 @@ def test_byte_time_is_eleven_bits_at_8e1_and_ten_at_8n1():
 
 
 def test_unknown_name_suggests_close_names():
-    with pytest.raises(ProfileError, match=r"unknown meter 'kaifa-ma304': did you mean kaifa-ma304t4, kaifa-ma304h4, kaifa-ma304h3e"):
+    with pytest.raises(
+        ProfileError, match=r"unknown meter 'kaifa-ma304': did you mean kaifa-ma304t4, kaifa-ma304h4, kaifa-ma304h3e"
+    ):
         get_profile("kaifa-ma304")
 
 
@@ -75,20 +79,30 @@ GOOD = (PROFILE_DIR / "kaifa-ma304h3e.toml").read_text()
 BAD_EDITS = [
     # (what to replace, with what, the message the loader must give)
     ('parity = "E"', 'parity = "X"', r"serial\.parity: Input should be 'N', 'E' or 'O'"),
-    ('field = "current_l2"', 'field = "current_2"', r"lists\.2\.items\.8\.field: .*must be a canonical field name, not 'current_2'"),
+    (
+        'field = "current_l2"',
+        'field = "current_2"',
+        r"lists\.2\.items\.8\.field: .*must be a canonical field name, not 'current_2'",
+    ),
     ('dst = "01"', 'dst = "02"', r"hdlc\.dst: .*low bit"),
     ('invoke_id = "40 00 00 00"', 'invoke_id = "40 00"', r"apdu\.invoke_id: .*must be 4 bytes, not 2"),
     ('zone = "Europe/Oslo"\n', "", r"clock: .*a local clock needs zone"),
     ("period_s = 3600", "period_s = -1", r"schedule\.2\.period_s: Input should be greater than 0"),
-    ('baud = 2400', 'baud = 2400\nspeed = 9600', r"serial\.speed: Extra inputs are not permitted"),
-    ('name = "kaifa-ma304h3e"', 'name = "kaifa-other"', r"name: must be the file's name 'kaifa-ma304h3e', not 'kaifa-other'"),
+    ("baud = 2400", "baud = 2400\nspeed = 9600", r"serial\.speed: Extra inputs are not permitted"),
+    (
+        'name = "kaifa-ma304h3e"',
+        'name = "kaifa-other"',
+        r"name: must be the file's name 'kaifa-ma304h3e', not 'kaifa-other'",
+    ),
     ("[lists.3]", "[lists.4]", r"list numbers must be 1, 2 or 3, not \[4\]"),
     ('type = "date-time"', 'type = "double-long-unsigned"', r"lists\.3\.items\.13: .*meter_time is text"),
     ('make = "kaifa"', 'make = "kaifa', r"not valid TOML"),
 ]
 
 
-@pytest.mark.parametrize("old, new, message", BAD_EDITS, ids=[edit[0].split()[0] + "->" + edit[1][:12] for edit in BAD_EDITS])
+@pytest.mark.parametrize(
+    "old, new, message", BAD_EDITS, ids=[edit[0].split()[0] + "->" + edit[1][:12] for edit in BAD_EDITS]
+)
 def test_a_bad_file_is_refused_with_file_field_and_problem(tmp_path: Path, old, new, message):
     assert old in GOOD
     path = tmp_path / "kaifa-ma304h3e.toml"
@@ -100,7 +114,9 @@ def test_a_bad_file_is_refused_with_file_field_and_problem(tmp_path: Path, old, 
 
 
 def test_adding_a_model_is_adding_a_file(tmp_path: Path):
-    (tmp_path / "kaifa-ma304h3e-test.toml").write_text(GOOD.replace('name = "kaifa-ma304h3e"', 'name = "kaifa-ma304h3e-test"'))
+    (tmp_path / "kaifa-ma304h3e-test.toml").write_text(
+        GOOD.replace('name = "kaifa-ma304h3e"', 'name = "kaifa-ma304h3e-test"')
+    )
     from meter_profiles import load_profiles
 
     assert list(load_profiles(tmp_path)) == ["kaifa-ma304h3e-test"]

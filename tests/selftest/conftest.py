@@ -20,8 +20,11 @@ def quick_limits(tmp_path) -> Path:
         text = text.replace(f"{key} = {station[key]}", f"{key} = {seconds}")
     # The fake boards publish at once; what a frame waits for under two pytest workers on two busy cores is the
     # machine's, so the latency limits (1 s for a real board on a quiet station) get a margin that holds there.
-    text = re.sub(r"(\[measurements\.han_\w+_latency_s\][^\[]*?)max = [\d.]+\nmarginal_max = [\d.]+",
-                  rf"\1max = {LATENCY_MARGIN_S}\nmarginal_max = {LATENCY_MARGIN_S / 2}", text)
+    text = re.sub(
+        r"(\[measurements\.han_\w+_latency_s\][^\[]*?)max = [\d.]+\nmarginal_max = [\d.]+",
+        rf"\1max = {LATENCY_MARGIN_S}\nmarginal_max = {LATENCY_MARGIN_S / 2}",
+        text,
+    )
     path = tmp_path / "limits.toml"
     path.write_text(text)
     return path

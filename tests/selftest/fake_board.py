@@ -39,8 +39,18 @@ class FakeBoard:
 
     def __init__(self, mode: str, host: str, port: str, topic: str):
         self.mode = mode
-        self.settings = {"wifi_ssid": "", "wifi_password": "", "mqtt_host": host, "mqtt_port": port, "mqtt_user": "",
-                         "mqtt_password": "", "topic": topic, "command_topic": "", "format": "classic", "serial": "auto"}
+        self.settings = {
+            "wifi_ssid": "",
+            "wifi_password": "",
+            "mqtt_host": host,
+            "mqtt_port": port,
+            "mqtt_user": "",
+            "mqtt_password": "",
+            "topic": topic,
+            "command_topic": "",
+            "format": "classic",
+            "serial": "auto",
+        }
         self.client: mqtt.Client | None = None
         self.connected = False
 
@@ -94,7 +104,7 @@ class FakeBoard:
             if words[2].startswith("mqtt_") or words[2] == "command_topic":
                 self.connect()
         else:
-            reply(f"error: unknown command \"{words[0]}\"; try help")
+            reply(f'error: unknown command "{words[0]}"; try help')
 
     def document(self, reading: dict) -> str:
         data = {KEYS[name]: value for name, value in reading.items() if name in KEYS}

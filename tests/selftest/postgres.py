@@ -48,8 +48,9 @@ class PostgresServer:
         self._databases = 0
 
     def _run(self, *argv, **options) -> subprocess.CompletedProcess:
-        return subprocess.run([*self._as, *argv], check=True, capture_output=True, text=True, timeout=START_TIMEOUT_S,
-                              **options)
+        return subprocess.run(
+            [*self._as, *argv], check=True, capture_output=True, text=True, timeout=START_TIMEOUT_S, **options
+        )
 
     def start(self) -> "PostgresServer":
         """A running server with USER (password authentication) owning DATABASE."""
@@ -68,7 +69,9 @@ class PostgresServer:
     def start_server(self) -> None:
         """Start the server on the cluster (again, after stop_server)."""
         options = f"-c listen_addresses=127.0.0.1 -c port={self.port} -c unix_socket_directories={self.root}"
-        self._run(_binary("pg_ctl"), "-D", self.root / "data", "-l", self.root / "server.log", "-o", options, "-w", "start")
+        self._run(
+            _binary("pg_ctl"), "-D", self.root / "data", "-l", self.root / "server.log", "-o", options, "-w", "start"
+        )
 
     def stop_server(self) -> None:
         """Stop the server, keep the cluster: the database is down."""
@@ -80,8 +83,9 @@ class PostgresServer:
 
         self._databases += 1
         name = f"records_{self._databases}"
-        with psycopg.connect(f"host=127.0.0.1 port={self.port} user={USER} dbname=postgres passfile={self.passfile}",
-                             autocommit=True) as connection:
+        with psycopg.connect(
+            f"host=127.0.0.1 port={self.port} user={USER} dbname=postgres passfile={self.passfile}", autocommit=True
+        ) as connection:
             connection.execute(f"CREATE DATABASE {name}")
         return f"postgresql://{USER}@127.0.0.1:{self.port}/{name}"
 

@@ -17,8 +17,17 @@ def write_units(url: str, folder: Path, station: str, units: int) -> None:
         store.begin(unit, {"serial_number": f"SN-{station}-{n}", "station": {"id": station}})
         for phase in PHASES:
             store.note_phase(unit, phase)
-        store.finish({"unit": unit, "serial_number": f"SN-{station}-{n}", "outcome": "PASS", "ended": "2026-12-01T07:00:00Z",
-                      "failures": [], "phases": [], "station": {"id": station}})
+        store.finish(
+            {
+                "unit": unit,
+                "serial_number": f"SN-{station}-{n}",
+                "outcome": "PASS",
+                "ended": "2026-12-01T07:00:00Z",
+                "failures": [],
+                "phases": [],
+                "station": {"id": station},
+            }
+        )
 
 
 if __name__ == "__main__":

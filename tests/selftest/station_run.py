@@ -21,14 +21,28 @@ def fake_board_cmd(mode: str) -> str:
 
 def station_argv(record_dir: Path, limits: Path, *extra: str) -> list[str]:
     """The station's command line on a record directory."""
-    return [sys.executable, "-m", "bench", "selftest", "--record-dir", str(record_dir), "--limits", str(limits),
-            "--station-id", "ci-station", "--operator", "pytest", *extra]
+    return [
+        sys.executable,
+        "-m",
+        "bench",
+        "selftest",
+        "--record-dir",
+        str(record_dir),
+        "--limits",
+        str(limits),
+        "--station-id",
+        "ci-station",
+        "--operator",
+        "pytest",
+        *extra,
+    ]
 
 
 def run_station(record_dir: Path, limits: Path, *extra: str, timeout: float = 90) -> subprocess.CompletedProcess:
     """Run the station's command to its end."""
-    return subprocess.run(station_argv(record_dir, limits, *extra), cwd=REPO, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        station_argv(record_dir, limits, *extra), cwd=REPO, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def only_record(record_dir: Path) -> dict:

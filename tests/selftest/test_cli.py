@@ -11,15 +11,27 @@ from tests.selftest.station_run import REPO
 
 
 def _hanbench(*argv: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "bench", "selftest", *argv], cwd=REPO, capture_output=True, text=True,
-                          timeout=60, env={**os.environ, "COLUMNS": "200"})
+    return subprocess.run(
+        [sys.executable, "-m", "bench", "selftest", *argv],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "COLUMNS": "200"},
+    )
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["--dut", "rig"], "--dut rig needs --port, --console, --image, --lan-host"),
-    (["--dut", "cmd"], "--dut cmd needs --dut-cmd"),
-    (["--dut-cmd", "x {nonsense}"], "--dut-cmd may use {tty}, {serial}, {mqtt_host}, {mqtt_port}, {topic}, {user}, {password}, not {nonsense}"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--dut", "rig"], "--dut rig needs --port, --console, --image, --lan-host"),
+        (["--dut", "cmd"], "--dut cmd needs --dut-cmd"),
+        (
+            ["--dut-cmd", "x {nonsense}"],
+            "--dut-cmd may use {tty}, {serial}, {mqtt_host}, {mqtt_port}, {topic}, {user}, {password}, not {nonsense}",
+        ),
+    ],
+)
 def test_bad_options_are_one_line_without_a_traceback(tmp_path, argv, message):
     done = _hanbench("--record-dir", str(tmp_path), *argv)
     assert done.returncode == 2

@@ -22,14 +22,23 @@ def test_a_measurement_without_a_limit_names_the_fix():
         load_limits().measurement("nonsense")
 
 
-@pytest.mark.parametrize("body, message", [
-    ("[measurements.x]\nmin = 0\nequals = '1'\n", "measurements.x: Value error, give exactly one of min/max, equals or regex"),
-    ("[measurements.x]\nmax = 1\nunits = 'parsec'\n", "units must be an OpenHTF unit suffix such as s, °C or 1, not 'parsec'"),
-    ("[measurements.x\n", "not valid TOML"),
-    ("[measurements.x]\nmin = 0\nmax = nan\n", "measurements.x.max: must be a finite number, not nan or inf"),
-    ("[measurements.x]\nmin = -inf\nmax = 1\n", "measurements.x.min: must be a finite number, not nan or inf"),
-    ("[measurements.x]\nmax = 1\nmaxx = 2\n", "measurements.x.maxx: Extra inputs are not permitted"),
-])
+@pytest.mark.parametrize(
+    "body, message",
+    [
+        (
+            "[measurements.x]\nmin = 0\nequals = '1'\n",
+            "measurements.x: Value error, give exactly one of min/max, equals or regex",
+        ),
+        (
+            "[measurements.x]\nmax = 1\nunits = 'parsec'\n",
+            "units must be an OpenHTF unit suffix such as s, °C or 1, not 'parsec'",
+        ),
+        ("[measurements.x\n", "not valid TOML"),
+        ("[measurements.x]\nmin = 0\nmax = nan\n", "measurements.x.max: must be a finite number, not nan or inf"),
+        ("[measurements.x]\nmin = -inf\nmax = 1\n", "measurements.x.min: must be a finite number, not nan or inf"),
+        ("[measurements.x]\nmax = 1\nmaxx = 2\n", "measurements.x.maxx: Extra inputs are not permitted"),
+    ],
+)
 def test_a_bad_limits_file_is_refused_in_one_line(tmp_path, body, message):
     path = tmp_path / "limits.toml"
     station = "[station]\nfirmware_version='0.1.0'\nhost_temperature_c=20\nboot_timeout_s=1\nhello_timeout_s=1\npublish_timeout_s=1\n"
@@ -48,7 +57,9 @@ def test_every_burst_frame_decodes_to_the_reading_behind_it():
             meter, list_no = decoded.pop("meter"), decoded.pop("list")
             # A list 1 names no model: a lone one is credited to the make's first profile.
             assert (meter if list_no > 1 else meter.split("-")[0], list_no) == (
-                frame.meter if list_no > 1 else make.name, frame.list_no)
+                frame.meter if list_no > 1 else make.name,
+                frame.list_no,
+            )
             assert {k: v for k, v in decoded.items() if k in frame.reading} == frame.reading
 
 

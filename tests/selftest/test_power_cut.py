@@ -46,8 +46,14 @@ def _third_unit_under_test(record_dir: Path):
 
 def test_sigkill_mid_unit_keeps_earlier_records_and_marks_the_unit_incomplete(tmp_path, quick_limits):
     record_dir = tmp_path / "records"
-    station = subprocess.Popen(station_argv(record_dir, quick_limits, "--dut", "host", "--loop"), cwd=REPO,
-                               stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, text=True)
+    station = subprocess.Popen(
+        station_argv(record_dir, quick_limits, "--dut", "host", "--loop"),
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     station.stdin.write("sn-1\nsn-2\nsn-3\n")
     station.stdin.flush()
     children: list[int] = []
@@ -71,13 +77,22 @@ def test_sigkill_mid_unit_keeps_earlier_records_and_marks_the_unit_incomplete(tm
     assert [r["serial_number"] for r in _store(record_dir).records()] == ["SN-1", "SN-2"]
 
     # The station's next start finds the marker and records the unit as incomplete, saying where it stopped.
-    restart = subprocess.run(station_argv(record_dir, quick_limits, "--dut", "host", "--loop"), cwd=REPO,
-                             input="", capture_output=True, text=True, timeout=60)
+    restart = subprocess.run(
+        station_argv(record_dir, quick_limits, "--dut", "host", "--loop"),
+        cwd=REPO,
+        input="",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert restart.returncode == 0, restart.stderr
     assert "INCOMPLETE" in restart.stdout
     records = [json.loads(path.read_text()) for path in sorted((record_dir / "records").glob("*.json"))]
-    assert [(r["serial_number"], r["outcome"]) for r in records] == [("SN-1", "PASS"), ("SN-2", "PASS"),
-                                                                      ("SN-3", "INCOMPLETE")]
+    assert [(r["serial_number"], r["outcome"]) for r in records] == [
+        ("SN-1", "PASS"),
+        ("SN-2", "PASS"),
+        ("SN-3", "INCOMPLETE"),
+    ]
     order = [phase["name"] for phase in records[0]["phases"]]
     stopped_in = records[2]["failures"][0]["phase"]
     # The marker may have moved on between the test's look and the kill, never back.

@@ -20,8 +20,15 @@ UNITS = 40
 
 def test_two_stations_writing_at_once_never_touch_each_others_units(record_url, tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
-    writers = [subprocess.Popen([sys.executable, WRITER, record_url, tmp_path / station, station, str(UNITS)], env=env,
-                                stderr=subprocess.PIPE, text=True) for station in ("line-a", "line-b")]
+    writers = [
+        subprocess.Popen(
+            [sys.executable, WRITER, record_url, tmp_path / station, station, str(UNITS)],
+            env=env,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for station in ("line-a", "line-b")
+    ]
     for writer in writers:
         assert writer.wait(timeout=240) == 0, writer.stderr.read()
     records = list(RecordStore(record_url, tmp_path).connect().records())
@@ -38,7 +45,9 @@ def small_disk(tmp_path):
     """A 512 KiB tmpfs (a full disk in miniature); mounting needs root, as CI runs."""
     mount_point = tmp_path / "small"
     mount_point.mkdir()
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount_point)], capture_output=True)
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount_point)], capture_output=True
+    )
     if mounted.returncode:
         why = f"cannot mount a small tmpfs here (needs root, as CI has): {mounted.stderr.decode().strip()}"
         if tiers.strict():
@@ -63,8 +72,17 @@ def _fill(path: Path) -> None:
 def _unit(store: RecordStore, n: int) -> None:
     unit = f"u{n:04d}"
     store.begin(unit, {"serial_number": f"SN-{n}"})
-    store.finish({"unit": unit, "serial_number": f"SN-{n}", "outcome": "PASS", "ended": "2026-12-01T07:00:00Z",
-                  "failures": [], "phases": [], "notes": ["x" * 2000]})
+    store.finish(
+        {
+            "unit": unit,
+            "serial_number": f"SN-{n}",
+            "outcome": "PASS",
+            "ended": "2026-12-01T07:00:00Z",
+            "failures": [],
+            "phases": [],
+            "notes": ["x" * 2000],
+        }
+    )
 
 
 def test_a_full_disk_under_sqlite_stops_with_one_line_and_keeps_every_unit_before(small_disk, tmp_path):
@@ -84,8 +102,11 @@ def test_a_full_disk_under_sqlite_stops_with_one_line_and_keeps_every_unit_befor
 def test_a_full_disk_under_the_json_export_keeps_the_unit_in_the_database(small_disk, tmp_path):
     store = RecordStore(default_url(tmp_path), small_disk).open()
     _fill(small_disk / "filler")
-    with pytest.raises(RecordError, match=r"unit u0000 is kept in .* but its JSON export .* could not be written: "
-                                          r"No space left on device"):
+    with pytest.raises(
+        RecordError,
+        match=r"unit u0000 is kept in .* but its JSON export .* could not be written: "
+        r"No space left on device",
+    ):
         _unit(store, 0)
     assert [r["unit"] for r in store.records()] == ["u0000"]
     assert not [p for p in (small_disk / "records").iterdir()], "a torn or temporary export was left"
@@ -93,8 +114,14 @@ def test_a_full_disk_under_the_json_export_keeps_the_unit_in_the_database(small_
 
 def test_labels_that_are_not_serial_numbers_are_refused_and_the_line_goes_on(tmp_path, quick_limits):
     scans = "AB/CD\n" + "A" * 300 + "\n../../etc\nq\n"
-    done = subprocess.run(station_argv(tmp_path / "r", quick_limits, "--dut", "host", "--loop"), cwd=REPO, input=scans,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        station_argv(tmp_path / "r", quick_limits, "--dut", "host", "--loop"),
+        cwd=REPO,
+        input=scans,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("does not match") == 3 and "Traceback" not in done.stdout + done.stderr
     assert "0 unit(s) tested" in done.stdout
@@ -110,8 +137,16 @@ def test_a_crash_between_the_commit_and_the_export_leaves_the_unit_with_its_verd
 
     monkeypatch.setattr("bench.selftest.records.write_atomic", power_cut)
     with pytest.raises(KeyboardInterrupt):
-        store.finish({"unit": "u-cut", "serial_number": "CUT1", "outcome": "FAIL", "ended": "2026-12-01T07:00:00Z",
-                      "failures": [{"phase": "boot", "measurement": "boot_banner_s"}], "phases": []})
+        store.finish(
+            {
+                "unit": "u-cut",
+                "serial_number": "CUT1",
+                "outcome": "FAIL",
+                "ended": "2026-12-01T07:00:00Z",
+                "failures": [{"phase": "boot", "measurement": "boot_banner_s"}],
+                "phases": [],
+            }
+        )
     restarted = RecordStore(record_url, tmp_path).open()
     assert restarted.recover() == []
     assert [(r["unit"], r["outcome"]) for r in restarted.records()] == [("u-cut", "FAIL")]
@@ -128,8 +163,16 @@ def test_a_database_that_goes_down_mid_unit_stops_it_with_one_line_and_keeps_eve
         store.begin("u0001", {"serial_number": "SN-1"})
         server.stop_server()
         with pytest.raises(RecordError) as refused:
-            store.finish({"unit": "u0001", "serial_number": "SN-1", "outcome": "PASS", "ended": "2026-12-01T07:00:00Z",
-                          "failures": [], "phases": []})
+            store.finish(
+                {
+                    "unit": "u0001",
+                    "serial_number": "SN-1",
+                    "outcome": "PASS",
+                    "ended": "2026-12-01T07:00:00Z",
+                    "failures": [],
+                    "phases": [],
+                }
+            )
         assert "cannot keep unit u0001's record in postgresql://station@127.0.0.1" in str(refused.value)
         assert "\n" not in str(refused.value) and server.password not in str(refused.value)
         server.start_server()
@@ -151,13 +194,16 @@ def test_a_full_database_without_root_stops_with_one_line_and_keeps_every_unit_b
             _unit(store, n)
             kept += 1
     assert kept > 3
-    assert [r["unit"] for r in RecordStore(default_url(tmp_path), tmp_path).connect().records()] == \
-        [f"u{n:04d}" for n in range(kept)]
+    assert [r["unit"] for r in RecordStore(default_url(tmp_path), tmp_path).connect().records()] == [
+        f"u{n:04d}" for n in range(kept)
+    ]
 
 
 def test_a_failed_json_export_without_root_keeps_the_unit_in_the_database(tmp_path, monkeypatch):
     store = RecordStore(default_url(tmp_path / "db"), tmp_path).open()
-    monkeypatch.setattr("bench.atomic.os.fsync", lambda _fd: (_ for _ in ()).throw(OSError(28, "No space left on device")))
+    monkeypatch.setattr(
+        "bench.atomic.os.fsync", lambda _fd: (_ for _ in ()).throw(OSError(28, "No space left on device"))
+    )
     with pytest.raises(RecordError, match="unit u0000 is kept in .* but its JSON export .* No space left on device"):
         _unit(store, 0)
     assert [r["unit"] for r in store.records()] == ["u0000"]

@@ -14,9 +14,17 @@ from bench.selftest.report import print_report
 
 def _record(unit: str, outcome: str, failure: tuple[str, str] | None = None, serial: str | None = None, marginal=False):
     failures = [{"phase": failure[0], "measurement": failure[1]}] if failure else []
-    return {"unit": unit, "serial_number": serial or unit, "outcome": outcome, "marginal": marginal,
-            "started": f"2026-11-23T09:00:00.000+00:00 {unit}", "ended": "2026-11-23T10:00:00.000+00:00",
-            "failures": failures, "phases": [], "station": {"id": "s1"}}
+    return {
+        "unit": unit,
+        "serial_number": serial or unit,
+        "outcome": outcome,
+        "marginal": marginal,
+        "started": f"2026-11-23T09:00:00.000+00:00 {unit}",
+        "ended": "2026-11-23T10:00:00.000+00:00",
+        "failures": failures,
+        "phases": [],
+        "station": {"id": "s1"},
+    }
 
 
 def _store(record_url, folder, station="s1") -> RecordStore:
@@ -49,8 +57,11 @@ def test_recover_turns_a_unit_left_under_test_into_an_incomplete_record(record_u
     store.note_phase("u2", "han_kamstrup")
     (recovered,) = _store(record_url, tmp_path).recover()
     assert recovered["outcome"] == "INCOMPLETE"
-    assert recovered["failures"][0] == {"phase": "han_kamstrup", "measurement": None,
-                                        "why": "the station stopped in phase han_kamstrup (crash or power cut)"}
+    assert recovered["failures"][0] == {
+        "phase": "han_kamstrup",
+        "measurement": None,
+        "why": "the station stopped in phase han_kamstrup (crash or power cut)",
+    }
     assert json.loads((tmp_path / "records" / "u2.json").read_text())["outcome"] == "INCOMPLETE"
     assert store.recover() == []
 
@@ -73,9 +84,13 @@ def test_the_same_unit_name_at_two_stations_is_two_units(record_url, tmp_path):
 
 
 def test_summary_counts_yield_and_the_most_common_first_failure():
-    lines = [{"outcome": "PASS", "failure": None}, {"outcome": "FAIL", "failure": "boot: boot_banner_s"},
-             {"outcome": "FAIL", "failure": "han_kaifa: han_kaifa_wrong_values"},
-             {"outcome": "FAIL", "failure": "han_kaifa: han_kaifa_wrong_values"}, {"outcome": "PASS", "failure": None}]
+    lines = [
+        {"outcome": "PASS", "failure": None},
+        {"outcome": "FAIL", "failure": "boot: boot_banner_s"},
+        {"outcome": "FAIL", "failure": "han_kaifa: han_kaifa_wrong_values"},
+        {"outcome": "FAIL", "failure": "han_kaifa: han_kaifa_wrong_values"},
+        {"outcome": "PASS", "failure": None},
+    ]
     summary = summarise(lines)
     assert (summary["units_tested"], summary["yield"]) == (5, 0.4)
     assert summary["most_common_failure"] == "han_kaifa: han_kaifa_wrong_values"
@@ -91,7 +106,12 @@ def test_report_gives_yield_first_pass_yield_retests_and_the_pareto(record_url, 
     store.finish(_record("5-d", "FAIL", ("mqtt_hello", "mqtt_hello_s"), serial="D"))
     console = Console(width=120, record=True)
     figures = print_report(store, console)
-    assert (figures["units_tested"], figures["boards"], figures["yield"], figures["first_pass_yield"]) == (5, 4, 0.4, 0.25)
+    assert (figures["units_tested"], figures["boards"], figures["yield"], figures["first_pass_yield"]) == (
+        5,
+        4,
+        0.4,
+        0.25,
+    )
     assert figures["marginal"] == 1 and figures["retests"] == 1
     text = console.export_text()
     assert text.index("temperature: board_temperature") < text.index("mqtt_hello: mqtt_hello_s")
@@ -105,7 +125,9 @@ def test_a_password_in_the_url_is_refused_before_it_is_used(tmp_path):
 
 def test_a_database_that_is_down_is_one_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("PGCONNECT_TIMEOUT", "2")
-    with pytest.raises(RecordError, match=r"the record database postgresql://station@127.0.0.1:1/records cannot be opened"):
+    with pytest.raises(
+        RecordError, match=r"the record database postgresql://station@127.0.0.1:1/records cannot be opened"
+    ):
         RecordStore("postgresql://station@127.0.0.1:1/records", tmp_path).open()
 
 

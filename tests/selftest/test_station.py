@@ -30,17 +30,20 @@ def test_host_build_passes_with_every_measurement_in_its_limits(tmp_path, quick_
     assert measured["command_access_left"]["value"] == 0
     (console_log,) = (tmp_path / "records").rglob("dut-host.log")
     lines = console_log.read_text().splitlines()
-    sealed = lines[len(lines) - lines[::-1].index(">>> config set command_topic"):]
+    sealed = lines[len(lines) - lines[::-1].index(">>> config set command_topic") :]
     assert {"ok command_topic=", "command_topic=", "command_secret="} <= set(sealed), console_log
     assert "PASS" in done.stdout
 
 
-@pytest.mark.parametrize("mode, phase, measurement, note", [
-    ("scale", "han_kaifa", "han_kaifa_wrong_values", "current_l1 sent 4.127, published 41.27"),
-    ("no-mqtt", "mqtt_hello", "mqtt_hello_s", None),
-    ("no-temp", "temperature", "board_temperature", None),
-    ("late-boot", "boot", "boot_banner_s", None),
-])
+@pytest.mark.parametrize(
+    "mode, phase, measurement, note",
+    [
+        ("scale", "han_kaifa", "han_kaifa_wrong_values", "current_l1 sent 4.127, published 41.27"),
+        ("no-mqtt", "mqtt_hello", "mqtt_hello_s", None),
+        ("no-temp", "temperature", "board_temperature", None),
+        ("late-boot", "boot", "boot_banner_s", None),
+    ],
+)
 def test_broken_reader_fails_in_the_right_phase_and_measurement(tmp_path, quick_limits, mode, phase, measurement, note):
     done = run_station(tmp_path / "records", quick_limits, "--dut-cmd", fake_board_cmd(mode), "--serial-number", "FB-1")
     assert done.returncode == 1, done.stdout + done.stderr
@@ -56,7 +59,9 @@ def test_broken_reader_fails_in_the_right_phase_and_measurement(tmp_path, quick_
 
 def test_fake_board_in_good_health_passes(tmp_path, quick_limits):
     """The fakes' own control: the same fake, nothing broken, passes (so the failures above are the breakage)."""
-    done = run_station(tmp_path / "records", quick_limits, "--dut-cmd", fake_board_cmd("good"), "--serial-number", "FB-0")
+    done = run_station(
+        tmp_path / "records", quick_limits, "--dut-cmd", fake_board_cmd("good"), "--serial-number", "FB-0"
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert only_record(tmp_path / "records")["outcome"] == "PASS"
 
@@ -71,11 +76,22 @@ def test_late_boot_is_measured_not_guessed(tmp_path, quick_limits):
 
 
 def test_provisioning_leaves_no_password_in_the_console_log(tmp_path, quick_limits):
-    done = run_station(tmp_path / "records", quick_limits, "--dut", "host", "--serial-number", "hb-0002",
-                       "--wifi-password", "station-wifi-secret")
+    done = run_station(
+        tmp_path / "records",
+        quick_limits,
+        "--dut",
+        "host",
+        "--serial-number",
+        "hb-0002",
+        "--wifi-password",
+        "station-wifi-secret",
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     (console_log,) = (tmp_path / "records").rglob("dut-host.log")
     assert ">>> config set wifi_password ********" in console_log.read_text().splitlines()
-    leaked = [path for path in (tmp_path / "records").rglob("*") if path.is_file()
-              and b"station-wifi-secret" in path.read_bytes()]
+    leaked = [
+        path
+        for path in (tmp_path / "records").rglob("*")
+        if path.is_file() and b"station-wifi-secret" in path.read_bytes()
+    ]
     assert not leaked, leaked

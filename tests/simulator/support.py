@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from meter_profiles import SerialSettings
 from simulator.lines import Line, PtyLine
 
-__all__ = ["MemoryLine", "PtyTap", "private_pty", "foreign_openers"]
+__all__ = ["MemoryLine", "PtyTap", "foreign_openers", "private_pty"]
 
 
 def foreign_openers(path: str) -> list[str]:

@@ -34,8 +34,10 @@ def simulated_capture(profile: Profile, path: Path, seconds: float = 3630) -> Pa
 
 def _on_the_wire(profile: Profile) -> dict:
     """Each list's layout as its frames show it: a null placeholder shows no field, type or code."""
-    return {n: (layout.layout, [("null",) if item.placeholder else item for item in layout.items])
-            for n, layout in profile.lists.items()}
+    return {
+        n: (layout.layout, [("null",) if item.placeholder else item for item in layout.items])
+        for n, layout in profile.lists.items()
+    }
 
 
 @pytest.mark.parametrize("capture", CAPTURES, ids=[c.stem for c in CAPTURES])
@@ -57,10 +59,15 @@ def test_a_simulated_meter_s_capture_gives_back_its_layout_and_schedule(name, tm
     learned = Profile.model_validate(learn_profile(read_capture(simulated_capture(profile, tmp_path / "sim.log"))).data)
     assert _on_the_wire(learned) == _on_the_wire(profile)
     assert sorted(learned.schedule, key=lambda s: s.list) == sorted(profile.schedule, key=lambda s: s.list)
-    assert (learned.serial, learned.hdlc, learned.apdu, learned.identity) == (profile.serial, profile.hdlc, profile.apdu,
-                                                                            profile.identity)
+    assert (learned.serial, learned.hdlc, learned.apdu, learned.identity) == (
+        profile.serial,
+        profile.hdlc,
+        profile.apdu,
+        profile.identity,
+    )
     assert learned.clock.model_dump(exclude={"kind", "zone", "utc_offset_minutes"}) == profile.clock.model_dump(
-        exclude={"kind", "zone", "utc_offset_minutes"})
+        exclude={"kind", "zone", "utc_offset_minutes"}
+    )
 
 
 def test_a_capture_with_no_decodable_frame_is_one_line_and_exit_1(tmp_path):

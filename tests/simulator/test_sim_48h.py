@@ -12,13 +12,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from meter_profiles import bundled_profiles
 from simulator.codec import decode_frame
+from simulator.meter import REPEAT_RATE, Meter, MeterClock
+from simulator.readings import load_scenario
 from simulator.run import SentLog, run_meter
 from tests.oracles import amshan_decode
-
-from meter_profiles import bundled_profiles
-from simulator.meter import Meter, MeterClock, REPEAT_RATE
-from simulator.readings import load_scenario
 
 from .support import MemoryLine
 
@@ -86,7 +85,7 @@ def test_cadence_and_slot_collisions_match_han_facts(run):
 def test_meter_times_are_the_wall_clock_of_the_profile(run):
     profile, start_utc, emissions = run
     zone = wall_zone(profile)
-    for e in emissions[:: 7]:
+    for e in emissions[::7]:
         wall = (start_utc + timedelta(seconds=e.elapsed)).astimezone(zone).replace(tzinfo=None, microsecond=0)
         assert e.meter_time == wall.isoformat()
     hourly_times = [e.meter_time for e in emissions if e.list_no == 3]
@@ -114,8 +113,11 @@ def test_energy_registers_equal_integrated_power(run):
     step = STEP_MS[profile.make]
     resolution = 10 ** next(i.scaler for i in profile.lists[3].items if i.field == "active_energy_import")
     lag_ms = 5000 if profile.make == "kamstrup" else 10_000  # hourly values are taken at hh:00:00
-    samples = [(start_ms + round(e.elapsed * 1000), e.reading["active_power_import"]) for e in emissions
-               if (start_ms + round(e.elapsed * 1000)) % step == 0]
+    samples = [
+        (start_ms + round(e.elapsed * 1000), e.reading["active_power_import"])
+        for e in emissions
+        if (start_ms + round(e.elapsed * 1000)) % step == 0
+    ]
     assert len(samples) == HOURS * 3_600_000 // step  # one power reading per measurement step
     hourly = [(start_ms + round(e.elapsed * 1000) - lag_ms, e.reading) for e in emissions if e.list_no == 3]
     anchor_at, anchor = hourly[0]
@@ -140,11 +142,20 @@ def test_the_whole_pipeline_sends_what_the_meter_computed_for_48_hours():
     profile, _, emissions = meter_run("kaifa-ma304h3e")
     sent, elapsed = SentLog(), []
     line = MemoryLine(profile.serial)
-    run_meter(profile, line, scenario="quiet-flat", start=START, duration_s=HOURS * 3600, warp=None, sent_log=sent,
-              on_entry=lambda entry, stats: elapsed.append(stats.elapsed))
+    run_meter(
+        profile,
+        line,
+        scenario="quiet-flat",
+        start=START,
+        duration_s=HOURS * 3600,
+        warp=None,
+        sent_log=sent,
+        on_entry=lambda entry, stats: elapsed.append(stats.elapsed),
+    )
     assert elapsed == [e.elapsed for e in emissions]
     assert [(e["list"], e["meter_time"], e["readings"]) for e in sent.entries] == [
-        (e.list_no, e.meter_time, e.reading) for e in emissions]
+        (e.list_no, e.meter_time, e.reading) for e in emissions
+    ]
     assert bytes(line.data) == bytes.fromhex("".join(e["frame"] for e in sent.entries))
     for entry in sent.entries[::487] + [e for e in sent.entries if e["list"] == 3]:
         frame = bytes.fromhex(entry["frame"])

@@ -25,8 +25,16 @@ LINKED = sorted(name for name, p in bundled_profiles().items() if p.security or 
 def test_amshan_reads_the_values_in_the_sent_log(scenario, meter):
     profile = bundled_profiles()[meter]
     sent = SentLog()
-    run_meter(profile, MemoryLine(profile.serial), scenario=scenario, start=START, duration_s=120, warp=None, sent_log=sent,
-              keys=KEYS)
+    run_meter(
+        profile,
+        MemoryLine(profile.serial),
+        scenario=scenario,
+        start=START,
+        duration_s=120,
+        warp=None,
+        sent_log=sent,
+        keys=KEYS,
+    )
     assert {e["list"] for e in sent.entries} == set(profile.lists)
     for entry in sent.entries:
         frame = bytes.fromhex(entry["frame"])
@@ -40,7 +48,9 @@ def test_the_solar_house_exports_at_noon_and_the_others_do_not():
     exports = {}
     for scenario in ("solar-house", "household-day", "quiet-flat"):
         sent = SentLog()
-        run_meter(profile, MemoryLine(profile.serial), scenario=scenario, start=START, duration_s=60, warp=None, sent_log=sent)
+        run_meter(
+            profile, MemoryLine(profile.serial), scenario=scenario, start=START, duration_s=60, warp=None, sent_log=sent
+        )
         exports[scenario] = [e["readings"].get("active_power_export") for e in sent.entries if e["list"] == 2]
     assert all(p > 0 for p in exports["solar-house"])
     assert all(p == 0 for p in exports["household-day"] + exports["quiet-flat"])

@@ -26,8 +26,17 @@ class CountingLine(MemoryLine):
 def run(warp, faults=None, duration_s=600) -> tuple[CountingLine, list[dict]]:
     line, sent = CountingLine(KAIFA.serial), SentLog()
     with line:
-        run_meter(KAIFA, line, scenario="fixed", start="2024-03-01T12:00:00", duration_s=duration_s, warp=warp,
-                  faults=load_plans(faults), sent_log=sent, byte_pacing=False)
+        run_meter(
+            KAIFA,
+            line,
+            scenario="fixed",
+            start="2024-03-01T12:00:00",
+            duration_s=duration_s,
+            warp=warp,
+            faults=load_plans(faults),
+            sent_log=sent,
+            byte_pacing=False,
+        )
     return line, sent.entries
 
 

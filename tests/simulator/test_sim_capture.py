@@ -22,8 +22,11 @@ def test_a_capture_detects_the_meter_and_records_in_the_captures_format(tmp_path
     sent, stop = SentLog(), threading.Event()
     with private_pty(profile.serial, drop_when_full=True) as line:
         meter_thread = threading.Thread(
-            target=run_meter, args=(profile, line),
-            kwargs=dict(scenario="fixed", warp=100, sent_log=sent, stop=stop, byte_pacing=False), daemon=True)
+            target=run_meter,
+            args=(profile, line),
+            kwargs=dict(scenario="fixed", warp=100, sent_log=sent, stop=stop, byte_pacing=False),
+            daemon=True,
+        )
         meter_thread.start()
         count = record(line.reader_path, out, max_frames=12, window_s=5)
         stop.set()
@@ -31,11 +34,14 @@ def test_a_capture_detects_the_meter_and_records_in_the_captures_format(tmp_path
     capture = read_capture(out)
     assert count == len(capture.frames) == 12
     assert capture.comments[0] == f"{profile.description}, 2400 {detected} (detected)"
-    assert capture.comments[1] == f"serial settings: {line.reader_path} carries no parity, so frames pass at any setting: recorded as profile {meter}'s setting"
+    assert (
+        capture.comments[1]
+        == f"serial settings: {line.reader_path} carries no parity, so frames pass at any setting: recorded as profile {meter}'s setting"
+    )
     recorded = [f.frame.hex().upper() for f in capture.frames]
     sent_frames = [e["frame"] for e in sent.entries]
     start = sent_frames.index(recorded[0])
-    assert recorded == sent_frames[start:start + 12]
+    assert recorded == sent_frames[start : start + 12]
     assert all(f.received is not None for f in capture.frames)
     text = out.read_text().splitlines()[4]  # after four comment lines
     assert text.split("\t")[1] == recorded[0] and len(text.split("\t")[0]) == 23  # 2026-11-23T15:31:10.004
@@ -78,11 +84,17 @@ def test_a_meter_no_profile_knows_is_recorded_with_the_settings_found_and_learne
     from simulator.capture import learn_profile
 
     profile = get_profile("kamstrup-6841131")
-    monkeypatch.setattr(frames, "bundled_profiles", lambda: {n: p for n, p in bundled_profiles().items() if "6841131" not in n})
+    monkeypatch.setattr(
+        frames, "bundled_profiles", lambda: {n: p for n, p in bundled_profiles().items() if "6841131" not in n}
+    )
     out, stop = tmp_path / "capture.log", threading.Event()
     with private_pty(profile.serial, drop_when_full=True) as line:
-        meter_thread = threading.Thread(target=run_meter, args=(profile, line), daemon=True,
-                                        kwargs=dict(scenario="fixed", warp=100, stop=stop, byte_pacing=False))
+        meter_thread = threading.Thread(
+            target=run_meter,
+            args=(profile, line),
+            daemon=True,
+            kwargs=dict(scenario="fixed", warp=100, stop=stop, byte_pacing=False),
+        )
         meter_thread.start()
         count = record(line.reader_path, out, max_frames=40, window_s=5)
         stop.set()
@@ -90,7 +102,11 @@ def test_a_meter_no_profile_knows_is_recorded_with_the_settings_found_and_learne
     capture = read_capture(out)
     assert count == 40
     assert capture.comments[0] == "Kamstrup meter 6841131BN243101040 that no profile knows, 2400 8N1 (detected)"
-    assert capture.comments[1].endswith("carries no parity, so frames pass at any setting: recorded as kamstrup meters' usual setting")
+    assert capture.comments[1].endswith(
+        "carries no parity, so frames pass at any setting: recorded as kamstrup meters' usual setting"
+    )
     learned = learn_profile(capture).data
     assert learned["serial"]["parity"] == "N" and learned["identity"]["meter_type"] == "6841131BN243101040"
-    assert [item.get("obis") for item in learned["lists"]["2"]["items"]] == [item.obis for item in profile.lists[2].items]
+    assert [item.get("obis") for item in learned["lists"]["2"]["items"]] == [
+        item.obis for item in profile.lists[2].items
+    ]

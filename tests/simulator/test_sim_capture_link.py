@@ -18,8 +18,11 @@ def _capture(meter: str, out, keys, frames: int = 8) -> tuple[int, list[str]]:
     sent, stop = SentLog(), threading.Event()
     with private_pty(profile.serial, drop_when_full=True) as line:
         meter_thread = threading.Thread(
-            target=run_meter, args=(profile, line),
-            kwargs=dict(scenario="fixed", warp=100, sent_log=sent, stop=stop, byte_pacing=False, keys=KEYS), daemon=True)
+            target=run_meter,
+            args=(profile, line),
+            kwargs=dict(scenario="fixed", warp=100, sent_log=sent, stop=stop, byte_pacing=False, keys=KEYS),
+            daemon=True,
+        )
         meter_thread.start()
         count = record(line.reader_path, out, max_frames=frames, window_s=5, keys=keys)
         stop.set()
@@ -27,15 +30,38 @@ def _capture(meter: str, out, keys, frames: int = 8) -> tuple[int, list[str]]:
     return count, [e["frame"] for e in sent.entries]
 
 
-@pytest.mark.parametrize("meter, keys, first_line", [
-    ("kamstrup-omnipower-dk", RING, "Kamstrup Omnipower three-phase, Denmark: encrypted push (suite 0, authenticated), 2400 8N1 (detected)"),
-    ("kamstrup-omnipower-dk", None, "an encrypted meter, system title 4B414D4501234567 (no keys given), 2400 8E1 (detected)"),
-    ("kaifa-ma309m-at", RING, "Kaifa MA309M, three-phase, Austria: encrypted (suite 0, encryption only) in M-Bus long frames "
-                              "every 5 s, 2400 8E1 (detected)"),
-    ("kaifa-ma309m-at", None, "an encrypted meter, system title 4B464D1020001234 (no keys given), 2400 8E1 (detected)"),
-    ("aidon-6534-se", None, "Aidon 6534, three-phase, Sweden: one long list every 10 s in segmented HDLC frames, 115200 8N1, "
-                            "115200 8N1 (detected)"),
-])
+@pytest.mark.parametrize(
+    "meter, keys, first_line",
+    [
+        (
+            "kamstrup-omnipower-dk",
+            RING,
+            "Kamstrup Omnipower three-phase, Denmark: encrypted push (suite 0, authenticated), 2400 8N1 (detected)",
+        ),
+        (
+            "kamstrup-omnipower-dk",
+            None,
+            "an encrypted meter, system title 4B414D4501234567 (no keys given), 2400 8E1 (detected)",
+        ),
+        (
+            "kaifa-ma309m-at",
+            RING,
+            "Kaifa MA309M, three-phase, Austria: encrypted (suite 0, encryption only) in M-Bus long frames "
+            "every 5 s, 2400 8E1 (detected)",
+        ),
+        (
+            "kaifa-ma309m-at",
+            None,
+            "an encrypted meter, system title 4B464D1020001234 (no keys given), 2400 8E1 (detected)",
+        ),
+        (
+            "aidon-6534-se",
+            None,
+            "Aidon 6534, three-phase, Sweden: one long list every 10 s in segmented HDLC frames, 115200 8N1, "
+            "115200 8N1 (detected)",
+        ),
+    ],
+)
 def test_a_capture_names_what_it_can_and_records_every_frame(tmp_path, meter, keys, first_line):
     out = tmp_path / "capture.log"
     count, sent = _capture(meter, out, keys)

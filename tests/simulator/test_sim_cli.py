@@ -27,8 +27,22 @@ def run(*args: str):
 
 def test_sim_runs_for_a_warped_duration_and_writes_the_sent_log(tmp_path):
     log = tmp_path / "sent.jsonl"
-    result = run("sim", "--meter", "kamstrup-6841121", "--pty", "--start", "2024-10-27T01:58:00", "--duration", "3m",
-                 "--warp", "1000", "--sent-log", str(log), "--faults", "lost-list@0.5")
+    result = run(
+        "sim",
+        "--meter",
+        "kamstrup-6841121",
+        "--pty",
+        "--start",
+        "2024-10-27T01:58:00",
+        "--duration",
+        "3m",
+        "--warp",
+        "1000",
+        "--sent-log",
+        str(log),
+        "--faults",
+        "lost-list@0.5",
+    )
     assert result.exit_code == 0, result.stderr
     entries = [json.loads(line) for line in log.read_text().splitlines()]
     assert 0 < len(entries) < 19  # 19 lists in three minutes, about half kept off the line
@@ -36,15 +50,27 @@ def test_sim_runs_for_a_warped_duration_and_writes_the_sent_log(tmp_path):
     assert "kamstrup-6841121 on /dev/pts/" in result.stderr and "faults lost-list:" in result.stderr
 
 
-@pytest.mark.parametrize("args, message", [
-    (["sim", "--meter", "kaifa-ma304", "--pty"], "Error: unknown meter 'kaifa-ma304': did you mean"),
-    (["sim", "--meter", "kaifa-ma304h4", "--port", "/dev/ttyNOPE1"], "Error: serial port /dev/ttyNOPE1 not found"),
-    (["sim", "--meter", "kaifa-ma304h4"], "Error: give exactly one of --port PORT or --pty"),
-    (["sim", "--meter", "kaifa-ma304h4", "--pty", "--faults", "bad-fsc"], "Error: unknown fault plan 'bad-fsc': did you mean bad-fcs"),
-    (["sim", "--meter", "kaifa-ma304h4", "--pty", "--warp", "0"], "Error: warp must be a number above 0 or 'max', not '0'"),
-    (["sim", "--meter", "kaifa-ma304h4", "--pty", "--faults", "framing-error"], "Error: fault framing-error needs a serial device"),
-    (["capture", "--port", "/dev/ttyNOPE2"], "Error: serial port /dev/ttyNOPE2 not found"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["sim", "--meter", "kaifa-ma304", "--pty"], "Error: unknown meter 'kaifa-ma304': did you mean"),
+        (["sim", "--meter", "kaifa-ma304h4", "--port", "/dev/ttyNOPE1"], "Error: serial port /dev/ttyNOPE1 not found"),
+        (["sim", "--meter", "kaifa-ma304h4"], "Error: give exactly one of --port PORT or --pty"),
+        (
+            ["sim", "--meter", "kaifa-ma304h4", "--pty", "--faults", "bad-fsc"],
+            "Error: unknown fault plan 'bad-fsc': did you mean bad-fcs",
+        ),
+        (
+            ["sim", "--meter", "kaifa-ma304h4", "--pty", "--warp", "0"],
+            "Error: warp must be a number above 0 or 'max', not '0'",
+        ),
+        (
+            ["sim", "--meter", "kaifa-ma304h4", "--pty", "--faults", "framing-error"],
+            "Error: fault framing-error needs a serial device",
+        ),
+        (["capture", "--port", "/dev/ttyNOPE2"], "Error: serial port /dev/ttyNOPE2 not found"),
+    ],
+)
 def test_errors_are_one_line_and_a_non_zero_exit(args, message):
     result = run(*args)
     assert result.exit_code == 1 and result.stderr.strip().splitlines()[-1].startswith(message)
@@ -65,7 +91,15 @@ def test_replay_sends_a_capture_warped(tmp_path):
 
 def test_durations_take_units():
     assert [parse_duration(t) for t in ("90", "90s", "10m", "10min", "2h30m", "48h", "2d", None)] == [
-        90, 90, 600, 600, 9000, 172800, 172800, None]
+        90,
+        90,
+        600,
+        600,
+        9000,
+        172800,
+        172800,
+        None,
+    ]
     with pytest.raises(click.BadParameter, match="must look like 90s, 10min, 2h30m or 2d, not '10x'"):
         parse_duration("10x")
 

@@ -20,7 +20,15 @@ from .support import MemoryLine, PtyTap, private_pty
 
 WARP = 1000  # ten meter minutes in about 0.6 s
 # Plans for encrypted or segmented meters have their own tests (test_sim_link_faults.py).
-LINK_PLANS = {"wrong-key", "bad-tag", "counter-reset", "counter-repeat", "lost-segment", "repeated-segment", "reordered-segment"}
+LINK_PLANS = {
+    "wrong-key",
+    "bad-tag",
+    "counter-reset",
+    "counter-repeat",
+    "lost-segment",
+    "repeated-segment",
+    "reordered-segment",
+}
 LINE_ONLY = {"parity-error", "framing-error", "baud-drift"}
 ON_THE_WIRE = sorted(set(bundled_plans()) - LINE_ONLY - LINK_PLANS)
 
@@ -32,8 +40,17 @@ def plan_run(plan: str):
     sent = SentLog()
     with private_pty(profile.serial) as line:
         tap = PtyTap(line.reader_path)
-        stats = run_meter(profile, line, scenario="fixed", start="2024-12-31T23:55:00", duration_s=600,
-                          warp=WARP, byte_pacing=False, faults=load_plans(plan), sent_log=sent)
+        stats = run_meter(
+            profile,
+            line,
+            scenario="fixed",
+            start="2024-12-31T23:55:00",
+            duration_s=600,
+            warp=WARP,
+            byte_pacing=False,
+            faults=load_plans(plan),
+            sent_log=sent,
+        )
         tap.close(expect_bytes=line.bytes_written)
     return plan, sent.entries, tap, stats
 
@@ -143,7 +160,10 @@ def test_inter_byte_gaps_fall_inside_frames():
 @pytest.mark.parametrize("plan", sorted(LINE_ONLY))
 def test_line_error_plans_are_refused_on_a_pty_with_the_reason(plan):
     profile = get_profile("kaifa-ma304h3e")
-    with PtyLine(profile.serial) as line, pytest.raises(FaultError, match=f"fault {plan} needs a serial device.*a pty has no parity"):
+    with (
+        PtyLine(profile.serial) as line,
+        pytest.raises(FaultError, match=f"fault {plan} needs a serial device.*a pty has no parity"),
+    ):
         run_meter(profile, line, duration_s=10, warp=None, faults=load_plans(plan))
 
 
@@ -179,8 +199,9 @@ class RecordingSerial(MemoryLine):
 def test_a_parity_error_is_one_flipped_byte_sent_with_the_wrong_parity():
     profile = get_profile("aidon-6534")
     line = RecordingSerial(profile.serial)
-    sent = run_meter(profile, line, scenario="fixed", duration_s=120, warp=None, faults=load_plans("parity-error@1"),
-                     sent_log=None)
+    sent = run_meter(
+        profile, line, scenario="fixed", duration_s=120, warp=None, faults=load_plans("parity-error@1"), sent_log=None
+    )
     assert sent.faults["parity-error"] == sent.entries
     bad = [byte for kind, byte in line.events if kind == "bad-parity"]
     assert len(bad) == sent.entries
@@ -209,7 +230,9 @@ def test_a_baud_drift_sends_the_whole_frame_at_the_drifted_rate():
     profile = get_profile("aidon-6534-se")  # 115200 8N1
     line = DriftingSerial(profile.serial)
     sent = SentLog()
-    run_meter(profile, line, scenario="fixed", duration_s=100, warp=None, faults=load_plans("baud-drift@1"), sent_log=sent)
+    run_meter(
+        profile, line, scenario="fixed", duration_s=100, warp=None, faults=load_plans("baud-drift@1"), sent_log=sent
+    )
     drifted = [event for event in line.events if event[0] == "baud"]
     assert [event[1] for event in drifted] == [117504] * len(sent.entries)  # 115200 + 2 %
     assert [event[2].hex().upper() for event in drifted] == [e["frame"] for e in sent.entries]

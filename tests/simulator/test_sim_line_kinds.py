@@ -40,5 +40,6 @@ def test_an_unknown_kind_names_the_known_ones(monkeypatch):
 def test_a_board_needs_its_port_not_a_pty():
     with pytest.raises(LineError) as error:
         open_line(None, SERIAL, pty=True, kind="mbus")
-    assert str(error.value) == ("--line mbus drives an emulator board: give --port with its host link "
-                                "(/dev/ttyUSB1), not --pty")
+    assert str(error.value) == (
+        "--line mbus drives an emulator board: give --port with its host link (/dev/ttyUSB1), not --pty"
+    )

@@ -7,7 +7,7 @@ import os
 import socket
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import serial
@@ -65,17 +65,18 @@ def test_a_missing_port_is_one_line_that_says_what_to_check():
 
 
 def test_a_busy_port_says_another_program_has_it():
-    with private_pty(KAIFA.serial) as pty:
-        with SerialLine(pty.reader_path, KAIFA.serial):
-            with pytest.raises(LineError, match=f"serial port {pty.reader_path} is busy: another program has it open"):
-                SerialLine(pty.reader_path, KAIFA.serial).open()
+    with private_pty(KAIFA.serial) as pty, SerialLine(pty.reader_path, KAIFA.serial):
+        with pytest.raises(LineError, match=f"serial port {pty.reader_path} is busy: another program has it open"):
+            SerialLine(pty.reader_path, KAIFA.serial).open()
 
 
 def test_no_permission_names_the_group_to_join(tmp_path):
     device = tmp_path / "ttyUSB9"
     device.touch()
     group = grp.getgrgid(os.stat(device).st_gid).gr_name
-    error = open_error(str(device), serial.SerialException(errno.EACCES, "could not open port: [Errno 13] Permission denied"))
+    error = open_error(
+        str(device), serial.SerialException(errno.EACCES, "could not open port: [Errno 13] Permission denied")
+    )
     assert str(error) == (
         f"no permission to open {device}: join the group '{group}' (sudo usermod -aG {group} $USER, then log in again)"
     )
@@ -129,7 +130,9 @@ def test_an_adapter_unplugged_mid_run_leaves_a_complete_sent_log(tmp_path):
 
     with SerialLine(pty._path, KAIFA.serial) as line, SentLog(path) as sent:
         with pytest.raises(LineError, match=rf"^{pty._path} went away mid-run \(adapter unplugged\?\)"):
-            run_meter(KAIFA, line, scenario="fixed", duration_s=600, warp=None, sent_log=sent, on_entry=unplug_after_five)
+            run_meter(
+                KAIFA, line, scenario="fixed", duration_s=600, warp=None, sent_log=sent, on_entry=unplug_after_five
+            )
     entries = [json.loads(text) for text in path.read_text().splitlines()]
     # Every frame that went out before the unplug (at warp max, the rest of its shared write too), none after.
     assert [e["seq"] for e in entries] == list(range(len(entries))) and 5 <= len(entries) < 300
@@ -143,12 +146,32 @@ def test_the_sent_log_is_flushed_line_by_line_in_the_contract_shape(tmp_path):
         seen.append(len(path.read_text().splitlines()))
 
     with PtyLine(KAIFA.serial) as line, SentLog(path) as sent:
-        run_meter(KAIFA, line, scenario="fixed", start="2017-09-14T19:59:50", duration_s=30, warp=None, sent_log=sent,
-                  on_entry=read_back)
+        run_meter(
+            KAIFA,
+            line,
+            scenario="fixed",
+            start="2017-09-14T19:59:50",
+            duration_s=30,
+            warp=None,
+            sent_log=sent,
+            on_entry=read_back,
+        )
     assert seen == list(range(1, len(seen) + 1))
     entries = [json.loads(text) for text in path.read_text().splitlines()]
-    keys = ["seq", "meter", "list", "meter_time", "start_mono", "end_mono", "start_wall", "end_wall", "frame",
-            "readings", "faults", "expect_publish"]
+    keys = [
+        "seq",
+        "meter",
+        "list",
+        "meter_time",
+        "start_mono",
+        "end_mono",
+        "start_wall",
+        "end_wall",
+        "frame",
+        "readings",
+        "faults",
+        "expect_publish",
+    ]
     assert all(list(e) == keys for e in entries)
     list3 = next(e for e in entries if e["list"] == 3)
     assert list3["meter"] == "kaifa-ma304h3e" and list3["meter_time"] == "2017-09-14T20:00:10"
@@ -160,5 +183,5 @@ def test_the_sent_log_is_flushed_line_by_line_in_the_contract_shape(tmp_path):
 
 @given(st.floats(0, 1e6), st.floats(1.5e9, 2e9))
 def test_sent_log_wall_times_are_what_datetime_writes_to_the_microsecond(mono, offset):
-    expected = datetime.fromtimestamp(mono + offset, timezone.utc).isoformat(timespec="microseconds")
+    expected = datetime.fromtimestamp(mono + offset, UTC).isoformat(timespec="microseconds")
     assert wall_time(mono, offset) == expected

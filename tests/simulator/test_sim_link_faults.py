@@ -74,8 +74,17 @@ def plan_run(plan: str, meter: str):
     profile = get_profile(meter)
     line, sent = MemoryLine(profile.serial), SentLog()
     with line:
-        stats = run_meter(profile, line, scenario="household-day", start="2026-03-02T08:50:00", duration_s=1200,
-                          warp=None, faults=load_plans(plan), sent_log=sent, keys=KEYS)
+        stats = run_meter(
+            profile,
+            line,
+            scenario="household-day",
+            start="2026-03-02T08:50:00",
+            duration_s=1200,
+            warp=None,
+            faults=load_plans(plan),
+            sent_log=sent,
+            keys=KEYS,
+        )
     assert sum(stats.faults.values()) > 0, f"plan {plan} applied no fault to {meter}"
     return sent.entries, bytes(line.data)
 
@@ -109,12 +118,19 @@ def test_after_a_counter_reset_the_reader_refuses_until_the_counter_passes_the_h
     assert {f["name"] for e in entries[20:30] for f in e["faults"]} == {"counter-reset", "stale-counter"}
 
 
-@pytest.mark.parametrize("plan, meter, message", [
-    ("wrong-key", "kaifa-ma304h3e", "fault wrong-key needs an encrypted meter; kaifa-ma304h3e sends plaintext"),
-    ("bad-tag", "kaifa-ma309m-at", "fault bad-tag needs authenticated frames; kaifa-ma309m-at encrypts without a tag"),
-    ("duplicate", "kamstrup-omnipower-dk", "a reader rightly refuses the second copy .* use counter-repeat"),
-    ("lost-segment", "kamstrup-6841121", "fault lost-segment needs a meter that sends lists in pieces"),
-])
+@pytest.mark.parametrize(
+    "plan, meter, message",
+    [
+        ("wrong-key", "kaifa-ma304h3e", "fault wrong-key needs an encrypted meter; kaifa-ma304h3e sends plaintext"),
+        (
+            "bad-tag",
+            "kaifa-ma309m-at",
+            "fault bad-tag needs authenticated frames; kaifa-ma309m-at encrypts without a tag",
+        ),
+        ("duplicate", "kamstrup-omnipower-dk", "a reader rightly refuses the second copy .* use counter-repeat"),
+        ("lost-segment", "kamstrup-6841121", "fault lost-segment needs a meter that sends lists in pieces"),
+    ],
+)
 def test_a_plan_that_means_nothing_for_the_meter_is_refused(plan, meter, message):
     profile = get_profile(meter)
     with pytest.raises(FaultError, match=message):

@@ -60,8 +60,14 @@ def test_scenarios_are_reproducible_and_seeded():
 
 
 def test_a_value_does_not_depend_on_where_the_run_started():
-    early = {e.meter_time: e.reading for e in lists("kamstrup-6841121", "household-day", start="2024-01-15T16:50:00", count=80)}
-    late = {e.meter_time: e.reading for e in lists("kamstrup-6841121", "household-day", start="2024-01-15T17:00:00", count=20)}
+    early = {
+        e.meter_time: e.reading
+        for e in lists("kamstrup-6841121", "household-day", start="2024-01-15T16:50:00", count=80)
+    }
+    late = {
+        e.meter_time: e.reading
+        for e in lists("kamstrup-6841121", "household-day", start="2024-01-15T17:00:00", count=20)
+    }
     shared = [t for t in late if t in early and "active_energy_import" not in late[t]]
     assert len(shared) > 10 and all(early[t] == late[t] for t in shared)
 
@@ -78,13 +84,16 @@ def test_single_phase_meters_carry_phase_one_only():
             assert "current_l1" in reading and not {"current_l2", "voltage_l3"} & set(reading)
 
 
-@pytest.mark.parametrize("meter, field, step", [
-    ("kaifa-ma304h4", "current_l1", 0.001),
-    ("aidon-6534", "current_l1", 0.1),
-    ("aidon-6534", "voltage_l1", 0.1),
-    ("kamstrup-6841121", "voltage_l1", 1),
-    ("kamstrup-6841121", "current_l1", 0.01),
-])
+@pytest.mark.parametrize(
+    "meter, field, step",
+    [
+        ("kaifa-ma304h4", "current_l1", 0.001),
+        ("aidon-6534", "current_l1", 0.1),
+        ("aidon-6534", "voltage_l1", 0.1),
+        ("kamstrup-6841121", "voltage_l1", 1),
+        ("kamstrup-6841121", "current_l1", 0.01),
+    ],
+)
 def test_values_are_quantised_to_what_the_meter_can_send(meter, field, step):
     values = [r[field] for r in list2(meter, "household-day")]
     assert all(abs(v / step - round(v / step)) < 1e-6 for v in values)
@@ -92,8 +101,11 @@ def test_values_are_quantised_to_what_the_meter_can_send(meter, field, step):
 
 
 def test_kamstrup_energy_comes_in_tens_of_watt_hours():
-    hourly = [e.reading for e in lists("kamstrup-6841121", "household-day", start="2024-01-15T16:59:50", count=3)
-              if e.list_no == 3]
+    hourly = [
+        e.reading
+        for e in lists("kamstrup-6841121", "household-day", start="2024-01-15T16:59:50", count=3)
+        if e.list_no == 3
+    ]
     assert hourly and all(hourly[0][k] % 10 == 0 for k in hourly[0] if k.endswith("energy_import"))
 
 
@@ -108,7 +120,9 @@ def test_a_csv_day_repeats_and_a_csv_run_holds_its_last_row(tmp_path):
 def test_a_bad_csv_says_which_columns_it_needs(tmp_path):
     csv = tmp_path / "bad.csv"
     csv.write_text("when,watts\n0,5\n")
-    with pytest.raises(ScenarioError, match=r"header must have a time \(HH:MM:SS\) or seconds column and active_power_import"):
+    with pytest.raises(
+        ScenarioError, match=r"header must have a time \(HH:MM:SS\) or seconds column and active_power_import"
+    ):
         load_scenario(f"csv:{csv}").source(1, 0)
 
 
