@@ -14,9 +14,11 @@ from ..errors import DutError
 from ..process import ManagedProcess, tail
 from .base import CONNECTED_PATTERN, Dut, Wiring
 
-__all__ = ["PLACEHOLDERS", "REPO_ROOT", "CommandDut", "HostDut"]
+__all__ = ["PASSWORD_ENV", "PLACEHOLDERS", "REPO_ROOT", "CommandDut", "HostDut"]
 
-PLACEHOLDERS = ("tty", "serial", "mqtt_host", "mqtt_port", "topic", "user", "password")
+PLACEHOLDERS = ("tty", "serial", "mqtt_host", "mqtt_port", "topic", "user")
+# The broker password reaches a --dut-cmd reader in its environment, never in argv, where `ps` shows it to all.
+PASSWORD_ENV = "HANBENCH_MQTT_PASSWORD"
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -30,7 +32,8 @@ class CommandDut(Dut):
         self.template = template
         unknown = sorted(set(re.findall(r"{(\w*)}", template)) - set(PLACEHOLDERS))
         if unknown:
-            raise DutError(f"--dut-cmd may use {{{'}, {'.join(PLACEHOLDERS)}}}, not {{{unknown[0]}}}")
+            hint = f" (the password is in ${PASSWORD_ENV})" if unknown[0] == "password" else ""
+            raise DutError(f"--dut-cmd may use {{{'}, {'.join(PLACEHOLDERS)}}}, not {{{unknown[0]}}}{hint}")
         self._process: ManagedProcess | None = None
 
     def argv(self, wiring: Wiring) -> list[str]:
@@ -42,7 +45,6 @@ class CommandDut(Dut):
             "mqtt_port": wiring.broker.port,
             "topic": wiring.topic,
             "user": wiring.broker.username or "",
-            "password": wiring.broker.password or "",
         }
         return [part.format(**values) for part in shlex.split(self.template)]
 
@@ -51,7 +53,8 @@ class CommandDut(Dut):
             raise DutError("--dut-cmd is empty; give the reader's command, such as 'myreader {tty} {mqtt_port}'")
 
     def _launch(self, wiring: Wiring) -> None:
-        self._process = ManagedProcess(self.argv(wiring), self.log_path)
+        secret = {PASSWORD_ENV: wiring.broker.password} if wiring.broker.password else {}
+        self._process = ManagedProcess(self.argv(wiring), self.log_path, env=secret)
         try:
             self._process.start()
         except OSError as error:

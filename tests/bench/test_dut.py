@@ -75,7 +75,12 @@ def test_a_restarted_reader_is_judged_by_its_own_log_lines_not_the_last_runs(tmp
         (
             "cmd",
             {"command": "reader {device}"},
-            r"--dut-cmd may use \{tty\}, \{serial\}, \{mqtt_host\}, \{mqtt_port\}, \{topic\}, \{user\}, \{password\}, not \{device\}",
+            r"--dut-cmd may use \{tty\}, \{serial\}, \{mqtt_host\}, \{mqtt_port\}, \{topic\}, \{user\}, not \{device\}$",
+        ),
+        (
+            "cmd",
+            {"command": "reader --password {password}"},
+            r"not \{password\} \(the password is in \$HANBENCH_MQTT_PASSWORD\)",
         ),
         ("rig", {}, r"--dut rig needs --port HAN_PORT"),
         ("cmd", {"command": ""}, r"--dut cmd needs --dut-cmd"),
@@ -84,6 +89,19 @@ def test_a_restarted_reader_is_judged_by_its_own_log_lines_not_the_last_runs(tmp
 def test_bad_dut_options_are_one_line_naming_the_fix(kind, options, message, tmp_path):
     with pytest.raises(DutError, match=message):
         make_dut(kind, tmp_path, **options)
+
+
+def test_a_command_reader_gets_the_broker_password_in_its_environment_and_never_in_argv(tmp_path):
+    secret = "s3cret-not-for-argv"
+    wiring = Wiring("/dev/null", "8E1", BrokerEndpoint("127.0.0.1", 1883, "board", secret), "t")
+    script = "import os, sys; print('mqtt connected', os.environ['HANBENCH_MQTT_PASSWORD'], sys.argv[1:], flush=True)"
+    dut = make_dut("cmd", tmp_path, command=f'{sys.executable} -c "{script}" {{user}}')
+    dut.build()
+    assert secret not in " ".join(dut.argv(wiring))
+    dut.start(wiring)
+    dut.wait_connected(timeout=5)
+    dut.stop()
+    assert f"mqtt connected {secret} ['board']" in dut.log_path.read_text()
 
 
 def test_a_rig_port_that_is_not_there_is_named_before_anything_runs(tmp_path):

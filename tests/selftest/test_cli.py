@@ -28,7 +28,7 @@ def _hanbench(*argv: str) -> subprocess.CompletedProcess:
         (["--dut", "cmd"], "--dut cmd needs --dut-cmd"),
         (
             ["--dut-cmd", "x {nonsense}"],
-            "--dut-cmd may use {tty}, {serial}, {mqtt_host}, {mqtt_port}, {topic}, {user}, {password}, not {nonsense}",
+            "--dut-cmd may use {tty}, {serial}, {mqtt_host}, {mqtt_port}, {topic}, {user}, not {nonsense}",
         ),
     ],
 )
