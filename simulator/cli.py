@@ -26,7 +26,7 @@ from .keys import KEYS_FILE_ENV, KeysError, load_keys
 from .lines import LineError, open_line
 from .meter import ClockError, parse_start
 from .readings import ScenarioError, load_scenario
-from .run import RunStats, SentLog, run_meter
+from .run import RunStats, SentEntry, SentLog, run_meter
 from .timing import parse_warp
 
 __all__ = ["COMMANDS", "capture", "parse_duration", "replay", "sim"]
@@ -68,7 +68,7 @@ class _Status:
     def __init__(self) -> None:
         self._shown = 0.0
 
-    def __call__(self, entry: dict, stats: RunStats) -> None:
+    def __call__(self, entry: SentEntry, stats: RunStats) -> None:
         now = time.monotonic()
         if now - self._shown < 0.25 or not sys.stderr.isatty():
             return
