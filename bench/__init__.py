@@ -27,7 +27,7 @@ _HOMES = {
     "DutError": ".errors",
     "DutStateError": ".errors",
     "MeterError": ".errors",
-    "ScenarioError": ".errors",
+    "RunOptionError": ".errors",
     "MeterRun": ".meter",
     "SimulatorMeter": ".meter",
     "Observer": ".observer",

@@ -13,7 +13,7 @@ __all__ = [
     "DutStateError",
     "Interrupted",
     "MeterError",
-    "ScenarioError",
+    "RunOptionError",
 ]
 
 
@@ -41,8 +41,8 @@ class CheckError(BenchError):
     """The logs a verdict is made from are missing or malformed."""
 
 
-class ScenarioError(BenchError):
-    """A named scenario, duration or warp is unknown or malformed."""
+class RunOptionError(BenchError):
+    """A run's option (its meter's scenario, fault plan, start, duration, warp or a limit) is unknown or malformed."""
 
 
 class Interrupted(KeyboardInterrupt):

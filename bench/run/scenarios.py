@@ -6,7 +6,7 @@ from pathlib import Path
 
 from meter_profiles import bundled_profiles
 
-from ..errors import ScenarioError
+from ..errors import RunOptionError
 from .session import OPTION_RANGES, check_option
 
 __all__ = ["SCENARIO_FILE", "NamedRun", "load_set", "set_names"]
@@ -40,7 +40,7 @@ def _entries(path: Path) -> list[dict]:
     try:
         return tomllib.loads(path.read_text())["run"]
     except (OSError, tomllib.TOMLDecodeError, KeyError) as error:
-        raise ScenarioError(f"{path} must be TOML with [[run]] tables: {error}") from None
+        raise RunOptionError(f"{path} must be TOML with [[run]] tables: {error}") from None
 
 
 def set_names(path: Path = SCENARIO_FILE) -> list[str]:
@@ -52,7 +52,7 @@ def load_set(name: str, path: Path = SCENARIO_FILE) -> list[NamedRun]:
     """The runs of one set, with each_meter / each_make / each_fault expanded."""
     runs = [run for entry in _entries(path) if name in entry.get("sets", []) for run in _expand(_checked(entry, path))]
     if not runs:
-        raise ScenarioError(f"no scenario set {name!r} in {path}; known: {', '.join(set_names(path))}")
+        raise RunOptionError(f"no scenario set {name!r} in {path}; known: {', '.join(set_names(path))}")
     return runs
 
 
@@ -61,7 +61,7 @@ def _checked(entry: dict, path: Path) -> dict:
     name = entry.get("name", "?")
     unknown = sorted(entry.keys() - ENTRY_KEYS)
     if unknown:
-        raise ScenarioError(
+        raise RunOptionError(
             f"{path}: run {name!r}: unknown key {unknown[0]!r}; the keys are {', '.join(sorted(ENTRY_KEYS))}"
         )
     for key in ("restart_reader_at", "restart_broker_at", "latency_limit_s"):

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..datafiles import read_toml, unknown_name, validate
+from ..errors import SimulatorError
 
 __all__ = [
     "FAULT_KINDS",
@@ -59,7 +60,7 @@ FAULT_KINDS = (
 )
 
 
-class FaultError(ValueError):
+class FaultError(SimulatorError, ValueError):
     """A fault plan that cannot be loaded or cannot run on this line or meter."""
 
 

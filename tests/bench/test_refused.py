@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bench.errors import ScenarioError
+from bench.errors import RunOptionError
 from bench.run.scenarios import load_set
 from tests.bench.test_loop import FAKE_METER, reader
 
@@ -84,7 +84,7 @@ def test_a_bad_option_is_refused_before_any_process_starts(options, words, tmp_p
 def test_a_run_set_with_an_unknown_key_or_a_bad_number_is_refused_naming_file_run_and_key(entry, words, tmp_path):
     path = tmp_path / "sets.toml"
     path.write_text("[[run]]\n" + entry)
-    with pytest.raises(ScenarioError, match=str(path)) as refused:
+    with pytest.raises(RunOptionError, match=str(path)) as refused:
         load_set("s", path)
     assert words in str(refused.value)
 
