@@ -28,6 +28,7 @@ _HOMES = {
     "DutStateError": ".errors",
     "MeterError": ".errors",
     "RunOptionError": ".errors",
+    "RunSetError": ".errors",
     "MeterRun": ".meter",
     "SimulatorMeter": ".meter",
     "Observer": ".observer",

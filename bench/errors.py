@@ -14,6 +14,7 @@ __all__ = [
     "Interrupted",
     "MeterError",
     "RunOptionError",
+    "RunSetError",
 ]
 
 
@@ -43,6 +44,10 @@ class CheckError(BenchError):
 
 class RunOptionError(BenchError):
     """A run's option (its meter's scenario, fault plan, start, duration, warp or a limit) is unknown or malformed."""
+
+
+class RunSetError(RunOptionError):
+    """The run-set file is unreadable or malformed, or names no set of that name."""
 
 
 class Interrupted(KeyboardInterrupt):

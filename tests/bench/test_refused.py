@@ -7,7 +7,7 @@ import time
 import pytest
 
 from bench.errors import RunOptionError
-from bench.run.scenarios import load_set
+from bench.run.runsets import load_set
 from tests.bench.test_loop import FAKE_METER, reader
 
 INF_PLAN = 'name = "x"\ndescription = "x"\nexpect = "x"\n[[fault]]\nkind = "gap"\nevery = 2\ngap_ms = inf\n'

@@ -1,4 +1,9 @@
-"""Named sets of runs from bench/data/scenarios.toml: the scenarios that matter, as data."""
+"""Run sets from bench/data/runsets.toml: named groups of bench runs (the runs that matter), as data.
+
+A run set is not a scenario: a scenario is the load a simulated meter measures
+(simulator/scenarios); a run set lists whole bench runs, each with its meter,
+scenario, faults, duration and warp.
+"""
 
 import tomllib
 from dataclasses import dataclass
@@ -6,12 +11,12 @@ from pathlib import Path
 
 from meter_profiles import bundled_profiles
 
-from ..errors import RunOptionError
+from ..errors import RunSetError
 from .session import OPTION_RANGES, check_option
 
-__all__ = ["SCENARIO_FILE", "NamedRun", "load_set", "set_names"]
+__all__ = ["RUN_SET_FILE", "NamedRun", "load_set", "set_names"]
 
-SCENARIO_FILE = Path(__file__).resolve().parents[1] / "data" / "scenarios.toml"
+RUN_SET_FILE = Path(__file__).resolve().parents[1] / "data" / "runsets.toml"
 RUN_FIELDS = (
     "meter",
     "scenario",
@@ -40,19 +45,19 @@ def _entries(path: Path) -> list[dict]:
     try:
         return tomllib.loads(path.read_text())["run"]
     except (OSError, tomllib.TOMLDecodeError, KeyError) as error:
-        raise RunOptionError(f"{path} must be TOML with [[run]] tables: {error}") from None
+        raise RunSetError(f"{path} must be TOML with [[run]] tables: {error}") from None
 
 
-def set_names(path: Path = SCENARIO_FILE) -> list[str]:
+def set_names(path: Path = RUN_SET_FILE) -> list[str]:
     """Every set named in the file."""
     return sorted({name for entry in _entries(path) for name in entry.get("sets", [])})
 
 
-def load_set(name: str, path: Path = SCENARIO_FILE) -> list[NamedRun]:
+def load_set(name: str, path: Path = RUN_SET_FILE) -> list[NamedRun]:
     """The runs of one set, with each_meter / each_make / each_fault expanded."""
     runs = [run for entry in _entries(path) if name in entry.get("sets", []) for run in _expand(_checked(entry, path))]
     if not runs:
-        raise RunOptionError(f"no scenario set {name!r} in {path}; known: {', '.join(set_names(path))}")
+        raise RunSetError(f"no run set {name!r} in {path}; known: {', '.join(set_names(path))}")
     return runs
 
 
@@ -61,7 +66,7 @@ def _checked(entry: dict, path: Path) -> dict:
     name = entry.get("name", "?")
     unknown = sorted(entry.keys() - ENTRY_KEYS)
     if unknown:
-        raise RunOptionError(
+        raise RunSetError(
             f"{path}: run {name!r}: unknown key {unknown[0]!r}; the keys are {', '.join(sorted(ENTRY_KEYS))}"
         )
     for key in ("restart_reader_at", "restart_broker_at", "latency_limit_s"):
