@@ -11,7 +11,7 @@ import openhtf as htf
 from openhtf.util import units
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from simulator.datafiles import read_toml, validate
+from meter_profiles.datafiles import read_toml, validate
 
 from .errors import LimitsError
 

@@ -17,7 +17,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..datafiles import read_toml, unknown_name, validate
+from meter_profiles.datafiles import read_toml, unknown_name, validate
+
 from ..errors import SimulatorError
 
 __all__ = [

@@ -1,4 +1,4 @@
-"""Reading the simulator's data files (scenarios, fault plans): TOML, validated by a pydantic model.
+"""Reading the data files (profiles, scenarios, fault plans, run sets, station files): TOML, validated by pydantic.
 
 A bad file is one line naming the file, the field and what is wrong, raised
 as the caller's own error class; an unknown name suggests close ones.
