@@ -5,11 +5,13 @@ A run set is not a scenario: a scenario is the load a simulated meter measures
 scenario, faults, duration and warp.
 """
 
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import BaseModel, ConfigDict
+
 from meter_profiles import bundled_profiles
+from meter_profiles.datafiles import load_model
 
 from ..errors import RunSetError
 from .session import OPTION_RANGES, check_option
@@ -17,20 +19,45 @@ from .session import OPTION_RANGES, check_option
 __all__ = ["RUN_SET_FILE", "NamedRun", "load_set", "set_names"]
 
 RUN_SET_FILE = Path(__file__).resolve().parents[1] / "data" / "runsets.toml"
-RUN_FIELDS = (
-    "meter",
-    "scenario",
-    "start",
-    "duration",
-    "warp",
-    "faults",
-    "line",
-    "restart_reader_at",
-    "restart_broker_at",
-    "latency_limit_s",
-)
-# skip_meters: the meters an each_meter entry leaves out (the set's profiles a reader cannot read yet).
-ENTRY_KEYS = frozenset({*RUN_FIELDS, "name", "sets", "each_meter", "each_make", "each_fault", "skip_meters"})
+
+
+class RunFields(BaseModel):
+    """The options of one bench run, as `hanbench run` takes them; one the table leaves out takes the default."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    meter: str | None = None
+    scenario: str | None = None
+    start: str | None = None
+    duration: str | None = None
+    warp: str | None = None
+    faults: str | None = None
+    line: str | None = None
+    restart_reader_at: float | None = None
+    restart_broker_at: float | None = None
+    latency_limit_s: float | None = None
+
+
+class RunEntry(RunFields):
+    """One [[run]] table: a run's options, its name, its sets, and how it expands into runs."""
+
+    name: str
+    sets: list[str] = []
+    each_meter: bool = False
+    each_make: bool = False
+    each_fault: list[str] | None = None
+    skip_meters: list[str] = []  # the meters an each_meter entry leaves out (profiles a reader cannot read yet)
+
+
+class RunSetFile(BaseModel):
+    """The whole file: its [[run]] tables."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    run: list[RunEntry]
+
+
+RUN_FIELDS = frozenset(RunFields.model_fields)
 
 
 @dataclass(frozen=True)
@@ -41,51 +68,41 @@ class NamedRun:
     options: dict
 
 
-def _entries(path: Path) -> list[dict]:
-    try:
-        return tomllib.loads(path.read_text())["run"]
-    except (OSError, tomllib.TOMLDecodeError, KeyError) as error:
-        raise RunSetError(f"{path} must be TOML with [[run]] tables: {error}") from None
+def _entries(path: Path) -> list[RunEntry]:
+    return load_model(RunSetFile, path, RunSetError, "run set file").run
 
 
 def set_names(path: Path = RUN_SET_FILE) -> list[str]:
     """Every set named in the file."""
-    return sorted({name for entry in _entries(path) for name in entry.get("sets", [])})
+    return sorted({name for entry in _entries(path) for name in entry.sets})
 
 
 def load_set(name: str, path: Path = RUN_SET_FILE) -> list[NamedRun]:
     """The runs of one set, with each_meter / each_make / each_fault expanded."""
-    runs = [run for entry in _entries(path) if name in entry.get("sets", []) for run in _expand(_checked(entry, path))]
+    runs = [run for entry in _entries(path) if name in entry.sets for run in _expand(_checked(entry, path))]
     if not runs:
         raise RunSetError(f"no run set {name!r} in {path}; known: {', '.join(set_names(path))}")
     return runs
 
 
-def _checked(entry: dict, path: Path) -> dict:
-    """An entry with only the keys a run knows, each run field finite (one line naming the file, entry and key)."""
-    name = entry.get("name", "?")
-    unknown = sorted(entry.keys() - ENTRY_KEYS)
-    if unknown:
-        raise RunSetError(
-            f"{path}: run {name!r}: unknown key {unknown[0]!r}; the keys are {', '.join(sorted(ENTRY_KEYS))}"
-        )
+def _checked(entry: RunEntry, path: Path) -> RunEntry:
+    """An entry whose numbers are each in the range the command line allows (one line naming file, run and key)."""
     for key in ("restart_reader_at", "restart_broker_at", "latency_limit_s"):
-        if key in entry:
-            check_option(f"{path}: run {name!r}: {key}", entry[key], *OPTION_RANGES[key])
+        check_option(f"{path}: run {entry.name!r}: {key}", getattr(entry, key), *OPTION_RANGES[key])
     return entry
 
 
-def _expand(entry: dict) -> list[NamedRun]:
-    base = {key: entry[key] for key in RUN_FIELDS if key in entry}
+def _expand(entry: RunEntry) -> list[NamedRun]:
+    base = entry.model_dump(include=RUN_FIELDS, exclude_unset=True)
     profiles = bundled_profiles()
-    if entry.get("each_meter"):
-        meters = sorted(set(profiles) - set(entry.get("skip_meters", [])))
-        return [NamedRun(f"{entry['name']}-{meter}", {**base, "meter": meter}) for meter in meters]
-    if entry.get("each_make"):
-        first = {}
+    if entry.each_meter:
+        meters = sorted(set(profiles) - set(entry.skip_meters))
+        return [NamedRun(f"{entry.name}-{meter}", {**base, "meter": meter}) for meter in meters]
+    if entry.each_make:
+        first: dict[str, str] = {}
         for meter in sorted(profiles):
             first.setdefault(profiles[meter].make, meter)
-        return [NamedRun(f"{entry['name']}-{make}", {**base, "meter": meter}) for make, meter in sorted(first.items())]
-    if "each_fault" in entry:
-        return [NamedRun(f"{entry['name']}-{fault}", {**base, "faults": fault}) for fault in entry["each_fault"]]
-    return [NamedRun(entry["name"], base)]
+        return [NamedRun(f"{entry.name}-{make}", {**base, "meter": meter}) for make, meter in sorted(first.items())]
+    if entry.each_fault is not None:
+        return [NamedRun(f"{entry.name}-{fault}", {**base, "faults": fault}) for fault in entry.each_fault]
+    return [NamedRun(entry.name, base)]

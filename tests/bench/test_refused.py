@@ -70,10 +70,13 @@ def test_a_bad_option_is_refused_before_any_process_starts(options, words, tmp_p
 @pytest.mark.parametrize(
     "entry, words",
     [
-        ('name = "r"\nsets = ["s"]\nmeter = "aidon-6534"\nwarpp = "60"\n', "run 'r': unknown key 'warpp'"),
+        (
+            'name = "r"\nsets = ["s"]\nmeter = "aidon-6534"\nwarpp = "60"\n',
+            "run.0: unknown key 'warpp': did you mean warp",
+        ),
         (
             'name = "r"\nsets = ["s"]\nmeter = "aidon-6534"\nlatency_limit_s = nan\n',
-            "latency_limit_s must be a number from",
+            "run.0.latency_limit_s: must be a finite number, not nan or inf",
         ),
         (
             'name = "r"\nsets = ["s"]\nmeter = "aidon-6534"\nrestart_reader_at = 7\n',
