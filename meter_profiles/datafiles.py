@@ -13,6 +13,7 @@ import math
 import tomllib
 import types
 import typing
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -72,7 +73,7 @@ def _non_finite(data, where: tuple = ()) -> tuple | None:
     return next((found for key, value in items if (found := _non_finite(value, (*where, key))) is not None), None)
 
 
-def _problem(model: type["BaseModel"], error: dict) -> str:
+def _problem(model: type["BaseModel"], error: Mapping[str, Any]) -> str:
     """One validation error as `where: what`; an unknown key with the keys it may have meant."""
     location = error["loc"]
     if error["type"] != "extra_forbidden":

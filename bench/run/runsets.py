@@ -93,7 +93,7 @@ def _checked(entry: RunEntry, path: Path) -> RunEntry:
 
 
 def _expand(entry: RunEntry) -> list[NamedRun]:
-    base = entry.model_dump(include=RUN_FIELDS, exclude_unset=True)
+    base = entry.model_dump(include=set(RUN_FIELDS), exclude_unset=True)
     profiles = bundled_profiles()
     if entry.each_meter:
         meters = sorted(set(profiles) - set(entry.skip_meters))
