@@ -3,6 +3,7 @@
 from functools import cache
 
 from meter_profiles import TEXT_FIELDS, get_profile
+from simulator.run.sentlog import SentValues
 
 __all__ = ["differences", "resolution"]
 
@@ -23,7 +24,7 @@ def resolution(meter: str, list_no: int, name: str) -> float:
     return _resolutions(meter).get((list_no, name), 1.0)
 
 
-def differences(frame: dict, fields: dict) -> list[str]:
+def differences(frame: SentValues, fields: dict) -> list[str]:
     """What differs between a frame's readings and a publication's fields; empty when they agree.
 
     Numbers agree when they round to the same step of the meter's resolution
@@ -40,7 +41,7 @@ def differences(frame: dict, fields: dict) -> list[str]:
     return [text for text in found if text]
 
 
-def _differ(frame: dict, name: str, sent, fields: dict) -> str | None:
+def _differ(frame: SentValues, name: str, sent, fields: dict) -> str | None:
     if name not in fields:
         # Many readers never publish the meter's clock; when one does, it must be right.
         return None if name == "meter_time" else f"{name} missing (sent {sent!r})"

@@ -3,6 +3,8 @@
 import math
 from dataclasses import dataclass
 
+from simulator.run.sentlog import SentEntry
+
 from ..observer.adapters import Publication
 from .pairing import Pair, pair_publications
 from .verdict import CHECKS, Check, Failure, Latency, Verdict
@@ -24,7 +26,7 @@ class Excuse:
 
 
 def judge(
-    frames: list[dict],
+    frames: list[SentEntry],
     publications: list[Publication],
     latency_limit_s: float = 1.0,
     excuses: list[Excuse] = (),
@@ -55,12 +57,12 @@ def judge(
     )
 
 
-def _label(frame: dict) -> str:
+def _label(frame: SentEntry) -> str:
     time = frame.get("meter_time") or frame["readings"].get("meter_time")
     return f"frame {frame['seq']} (list {frame['list']}{', ' + time if time else ''})"
 
 
-def _faults(frame: dict) -> str:
+def _faults(frame: SentEntry) -> str:
     return ", ".join(fault["name"] for fault in frame["faults"]) or "no fault named"
 
 

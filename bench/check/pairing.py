@@ -14,6 +14,8 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from simulator.run.sentlog import SentEntry
+
 from ..observer.adapters import Publication
 from ..observer.payload import finite
 from .compare import differences
@@ -47,7 +49,7 @@ class _Candidates:
         self.ends: list[float] = []
         self.cursor = 0
 
-    def add(self, index: int, frame: dict) -> None:
+    def add(self, index: int, frame: SentEntry) -> None:
         self.frames.append(index)
         self.starts.append(frame.get("start_mono", frame["end_mono"]))
         self.ends.append(frame["end_mono"])
@@ -58,7 +60,7 @@ class _Candidates:
         return range(max(low, self.cursor) if unpaired_only else low, bisect_right(self.starts, stop))
 
 
-def pair_publications(frames: list[dict], publications: list[Publication], window_s: float) -> list[Pair]:
+def pair_publications(frames: list[SentEntry], publications: list[Publication], window_s: float) -> list[Pair]:
     """Pair every readable publication with a frame; publications left unpaired are extra."""
     by_power: dict[int, _Candidates] = defaultdict(_Candidates)
     by_list: dict[int, _Candidates] = defaultdict(_Candidates)

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..broker import LanListener, make_broker
 from ..check import Excuse, Verdict, judge, read_sent_log
 from ..dut import Dut, Wiring
-from ..errors import MeterError, ScenarioError
+from ..errors import MeterError, RunOptionError
 from ..line import PortLine, PtyLine
 from ..meter import SIMULATOR_CMD, MeterRun, SimulatorMeter
 from ..observer import Observer, read_messages
@@ -68,7 +68,7 @@ FLAGS = {"latency_limit_s": "--latency-limit"}
 
 
 def check_option(what: str, value, low: float, high: float) -> None:
-    """A ScenarioError naming what, unless value is None or a finite number from low to high."""
+    """A RunOptionError naming what, unless value is None or a finite number from low to high."""
     if value is None:
         return
     if (
@@ -77,7 +77,7 @@ def check_option(what: str, value, low: float, high: float) -> None:
         or not math.isfinite(value)
         or not low <= value <= high
     ):
-        raise ScenarioError(f"{what} must be a number from {low:g} to {high:g}, not {value!r}")
+        raise RunOptionError(f"{what} must be a number from {low:g} to {high:g}, not {value!r}")
 
 
 @dataclass
