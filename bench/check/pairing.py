@@ -80,21 +80,31 @@ def pair_publications(frames: list[dict], publications: list[Publication], windo
     return pairs
 
 
+def _diffs(frame: dict, publication: Publication) -> list[str]:
+    """What differs between the frame and the list as the publication's format gives it."""
+    return differences(frame, publication.fields, publication.rounding, publication.held)
+
+
+def _power(publication: Publication):
+    """The active power the publication stands for: published now, or held unchanged."""
+    return publication.fields.get(POWER, (publication.held or {}).get(POWER))
+
+
 def _equal_frame(frames, by_power, paired, publication, window_s) -> Pair | None:
-    power = publication.fields.get(POWER)
+    power = _power(publication)
     if not finite(power) or round(power) not in by_power:
         return None
     candidates = by_power[round(power)]
     start, stop = publication.t - window_s, publication.t + ARRIVAL_SLACK_S
     for position in candidates.between(start, stop):
         index = candidates.frames[position]
-        if index not in paired and not differences(frames[index], publication.fields):
+        if index not in paired and not _diffs(frames[index], publication):
             paired[index] = publication.index
             _advance(candidates, paired)
             return Pair(index, publication.index, "match", publication.t)
     for position in reversed(candidates.between(start, stop, unpaired_only=False)):
         index = candidates.frames[position]
-        if index in paired and not differences(frames[index], publication.fields):
+        if index in paired and not _diffs(frames[index], publication):
             return Pair(index, publication.index, "duplicate", publication.t)
     return None
 
@@ -113,9 +123,7 @@ def _nearest_frame(frames, by_list, paired, publication, window_s) -> Pair | Non
     for position in reversed(span):
         index = candidates.frames[position]
         if index not in paired:
-            return Pair(
-                index, publication.index, "mismatch", publication.t, differences(frames[index], publication.fields)
-            )
+            return Pair(index, publication.index, "mismatch", publication.t, _diffs(frames[index], publication))
     return None
 
 

@@ -46,9 +46,11 @@ def test_home_assistant_discovery_learns_state_topics_and_units_from_config():
 
 
 def test_an_unknown_format_is_refused_with_the_known_ones():
-    with pytest.raises(CheckError, match="output format must be one of classic, homeassistant, values, not 'xml'"):
+    with pytest.raises(
+        CheckError, match="must be one of amsreader, amsreader-raw, classic, homeassistant, raw, values, not 'xml'"
+    ):
         publications("xml", TOPIC, [])
-    assert adapter_names() == ["classic", "homeassistant", "values"]
+    assert adapter_names() == ["amsreader", "amsreader-raw", "classic", "homeassistant", "raw", "values"]
 
 
 def test_value_topics_carry_accumulated_energy_in_kwh_and_the_list_version_as_the_host_build_names_it():

@@ -5,7 +5,7 @@ the package registers them all.
 """
 
 from ..payload import MAX_DEPTH, MAX_PAYLOAD
-from . import homeassistant, values
+from . import amsreader, amsreader_raw, homeassistant, raw, values
 from .classic import CLASSIC_KEYS, KILO_KEYS
 from .registry import Publication, adapter, adapter_names, make_adapter, publications
 
@@ -22,4 +22,4 @@ __all__ = [
 ]
 
 # The formats register themselves on import; these names keep them loaded.
-FORMAT_MODULES = (homeassistant, values)
+FORMAT_MODULES = (amsreader, amsreader_raw, homeassistant, raw, values)
