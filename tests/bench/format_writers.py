@@ -3,7 +3,8 @@
 Shared by the stand-in reader process (format_reader.py) and the message-level tests,
 so both judge the same bytes. Each writer takes a decoded reading (with "meter" and
 "list") and gives (topic, payload) pairs. MODE: good; scale (I1 ten times too large);
-missing (U3 never published; for raw, every tenth frame).
+missing (U3 never published; for raw, every tenth frame). kaifa_frames and messages_of
+make a sent log of real frames and a reader's messages for it, for tests without a loop.
 """
 
 import json
@@ -11,7 +12,9 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from meter_profiles import get_profile
-from simulator.codec import encode_frame
+from simulator.codec import FrameDecoder, encode_frame
+from tests.bench.benchlogs import METER, TOPIC, list2, sent
+from tests.bench.fake_reader import LATE_S
 
 AMSREADER_KEYS = {
     "active_power_import": "P",
@@ -133,3 +136,38 @@ WRITERS = {"amsreader": lambda: amsreader_json, "amsreader-raw": OnChange, "raw"
 def make_writer(output_format: str):
     """A fresh writer of the format (one reader's state), called with (reading, frame, mode, topic)."""
     return WRITERS[output_format]()
+
+
+ENERGIES = {
+    "active_energy_import": 1234567,
+    "active_energy_export": 0,
+    "reactive_energy_import": 89012,
+    "reactive_energy_export": 345,
+}
+
+
+def kaifa_frames(count: int = 12) -> list[dict]:
+    """Kaifa lists 2 as the simulator logs them, real frames; every second one repeats the one before, the last is a list 3."""
+    frames = []
+    for seq in range(count):
+        time = f"2026-03-02T09:00:{seq * 2:02d}"
+        readings = {"meter_time": time, **list2(1000 + seq // 2, current=1.234 + seq // 2 * 0.011)}
+        list_no = 3 if seq == count - 1 else 2
+        if list_no == 3:
+            readings.update(ENERGIES)
+        entry = sent(seq, 100.0 + seq, readings, list_no, time=time)
+        entry["frame"] = encode_frame(get_profile(METER), list_no, readings).hex().upper()
+        frames.append(entry)
+    return frames
+
+
+def messages_of(output_format: str, mode: str, frames: list[dict]) -> list[dict]:
+    """What a reader writing output_format publishes for the frames, in the mode."""
+    decoder, write = FrameDecoder(), make_writer(output_format)
+    delay = LATE_S if mode == "late" else 0.02
+    messages = []
+    for frame in frames:
+        raw = bytes.fromhex(frame["frame"])
+        for topic, payload in write(decoder.decode(raw), raw, "good" if mode == "late" else mode, TOPIC):
+            messages.append({"t": frame["end_mono"] + delay, "topic": topic, "payload": payload})
+    return messages

@@ -6,45 +6,8 @@ import pytest
 
 from bench.check import judge
 from bench.observer.adapters import publications
-from meter_profiles import get_profile
-from simulator.codec import FrameDecoder, encode_frame
-from tests.bench.benchlogs import METER, TOPIC, list2, sent
-from tests.bench.format_writers import epoch, make_writer
-
-LATE_S = 1.5
-ENERGIES = {
-    "active_energy_import": 1234567,
-    "active_energy_export": 0,
-    "reactive_energy_import": 89012,
-    "reactive_energy_export": 345,
-}
-
-
-def kaifa_frames(count: int = 12) -> list[dict]:
-    """Kaifa lists 2 as the simulator logs them, real frames; every second one repeats the one before, the last is a list 3."""
-    frames = []
-    for seq in range(count):
-        time = f"2026-03-02T09:00:{seq * 2:02d}"
-        readings = {"meter_time": time, **list2(1000 + seq // 2, current=1.234 + seq // 2 * 0.011)}
-        list_no = 3 if seq == count - 1 else 2
-        if list_no == 3:
-            readings.update(ENERGIES)
-        entry = sent(seq, 100.0 + seq, readings, list_no, time=time)
-        entry["frame"] = encode_frame(get_profile(METER), list_no, readings).hex().upper()
-        frames.append(entry)
-    return frames
-
-
-def messages_of(output_format: str, mode: str, frames: list[dict]) -> list[dict]:
-    """What a reader writing output_format publishes for the frames, in the mode."""
-    decoder, write = FrameDecoder(), make_writer(output_format)
-    delay = LATE_S if mode == "late" else 0.02
-    messages = []
-    for frame in frames:
-        raw = bytes.fromhex(frame["frame"])
-        for topic, payload in write(decoder.decode(raw), raw, "good" if mode == "late" else mode, TOPIC):
-            messages.append({"t": frame["end_mono"] + delay, "topic": topic, "payload": payload})
-    return messages
+from tests.bench.benchlogs import METER, TOPIC
+from tests.bench.format_writers import epoch, kaifa_frames, messages_of
 
 
 def verdict_of(output_format: str, mode: str):
