@@ -14,9 +14,11 @@ from ..errors import DutError
 from ..process import ManagedProcess, tail
 from .base import CONNECTED_PATTERN, Dut, Wiring
 
-__all__ = ["PLACEHOLDERS", "REPO_ROOT", "CommandDut", "HostDut"]
+__all__ = ["HOST_FORMATS", "PLACEHOLDERS", "REPO_ROOT", "CommandDut", "HostDut"]
 
 PLACEHOLDERS = ("tty", "serial", "mqtt_host", "mqtt_port", "topic", "user", "password")
+# The bench's names of the formats the host build writes, and the host build's own (`hanreader --format`).
+HOST_FORMATS = {"classic": "classic", "values": "per-value", "homeassistant": "homeassistant", "raw": "raw"}
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -89,7 +91,17 @@ class HostDut(CommandDut):
             ["--user", wiring.broker.username, "--password", wiring.broker.password] if wiring.broker.username else []
         )
         settings = ["--config", str(self._settings_file)] if self._settings_file else []
-        return super().argv(wiring) + credentials + settings
+        return [*super().argv(wiring), "--format", self._format(wiring.output_format), *credentials, *settings]
+
+    @staticmethod
+    def _format(output_format: str) -> str:
+        """The host build's name for the format the bench reads; a DutError for one it cannot write."""
+        if output_format not in HOST_FORMATS:
+            raise DutError(
+                f"the host build writes --format {', '.join(HOST_FORMATS)}, not {output_format!r}; "
+                "judge another reader in that format with --dut-cmd"
+            )
+        return HOST_FORMATS[output_format]
 
     def _launch(self, wiring: Wiring) -> None:
         self._write_meter_keys(wiring.meter)

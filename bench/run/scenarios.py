@@ -23,6 +23,7 @@ RUN_FIELDS = (
     "restart_reader_at",
     "restart_broker_at",
     "latency_limit_s",
+    "output_format",
 )
 # skip_meters: the meters an each_meter entry leaves out (the set's profiles a reader cannot read yet).
 ENTRY_KEYS = frozenset({*RUN_FIELDS, "name", "sets", "each_meter", "each_make", "each_fault", "skip_meters"})

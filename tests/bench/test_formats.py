@@ -1,11 +1,18 @@
 """Other readers' formats judged from their messages: right passes; scaled, missing or late fails for its reason."""
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from bench.broker import BrokerEndpoint
 from bench.check import judge
+from bench.dut import HostDut, Wiring
+from bench.dut.command import HOST_FORMATS
+from bench.errors import DutError, ScenarioError
 from bench.observer.adapters import publications
+from bench.run import LoopOptions
+from bench.run.scenarios import load_set
 from tests.bench.benchlogs import METER, TOPIC
 from tests.bench.format_writers import epoch, kaifa_frames, messages_of
 
@@ -79,3 +86,22 @@ def test_the_meter_clock_in_epoch_seconds_must_name_the_instant_the_meter_meant(
     verdict = judge(frames, publications("amsreader", TOPIC, messages))
     assert verdict.reasons() == {"values"}
     assert "meter_time sent '2026-03-02T09:00:22', published" in verdict.failures[0].detail
+
+
+def test_the_host_build_is_started_in_the_format_the_bench_reads_and_refuses_one_it_cannot_write(tmp_path):
+    wiring = Wiring("/dev/null", "8E1", BrokerEndpoint("127.0.0.1", 1883), "t", output_format="values")
+    argv = HostDut(tmp_path, binary=tmp_path / "hanreader").argv(wiring)
+    assert argv[argv.index("--format") + 1] == "per-value"
+    with pytest.raises(
+        DutError, match="the host build writes --format classic, values, homeassistant, raw, not 'amsreader'"
+    ):
+        HostDut(tmp_path).argv(replace(wiring, output_format="amsreader"))
+
+
+def test_the_bench_set_runs_the_host_build_in_each_of_its_formats_and_an_unknown_format_is_refused_first():
+    formats = {run.options.get("output_format", "classic") for run in load_set("bench")}
+    assert formats == set(HOST_FORMATS)
+    with pytest.raises(
+        ScenarioError, match=r"--format must be one of amsreader, amsreader-raw, classic, .*, not 'xml'"
+    ):
+        LoopOptions(output_format="xml").check()
