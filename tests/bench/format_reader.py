@@ -9,11 +9,21 @@ format_writers), or late (every message 1.5 s after its frame).
 import sys
 import threading
 
+import paho.mqtt.client as mqtt
 import serial
 
 from simulator.codec import FrameDecoder, FrameError, HdlcDeframer
-from tests.bench.fake_reader import LATE_S, connect
+from tests.bench.fake_reader import LATE_S
 from tests.bench.format_writers import make_writer
+
+
+def connect(host: str, port: str) -> mqtt.Client:
+    """A client whose network loop this process turns itself: a list's messages then leave together,
+    not the first at once and the rest when a loop thread next wakes (some 50 ms later)."""
+    client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
+    client.on_connect = lambda *_: print("MQTT connected", flush=True)
+    client.connect(host, int(port))
+    return client
 
 
 def main() -> None:
@@ -22,6 +32,7 @@ def main() -> None:
     line = serial.Serial(tty, 2400, timeout=0.05)
     deframer, decoder, write = HdlcDeframer(), FrameDecoder(), make_writer(output_format)
     while True:
+        client.loop(timeout=0.001)
         for frame in deframer.feed(line.read(4096)):
             try:
                 reading = decoder.decode(frame)
