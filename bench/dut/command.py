@@ -14,11 +14,13 @@ from ..errors import DutError
 from ..process import ManagedProcess, tail
 from .base import CONNECTED_PATTERN, Dut, Wiring
 
-__all__ = ["PASSWORD_ENV", "PLACEHOLDERS", "REPO_ROOT", "CommandDut", "HostDut"]
+__all__ = ["HOST_FORMATS", "PASSWORD_ENV", "PLACEHOLDERS", "REPO_ROOT", "CommandDut", "HostDut"]
 
 PLACEHOLDERS = ("tty", "serial", "mqtt_host", "mqtt_port", "topic", "user")
 # The broker password reaches a --dut-cmd reader in its environment, never in argv, where `ps` shows it to all.
 PASSWORD_ENV = "HANBENCH_MQTT_PASSWORD"
+# The bench's names of the formats the host build writes, and the host build's own (`hanreader --format`).
+HOST_FORMATS = {"classic": "classic", "values": "per-value", "homeassistant": "homeassistant", "raw": "raw"}
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -92,7 +94,17 @@ class HostDut(CommandDut):
             ["--user", wiring.broker.username, "--password", wiring.broker.password] if wiring.broker.username else []
         )
         settings = ["--config", str(self._settings_file)] if self._settings_file else []
-        return super().argv(wiring) + credentials + settings
+        return [*super().argv(wiring), "--format", self._format(wiring.output_format), *credentials, *settings]
+
+    @staticmethod
+    def _format(output_format: str) -> str:
+        """The host build's name for the format the bench reads; a DutError for one it cannot write."""
+        if output_format not in HOST_FORMATS:
+            raise DutError(
+                f"the host build writes --format {', '.join(HOST_FORMATS)}, not {output_format!r}; "
+                "judge another reader in that format with --dut-cmd"
+            )
+        return HOST_FORMATS[output_format]
 
     def _launch(self, wiring: Wiring) -> None:
         self._write_meter_keys(wiring.meter)

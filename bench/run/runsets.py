@@ -36,6 +36,7 @@ class RunFields(BaseModel):
     restart_reader_at: float | None = None
     restart_broker_at: float | None = None
     latency_limit_s: float | None = None
+    output_format: str | None = None
 
 
 class RunEntry(RunFields):

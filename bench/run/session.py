@@ -22,7 +22,7 @@ from ..errors import MeterError, RunOptionError
 from ..line import PortLine, PtyLine
 from ..meter import SIMULATOR_CMD, MeterRun, SimulatorMeter
 from ..observer import Observer, read_messages
-from ..observer.adapters import publications
+from ..observer.adapters import adapter_names, publications
 from .benchfaults import bench_faults
 from .outcome import RunResult
 
@@ -54,6 +54,8 @@ class LoopOptions:
         """Every number within its range (NaN and infinity are not), before anything starts."""
         for name, (low, high) in OPTION_RANGES.items():
             check_option(FLAGS.get(name, name), getattr(self, name), low, high)
+        if self.output_format not in adapter_names():
+            raise RunOptionError(f"--format must be one of {', '.join(adapter_names())}, not {self.output_format!r}")
         return self
 
 
@@ -127,7 +129,15 @@ def _bring_up(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions)
     if parts.dut.state == "new":
         parts.dut.build()
     parts.dut.relocate(run_dir)
-    parts.dut.start(Wiring(parts.line.reader_port, run.profile.serial.name, endpoint, options.topic, run.profile.name))
+    wiring = Wiring(
+        parts.line.reader_port,
+        run.profile.serial.name,
+        endpoint,
+        options.topic,
+        run.profile.name,
+        options.output_format,
+    )
+    parts.dut.start(wiring)
     parts.dut.wait_connected(options.connect_timeout_s)
     parts.meter = SimulatorMeter(run, parts.line.meter_port, run_dir, options.meter_command or SIMULATOR_CMD)
 
