@@ -20,8 +20,8 @@ import hdl_build  # noqa: E402
 from frames import reference_frame  # noqa: E402
 
 from hardware.gateware.emulator import LineEmulator  # noqa: E402
+from hardware.protocol import pack_data  # noqa: E402
 from hardware.sim import EmulatorSim  # noqa: E402
-from simulator.lines.mbus import pack_data  # noqa: E402
 
 REPEATS = 3
 BAUD = 2400

@@ -19,10 +19,11 @@ import time
 import tty
 
 from simulator.lines import Line, LineError, open_error
-from simulator.lines.mbus import MbusEmulator, Parity
 
+from .client import MbusEmulator
 from .gateware.emulator import LineEmulator
 from .monitor import LineTrace, decode_uart
+from .protocol import parity_of
 from .receiver import Tss721Model
 from .sim import EmulatorSim
 
@@ -31,7 +32,6 @@ __all__ = ["HOST_DIVISOR", "LINE_DIVISOR", "MbusSimLine"]
 LINE_DIVISOR = 4
 HOST_DIVISOR = 4
 RECEIVER_STEP = 1  # cycles between receiver samples: a quarter bit
-PARITY = {"N": Parity.NONE, "E": Parity.EVEN, "O": Parity.ODD}
 
 
 class MbusSimLine(Line):
@@ -153,7 +153,12 @@ class MbusSimLine(Line):
         self.receiver.follow(self.sim.levels, self._logic, self._followed, now, self.cycle_s, RECEIVER_STEP)
         self._followed = now
         chars = decode_uart(
-            self._logic, LINE_DIVISOR, PARITY[self.serial.parity], self.serial.stopbits, end=now, after=self._decoded_to
+            self._logic,
+            LINE_DIVISOR,
+            parity_of(self.serial.parity),
+            self.serial.stopbits,
+            end=now,
+            after=self._decoded_to,
         )
         slots = self._slots
         for char in chars:

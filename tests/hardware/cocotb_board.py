@@ -14,7 +14,7 @@ from cocotb.utils import get_sim_time
 
 from hardware.levels import Level
 from hardware.monitor import LineTrace
-from simulator.lines.mbus import STATUS_BYTES, Opcode, pack, pack_data, unpack_status
+from hardware.protocol import STATUS_BYTES, Opcode, pack, pack_data, unpack_status
 
 PERIOD_NS = 10  # the wrapper's clock (hdl_build.WRAPPER)
 
