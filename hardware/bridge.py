@@ -39,6 +39,7 @@ class MbusSimLine(Line):
 
     paces_itself = True  # the simulated UART sets the byte rate
     carries_line_errors = True  # parity, framing and sag errors reach the reader as they would
+    makes_bus_faults = True  # the gateware's STRETCH, GLITCH and POWER_OFF, through the receiver model
 
     def __init__(
         self,
@@ -141,6 +142,25 @@ class MbusSimLine(Line):
         """Hold the line at space for `seconds`, by the gateware's BREAK (the reader gets a 0x00 with a framing error)."""
         expected = len(self.received) + 1
         self.emulator.send_break(seconds)
+        self._finish(expected)
+
+    def write_stretched(self, byte: int, bits: float) -> None:
+        """One byte whose start bit the gateware holds `bits` bit times too long; the reader gets what its UART reads."""
+        expected = len(self.received) + 1
+        self.emulator.write_stretched(byte, bits)
+        self._finish(expected)
+
+    def glitch(self, bits: float) -> None:
+        """A space spike of `bits` bit times by the gateware's GLITCH; past half a bit the reader gets a spurious byte."""
+        expected = len(self.received) + (bits > 0.5)
+        self.emulator.spike(bits)
+        self._finish(expected)
+
+    def power_off(self, seconds: float) -> None:
+        """The bus unpowered for `seconds` by the gateware's POWER_OFF, simulated in one step (the level holds)."""
+        expected = len(self.received)
+        self.emulator.power_off(seconds)
+        self._advance(seconds)
         self._finish(expected)
 
     def _advance(self, seconds: float) -> None:

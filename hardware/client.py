@@ -110,6 +110,21 @@ class MbusEmulator:
         """Lengthen (or, negative, shorten) one bit slot of the next character by clock cycles."""
         self._send(pack_stretch(slot, cycles), entries=1)
 
+    def write_stretched(self, byte: int, bits: float) -> None:
+        """One byte whose start bit is held `bits` bit times too long (a UART then samples it a bit late)."""
+        self.stretch_next(0, self._cycles(bits))
+        self.write(bytes([byte]))
+
+    def spike(self, bits: float) -> None:
+        """A space pulse of `bits` bit times on the idle line, then a character time of mark.
+
+        A pulse past half a bit is a start bit to a UART; the mark after it lets
+        that spurious character end with a good stop bit before the next one.
+        """
+        self.glitch(self._cycles(bits))
+        slots = 10 + (self._parity != Parity.NONE) + self._stop_bits - 1
+        self.pause(slots * self._bit_time)
+
     def send_break(self, seconds: float) -> None:
         """Hold the line at space for `seconds` (whole bit times), then a bit time of mark.
 
@@ -138,6 +153,10 @@ class MbusEmulator:
             if time.monotonic() > deadline:
                 raise LineError(f"the emulator's line was still busy after {timeout_s} s")
             self._sleep(10 * self._bit_time)
+
+    def _cycles(self, bits: float) -> int:
+        """Clock cycles of `bits` bit times at the line's rate."""
+        return round(bits * self.clock_hz * self._bit_time)
 
     def _timed(self, opcode: Opcode, seconds: float) -> None:
         bits = checked(f"{opcode.name.lower()} bit times", round(seconds / self._bit_time), 1, MAX_DURATION)

@@ -29,6 +29,7 @@ class MbusLine(Line):
 
     paces_itself = True  # the board's UART clocks every bit
     carries_line_errors = True  # FLIP and BREAK make real parity and framing errors on the line
+    makes_bus_faults = True  # STRETCH, GLITCH and POWER_OFF
 
     def __init__(
         self,
@@ -114,6 +115,19 @@ class MbusLine(Line):
     def write_at_baud(self, data: bytes, baud: int) -> None:
         """Bytes at a drifted rate, the board's divisor changed around them, then drained."""
         self._guarded("write_at_baud", data, baud)
+        self.drain()
+
+    def write_stretched(self, byte: int, bits: float) -> None:
+        """One byte whose start bit the gateware holds `bits` bit times too long."""
+        self._guarded("write_stretched", byte, bits)
+
+    def glitch(self, bits: float) -> None:
+        """A space spike of `bits` bit times, then a character time of idle, timed by the gateware."""
+        self._guarded("spike", bits)
+
+    def power_off(self, seconds: float) -> None:
+        """The bus unpowered for `seconds`, then powered again; returns when it is."""
+        self._guarded("power_off", seconds)
         self.drain()
 
     def _guarded(self, action: str, *args) -> None:
