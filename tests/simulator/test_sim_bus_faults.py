@@ -12,23 +12,15 @@ from simulator.faults import FaultError, load_plans
 from simulator.lines import PtyLine, SerialLine
 from simulator.run import SentLog, run_meter
 
-from .support import MemoryLine
+from .support import RecordingLine
 
 PROFILE = get_profile("kaifa-ma304h3e")
 
 
-class RecordingEmulator(MemoryLine):
+class RecordingEmulator(RecordingLine):
     """A line that can make bus faults and records each request in order."""
 
     makes_bus_faults = True
-
-    def __init__(self, serial):
-        super().__init__(serial)
-        self.events = []
-
-    def write(self, data):
-        super().write(data)
-        self.events.append(("bytes", bytes(data)))
 
     def write_stretched(self, byte, bits):
         self.data.append(byte)

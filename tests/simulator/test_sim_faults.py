@@ -17,7 +17,7 @@ from simulator.faults import FaultError, Injector, bundled_plans, load_plan, loa
 from simulator.lines import PtyLine
 from simulator.run import SentLog, run_meter
 
-from .support import MemoryLine, PtyTap, private_pty
+from .support import MemoryLine, PtyTap, RecordingLine, private_pty
 
 WARP = 1000  # ten meter minutes in about 0.6 s
 # Plans for encrypted or segmented meters have their own tests (test_sim_link_faults.py).
@@ -178,18 +178,10 @@ def test_parity_errors_are_refused_on_an_8n1_meter():
         Injector(load_plans("parity-error"), profile).check_line(line)
 
 
-class RecordingSerial(MemoryLine):
+class RecordingSerial(RecordingLine):
     """A line that can carry line errors and records how each byte went out."""
 
     carries_line_errors = True
-
-    def __init__(self, serial):
-        super().__init__(serial)
-        self.events = []
-
-    def write(self, data):
-        super().write(data)
-        self.events.append(("bytes", bytes(data)))
 
     def write_bad_parity(self, byte):
         self.data.append(byte)
