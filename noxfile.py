@@ -106,7 +106,7 @@ def firmware(session: nox.Session) -> None:
     """The reader firmware: host and sanitizer builds, their pty/broker tests, and the ESP8266 size report."""
     session.install("-e", ".[test]")
     session.run("python", "-m", "pytest", "tests/firmware", *session.posargs)
-    session.run("python", "-m", "tests.firmware.xtensa_size")
+    session.run("python", "-m", "firmware.tools.xtensa_size")
 
 
 # Each libFuzzer target of the firmware and the longest input worth giving it: a frame

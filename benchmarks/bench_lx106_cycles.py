@@ -11,7 +11,7 @@
    its own time on the wire at 2400 baud.
 2. The deepest stack the image used over the whole "qemu" run set of `nox -s bench`
    (start.S paints the 4 KiB loop stack; the image logs its high-water mark), next to
-   the static worst case of the core that tests/firmware/xtensa_stack.py derives.
+   the static worst case of the core that firmware/tools/xtensa_stack.py derives.
 
 usage: python benchmarks/bench_lx106_cycles.py [--no-runs]   (--no-runs: the cycles only)
 """
@@ -31,10 +31,10 @@ from bench import Bench, LoopOptions
 from bench.dut import QemuDut
 from bench.dut.qemu import qemu_argv
 from bench.run.runsets import load_set
+from firmware.tools import xtensa_size, xtensa_stack
+from firmware.tools.lx106 import build_images, write_every_frame
 from meter_profiles import bundled_profiles
 from simulator.codec import encode_frame
-from tests.firmware import xtensa_size, xtensa_stack
-from tests.firmware.harness import build_lx106, write_every_frame
 
 ICOUNT_SHIFT = 5
 TICKS_PER_INSTRUCTION = 32 * 40e6 / 1e9  # 2**ICOUNT_SHIFT ns an instruction, CCOUNT at 40 MHz
@@ -57,7 +57,7 @@ def cycles_per_frame(images: Path, capture: Path) -> dict[tuple[str, int], list[
         make, list_number, length, *ticks = line.split()
         if make == "refused":
             continue
-        row = {"bytes": int(length), **{s: int(t) / TICKS_PER_INSTRUCTION for s, t in zip(STAGES, ticks)}}
+        row = {"bytes": int(length), **{s: int(t) / TICKS_PER_INSTRUCTION for s, t in zip(STAGES, ticks, strict=False)}}
         rows[(make, int(list_number))].append(row)
     return rows
 
@@ -119,7 +119,7 @@ def stack_over_the_qemu_set(images: Path, work: Path) -> None:
 
 
 def main(with_runs: bool) -> None:
-    images = build_lx106()
+    images = build_images()
     with tempfile.TemporaryDirectory() as work:
         capture = Path(work) / "every-frame.log"
         captured = write_every_frame(capture)

@@ -1,6 +1,5 @@
-"""The M-Bus line emulator: Amaranth gateware, its iCEBreaker build and its simulated line.
+"""The M-Bus line emulator: Amaranth gateware, its host protocol and client, its iCEBreaker build, its lines.
 
-Importing the package registers the `mbus-sim` line kind with the simulator.
+The simulator offers its line kinds (`mbus`, `mbus-sim`) through the
+`hanbench.lines` entry points (see `kinds.py`); nothing here runs on import.
 """
-
-from . import line as _line  # noqa: F401  (registers mbus-sim)

@@ -30,10 +30,9 @@ from amaranth.build import Attrs, Pins, Resource
 from amaranth.lib import io
 from amaranth_boards.icebreaker import ICEBreakerPlatform
 
-from simulator.lines.mbus import BOARD_CLOCK_HZ, HOST_BAUD, divisor_for
-
 from .gateware.emulator import LineEmulator
 from .levels import Level
+from .protocol import BOARD_CLOCK_HZ, HOST_BAUD, divisor_for
 
 __all__ = ["BOARD_CLOCK_HZ", "HOST_BAUD", "LINE_BAUD", "LINE_PINS", "BuildReport", "EmulatorTop", "build"]
 

@@ -19,10 +19,11 @@ import time
 import tty
 
 from simulator.lines import Line, LineError, open_error
-from simulator.lines.mbus import MbusEmulator, Parity
 
+from .client import MbusEmulator
 from .gateware.emulator import LineEmulator
 from .monitor import LineTrace, decode_uart
+from .protocol import parity_of
 from .receiver import Tss721Model
 from .sim import EmulatorSim
 
@@ -31,7 +32,6 @@ __all__ = ["HOST_DIVISOR", "LINE_DIVISOR", "MbusSimLine"]
 LINE_DIVISOR = 4
 HOST_DIVISOR = 4
 RECEIVER_STEP = 1  # cycles between receiver samples: a quarter bit
-PARITY = {"N": Parity.NONE, "E": Parity.EVEN, "O": Parity.ODD}
 
 
 class MbusSimLine(Line):
@@ -39,6 +39,7 @@ class MbusSimLine(Line):
 
     paces_itself = True  # the simulated UART sets the byte rate
     carries_line_errors = True  # parity, framing and sag errors reach the reader as they would
+    makes_bus_faults = True  # the gateware's STRETCH, GLITCH and POWER_OFF, through the receiver model
 
     def __init__(
         self,
@@ -143,6 +144,25 @@ class MbusSimLine(Line):
         self.emulator.send_break(seconds)
         self._finish(expected)
 
+    def write_stretched(self, byte: int, bits: float) -> None:
+        """One byte whose start bit the gateware holds `bits` bit times too long; the reader gets what its UART reads."""
+        expected = len(self.received) + 1
+        self.emulator.write_stretched(byte, bits)
+        self._finish(expected)
+
+    def glitch(self, bits: float) -> None:
+        """A space spike of `bits` bit times by the gateware's GLITCH; past half a bit the reader gets a spurious byte."""
+        expected = len(self.received) + (bits > 0.5)
+        self.emulator.spike(bits)
+        self._finish(expected)
+
+    def power_off(self, seconds: float) -> None:
+        """The bus unpowered for `seconds` by the gateware's POWER_OFF, simulated in one step (the level holds)."""
+        expected = len(self.received)
+        self.emulator.power_off(seconds)
+        self._advance(seconds)
+        self._finish(expected)
+
     def _advance(self, seconds: float) -> None:
         """Run the simulation `seconds` of line time, delivering what the receiver decodes."""
         self.sim.run(max(1, round(seconds / self.cycle_s)))
@@ -153,7 +173,12 @@ class MbusSimLine(Line):
         self.receiver.follow(self.sim.levels, self._logic, self._followed, now, self.cycle_s, RECEIVER_STEP)
         self._followed = now
         chars = decode_uart(
-            self._logic, LINE_DIVISOR, PARITY[self.serial.parity], self.serial.stopbits, end=now, after=self._decoded_to
+            self._logic,
+            LINE_DIVISOR,
+            parity_of(self.serial.parity),
+            self.serial.stopbits,
+            end=now,
+            after=self._decoded_to,
         )
         slots = self._slots
         for char in chars:

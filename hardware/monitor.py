@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from simulator.lines.mbus import Parity
+from .protocol import Parity
 
 __all__ = ["Character", "LineTrace", "decode_uart", "edge_errors"]
 
@@ -76,7 +76,7 @@ def decode_uart(
     slots = _slots(parity, stop_bits)
     while fall is not None and fall + slots * divisor <= end:
 
-        def bit(slot: int) -> int:
+        def bit(slot: int, fall: int = fall) -> int:
             return int(trace.mark_at(fall + (slot + 0.5) * divisor))
 
         if bit(0):

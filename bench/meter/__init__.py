@@ -4,7 +4,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import hardware  # noqa: F401  (registers the mbus-sim line kind, so runs can name it)
 from meter_profiles import Profile, ProfileError, get_profile
 from simulator.errors import SimulatorError
 from simulator.faults import load_plans

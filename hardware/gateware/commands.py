@@ -1,15 +1,14 @@
 """The host-protocol command parser: host bytes in, FIFO entries and status replies out.
 
 The argument table (`ARG_BYTES`) is the host packer's own, so a new opcode is
-one line in `simulator/lines/mbus.py` and both sides follow.
+one line in `hardware/protocol.py` and both sides follow.
 """
 
 from amaranth import Cat, Const, Module, Mux, Signal
 from amaranth.lib import stream, wiring
 from amaranth.lib.wiring import In, Out
 
-from simulator.lines.mbus import ARG_BYTES, STATUS_BYTES, Opcode, StatusFlag
-
+from ..protocol import ARG_BYTES, STATUS_BYTES, Opcode, StatusFlag
 from .line import Entry
 
 __all__ = ["CommandParser"]

@@ -4,9 +4,8 @@ from amaranth import Module
 from amaranth.lib import fifo, wiring
 from amaranth.lib.wiring import In, Out
 
-from simulator.lines.mbus import Parity
-
 from ..levels import Level
+from ..protocol import Parity
 from .commands import CommandParser
 from .line import Entry, LineTransmitter
 from .uart import HostReceiver, HostTransmitter

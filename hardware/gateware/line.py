@@ -17,9 +17,8 @@ from amaranth import Cat, Const, Module, Mux, Signal, signed
 from amaranth.lib import data, enum, stream, wiring
 from amaranth.lib.wiring import In, Out
 
-from simulator.lines.mbus import Opcode, Parity
-
 from ..levels import Level
+from ..protocol import Opcode, Parity
 
 __all__ = ["SLOTS", "Entry", "LineTransmitter", "parity_bit"]
 

@@ -45,8 +45,14 @@ PUBLISHES = {
     "repeated-segment": False,
     "reordered-segment": False,
     "baud-drift": True,  # within the few percent every UART receiver must tolerate
+    "stretch": False,  # one byte misread: the FCS fails
+    "glitch": True,  # a spurious byte before the frame, which is whole
+    "power-off": False,  # the frame is cut; the lists due while the bus is down are never sent
 }
 _LINE_ERRORS = ("parity-error", "framing-error", "baud-drift")
+_EMULATOR_FAULTS = ("stretch", "glitch", "power-off")
+# Why a list due while the line is quiet was never sent.
+_QUIET = {"silence": "inside a silence on the line", "power-off": "the meter is without power"}
 _CIPHER_FAULTS = ("wrong-key", "bad-tag", "counter-reset", "counter-repeat")
 _SEGMENT_FAULTS = ("lost-segment", "repeated-segment", "reordered-segment")
 
@@ -62,6 +68,10 @@ class Transmission:
     bad_parity_at: int | None = None  # this byte goes out with a parity error
     break_at: int | None = None  # a break (framing error) after this many bytes
     baud: int | None = None  # the frame goes out at this rate instead of the line's
+    glitch_bits: float = 0.0  # a space spike this many bit times long on the idle bus before the frame
+    stretch_at: int | None = None  # this byte's start bit is held too long
+    stretch_bits: float = 0.0
+    power_off_s: float = 0.0  # after the (cut) frame the bus is unpowered this long
     send: bool = True
     copies: int = 1
     clock_jump_s: float = 0.0  # the meter's clock jumps after this frame
@@ -109,6 +119,7 @@ class Injector:
         self._profile = profile
         self._draws = [_Draw(plan, i, spec) for plan in plans for i, spec in enumerate(plan.fault)]
         self._silent_until: float | None = None
+        self._silent_kind = "silence"  # or power-off: what keeps lists off the line until then
         self._pending: list[str] = []  # the cipher faults tamper() chose for the frame being encoded
         hdlc = profile.hdlc
         self._hcs_at = 1 + 2 + len(hdlc.dst) + len(hdlc.src) + 1  # flag, format, addresses, control
@@ -121,6 +132,11 @@ class Injector:
                 raise FaultError(
                     f"fault {kind} needs a serial device that can carry line errors; {line.describe} cannot "
                     "(a pty has no parity, stop bits or bit timing): use --port DEVICE or drop that plan"
+                )
+            if kind in _EMULATOR_FAULTS and not line.makes_bus_faults:
+                raise FaultError(
+                    f"fault {kind} needs the M-Bus line emulator (--line mbus-sim, or --line mbus with a board); "
+                    f"{line.describe} cannot (a pty or a UART has no say over one bit's length or the bus power)"
                 )
             if kind == "parity-error" and self._profile.serial.parity == "N":
                 raise FaultError(
@@ -180,7 +196,7 @@ class Injector:
         tx = Transmission(encoded.data)
         self._note_ciphering(tx, encoded)
         if self._silent_until is not None and elapsed < self._silent_until:
-            self._note(tx, "silence", "inside a silence on the line")
+            self._note(tx, self._silent_kind, _QUIET[self._silent_kind])
             tx.send = False
             return tx
         for draw in self._draws:
@@ -261,6 +277,30 @@ class Injector:
         tx.baud = round(nominal * (1 + draw.spec.drift_percent / 100))
         self._note(tx, "baud-drift", f"sent at {tx.baud} baud instead of {nominal} ({draw.spec.drift_percent:+g} %)")
 
+    def _stretch(self, tx, draw, seq, elapsed) -> None:
+        # A byte other than 00, which alone reads the same one bit late.
+        candidates = [i for i in range(1, len(tx.frame) - 1) if tx.frame[i]]
+        tx.stretch_at = candidates[draw.position(seq, 0, 0, len(candidates) - 1)]
+        tx.stretch_bits = draw.spec.stretch_bits
+        byte = tx.frame[tx.stretch_at]
+        self._note(
+            tx,
+            "stretch",
+            f"start bit of byte {tx.stretch_at} ({byte:02X}) held {tx.stretch_bits:g} bit times too long: "
+            "a UART misreads it",
+        )
+
+    def _glitch(self, tx, draw, seq, elapsed) -> None:
+        tx.glitch_bits = draw.spec.glitch_bits
+        self._note(tx, "glitch", f"a {tx.glitch_bits:g}-bit space spike before the frame: a UART reads a spurious byte")
+
+    def _power_off(self, tx, draw, seq, elapsed) -> None:
+        keep = draw.position(seq, 0, 3, len(tx.frame) - 2)
+        tx.frame = tx.frame[:keep]
+        tx.power_off_s = draw.spec.seconds
+        self._silent_until, self._silent_kind = elapsed + draw.spec.seconds, "power-off"
+        self._note(tx, "power-off", f"cut after {keep} bytes, then the bus unpowered for {draw.spec.seconds:g} s")
+
     def _lost_list(self, tx, draw, seq, elapsed) -> None:
         tx.send = False
         self._note(tx, "lost-list", "the meter skipped this list")
@@ -275,7 +315,7 @@ class Injector:
 
     def _silence(self, tx, draw, seq, elapsed) -> None:
         tx.send = False
-        self._silent_until = elapsed + draw.spec.seconds
+        self._silent_until, self._silent_kind = elapsed + draw.spec.seconds, "silence"
         self._note(tx, "silence", f"nothing on the line for {draw.spec.seconds:g} s from here")
 
     def _pieces(self, tx: Transmission) -> list[bytes] | None:

@@ -58,6 +58,11 @@ FAULT_KINDS = (
     "reordered-segment",
     # A UART's clock off the nominal rate for one frame (serial devices only).
     "baud-drift",
+    # Made by the M-Bus line emulator's gateware (--line mbus-sim or mbus): a start bit held too long,
+    # a space spike on the idle bus, the bus unpowered.
+    "stretch",
+    "glitch",
+    "power-off",
 )
 
 
@@ -79,9 +84,14 @@ class FaultSpec(BaseModel):
     bytes_max: int = Field(40, ge=1)
     bits: int = Field(1, ge=1, le=3)  # flip-bits: CRC-16 catches every error of up to 3 bits
     gap_ms: float = Field(30.0, gt=0)  # gap: pause inside the frame
-    seconds: float = Field(60.0)  # clock-jump: how far (may be negative); silence: how long
+    seconds: float = Field(60.0)  # clock-jump: how far (may be negative); silence, power-off: how long
     counter_back: int = Field(10, ge=1)  # counter-reset: how far the frame counter drops
     drift_percent: float = Field(2.0, ge=-10, le=10)  # baud-drift: how far the rate is off, in percent
+    # stretch: bit times the start bit is held too long. From 3/4 to 5/4 every later sample of the character
+    # lands one bit late (a UART samples mid-bit), so the byte is misread whatever it is, bar 00.
+    stretch_bits: float = Field(1.0, ge=0.75, le=1.25)
+    # glitch: the spike's length in bit times; past half a bit a UART takes it for a start bit.
+    glitch_bits: float = Field(0.75, gt=0.5, le=1.0)
 
     @model_validator(mode="after")
     def _how_often(self) -> "FaultSpec":

@@ -28,6 +28,8 @@ class Line(ABC):
     paces_itself: bool = False
     # Parity and framing errors exist only on real UART hardware.
     carries_line_errors: bool = False
+    # A stretched bit, a glitch or a cut of bus power: only the M-Bus line emulator's gateware makes them.
+    makes_bus_faults: bool = False
 
     def __init__(self, serial: SerialSettings) -> None:
         self.serial = serial
@@ -54,7 +56,7 @@ class Line(ABC):
     def write(self, data: bytes) -> None:
         """Hand bytes to the line; raise LineError if it went away."""
 
-    def drain(self) -> None:
+    def drain(self) -> None:  # noqa: B027  (a no-op is right where nothing is buffered)
         """Wait until every written byte has left (a UART's transmit buffer); at once where nothing is buffered."""
 
     def write_bad_parity(self, byte: int) -> None:
@@ -68,6 +70,21 @@ class Line(ABC):
     def send_break(self, seconds: float) -> None:
         """Hold the line at space for `seconds` (a framing error at the reader), where the line can."""
         raise LineError(f"{self.describe} cannot carry a framing error: only a serial device can")
+
+    def write_stretched(self, byte: int, bits: float) -> None:
+        """Send one byte whose start bit is held `bits` bit times too long, where the line can."""
+        raise LineError(self._no_bus_faults("stretch a bit"))
+
+    def glitch(self, bits: float) -> None:
+        """A space spike `bits` bit times long on the idle line, then a character time of idle, where the line can."""
+        raise LineError(self._no_bus_faults("make a glitch"))
+
+    def power_off(self, seconds: float) -> None:
+        """Leave the bus unpowered for `seconds` (the meter's power loss), where the line can."""
+        raise LineError(self._no_bus_faults("cut the bus power"))
+
+    def _no_bus_faults(self, what: str) -> str:
+        return f"{self.describe} cannot {what}: only the M-Bus line emulator can (--line mbus-sim or mbus)"
 
     def __enter__(self) -> "Line":
         self.open()

@@ -37,8 +37,9 @@ class Sent:
 
 
 def queues(tx: Transmission) -> bool:
-    """True for a transmission that is bytes only: no pause, no break, no parity error in the middle."""
-    return tx.gap_at is None and tx.break_at is None and tx.bad_parity_at is None and tx.baud is None
+    """True for a transmission that is bytes only: no pause, no break, no parity error, no bus fault in the middle."""
+    line_events = (tx.gap_at, tx.break_at, tx.bad_parity_at, tx.baud, tx.stretch_at)
+    return all(event is None for event in line_events) and not (tx.glitch_bits or tx.power_off_s)
 
 
 class FrameBatch:

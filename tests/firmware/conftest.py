@@ -1,9 +1,10 @@
-"""Fixtures for the firmware tests: thin wrappers over tests/firmware/harness.py."""
+"""Fixtures for the firmware tests: thin wrappers over tests/firmware/harness.py and firmware/tools."""
 
 from pathlib import Path
 
 import pytest
 
+from firmware.tools import lx106
 from tests.firmware import harness
 
 
@@ -22,7 +23,7 @@ def asan_build() -> Path:
 @pytest.fixture(scope="session")
 def lx106_build() -> Path:
     """The emulated lx106 board's images (reader, replay), built once per session with the xtensa toolchain."""
-    return harness.build_lx106()
+    return lx106.build_images()
 
 
 @pytest.fixture(scope="session")

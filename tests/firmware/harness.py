@@ -4,23 +4,20 @@ wrappers, so the same pieces serve scripts and benchmarks."""
 
 from __future__ import annotations
 
-import fcntl
 import os
 import queue
 import socket
 import subprocess
 import time
-import tomllib
 import tty
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
 
-from bench.dut import qemu as qemu_dut
 from bench.observer.adapters import CLASSIC_KEYS as BENCH_CLASSIC_KEYS
+from firmware.tools.build_lock import locked
 from meter_profiles import ENERGY_FIELDS
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,24 +27,6 @@ MOSQUITTO = "/usr/sbin/mosquitto"
 
 # The classic document's key for each canonical field (energies in kWh): the bench's table, turned round.
 CLASSIC_KEYS = {field: key for key, field in BENCH_CLASSIC_KEYS.items()}
-
-
-@contextmanager
-def locked(build: Path):
-    """Holds an exclusive lock on a build folder for the duration.
-
-    Session fixtures run once per pytest-xdist worker, so under `-n 2` two workers
-    would run cmake and make in the same folder at once and one of them would link
-    while the other rewrites the objects. The lock makes the second one wait, and
-    find the build up to date.
-    """
-    build.mkdir(parents=True, exist_ok=True)
-    with open(build / "hanbench-build.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def build_firmware(variant: str) -> Path:
@@ -305,24 +284,3 @@ def start_rig(build: Path, broker: Broker, workdir: Path, *extra: str, wait_for:
     ]
     reader = Reader(build / "hanreader", args, workdir / "hanreader.log").start(wait_for)
     return Rig(line, reader, watcher, topic)
-
-
-def build_lx106() -> Path:
-    """Configure and build the emulated lx106 board's images; returns the folder holding them."""
-    with locked(qemu_dut.BUILD):
-        qemu_dut.build_lx106(qemu_dut.BUILD / "build.log")
-    return qemu_dut.BUILD / "lx106"
-
-
-def write_every_frame(path: Path) -> int:
-    """Every captured frame (the meters' logs, then the reference frames) as one capture file; how many."""
-    lines = [
-        line
-        for log in sorted((REPO / "captures").glob("*.log"))
-        for line in log.read_text().splitlines()
-        if line.strip() and not line.startswith("#")
-    ]
-    reference = tomllib.loads((REPO / "captures" / "reference-frames.toml").read_text())
-    lines += [entry["hex"] for entry in reference.values()]
-    path.write_text("\n".join(lines) + "\n")
-    return len(lines)

@@ -1,6 +1,6 @@
 """The core cross-compiled for the ESP8266 stays within its flash and data RAM budget."""
 
-from tests.firmware import xtensa_size
+from firmware.tools import xtensa_size
 
 
 def test_core_fits_the_esp8266_budget():

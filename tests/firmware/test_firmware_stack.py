@@ -2,9 +2,9 @@
 
 import pytest
 
-from tests.firmware import xtensa_size, xtensa_stack
+from firmware.tools import xtensa_size, xtensa_stack
+from firmware.tools.xtensa_stack import Depth, Function, StackError
 from tests.firmware.harness import FIRMWARE
-from tests.firmware.xtensa_stack import Depth, Function, StackError
 
 
 @pytest.fixture(scope="module")

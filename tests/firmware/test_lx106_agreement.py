@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bench.dut.qemu import qemu_argv
-from tests.firmware.harness import write_every_frame
+from firmware.tools.lx106 import write_every_frame
 
 FORMATS = ["classic", "per-value", "homeassistant", "raw"]
 EMULATOR_TIMEOUT_S = 240  # about 10 s per format on an idle core; two workers on two busy cores
@@ -27,7 +27,7 @@ def every_frame(tmp_path_factory) -> tuple[Path, int]:
 
 def first_difference(a: bytes, b: bytes) -> int:
     """The offset of the first byte where a and b differ (the shorter length when one is a prefix)."""
-    return next((i for i, (x, y) in enumerate(zip(a, b)) if x != y), min(len(a), len(b)))
+    return next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), min(len(a), len(b)))
 
 
 @pytest.mark.parametrize("output_format", FORMATS)

@@ -14,13 +14,13 @@ from cocotb.utils import get_sim_time
 
 from hardware.levels import Level
 from hardware.monitor import LineTrace
-from simulator.lines.mbus import STATUS_BYTES, Opcode, pack, pack_data, unpack_status
+from hardware.protocol import STATUS_BYTES, Opcode, pack, pack_data, unpack_status
 
-PERIOD_NS = 10  # the wrapper's clock (hdl_build.WRAPPER)
+PERIOD_NS = 10  # the wrapper's clock (hardware/hdl_build.py WRAPPER)
 
 
 def setting(name: str) -> int:
-    """An integer build parameter handed over by the pytest side (see hdl_build.py)."""
+    """An integer build parameter handed over by the pytest side (see hardware/hdl_build.py)."""
     return int(os.environ[f"HB_{name.upper()}"])
 
 

@@ -1,13 +1,15 @@
 """A frame of every profile through the FIFO with credits, decoded back (FAST build)."""
 
+import itertools
+
 import cocotb
 from cocotb_board import Board
 from frames import line_format, profile_frame, profile_names
 from line_model import PARITIES
 
 from hardware.monitor import decode_uart
+from hardware.protocol import StatusFlag, pack_format
 from simulator.codec import decode_frame
-from simulator.lines.mbus import StatusFlag, pack_format
 
 
 @cocotb.test()
@@ -47,5 +49,5 @@ async def parity_and_stop_bits(dut, serial_format):
     assert not bad, f"{len(bad)} characters wrong, first: {bad[:4]}"
     slots = 10 + (parity != "N") + stop_bits - 1
     # Back to back: each character takes exactly its slots, no more, no less.
-    gaps = {b.start - a.start for a, b in zip(chars, chars[1:])}
+    gaps = {b.start - a.start for a, b in itertools.pairwise(chars)}
     assert gaps == {slots * board.line_divisor}, gaps

@@ -5,7 +5,7 @@ from cocotb_board import Board
 
 from hardware.levels import Level
 from hardware.monitor import decode_uart
-from simulator.lines.mbus import Opcode, Parity, StatusFlag, pack, pack_data
+from hardware.protocol import Opcode, Parity, StatusFlag, pack, pack_data
 
 
 @cocotb.test()

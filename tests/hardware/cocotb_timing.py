@@ -7,7 +7,7 @@ from cocotb_board import Board
 from frames import reference_frame
 
 from hardware.monitor import decode_uart, edge_errors
-from simulator.lines.mbus import Parity, pack_data, pack_format
+from hardware.protocol import Parity, pack_data, pack_format
 
 FORMATS = {"8E1": (Parity.EVEN, 11), "8N1": (Parity.NONE, 10)}
 

@@ -1,6 +1,5 @@
-"""The gateware tests' helper modules (hdl_build, frames, line_model, the cocotb modules) are
-imported by plain name, here and inside Icarus; pytest's importlib mode puts no test folder on
-sys.path, so this one does, and the cocotb runner passes sys.path on to the simulator."""
+"""The gateware tests' helper modules (frames, line_model, the cocotb modules) are imported by plain
+name, here and inside Icarus; pytest's importlib mode puts no test folder on sys.path, so this one does."""
 
 import sys
 from pathlib import Path

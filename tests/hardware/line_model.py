@@ -1,6 +1,6 @@
 """A behavioural model of the line stage: what level the line should show, and for how long.
 
-Written from the protocol's description (simulator/lines/mbus.py), not from the
+Written from the protocol's description (hardware/protocol.py), not from the
 gateware, so a fault test can demand the gateware's whole waveform equal the
 model's: the fault did what it says, and nothing else changed.
 """
@@ -8,7 +8,7 @@ model's: the fault did what it says, and nothing else changed.
 from __future__ import annotations
 
 from hardware.levels import Level
-from simulator.lines.mbus import Opcode, Parity, pack, pack_data, pack_format, pack_stretch
+from hardware.protocol import Opcode, Parity, pack, pack_data, pack_format, pack_stretch
 
 PARITIES = {"N": Parity.NONE, "E": Parity.EVEN, "O": Parity.ODD}
 
@@ -110,7 +110,9 @@ def trimmed(segments: list[tuple[Level, int]]) -> list[tuple[Level, int]]:
 
 def first_difference(seen: list, expected: list) -> str:
     """Where two segment lists part, with a little context, for a failure message."""
-    index = next((i for i, (a, b) in enumerate(zip(seen, expected)) if a != b), min(len(seen), len(expected)))
+    index = next(
+        (i for i, (a, b) in enumerate(zip(seen, expected, strict=False)) if a != b), min(len(seen), len(expected))
+    )
     window = slice(max(index - 2, 0), index + 3)
     return (
         f"segments differ at {index} ({len(seen)} seen, {len(expected)} expected): "

@@ -7,14 +7,15 @@ import tty
 import pytest
 from frames import profile_frame
 
-import hardware  # noqa: F401  (registers mbus-sim)
 from hardware.bridge import MbusSimLine
 from hardware.gateware.emulator import LineEmulator
+from hardware.kinds import open_mbus_sim
+from hardware.mbus_line import MbusLine
 from hardware.monitor import decode_uart
+from hardware.protocol import Parity
 from hardware.sim import EmulatorSim
 from meter_profiles import get_profile
-from simulator.lines import LineError, MbusLine, line_kinds, open_line
-from simulator.lines.mbus import Parity
+from simulator.lines import LineError, open_line
 
 SERIAL = get_profile("kaifa-ma304h3e").serial  # 2400 8E1
 CYCLES_PER_BIT = 16
@@ -28,10 +29,18 @@ def read_exactly(fd: int, size: int) -> bytes:
     return out
 
 
-def test_importing_hardware_registers_mbus_sim():
-    assert line_kinds() == ["mbus", "mbus-sim", "serial"]
+def test_the_simulator_opens_both_mbus_kinds_through_their_entry_points():
     line = open_line(None, SERIAL, pty=True, kind="mbus-sim")
     assert isinstance(line, MbusSimLine) and line.port is None
+    assert isinstance(open_line("/dev/ttyUSB1", SERIAL, kind="mbus"), MbusLine)
+
+
+def test_a_board_needs_its_port_not_a_pty():
+    with pytest.raises(LineError) as error:
+        open_line(None, SERIAL, pty=True, kind="mbus")
+    assert str(error.value) == (
+        "--line mbus drives an emulator board: give --port with its host link (/dev/ttyUSB1), not --pty"
+    )
 
 
 def test_mbus_sim_writes_into_a_given_pty_so_the_bench_pair_works_unchanged():
@@ -95,8 +104,6 @@ def test_mbus_line_says_when_it_is_used_unopened():
 def test_mbus_sim_without_amaranth_is_one_line_that_names_the_fix(monkeypatch):
     """A bench installed without the sim extra gets the pip command, not a traceback."""
     import sys
-
-    from hardware.line import open_mbus_sim
 
     for name in [
         name for name in sys.modules if name.startswith(("hardware.bridge", "hardware.gateware", "hardware.sim"))

@@ -23,3 +23,16 @@ def test_a_minute_of_kaifa_through_the_gateware_passes_against_the_host_build(tm
         assert frame["end_mono"] - frame["start_mono"] >= (len(frame["frame"]) // 2 - 1) * serial.byte_time
     summary = json.loads((result.run_dir / "summary.json").read_text())
     assert summary["run"]["line"] == "mbus-sim"
+
+
+def test_the_host_build_passes_the_emulators_fault_plans_through_the_gateware(tmp_path):
+    """A stretched start bit, a glitch and a power cut in one run: the reader drops what it must and nothing else."""
+    bench = Bench(make_dut("host", tmp_path), tmp_path, LoopOptions())
+    result = bench.run(
+        "kaifa-ma304h3e", duration="1min", warp="max", line="mbus-sim", faults="stretch,glitch,power-off"
+    )
+    result.assert_passed()
+    struck = {fault["name"] for frame in result.frames for fault in frame["faults"]}
+    assert {"stretch", "glitch", "power-off"} <= struck
+    verdict = result.verdict
+    assert verdict.publications == verdict.expected < verdict.frames  # the stretched and cut frames dropped

@@ -8,11 +8,12 @@ import pytest
 from frames import profile_frame
 
 from hardware.bridge import MbusSimLine
+from hardware.client import MbusEmulator
 from hardware.gateware.emulator import LineEmulator
 from hardware.monitor import decode_uart
+from hardware.protocol import LineError, Parity, divisor_for, unpack_status
 from hardware.receiver import Sag, Tss721Model
 from hardware.sim import EmulatorSim
-from simulator.lines.mbus import LineError, MbusEmulator, Parity, divisor_for, unpack_status
 
 EIGHT_E_ONE = SimpleNamespace(baud=2400, parity="E", stopbits=1)
 

@@ -11,7 +11,7 @@ from hardware.gateware.commands import CommandParser
 from hardware.gateware.emulator import LineEmulator
 from hardware.gateware.line import LineTransmitter
 from hardware.gateware.uart import HostReceiver, HostTransmitter
-from simulator.lines.mbus import ARG_BYTES, Opcode, pack, pack_data, pack_stretch
+from hardware.protocol import ARG_BYTES, Opcode, pack, pack_data, pack_stretch
 
 DIVISOR = 4
 

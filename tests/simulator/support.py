@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from meter_profiles import SerialSettings
 from simulator.lines import Line, PtyLine
 
-__all__ = ["MemoryLine", "PtyTap", "foreign_openers", "private_pty"]
+__all__ = ["MemoryLine", "PtyTap", "RecordingLine", "foreign_openers", "private_pty"]
 
 
 def foreign_openers(path: str) -> list[str]:
@@ -52,7 +52,7 @@ def private_pty(serial: SerialSettings, drop_when_full: bool = False):
         strangers = foreign_openers(line.reader_path)
         assert not strangers, f"another process opened this test's pty {line.reader_path}: {strangers}"
     finally:
-        for other in held + [line]:
+        for other in [*held, line]:
             if other is not None:
                 other.close()
 
@@ -129,3 +129,15 @@ class PtyTap:
         self._thread.join()
         os.close(self._fd)
         return self.data
+
+
+class RecordingLine(MemoryLine):
+    """A memory line that also records each request in order, as ("bytes", data) and what subclasses add."""
+
+    def __init__(self, serial: SerialSettings) -> None:
+        super().__init__(serial)
+        self.events: list[tuple] = []
+
+    def write(self, data: bytes) -> None:
+        super().write(data)
+        self.events.append(("bytes", bytes(data)))

@@ -68,6 +68,10 @@ def test_sim_runs_for_a_warped_duration_and_writes_the_sent_log(tmp_path):
             ["sim", "--meter", "kaifa-ma304h4", "--pty", "--faults", "framing-error"],
             "Error: fault framing-error needs a serial device",
         ),
+        (
+            ["sim", "--meter", "kaifa-ma304h4", "--pty", "--faults", "power-off"],
+            "Error: fault power-off needs the M-Bus line emulator (--line mbus-sim, or --line mbus with a board)",
+        ),
         (["capture", "--port", "/dev/ttyNOPE2"], "Error: serial port /dev/ttyNOPE2 not found"),
     ],
 )

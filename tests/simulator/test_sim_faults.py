@@ -5,6 +5,7 @@ expect_publish; the reader here is the codec's streaming deframer, fed the
 bytes a pty delivered.
 """
 
+import itertools
 from datetime import datetime
 from functools import cache
 
@@ -16,7 +17,7 @@ from simulator.faults import FaultError, Injector, bundled_plans, load_plan, loa
 from simulator.lines import PtyLine
 from simulator.run import SentLog, run_meter
 
-from .support import MemoryLine, PtyTap, private_pty
+from .support import MemoryLine, PtyTap, RecordingLine, private_pty
 
 WARP = 1000  # ten meter minutes in about 0.6 s
 # Plans for encrypted or segmented meters have their own tests (test_sim_link_faults.py).
@@ -30,7 +31,9 @@ LINK_PLANS = {
     "reordered-segment",
 }
 LINE_ONLY = {"parity-error", "framing-error", "baud-drift"}
-ON_THE_WIRE = sorted(set(bundled_plans()) - LINE_ONLY - LINK_PLANS)
+# The M-Bus line emulator's own faults (test_sim_bus_faults.py here, tests/hardware through the gateware).
+BUS_PLANS = {"stretch", "glitch", "power-off"}
+ON_THE_WIRE = sorted(set(bundled_plans()) - LINE_ONLY - LINK_PLANS - BUS_PLANS)
 
 
 @cache
@@ -82,7 +85,7 @@ def _crc_error(frame_hex: str) -> str:
 
 @pytest.mark.parametrize("plan", ["bad-fcs", "bad-hcs", "truncated", "flipped-bits", "mixed"])
 def test_bad_checksums_and_damage_are_where_the_plan_says(plan):
-    plan, entries, tap, stats = plan_run(plan)
+    plan, entries, _tap, _stats = plan_run(plan)
     assert entries
     kinds = {"bad-fcs": "FCS", "bad-hcs": "HCS"}
     for entry in faulted(entries, "bad-fcs") + faulted(entries, "bad-hcs"):
@@ -99,7 +102,7 @@ def test_bad_checksums_and_damage_are_where_the_plan_says(plan):
 @pytest.mark.parametrize("plan, kind", [("garbage", "garbage"), ("long-burst", "burst")])
 def test_noise_and_bursts_reach_the_reader_between_whole_frames(plan, kind):
     plan, entries, tap, stats = plan_run(plan)
-    frames, stats = received_frames(tap.data)
+    _frames, stats = received_frames(tap.data)
     noise = len(tap.data) - sum(len(e["frame"]) // 2 for e in entries)
     lengths = [int(f["detail"].split()[0]) for e in faulted(entries, kind) for f in e["faults"]]
     assert lengths and noise == sum(lengths) and stats.discarded_bytes >= noise
@@ -116,22 +119,22 @@ def test_lost_lists_and_silence_leave_the_line_quiet(plan):
     assert all(e["expect_publish"] and e["frame"] for e in entries)
     if plan == "silence":
         times = [datetime.fromisoformat(e["meter_time"]) for e in entries]
-        assert max((b - a).total_seconds() for a, b in zip(times, times[1:])) == 62  # 30 slots, 60 s, kept off
-        quiet = max(b[0] - a[0] for a, b in zip(tap.chunks, tap.chunks[1:]))
+        assert max((b - a).total_seconds() for a, b in itertools.pairwise(times)) == 62  # 30 slots, 60 s, kept off
+        quiet = max(b[0] - a[0] for a, b in zip(tap.chunks, tap.chunks[1:], strict=False))
         # A whole warped minute (60 ms) without a byte, against 2 ms between slots; half of it is the
         # margin for a tap that woke late on the chunk before the silence (seen at 0.9: 53.5 ms on busy cores).
         assert quiet >= 60 / WARP * 0.5
 
 
 def test_duplicates_arrive_twice_in_a_row():
-    plan, entries, tap, stats = plan_run("duplicate")
+    _plan, entries, tap, _stats = plan_run("duplicate")
     frames, _ = received_frames(tap.data)
     doubled = {e["frame"] for e in faulted(entries, "duplicate")}
-    assert doubled and all(any(a == b == f for a, b in zip(frames, frames[1:])) for f in doubled)
+    assert doubled and all(any(a == b == f for a, b in itertools.pairwise(frames)) for f in doubled)
 
 
 def test_a_clock_jump_moves_the_meter_time_and_the_schedule():
-    plan, entries, tap, stats = plan_run("clock-jump")
+    _plan, entries, _tap, _stats = plan_run("clock-jump")
     jumped = faulted(entries, "clock-jump")[0]
     after = entries[jumped["seq"] + 1]
     step = datetime.fromisoformat(after["meter_time"]) - datetime.fromisoformat(jumped["meter_time"])
@@ -140,7 +143,7 @@ def test_a_clock_jump_moves_the_meter_time_and_the_schedule():
 
 
 def test_inter_byte_gaps_fall_inside_frames():
-    plan, entries, tap, stats = plan_run("inter-byte-gap")
+    _plan, entries, tap, _stats = plan_run("inter-byte-gap")
     offsets, position = [], 0
     for arrived, chunk in tap.chunks:
         offsets.append((arrived, position))
@@ -149,7 +152,7 @@ def test_inter_byte_gaps_fall_inside_frames():
     for entry in entries:
         spans.append((position, position + len(entry["frame"]) // 2))
         position = spans[-1][1]
-    pauses = [pos for (t0, _), (t1, pos) in zip(offsets, offsets[1:]) if t1 - t0 >= 0.025]
+    pauses = [pos for (t0, _), (t1, pos) in itertools.pairwise(offsets) if t1 - t0 >= 0.025]
     gapped = faulted(entries, "gap")
     inside = [pos for pos in pauses if any(start < pos < end for start, end in spans)]
     # A loaded machine may deliver the bytes on both sides of a pause late, as one; most pauses still show.
@@ -175,18 +178,10 @@ def test_parity_errors_are_refused_on_an_8n1_meter():
         Injector(load_plans("parity-error"), profile).check_line(line)
 
 
-class RecordingSerial(MemoryLine):
+class RecordingSerial(RecordingLine):
     """A line that can carry line errors and records how each byte went out."""
 
     carries_line_errors = True
-
-    def __init__(self, serial):
-        super().__init__(serial)
-        self.events = []
-
-    def write(self, data):
-        super().write(data)
-        self.events.append(("bytes", bytes(data)))
 
     def write_bad_parity(self, byte):
         self.data.append(byte)

@@ -1,45 +1,64 @@
-"""The registry of line kinds: built-in serial and mbus, kinds added from above, unknown kinds named."""
+"""The registry of line kinds: installed kinds found through entry points, kinds added in-process, unknown kinds named."""
+
+from importlib.metadata import entry_points
 
 import pytest
+from click.testing import CliRunner
 
 import simulator.lines as lines
 from meter_profiles import get_profile
-from simulator.lines import LineError, MbusLine, PtyLine, SerialLine, line_kinds, open_line, register_line_kind
+from simulator.cli import sim
+from simulator.lines import (
+    ENTRY_POINT_GROUP,
+    LineError,
+    PtyLine,
+    SerialLine,
+    line_kinds,
+    open_line,
+    open_serial,
+    register_line_kind,
+)
 
 SERIAL = get_profile("kaifa-ma304h3e").serial
+
+
+def test_the_installed_kinds_come_from_the_entry_points_not_from_imports():
+    points = {point.name: point.value for point in entry_points(group=ENTRY_POINT_GROUP)}
+    assert points == {
+        "serial": "simulator.lines:open_serial",
+        "mbus": "hardware.kinds:open_mbus",
+        "mbus-sim": "hardware.kinds:open_mbus_sim",
+    }
+    assert line_kinds() == ["mbus", "mbus-sim", "serial"]
+    assert entry_points(group=ENTRY_POINT_GROUP)["serial"].load() is open_serial
 
 
 def test_serial_is_the_default_kind_for_a_pty_or_a_port():
     assert isinstance(open_line(None, SERIAL, pty=True), PtyLine)
     assert isinstance(open_line("/dev/ttyUSB0", SERIAL), SerialLine)
-    assert isinstance(open_line("/dev/ttyUSB1", SERIAL, kind="mbus"), MbusLine)
 
 
 def test_a_registered_kind_gets_the_port_the_settings_and_the_drop_policy(monkeypatch):
     calls = []
-    monkeypatch.setitem(lines._KINDS, "probe", lambda port, serial, drop: calls.append((port, serial, drop)) or "made")
+    monkeypatch.setattr(lines, "_REGISTERED", {})
+    register_line_kind("probe", lambda port, serial, drop: calls.append((port, serial, drop)) or "made")
     assert "probe" in line_kinds()
     assert open_line(None, SERIAL, pty=True, kind="probe", drop_when_full=False) == "made"
     assert open_line("/dev/pts/9", SERIAL, kind="probe") == "made"
     assert calls == [(None, SERIAL, False), ("/dev/pts/9", SERIAL, True)]
 
 
-def test_register_line_kind_adds_a_name(monkeypatch):
-    monkeypatch.setattr(lines, "_KINDS", dict(lines._KINDS))
-    register_line_kind("loopback", lambda port, serial, drop: PtyLine(serial))
-    assert isinstance(open_line(None, SERIAL, pty=True, kind="loopback"), PtyLine)
+def test_an_unknown_kind_is_one_line_naming_the_installed_ones():
+    result = CliRunner().invoke(sim, ["--meter", "kaifa-ma304h4", "--pty", "--line", "rs485"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == ["Error: unknown line kind 'rs485'; known: mbus, mbus-sim, serial"]
 
 
-def test_an_unknown_kind_names_the_known_ones(monkeypatch):
-    monkeypatch.setattr(lines, "_KINDS", {name: lines._KINDS[name] for name in ("serial", "mbus")})
+def test_without_installed_kinds_the_error_says_how_to_install_them(monkeypatch):
+    monkeypatch.setattr(lines, "entry_points", lambda group: [])
     with pytest.raises(LineError) as error:
-        open_line("/dev/ttyUSB0", SERIAL, kind="rs485")
-    assert str(error.value) == "unknown line kind 'rs485'; known: mbus, serial"
-
-
-def test_a_board_needs_its_port_not_a_pty():
-    with pytest.raises(LineError) as error:
-        open_line(None, SERIAL, pty=True, kind="mbus")
+        open_line(None, SERIAL, pty=True)
     assert str(error.value) == (
-        "--line mbus drives an emulator board: give --port with its host link (/dev/ttyUSB1), not --pty"
+        "unknown line kind 'serial': no line kinds are installed; install hanbench (pip install -e .) "
+        "so its hanbench.lines entry points exist"
     )

@@ -1,19 +1,20 @@
-"""Build the line emulator to Verilog and run cocotb modules on it in Icarus."""
+"""Build the line emulator to Verilog and run cocotb modules on it in Icarus (the gateware tests and benchmark)."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from xml.etree import ElementTree
 
 from amaranth.back import rtlil
 from cocotb_tools.runner import get_runner
 
-from hardware.gateware.emulator import LineEmulator
+from .gateware.emulator import LineEmulator
 
-ROOT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
+__all__ = ["FAST", "PERIOD_NS", "REAL", "build", "failures", "flat_verilog", "run"]
+
 DUT = "line_emulator"
 TOPLEVEL = "line_emulator_tb"
 PERIOD_NS = 10
@@ -28,12 +29,6 @@ module {TOPLEVEL}(input rst, input host_rx, output host_tx, output ready,
             .level(level), .line_idle(line_idle));
 endmodule
 """
-# The runner hands its own sys.path to the simulator's Python as PYTHONPATH:
-# the cocotb modules import from here and the packages from the repository root.
-for _path in (str(ROOT), str(HERE)):
-    if _path not in sys.path:
-        sys.path.append(_path)
-
 # Logic tests run the line at 16 cycles per bit and the host at 4: the gateware
 # is the same, only the divisors change, and a frame takes milliseconds to simulate.
 FAST = dict(host_divisor=4, line_divisor=16, fifo_depth=16)
@@ -75,22 +70,36 @@ def build(build_dir: Path, **params) -> dict:
     return {"runner": runner, "build_dir": build_dir, "env": env}
 
 
-def run(built: dict, module: str, test_filter: str | None = None, **env) -> Path:
-    """Run a cocotb module's tests; a failure raises naming each failed case and the log."""
+@contextmanager
+def _importable(folder: Path):
+    """`folder` on sys.path for the duration: the runner hands its own sys.path to the simulator's Python."""
+    added = str(folder) not in sys.path
+    if added:
+        sys.path.insert(0, str(folder))
+    try:
+        yield
+    finally:
+        if added:
+            sys.path.remove(str(folder))
+
+
+def run(built: dict, module: str, module_dir: Path, test_filter: str | None = None, **env) -> Path:
+    """Run the tests of the cocotb module `module` (a file in `module_dir`); a failure names each failed case and the log."""
     build_dir = built["build_dir"]
     name = "-".join([module, *env.values()])
     log, results = build_dir / f"{name}.log", build_dir / f"{name}.xml"
     try:
-        return built["runner"].test(
-            hdl_toplevel=TOPLEVEL,
-            test_module=module,
-            test_filter=test_filter,
-            build_dir=build_dir,
-            test_dir=build_dir,
-            extra_env={**built["env"], **env},
-            results_xml=str(results),
-            log_file=log,
-        )
+        with _importable(module_dir):
+            return built["runner"].test(
+                hdl_toplevel=TOPLEVEL,
+                test_module=module,
+                test_filter=test_filter,
+                build_dir=build_dir,
+                test_dir=build_dir,
+                extra_env={**built["env"], **env},
+                results_xml=str(results),
+                log_file=log,
+            )
     except SystemExit:
         # The runner ends a failed run with SystemExit; the reasons are in the results.
         raise AssertionError(f"cocotb {module} failed (log {log}):\n" + "\n".join(failures(results))) from None

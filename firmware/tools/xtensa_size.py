@@ -1,6 +1,6 @@
 """Cross-compiles the firmware core for the ESP8266 (xtensa-lx106) and counts what it costs there.
 
-`python -m tests.firmware.xtensa_size` prints the table the README quotes; the size
+`python -m firmware.tools.xtensa_size` prints the table the README quotes; the size
 test holds the core to its budget with the same numbers.
 
 Where a section ends up follows the ESP8266 Arduino core's linker script: code and
@@ -11,7 +11,7 @@ its one statically allocated ReaderApp, whose size comes from a probe object bui
 with the same flags (firmware/esp8266/size_probe.cpp).
 
 The same build writes gcc's stack usage and call graph (HANREADER_STACK_USAGE);
-tests/firmware/xtensa_stack.py turns them into the worst-case stack depth of each
+xtensa_stack.py turns them into the worst-case stack depth of each
 entry point the sketch calls, which the report prints after the sizes.
 """
 
@@ -19,8 +19,8 @@ import subprocess
 from collections import Counter
 from pathlib import Path
 
-from tests.firmware import xtensa_stack
-from tests.firmware.harness import FIRMWARE, locked
+from firmware.tools import xtensa_stack
+from firmware.tools.build_lock import FIRMWARE, locked
 
 BUILD = FIRMWARE / "build-xtensa"
 PROBE = BUILD / "CMakeFiles/hansizeprobe.dir/esp8266/size_probe.cpp.obj"
@@ -68,7 +68,7 @@ def section_sizes(archive: Path) -> Counter:
     out = subprocess.run(
         ["xtensa-lx106-elf-size", "-A", str(archive)], capture_output=True, text=True, check=True
     ).stdout
-    sizes = Counter()
+    sizes: Counter[str] = Counter()
     for line in out.splitlines():
         parts = line.split()
         if len(parts) != 3 or not parts[0].startswith("."):

@@ -191,7 +191,7 @@ def resolve_indirect(graph: dict[str, Function], overrides: dict[str, set[str]],
             if not reached and not names & board:
                 raise StackError(
                     f"cannot tell what the indirect call at {site} in {function.name} reaches "
-                    f"(named there: {sorted(names)}); teach tests/firmware/xtensa_stack.py"
+                    f"(named there: {sorted(names)}); teach firmware/tools/xtensa_stack.py"
                 )
     return board_calls
 
@@ -213,7 +213,7 @@ def deepest(
 ) -> Depth:
     """Frame of title (times its recursion bound) plus its deepest callee's depth; calls outside the core count 0."""
     if title in path:
-        cycle = " -> ".join(graph[t].name for t in path[path.index(title) :] + (title,))
+        cycle = " -> ".join(graph[t].name for t in (*path[path.index(title) :], title))
         raise StackError(f"recursion bounds no stack: {cycle}")
     if title not in known:
         function = graph[title]
@@ -221,7 +221,7 @@ def deepest(
         callees = sorted(
             callee for callee in function.calls if callee in graph and not (callee == title and repeats > 1)
         )
-        below = [deepest(graph, callee, bounds, known, path + (title,)) for callee in callees]
+        below = [deepest(graph, callee, bounds, known, (*path, title)) for callee in callees]
         worst = max(below, key=lambda depth: depth.bytes, default=Depth(0, []))
         frames = [(function.name, function.frame)] * repeats
         known[title] = Depth(function.frame * repeats + worst.bytes, frames + worst.chain)
