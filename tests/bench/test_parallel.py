@@ -7,6 +7,8 @@ import subprocess
 import sys
 import threading
 
+import pytest
+
 from bench import Bench, LoopOptions, make_dut
 from bench.meter import MeterRun
 from bench.run.parallel import BASE_LOAD, WHOLE_CPU, _Schedule, run_load, run_side_by_side
@@ -39,14 +41,15 @@ def run_set(folder, workers: int) -> list:
     )
 
 
-def test_two_workers_give_the_verdicts_one_gives(tmp_path):
+@pytest.mark.parametrize("workers", [2, 3])
+def test_n_workers_give_the_verdicts_one_gives(workers, tmp_path):
     one = run_set(tmp_path / "one", 1)
-    two = run_set(tmp_path / "two", 2)
+    many = run_set(tmp_path / "many", workers)  # three workers: every run of the set at once
     verdicts = [(r.run_dir.name, r.verdict.status, r.verdict.reasons(), r.verdict.frames) for r in one]
-    assert verdicts == [(r.run_dir.name, r.verdict.status, r.verdict.reasons(), r.verdict.frames) for r in two]
+    assert verdicts == [(r.run_dir.name, r.verdict.status, r.verdict.reasons(), r.verdict.frames) for r in many]
     assert [status for _, status, _, _ in verdicts] == ["PASS", "PASS", "FAIL"]
     assert verdicts[2][2] == {"latency"}
-    assert (tmp_path / "two" / "junit.xml").read_text().count("<testsuite ") == 3
+    assert (tmp_path / "many" / "junit.xml").read_text().count("<testsuite ") == 3
 
 
 def test_runs_side_by_side_overlap_each_on_its_own_broker_and_pty(tmp_path):
