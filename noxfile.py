@@ -44,10 +44,10 @@ def bench(session: nox.Session) -> None:
     On a USB rig: nox -s bench -- --dut rig --port /dev/serial/by-id/... [--console ...] --broker mosquitto --lan-host ADDR
     """
     # station: the hanbench command loads its selftest group (OpenHTF, SQLAlchemy) and the rig's esptool when it starts.
-    # Compiled once here: every run starts five Python processes, which otherwise compile what they import each time
-    # when PYTHONDONTWRITEBYTECODE is set (as on the 2-core machine).
-    session.install("-e", ".[sim,station]", env={"UV_COMPILE_BYTECODE": "1"})
-    session.run_install("python", "-m", "compileall", "-q", "-j", "0", *BENCH_PACKAGES, silent=True)
+    session.install("-e", ".[sim,station]")
+    # Bytecode written once: every run starts five Python processes, which with PYTHONDONTWRITEBYTECODE set (as on
+    # the 2-core machine) compiled everything they imported, every time. Only what the runs import is compiled.
+    bytecode = {"PYTHONDONTWRITEBYTECODE": ""}
     # The same reader as ESP8266 machine code, on the emulated lx106 (needs no rig), side by side with the host set:
     # its five runs mostly wait on the emulator's line, and its image builds while the host build does. Its output
     # is shown once it ends (a failure fails the session).
@@ -64,7 +64,7 @@ def bench(session: nox.Session) -> None:
         "reports/bench-qemu",
     ]
     with ThreadPoolExecutor(max_workers=1) as beside:
-        qemu = beside.submit(session.run, "hanbench", "run", *qemu_set, silent=True)
+        qemu = beside.submit(session.run, "hanbench", "run", *qemu_set, env=bytecode, silent=True)
         # The encrypted meters' keys: the bench's public test keys unless HANBENCH_KEYS_FILE names others.
         keys = {"HANBENCH_KEYS_FILE": os.environ.get("HANBENCH_KEYS_FILE", "bench/data/test-keys.toml")}
         # auto: mosquitto when installed (CI installs it), else the embedded broker. A warped day's 1,800 messages a
@@ -82,13 +82,9 @@ def bench(session: nox.Session) -> None:
             "--report-dir",
             "reports/bench",
             *session.posargs,
-            env=keys,
+            env={**keys, **bytecode},
         )
         session.log(f"the qemu set:\n{(qemu.result() or '').rstrip()}")
-
-
-# The packages the bench's processes import, byte-compiled once per session.
-BENCH_PACKAGES = ("bench", "simulator", "meter_profiles", "hardware")
 
 
 @nox.session
