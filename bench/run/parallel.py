@@ -35,6 +35,8 @@ UNWIND_S = 30.0
 BASE_LOAD = 0.2
 CPU_PER_FRAME_S = 250e-6
 WHOLE_CPU = 1.0
+# Ten loads of 0.2 add up to 2.0000000000000004: the sum of loads is compared with this much room.
+FLOAT_SLACK = 1e-9
 # The most runs side by side per CPU by default: light runs mostly wait for their next frame.
 RUNS_PER_CPU = 4
 
@@ -74,7 +76,7 @@ class _Schedule:
 
     def _fits(self, named: NamedRun) -> bool:
         """A run fits when its load adds up to the capacity at most; any run fits when nothing runs."""
-        return self._running == 0 or self._running_load + self._load(named) <= self._capacity + 1e-9
+        return self._running == 0 or self._running_load + self._load(named) <= self._capacity + FLOAT_SLACK
 
     def finished(self, named: NamedRun) -> None:
         """A run ended: its load makes room for others."""
