@@ -21,7 +21,7 @@ from .errors import BenchError, BrokerError
 from .meter import MeterRun
 from .observer.adapters import adapter_names
 from .run import Bench, LoopOptions, RunResult
-from .run.parallel import run_side_by_side
+from .run.parallel import RUNS_PER_CPU, run_load, run_side_by_side
 from .run.runsets import NamedRun, load_set
 
 __all__ = ["exit_status", "run"]
@@ -29,9 +29,6 @@ __all__ = ["exit_status", "run"]
 EXIT_FAIL, EXIT_BENCH_ERROR = 1, 2
 # Brokers the bench starts itself, one per run on a port of its own: only with these may runs go side by side.
 OWN_BROKERS = ("auto", "embedded", "mosquitto")
-# Two runs above this many frames a second side by side (warped days) slow each other's messages past the latency
-# limit on two cores: such runs go one at a time, beside lighter ones.
-HEAVY_FRAMES_PER_S = 500
 AS_FAST_AS_IT_GOES_S = 60.0
 
 
@@ -73,14 +70,15 @@ def _meter_run(named: NamedRun) -> MeterRun:
 
 
 def _workers(requested: int | None, dut: Dut, options: LoopOptions, runs: int) -> int:
-    """How many runs go side by side: --workers, else one per CPU; one for a board or a broker the runs would share."""
+    """How many runs go side by side: --workers, else RUNS_PER_CPU a CPU (as their loads allow); one for a board or a
+    broker the runs would share."""
     alone = dut.one_at_a_time or options.lan is not None or options.broker not in OWN_BROKERS
     if alone and (requested or 1) > 1:
         raise BenchError(
             f"--workers {requested} runs readers side by side, each with a broker of its own: "
             "a board on a rig or a broker at HOST:PORT takes --workers 1"
         )
-    wanted = 1 if alone else requested or len(os.sched_getaffinity(0))
+    wanted = 1 if alone else requested or RUNS_PER_CPU * _cpus()
     return max(1, min(wanted, runs))
 
 
@@ -126,7 +124,8 @@ def _workers(requested: int | None, dut: Dut, options: LoopOptions, runs: int) -
 @click.option(
     "--workers",
     type=click.IntRange(min=1),
-    help="Runs side by side, each with its own reader, broker, pty and folder [default: one per CPU; 1 on a rig].",
+    help="Most runs side by side, each with its own reader, broker, pty and folder, as the CPUs carry their loads "
+    f"[default: {RUNS_PER_CPU} per CPU; 1 on a rig].",
 )
 @click.option("--meter-cmd", hidden=True, help="Run another simulator command (tests).")
 def run(
@@ -240,7 +239,14 @@ def _run_all(bench: Bench, runs: list[NamedRun], duts: list[Dut]) -> list[RunRes
     for dut in duts:  # here, one at a time: the first compiles the host build, the others find it built
         dut.build()
     lines = _ProgressLines(len(runs), len(duts))
-    return run_side_by_side(runs, duts, lambda named, dut: lines.run(bench, named, dut), _expected_wall_s, _heavy)
+    return run_side_by_side(
+        runs, duts, lambda named, dut: lines.run(bench, named, dut), _expected_wall_s, _load, float(_cpus())
+    )
+
+
+def _cpus() -> int:
+    """The CPUs this process may run on."""
+    return len(os.sched_getaffinity(0))
 
 
 def _expected_wall_s(named: NamedRun) -> float:
@@ -249,11 +255,9 @@ def _expected_wall_s(named: NamedRun) -> float:
     return AS_FAST_AS_IT_GOES_S if wall is None else wall
 
 
-def _heavy(named: NamedRun) -> bool:
-    """True for a run that loads the machine: as fast as its line goes, or more than HEAVY_FRAMES_PER_S."""
-    run = _meter_run(named)
-    wall = run.wall_seconds()
-    return wall is None or run.expected_frames() > HEAVY_FRAMES_PER_S * wall
+def _load(named: NamedRun) -> float:
+    """The share of a CPU the run keeps busy, so runs side by side never ask the CPUs for more than they have."""
+    return run_load(_meter_run(named))
 
 
 class _ProgressLines:

@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
 from ..broker import LanListener, make_broker
 from ..check import Excuse, Verdict, judge, read_sent_log
 from ..dut import Dut, Wiring
@@ -30,10 +32,13 @@ __all__ = ["LoopOptions", "run_loop"]
 
 # After a restart a reader reconnects with back-off; what it cannot publish meanwhile is excused.
 RECONNECT_GRACE_S = 6.0
-# After the meter ends, messages still on their way (a broker's queue) are waited for until
-# none has come for QUIET_S, and at most DRAIN_MAX_S: a late message is judged late, not missing.
-QUIET_S = 1.0
+# After the meter ends, the last frame's message has until its latency limit to come; messages still on their
+# way after that (a broker's queue) are waited for until none has come for QUIET_S, and at most DRAIN_MAX_S: a late
+# message is judged late, not missing. QUIET_S is a few of the observer's flushes (every 0.2 s).
+QUIET_S = 0.5
 DRAIN_MAX_S = 60.0
+# The sent log's tail read for its last frame: a line is some 300 bytes, a warped day's log tens of megabytes.
+TAIL_BYTES = 8192
 
 
 @dataclass
@@ -159,12 +164,23 @@ def _drive(run: MeterRun, parts: _Parts, options: LoopOptions, progress) -> None
     wall = run.wall_seconds()
     parts.meter.finish(timeout=60.0 if wall is None else wall + 60.0)
     progress(parts.meter.frames_sent(), parts.meter.frames_sent())
-    _wait_until_quiet(parts.observer.messages_path, options.latency_limit_s)
+    _wait_until_quiet(parts.observer.messages_path, _last_frame_end(parts.meter.sent_log) + options.latency_limit_s)
 
 
-def _wait_until_quiet(path: Path, latency_limit_s: float) -> None:
-    """Wait out the latency limit, then until the observer's file stops growing (bounded)."""
-    time.sleep(latency_limit_s)
+def _last_frame_end(sent_log: Path) -> float:
+    """The monotonic instant the last frame's last byte left (now, when the log holds no whole line)."""
+    try:
+        with open(sent_log, "rb") as handle:
+            handle.seek(max(0, handle.seek(0, 2) - TAIL_BYTES))
+            lines = handle.read().splitlines()
+        return float(orjson.loads(lines[-1])["end_mono"])
+    except (OSError, IndexError, KeyError, TypeError, ValueError):
+        return time.monotonic()
+
+
+def _wait_until_quiet(path: Path, on_time_until: float) -> None:
+    """Wait until every message on time has come (on_time_until), then until the observer's file stops growing."""
+    time.sleep(max(0.0, on_time_until - time.monotonic()))
     deadline = time.monotonic() + DRAIN_MAX_S
     size, still_since = -1, time.monotonic()
     while time.monotonic() < deadline:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bench import Bench, LoopOptions, make_dut
+from bench.run.session import QUIET_S
 
 HERE = Path(__file__).parent
 FAKE_METER = (sys.executable, str(HERE / "fake_meter.py"))
@@ -63,6 +64,16 @@ def test_a_right_reader_passes_and_the_run_folder_holds_every_log_and_report(tmp
     } <= names
     assert result.verdict.latency.count == result.verdict.expected
     assert (tmp_path / "junit.xml").read_text().count("<testcase") == 7
+
+
+def test_a_reader_slower_than_the_drains_quiet_but_within_the_limit_passes_with_its_last_messages(tmp_path):
+    # Every message comes LATE_S (1.5 s) after its frame: the last ones long after the meter ended and after more
+    # than QUIET_S of silence, so the drain must wait out the last frame's latency limit (3 s) before its quiet.
+    options = LoopOptions(broker="embedded", meter_command=FAKE_METER, latency_limit_s=3.0)
+    bench = Bench(make_dut("cmd", tmp_path, command=reader("late")), tmp_path, options)
+    result = bench.run("kamstrup-6841121", duration="50s", warp=25).assert_passed()
+    assert result.verdict.latency.count == result.verdict.expected > 0
+    assert min(result.verdict.latency.samples) > QUIET_S
 
 
 def test_a_reader_restarted_mid_run_passes_and_what_it_missed_is_reported(tmp_path):

@@ -7,8 +7,11 @@ import subprocess
 import sys
 import threading
 
+import pytest
+
 from bench import Bench, LoopOptions, make_dut
-from bench.run.parallel import _Schedule, run_side_by_side
+from bench.meter import MeterRun
+from bench.run.parallel import BASE_LOAD, WHOLE_CPU, _Schedule, run_load, run_side_by_side
 from bench.run.runsets import NamedRun
 from tests.bench.test_loop import FAKE_METER, reader
 from tests.bench.test_signals import BRING_UP_S, left_behind, start_bench, wait_meter_sending
@@ -33,18 +36,20 @@ def run_set(folder, workers: int) -> list:
         duts,
         lambda named, dut: bench.run(name=named.name, dut=dut, **named.options),
         lambda named: 2.0,
-        lambda named: False,
+        lambda named: 0.2,
+        2.0,
     )
 
 
-def test_two_workers_give_the_verdicts_one_gives(tmp_path):
+@pytest.mark.parametrize("workers", [2, 3])
+def test_n_workers_give_the_verdicts_one_gives(workers, tmp_path):
     one = run_set(tmp_path / "one", 1)
-    two = run_set(tmp_path / "two", 2)
+    many = run_set(tmp_path / "many", workers)  # three workers: every run of the set at once
     verdicts = [(r.run_dir.name, r.verdict.status, r.verdict.reasons(), r.verdict.frames) for r in one]
-    assert verdicts == [(r.run_dir.name, r.verdict.status, r.verdict.reasons(), r.verdict.frames) for r in two]
+    assert verdicts == [(r.run_dir.name, r.verdict.status, r.verdict.reasons(), r.verdict.frames) for r in many]
     assert [status for _, status, _, _ in verdicts] == ["PASS", "PASS", "FAIL"]
     assert verdicts[2][2] == {"latency"}
-    assert (tmp_path / "two" / "junit.xml").read_text().count("<testsuite ") == 3
+    assert (tmp_path / "many" / "junit.xml").read_text().count("<testsuite ") == 3
 
 
 def test_runs_side_by_side_overlap_each_on_its_own_broker_and_pty(tmp_path):
@@ -106,18 +111,36 @@ def taken_in_a_thread(schedule: _Schedule) -> tuple[threading.Thread, list]:
     return worker, taken
 
 
-def test_a_heavy_run_runs_alone_and_the_light_ones_go_side_by_side():
-    runs = [NamedRun(name, {}) for name in ("day-1", "day-2", "light-1", "light-2")]
-    schedule = _Schedule(runs, lambda named: named.name.startswith("day"))
-    first = schedule.take()
-    assert first.name == "day-1"
+def test_a_run_starts_only_where_its_load_fits_and_a_heavy_one_goes_beside_light_ones():
+    loads = {"gateware-1": 1.0, "gateware-2": 1.0, "day": 0.7, "light-1": 0.2, "light-2": 0.2}
+    schedule = _Schedule([NamedRun(name, {}) for name in loads], lambda named: loads[named.name], 2.0)
+    gateware = [schedule.take(), schedule.take()]
+    assert [named.name for named in gateware] == ["gateware-1", "gateware-2"]
     beside, taken = taken_in_a_thread(schedule)
-    assert beside.is_alive() and not taken  # nothing starts beside a heavy run
-    schedule.finished(first)
+    assert beside.is_alive() and not taken  # two CPUs' worth runs: nothing more fits
+    schedule.finished(gateware[0])
     beside.join(10)
-    assert [named.name for named in taken] == ["day-2"]
-    schedule.finished(taken[0])
-    light = schedule.take()
-    assert [light.name, schedule.take().name] == ["light-1", "light-2"]  # side by side
-    schedule.finished(light)
+    assert [named.name for named in taken] == ["day"]  # 1.0 + 0.7 of 2.0
+    assert schedule.take().name == "light-1"  # 1.9: a light run fits beside the heavy ones, the second does not
+    late, taken = taken_in_a_thread(schedule)
+    assert late.is_alive() and not taken
+    schedule.finished(gateware[1])
+    late.join(10)
+    assert [named.name for named in taken] == ["light-2"]
     assert schedule.take() is None
+
+
+def test_a_run_heavier_than_the_machine_still_runs_when_nothing_else_does():
+    schedule = _Schedule([NamedRun("huge", {})], lambda named: 5.0, 2.0)
+    huge = schedule.take()
+    assert huge.name == "huge"
+    schedule.finished(huge)
+    assert schedule.take() is None
+
+
+def test_a_run_through_the_gateware_or_as_fast_as_it_goes_takes_a_cpu_and_a_warped_day_more_than_a_light_run():
+    light = run_load(MeterRun("kaifa-ma304h3e", "10min", "60"))
+    day = run_load(MeterRun("kaifa-ma304h3e", "1d", "3600"))
+    assert BASE_LOAD <= light < 0.3 < day < WHOLE_CPU
+    assert run_load(MeterRun("kaifa-ma304h3e", "1min", "max")) == WHOLE_CPU
+    assert run_load(MeterRun("kaifa-ma304h3e", "1min", "60", line="mbus-sim")) == WHOLE_CPU
