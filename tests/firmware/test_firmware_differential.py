@@ -33,15 +33,16 @@ def _unknown_codes(count: int) -> list[tuple]:
     return [(codes[0], (_OCTET_STRING, b"text")), *((code, (_U16, 900 + n)) for n, code in enumerate(codes[1:]))]
 
 
-def with_unknown_codes(frame: bytes, count: int) -> bytes:
-    """The frame with a text and `count` numbers under unknown OBIS codes added to its list, in its layout."""
+def with_items(frame: bytes, items: list[tuple], scaler: int | None = None) -> bytes:
+    """The frame with (OBIS code, value) items added to its list in its layout; Aidon's structures with the scaler."""
     hdlc = parse_frame(frame)
     start = read_notification(hdlc.info).body_start
     (tag, children), _ = parse_value(hdlc.info, start)
     if tag == ARRAY:
-        added = [(STRUCTURE, [(_OCTET_STRING, code), value]) for code, value in _unknown_codes(count)]
+        scaler_unit = [] if scaler is None else [(STRUCTURE, [(0x0F, scaler), (0x16, 255)])]
+        added = [(STRUCTURE, [(_OCTET_STRING, code), value, *scaler_unit]) for code, value in items]
     else:
-        added = [part for code, value in _unknown_codes(count) for part in ((_OCTET_STRING, code), value)]
+        added = [part for code, value in items for part in ((_OCTET_STRING, code), value)]
     body = encode_tree((tag, [*children, *added]))
     return build_frame(hdlc.dst, hdlc.src, hdlc.control, hdlc.info[:start] + body)
 
@@ -55,7 +56,7 @@ def _frames() -> list[tuple[str, bytes]]:
     named += [(f"reference {name}", bytes.fromhex(entry["hex"])) for name, entry in sorted(REFERENCE.items())]
     named += [(f"variant {v.name}", v.frame) for v in variants()]
     named += [
-        (f"{name} with {count} unknown codes", with_unknown_codes(bytes.fromhex(REFERENCE[name]["hex"]), count))
+        (f"{name} with {count} unknown codes", with_items(bytes.fromhex(REFERENCE[name]["hex"]), _unknown_codes(count)))
         for name in ("kamstrup-l1-no09", "aidon-3p-l3")
         for count in (MAX_EXTRAS, MAX_EXTRAS + 2)
     ]
