@@ -98,7 +98,7 @@ ListAssembler::Join ListAssembler::finish(LinkStats& stats) {
     open_ = false;
     uint8_t* unit = buffer_ + kept_;  // this APDU, the LLC header first
     const size_t size = length_ - kept_;
-    if (size > kLlcLength && unit[kLlcLength] == kGeneralBlockTransfer) {
+    if (size > kLlcLength && starts_with_llc(unit, size) && unit[kLlcLength] == kGeneralBlockTransfer) {
         return add_block(unit + kLlcLength, size - kLlcLength, stats);
     }
     if (kept_ != 0) {
