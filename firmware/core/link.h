@@ -53,7 +53,8 @@ private:
     // A whole APDU has joined at kept_: a plain one is Ready, a block joins the ones before it.
     Join finish(LinkStats& stats);
     Join add_block(const uint8_t* apdu, size_t size, LinkStats& stats);
-    // Blocks kept of an APDU that cannot complete are given up (segments_lost): lose_ only if any.
+    // An APDU whose blocks cannot all come is given up, counted in segments_lost:
+    // lose_blocks() only when blocks of it are kept, drop_blocks() always.
     void lose_blocks(LinkStats& stats);
     void drop_blocks(LinkStats& stats);
 

@@ -43,8 +43,9 @@ constexpr size_t kClassicDocumentCapacity =
     sizeof(",\"temp\":") - 1 + kMaxDecimalText + sizeof("}}");  // and the terminator
 
 // {"id": ..., "up": ..., "t": ..., "data": {"P": ..., ..., "extra": {"1.1.13.7.0.255": 0.95}}}:
-// energies in kWh, a key only when the list carries that value, "extra" only when it has one. Fits kClassicDocumentCapacity when
-// device.id is at most kMaxDeviceId and every number within kMaxDecimalText.
+// energies in kWh, a key only when the list carries that value, "extra" only when it has
+// one. Fits kClassicDocumentCapacity when device.id is at most kMaxDeviceId and every
+// number within kMaxDecimalText.
 void write_classic_json(const Reading& reading, const DeviceState& device, TextBuffer& out);
 
 // <prefix>/meter/import/active = 918, ... one retained-free message per value.
