@@ -13,7 +13,8 @@ __all__ = [
     "DutStateError",
     "Interrupted",
     "MeterError",
-    "ScenarioError",
+    "RunOptionError",
+    "RunSetError",
 ]
 
 
@@ -41,8 +42,12 @@ class CheckError(BenchError):
     """The logs a verdict is made from are missing or malformed."""
 
 
-class ScenarioError(BenchError):
-    """A named scenario, duration or warp is unknown or malformed."""
+class RunOptionError(BenchError):
+    """A run's option (its meter's scenario, fault plan, start, duration, warp or a limit) is unknown or malformed."""
+
+
+class RunSetError(RunOptionError):
+    """The run-set file is unreadable or malformed, or names no set of that name."""
 
 
 class Interrupted(KeyboardInterrupt):

@@ -14,11 +14,12 @@ import pytest
 from .broker import start_broker
 from .dut import make_dut
 from .meter import MeterRun
+from .observer.adapters import adapter_names
 from .run import Bench, LoopOptions
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    """The hanbench options: which DUT, which broker."""
+    """The hanbench options: which DUT, which broker, which output format."""
     group = parser.getgroup("hanbench", "hanbench hardware-in-the-loop bench")
     group.addoption("--hanbench-dut", default="host", choices=["host", "qemu", "cmd", "rig"], help="DUT kind")
     group.addoption("--hanbench-dut-cmd", help="reader command with {tty} {serial} {mqtt_host} {mqtt_port} {topic}")
@@ -26,6 +27,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--hanbench-console", help="rig: console port")
     group.addoption("--hanbench-broker", default="auto", help="auto, embedded, mosquitto or HOST:PORT")
     group.addoption("--hanbench-meter-cmd", help="another simulator command")
+    group.addoption(
+        "--hanbench-format", default="classic", choices=adapter_names(), help="the output format the reader publishes"
+    )
 
 
 def _option(request: pytest.FixtureRequest, name: str):
@@ -65,7 +69,9 @@ def bench(request, dut, tmp_path):
     """A Bench over the DUT; every run's verdict and report are attached to the test's output."""
     command = _option(request, "meter_cmd")
     options = LoopOptions(
-        broker=_option(request, "broker"), meter_command=tuple(shlex.split(command)) if command else None
+        broker=_option(request, "broker"),
+        output_format=_option(request, "format"),
+        meter_command=tuple(shlex.split(command)) if command else None,
     )
     runs = Bench(dut, tmp_path / "hanbench", options)
     runs.on_result.append(

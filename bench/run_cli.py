@@ -22,7 +22,7 @@ from .meter import MeterRun
 from .observer.adapters import adapter_names
 from .run import Bench, LoopOptions, RunResult
 from .run.parallel import run_side_by_side
-from .run.scenarios import NamedRun, load_set
+from .run.runsets import NamedRun, load_set
 
 __all__ = ["exit_status", "run"]
 
@@ -86,7 +86,7 @@ def _workers(requested: int | None, dut: Dut, options: LoopOptions, runs: int) -
 
 @click.command("run")
 @click.option("--meter", default="all", show_default=True, help="Meter profile (a name or a .toml file), or all.")
-@click.option("--set", "set_name", help="A named set of runs from bench/data/scenarios.toml (bench, matter).")
+@click.option("--set", "set_name", help="A named set of runs from bench/data/runsets.toml (bench, matter).")
 @click.option("--scenario", help="Readings scenario of the simulator.")
 @click.option("--start", help="The meter's clock at the first frame, ISO 8601.")
 @click.option("--duration", default="10min", show_default=True, help="Meter time to run: 90s, 10min, 1d.")

@@ -30,7 +30,7 @@ from bench_codec import sample_reading
 from bench import Bench, LoopOptions
 from bench.dut import QemuDut
 from bench.dut.qemu import qemu_argv
-from bench.run.scenarios import load_set
+from bench.run.runsets import load_set
 from meter_profiles import bundled_profiles
 from simulator.codec import encode_frame
 from tests.firmware import xtensa_size, xtensa_stack

@@ -5,12 +5,10 @@ wrong, so that adding a meter model is adding a file and nothing else.
 """
 
 import difflib
-import tomllib
 from functools import cache
 from pathlib import Path
 
-from pydantic import ValidationError
-
+from .datafiles import load_model
 from .schema import Profile
 
 __all__ = [
@@ -30,25 +28,10 @@ class ProfileError(Exception):
     """A profile file is unreadable or invalid, or a profile name is unknown."""
 
 
-def _field_path(location: tuple) -> str:
-    return ".".join(str(part) for part in location) or "(top level)"
-
-
 def load_profile(path: Path) -> Profile:
     """Read and validate one profile file; its name must be its file's stem."""
     path = Path(path)
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise ProfileError(f"{path}: cannot read: {error.strerror}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ProfileError(f"{path}: not valid TOML: {error}") from None
-    try:
-        profile = Profile.model_validate(data)
-    except ValidationError as error:
-        first = error.errors()[0]
-        more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
-        raise ProfileError(f"{path}: {_field_path(first['loc'])}: {first['msg']}{more}") from None
+    profile = load_model(Profile, path, ProfileError, "meter profile")
     if profile.name != path.stem:
         raise ProfileError(f"{path}: name: must be the file's name {path.stem!r}, not {profile.name!r}")
     return profile

@@ -13,15 +13,17 @@ Errors name the file, the table and the field, never the key's text.
 import os
 from pathlib import Path
 
+from meter_profiles.datafiles import read_toml
+
 from .codec.security import KeyRing, Keys
-from .datafiles import read_toml
+from .errors import SimulatorError
 
 __all__ = ["KEYS_FILE_ENV", "KeysError", "load_keys", "parse_keys"]
 
 KEYS_FILE_ENV = "HANBENCH_KEYS_FILE"
 
 
-class KeysError(ValueError):
+class KeysError(SimulatorError, ValueError):
     """A keys file that cannot be read, or a key that is not 16 bytes of hex."""
 
 

@@ -3,7 +3,10 @@
 import math
 from dataclasses import dataclass
 
+from simulator.run.sentlog import SentEntry
+
 from ..observer.adapters import Publication
+from .compare import differences
 from .pairing import Pair, pair_publications
 from .verdict import CHECKS, Check, Failure, Latency, Verdict
 
@@ -24,7 +27,7 @@ class Excuse:
 
 
 def judge(
-    frames: list[dict],
+    frames: list[SentEntry],
     publications: list[Publication],
     latency_limit_s: float = 1.0,
     excuses: list[Excuse] = (),
@@ -39,7 +42,8 @@ def judge(
     window = max(4 * latency_limit_s, 2.0)
     pairs = pair_publications(frames, publications, window)
     checks = {name: Check(name, description) for name, description in CHECKS.items()}
-    excused = _missing(frames, pairs, checks["published"], [*excuses, *bench_faults])
+    unchanged = _unchanged(frames, pairs, publications)
+    excused = _missing(frames, pairs, checks["published"], [*excuses, *bench_faults], unchanged)
     _pairs(frames, pairs, checks)
     _extra(publications, pairs, checks["no-extra"])
     _order(frames, pairs, checks["order"])
@@ -55,17 +59,40 @@ def judge(
     )
 
 
-def _label(frame: dict) -> str:
+def _label(frame: SentEntry) -> str:
     time = frame.get("meter_time") or frame["readings"].get("meter_time")
     return f"frame {frame['seq']} (list {frame['list']}{', ' + time if time else ''})"
 
 
-def _faults(frame: dict) -> str:
+def _faults(frame: SentEntry) -> str:
     return ", ".join(fault["name"] for fault in frame["faults"]) or "no fault named"
 
 
-def _missing(frames, pairs, check: Check, excuses: list[Excuse]) -> list[Failure]:
-    published = {pair.frame for pair in pairs}
+def _unchanged(frames, pairs: list[Pair], publications: list[Publication]) -> set[int]:
+    """Frames a reader that publishes only what changed rightly left out.
+
+    Such a frame's every value is the one the meter sent in the lists the reader
+    published before it (a value it had then got wrong is failed there, once), or
+    agrees with what the reader holds.
+    """
+    if not any(publication.held is not None for publication in publications):
+        return set()
+    by_frame = {pair.frame: publications[pair.publication] for pair in pairs if pair.kind != "duplicate"}
+    unchanged, sent_before, last = set(), {}, None
+    for index, frame in enumerate(frames):
+        if index in by_frame:
+            last = by_frame[index]
+            sent_before.update(frame["readings"])
+        elif last is not None and frame["expect_publish"]:
+            moved = {name: value for name, value in frame["readings"].items() if sent_before.get(name) != value}
+            holds = {**(last.held or {}), **last.fields}
+            if not differences({**frame, "readings": moved}, {}, last.rounding, holds):
+                unchanged.add(index)
+    return unchanged
+
+
+def _missing(frames, pairs, check: Check, excuses: list[Excuse], unchanged: set[int]) -> list[Failure]:
+    published = {pair.frame for pair in pairs} | unchanged
     excused = []
     for index, frame in enumerate(frames):
         if not frame["expect_publish"] or index in published:

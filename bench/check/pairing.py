@@ -14,6 +14,8 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from simulator.run.sentlog import SentEntry
+
 from ..observer.adapters import Publication
 from ..observer.payload import finite
 from .compare import differences
@@ -47,7 +49,7 @@ class _Candidates:
         self.ends: list[float] = []
         self.cursor = 0
 
-    def add(self, index: int, frame: dict) -> None:
+    def add(self, index: int, frame: SentEntry) -> None:
         self.frames.append(index)
         self.starts.append(frame.get("start_mono", frame["end_mono"]))
         self.ends.append(frame["end_mono"])
@@ -58,7 +60,7 @@ class _Candidates:
         return range(max(low, self.cursor) if unpaired_only else low, bisect_right(self.starts, stop))
 
 
-def pair_publications(frames: list[dict], publications: list[Publication], window_s: float) -> list[Pair]:
+def pair_publications(frames: list[SentEntry], publications: list[Publication], window_s: float) -> list[Pair]:
     """Pair every readable publication with a frame; publications left unpaired are extra."""
     by_power: dict[int, _Candidates] = defaultdict(_Candidates)
     by_list: dict[int, _Candidates] = defaultdict(_Candidates)
@@ -80,21 +82,31 @@ def pair_publications(frames: list[dict], publications: list[Publication], windo
     return pairs
 
 
+def _diffs(frame: dict, publication: Publication) -> list[str]:
+    """What differs between the frame and the list as the publication's format gives it."""
+    return differences(frame, publication.fields, publication.rounding, publication.held)
+
+
+def _power(publication: Publication):
+    """The active power the publication stands for: published now, or held unchanged."""
+    return publication.fields.get(POWER, (publication.held or {}).get(POWER))
+
+
 def _equal_frame(frames, by_power, paired, publication, window_s) -> Pair | None:
-    power = publication.fields.get(POWER)
+    power = _power(publication)
     if not finite(power) or round(power) not in by_power:
         return None
     candidates = by_power[round(power)]
     start, stop = publication.t - window_s, publication.t + ARRIVAL_SLACK_S
     for position in candidates.between(start, stop):
         index = candidates.frames[position]
-        if index not in paired and not differences(frames[index], publication.fields):
+        if index not in paired and not _diffs(frames[index], publication):
             paired[index] = publication.index
             _advance(candidates, paired)
             return Pair(index, publication.index, "match", publication.t)
     for position in reversed(candidates.between(start, stop, unpaired_only=False)):
         index = candidates.frames[position]
-        if index in paired and not differences(frames[index], publication.fields):
+        if index in paired and not _diffs(frames[index], publication):
             return Pair(index, publication.index, "duplicate", publication.t)
     return None
 
@@ -105,18 +117,29 @@ def _advance(candidates: _Candidates, paired: dict[int, int]) -> None:
 
 
 def _nearest_frame(frames, by_list, paired, publication, window_s) -> Pair | None:
-    list_no = _likely_list(frames, by_list, publication.fields)
-    if list_no is None:
+    found = None
+    for list_no in _likely_lists(frames, by_list, publication):
+        candidates = by_list[list_no]
+        span = candidates.between(publication.t - window_s, publication.t + ARRIVAL_SLACK_S)
+        index = next((candidates.frames[p] for p in reversed(span) if candidates.frames[p] not in paired), None)
+        if index is not None and (found is None or frames[index]["end_mono"] > frames[found]["end_mono"]):
+            found = index
+    if found is None:
         return None
-    candidates = by_list[list_no]
-    span = candidates.between(publication.t - window_s, publication.t + ARRIVAL_SLACK_S)
-    for position in reversed(span):
-        index = candidates.frames[position]
-        if index not in paired:
-            return Pair(
-                index, publication.index, "mismatch", publication.t, differences(frames[index], publication.fields)
-            )
-    return None
+    return Pair(found, publication.index, "mismatch", publication.t, _diffs(frames[found], publication))
+
+
+def _likely_lists(frames, by_list, publication: Publication) -> list[int]:
+    """The lists a publication that matches no frame may be from: for a format that publishes only what
+    changed, every list that carries all it published (the latest frame of them is taken); else the likeliest."""
+    if publication.held is None:
+        likely = _likely_list(frames, by_list, publication.fields)
+        return [] if likely is None else [likely]
+    return [
+        list_no
+        for list_no, candidates in by_list.items()
+        if publication.fields.keys() <= set(frames[candidates.frames[0]]["readings"])
+    ]
 
 
 def _likely_list(frames, by_list, fields: dict) -> int | None:

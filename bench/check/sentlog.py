@@ -4,14 +4,14 @@ from pathlib import Path
 
 import orjson
 
+from simulator.run.sentlog import REQUIRED_KEYS, SentEntry
+
 from ..errors import CheckError
 
 __all__ = ["REQUIRED_KEYS", "read_sent_log"]
 
-REQUIRED_KEYS = ("seq", "meter", "list", "end_mono", "readings", "faults", "expect_publish")
 
-
-def read_sent_log(path: Path) -> list[dict]:
+def read_sent_log(path: Path) -> list[SentEntry]:
     """Every frame of a sent log, in seq order; a torn last line (the simulator was killed) is left out."""
     path = Path(path)
     if not path.exists():
@@ -25,7 +25,7 @@ def read_sent_log(path: Path) -> list[dict]:
     return sorted(frames, key=lambda frame: frame["seq"])
 
 
-def _frame(line: bytes, number: int, path: Path) -> dict:
+def _frame(line: bytes, number: int, path: Path) -> SentEntry:
     try:
         frame = orjson.loads(line)
     except orjson.JSONDecodeError as error:

@@ -24,7 +24,8 @@ CONNECTED_PATTERN = r"(?i)\bmqtt\b.*\bconnected\b|\bconnected\b.*\bmqtt\b"
 class Wiring:
     """What a reader is connected to: the HAN line it reads, its serial setting, the broker and its topic.
 
-    meter names the profile on the line, so a reader that deciphers can be given that meter's keys.
+    meter names the profile on the line, so a reader that deciphers can be given that meter's keys;
+    output_format is the format the bench reads (a reader the bench configures is set to write it).
     """
 
     tty: str
@@ -32,6 +33,7 @@ class Wiring:
     broker: BrokerEndpoint
     topic: str
     meter: str = ""
+    output_format: str = "classic"
 
 
 class Dut:

@@ -14,13 +14,15 @@ from ..errors import DutError
 from ..process import ManagedProcess, tail
 from .base import CONNECTED_PATTERN, Dut, Wiring
 
-__all__ = ["HOST_PASSWORD_ENV", "PASSWORD_ENV", "PLACEHOLDERS", "REPO_ROOT", "CommandDut", "HostDut"]
+__all__ = ["HOST_FORMATS", "HOST_PASSWORD_ENV", "PASSWORD_ENV", "PLACEHOLDERS", "REPO_ROOT", "CommandDut", "HostDut"]
 
 PLACEHOLDERS = ("tty", "serial", "mqtt_host", "mqtt_port", "topic", "user")
 # The broker password reaches a --dut-cmd reader in its environment, never in argv, where `ps` shows it to all.
 PASSWORD_ENV = "HANBENCH_MQTT_PASSWORD"
 # Where the host build reads it (hanreader refuses --password for the same reason).
 HOST_PASSWORD_ENV = "HANREADER_MQTT_PASSWORD"
+# The bench's names of the formats the host build writes, and the host build's own (`hanreader --format`).
+HOST_FORMATS = {"classic": "classic", "values": "per-value", "homeassistant": "homeassistant", "raw": "raw"}
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -95,7 +97,17 @@ class HostDut(CommandDut):
         """The host build's command line, with the broker's user when it has one, and the keys file it reads."""
         user = ["--user", wiring.broker.username] if wiring.broker.username else []
         settings = ["--config", str(self._settings_file)] if self._settings_file else []
-        return super().argv(wiring) + user + settings
+        return [*super().argv(wiring), "--format", self._format(wiring.output_format), *user, *settings]
+
+    @staticmethod
+    def _format(output_format: str) -> str:
+        """The host build's name for the format the bench reads; a DutError for one it cannot write."""
+        if output_format not in HOST_FORMATS:
+            raise DutError(
+                f"the host build writes --format {', '.join(HOST_FORMATS)}, not {output_format!r}; "
+                "judge another reader in that format with --dut-cmd"
+            )
+        return HOST_FORMATS[output_format]
 
     def secret_env(self, wiring: Wiring) -> dict[str, str]:
         """The broker's password: hanreader refuses it in argv, where any user of the machine could read it."""

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import hardware  # noqa: F401  (registers the mbus-sim line kind, so runs can name it)
 from meter_profiles import Profile, ProfileError, get_profile
-from simulator.faults import FaultError, load_plans
+from simulator.errors import SimulatorError
+from simulator.faults import load_plans
 from simulator.lines import line_kinds
-from simulator.meter import ClockError, parse_start
-from simulator.readings import ScenarioError as ReadingsError
+from simulator.meter import parse_start
 from simulator.readings import load_scenario
 
-from ..errors import MeterError, ScenarioError
+from ..errors import MeterError, RunOptionError
 from ..process import ManagedProcess, tail
 from .timing import parse_duration, parse_warp
 
@@ -57,8 +57,8 @@ class MeterRun:
             load_plans(self.faults)
             load_scenario(self.scenario or "household-day")
             parse_start(self.start, profile.clock)
-        except (FaultError, ReadingsError, ClockError) as error:
-            raise ScenarioError(f"{self.meter}: {error}") from None
+        except SimulatorError as error:
+            raise RunOptionError(f"{self.meter}: {error}") from None
         return self
 
     @property

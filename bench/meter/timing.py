@@ -8,7 +8,7 @@ import math
 
 from simulator import timing
 
-from ..errors import ScenarioError
+from ..errors import RunOptionError
 
 __all__ = ["MAX_DURATION_S", "WARP_RANGE", "parse_duration", "parse_warp"]
 
@@ -23,9 +23,9 @@ def parse_duration(text: str) -> float:
     try:
         seconds = timing.parse_duration(text)
     except ValueError as error:
-        raise ScenarioError(f"--duration: {error}") from None
+        raise RunOptionError(f"--duration: {error}") from None
     if not (math.isfinite(seconds) and 0 < seconds <= MAX_DURATION_S):
-        raise ScenarioError(f"--duration must be above 0 and at most 366d, not {text!r}: give 90s, 10min or 2d")
+        raise RunOptionError(f"--duration must be above 0 and at most 366d, not {text!r}: give 90s, 10min or 2d")
     return seconds
 
 
@@ -34,8 +34,8 @@ def parse_warp(text: str) -> float | None:
     try:
         warp = timing.parse_warp(text)
     except ValueError as error:
-        raise ScenarioError(f"--{error}") from None
+        raise RunOptionError(f"--{error}") from None
     low, high = WARP_RANGE
     if warp is not None and not (math.isfinite(warp) and low <= warp <= high):
-        raise ScenarioError(f"--warp must be between {low:g} and {high:g}, or max, not {text!r}")
+        raise RunOptionError(f"--warp must be between {low:g} and {high:g}, or max, not {text!r}")
     return warp

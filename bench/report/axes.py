@@ -9,6 +9,8 @@ import math
 from datetime import datetime, timedelta
 from itertools import pairwise
 
+from simulator.run.sentlog import SentEntry
+
 __all__ = ["clock_ticks", "round_ticks"]
 
 # Tick steps of the meter's clock, in seconds: the first that gives at most MAX_CLOCK_TICKS over the run.
@@ -35,7 +37,7 @@ def _round_step(rough: float, whole: bool) -> float:
     return next(m * power for m in multiples if m * power >= rough)
 
 
-def clock_ticks(frames: list[dict], origin: float) -> tuple[list[tuple[float, str]], str]:
+def clock_ticks(frames: list[SentEntry], origin: float) -> tuple[list[tuple[float, str]], str]:
     """Where the meter's clock passed round times (seconds since origin, label), and the axis title with the dates.
 
     The positions come from the frames (their end, monotonic) and the labels from

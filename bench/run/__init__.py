@@ -1,4 +1,4 @@
-"""Running the loop: one run (run_loop), a bench of runs (Bench), named scenario sets, and results."""
+"""Running the loop: one run (run_loop), a bench of runs (Bench), run sets, and results."""
 
 from .facade import Bench
 from .outcome import RunResult

@@ -10,6 +10,8 @@ reads nothing); a loss that touched no frame proves nothing either way.
 import json
 from pathlib import Path
 
+from simulator.run.sentlog import SentEntry
+
 from ..check import Excuse
 from ..line import BENCH_FAULTS
 
@@ -37,7 +39,7 @@ def _observer_away(outages: list[tuple[float, float]], latency_limit_s: float) -
 def bench_faults(
     run_dir: Path,
     outages: list[tuple[float, float]],
-    frames: list[dict],
+    frames: list[SentEntry],
     restarts: list[Excuse],
     latency_limit_s: float,
 ) -> list[Excuse]:

@@ -3,6 +3,8 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from simulator.run.sentlog import SentEntry
+
 from ..check import Excuse, Verdict
 from ..meter import MeterRun
 from ..observer.adapters import Publication
@@ -21,7 +23,7 @@ class RunResult:
     verdict: Verdict
     run_dir: Path
     dut_log: Path
-    frames: list[dict] = field(repr=False, default_factory=list)
+    frames: list[SentEntry] = field(repr=False, default_factory=list)
     publications: list[Publication] = field(repr=False, default_factory=list)
     excuses: list[Excuse] = field(default_factory=list)
 

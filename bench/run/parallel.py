@@ -18,7 +18,7 @@ from collections.abc import Callable
 from ..dut import Dut
 from ..process import stop_every_child
 from .outcome import RunResult
-from .scenarios import NamedRun
+from .runsets import NamedRun
 
 __all__ = ["run_side_by_side"]
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from ..broker import LanListener, make_broker
 from ..check import Excuse, Verdict, judge, read_sent_log
 from ..dut import Dut, Wiring
-from ..errors import MeterError, ScenarioError
+from ..errors import MeterError, RunOptionError
 from ..line import PortLine, PtyLine
 from ..meter import SIMULATOR_CMD, MeterRun, SimulatorMeter
 from ..observer import Observer, read_messages
-from ..observer.adapters import publications
+from ..observer.adapters import adapter_names, publications
 from .benchfaults import bench_faults
 from .outcome import RunResult
 
@@ -54,6 +54,8 @@ class LoopOptions:
         """Every number within its range (NaN and infinity are not), before anything starts."""
         for name, (low, high) in OPTION_RANGES.items():
             check_option(FLAGS.get(name, name), getattr(self, name), low, high)
+        if self.output_format not in adapter_names():
+            raise RunOptionError(f"--format must be one of {', '.join(adapter_names())}, not {self.output_format!r}")
         return self
 
 
@@ -68,7 +70,7 @@ FLAGS = {"latency_limit_s": "--latency-limit"}
 
 
 def check_option(what: str, value, low: float, high: float) -> None:
-    """A ScenarioError naming what, unless value is None or a finite number from low to high."""
+    """A RunOptionError naming what, unless value is None or a finite number from low to high."""
     if value is None:
         return
     if (
@@ -77,7 +79,7 @@ def check_option(what: str, value, low: float, high: float) -> None:
         or not math.isfinite(value)
         or not low <= value <= high
     ):
-        raise ScenarioError(f"{what} must be a number from {low:g} to {high:g}, not {value!r}")
+        raise RunOptionError(f"{what} must be a number from {low:g} to {high:g}, not {value!r}")
 
 
 @dataclass
@@ -127,7 +129,15 @@ def _bring_up(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions)
     if parts.dut.state == "new":
         parts.dut.build()
     parts.dut.relocate(run_dir)
-    parts.dut.start(Wiring(parts.line.reader_port, run.profile.serial.name, endpoint, options.topic, run.profile.name))
+    wiring = Wiring(
+        parts.line.reader_port,
+        run.profile.serial.name,
+        endpoint,
+        options.topic,
+        run.profile.name,
+        options.output_format,
+    )
+    parts.dut.start(wiring)
     parts.dut.wait_connected(options.connect_timeout_s)
     parts.meter = SimulatorMeter(run, parts.line.meter_port, run_dir, options.meter_command or SIMULATOR_CMD)
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from meter_profiles import TEXT_FIELDS, Profile, get_profile
 from simulator.codec import encode_frame
+from simulator.run.sentlog import SentValues
 
 from .datafiles import Burst, MakeBurst
 
@@ -25,14 +26,9 @@ class TestFrame:
     reading: dict
     data: bytes
 
-    def as_sent(self) -> dict:
-        """The frame as the bench's checker pairs it (the sent log's shape)."""
-        return {
-            "meter": self.meter,
-            "list": self.list_no,
-            "meter_time": self.header_time,
-            "readings": dict(self.reading),
-        }
+    def as_sent(self) -> SentValues:
+        """The frame as the bench's checker compares it (the values part of a sent-log entry)."""
+        return SentValues(meter=self.meter, list=self.list_no, meter_time=self.header_time, readings=dict(self.reading))
 
 
 def _at_resolution(profile: Profile, list_no: int, values: dict) -> dict:

@@ -9,7 +9,7 @@ import click
 from rich.console import Console
 
 from ..errors import BenchError
-from .records import RecordStore, default_url
+from .record_store import RecordStore, default_url
 from .report import print_report
 
 __all__ = ["selftest"]

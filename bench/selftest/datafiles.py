@@ -11,7 +11,7 @@ import openhtf as htf
 from openhtf.util import units
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from simulator.datafiles import read_toml, validate
+from meter_profiles.datafiles import load_model
 
 from .errors import LimitsError
 
@@ -123,16 +123,11 @@ class Burst(_Strict):
         raise LimitsError(f"{BURST_PATH.name}: no [[make]] named {name!r}; the file has {[m.name for m in self.make]}")
 
 
-def _load(path: Path, model: type[BaseModel], what: str):
-    path = Path(path)
-    return validate(model, read_toml(path, LimitsError, what), path, LimitsError)
-
-
 def load_limits(path: Path = LIMITS_PATH) -> Limits:
     """The station's limits, validated."""
-    return _load(path, Limits, "station limits")
+    return load_model(Limits, path, LimitsError, "station limits")
 
 
 def load_burst(path: Path = BURST_PATH) -> Burst:
     """The HAN burst, validated."""
-    return _load(path, Burst, "HAN burst")
+    return load_model(Burst, path, LimitsError, "HAN burst")

@@ -6,7 +6,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .database import describe
-from .records import RecordStore, first_failure, summarise
+from .record_store import RecordStore, first_failure, summarise
 
 __all__ = ["directory_report", "print_report"]
 

@@ -18,9 +18,9 @@ from .duts import StationCommandDut
 from .errors import FlashError, RecordError
 from .phases import build_phases
 from .plugs import bind_plugs
-from .record import unit_record
-from .records import RecordStore, default_url, now_iso
+from .record_store import RecordStore, default_url, now_iso
 from .unit import StationConfig, Unit
+from .unit_record import unit_record
 
 __all__ = ["TEST_NAME", "Station"]
 

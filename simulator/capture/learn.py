@@ -25,6 +25,7 @@ from ..codec.axdr import NULL, OCTET_STRING, TAGS, parse_value, tag_name
 from ..codec.cosem import UNIT_CODES
 from ..codec.generic import MAKES, GenericItem, GenericList, read_list
 from ..codec.lists import extra_text, scale
+from ..errors import SimulatorError
 from .logfile import Capture
 
 __all__ = ["LearnError", "Learned", "learn_profile"]
@@ -35,7 +36,7 @@ _EPOCH = datetime(1970, 1, 1)
 _HOURLY_S = 3600
 
 
-class LearnError(ValueError):
+class LearnError(SimulatorError, ValueError):
     """A capture a profile cannot be learned from; the message says what in it stands in the way."""
 
 

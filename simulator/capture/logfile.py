@@ -14,13 +14,15 @@ from pathlib import Path
 
 from meter_profiles import SerialSettings
 
+from ..errors import SimulatorError
+
 __all__ = ["Capture", "CaptureError", "CapturedFrame", "format_frame_line", "read_capture"]
 
 
 _SERIAL_NOTE = re.compile(r"\b(\d{3,6}) ([78])([NEO])([12])\b")
 
 
-class CaptureError(ValueError):
+class CaptureError(SimulatorError, ValueError):
     """A capture file that cannot be read; the message names the file and the line."""
 
 

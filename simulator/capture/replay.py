@@ -15,7 +15,7 @@ from ..codec.security import KeyRing
 from ..faults import Transmission
 from ..lines import Line
 from ..run.runner import RunStats
-from ..run.sentlog import SentLog, wall_time
+from ..run.sentlog import SentEntry, SentLog, SentValues, sent_entry
 from ..run.transmit import transmit
 from ..timing import Pacer
 from .logfile import Capture, CaptureError
@@ -49,22 +49,15 @@ def frame_offsets(capture: Capture, byte_time: float, keys: KeyRing | None = Non
     return [(datetime.fromisoformat(t) - first).total_seconds() for t in times]
 
 
-def _entry(seq: int, decoded: dict | None, tx: Transmission, times: tuple[float, float], offset: float) -> dict:
+def _entry(seq: int, decoded: dict | None, tx: Transmission, times: tuple[float, float], offset: float) -> SentEntry:
     readings = {k: v for k, v in (decoded or {}).items() if k not in ("meter", "list")}
-    return {
-        "seq": seq,
-        "meter": (decoded or {}).get("meter", ""),
-        "list": (decoded or {}).get("list", 0),
-        "meter_time": readings.get("meter_time", ""),
-        "start_mono": round(times[0], 6),
-        "end_mono": round(times[1], 6),
-        "start_wall": wall_time(times[0], offset),
-        "end_wall": wall_time(times[1], offset),
-        "frame": tx.frame.hex().upper(),
-        "readings": readings,
-        "faults": [],
-        "expect_publish": decoded is not None,
-    }
+    values = SentValues(
+        meter=(decoded or {}).get("meter", ""),
+        list=(decoded or {}).get("list", 0),
+        meter_time=readings.get("meter_time", ""),
+        readings=readings,
+    )
+    return sent_entry(seq, values, tx.frame, [], decoded is not None, times, offset)
 
 
 def replay_capture(

@@ -5,6 +5,7 @@ sequence number, so a plan does the same thing to the same frame in every run.
 """
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from meter_profiles import Profile
 
@@ -12,6 +13,9 @@ from ..codec.link import Encoded, Tamper
 from ..codec.segments import split_frames
 from ..readings.noise import Noise
 from .plan import FaultError, FaultPlan, FaultSpec
+
+if TYPE_CHECKING:  # for the annotation alone: the run package imports this one, so a run-time import would be a cycle
+    from ..run.sentlog import AppliedFault
 
 __all__ = ["PUBLISHES", "Injector", "Transmission"]
 
@@ -61,7 +65,7 @@ class Transmission:
     send: bool = True
     copies: int = 1
     clock_jump_s: float = 0.0  # the meter's clock jumps after this frame
-    faults: list[dict] = field(default_factory=list)
+    faults: list["AppliedFault"] = field(default_factory=list)
 
     @property
     def expect_publish(self) -> bool:

@@ -17,7 +17,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..datafiles import read_toml, unknown_name, validate
+from meter_profiles.datafiles import load_model, unknown_name
+
+from ..errors import SimulatorError
 
 __all__ = [
     "FAULT_KINDS",
@@ -59,7 +61,7 @@ FAULT_KINDS = (
 )
 
 
-class FaultError(ValueError):
+class FaultError(SimulatorError, ValueError):
     """A fault plan that cannot be loaded or cannot run on this line or meter."""
 
 
@@ -114,7 +116,7 @@ def load_plan(spec: str) -> FaultPlan:
     path = Path(spec) if spec.endswith(".toml") else PLAN_DIR / f"{spec}.toml"
     if not path.is_file():
         raise unknown_name("fault plan", spec, PLAN_DIR, FaultError)
-    return validate(FaultPlan, read_toml(path, FaultError, "fault plan"), path, FaultError)
+    return load_model(FaultPlan, path, FaultError, "fault plan")
 
 
 def load_plans(option: str | None) -> list[FaultPlan]:

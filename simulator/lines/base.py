@@ -11,12 +11,13 @@ from abc import ABC, abstractmethod
 
 from meter_profiles import SerialSettings
 
+from ..errors import SimulatorError
 from ..timing import sleep_until
 
 __all__ = ["Line", "LineError", "write_paced"]
 
 
-class LineError(Exception):
+class LineError(SimulatorError):
     """A line cannot be opened, or went away while in use; the message names it and the fix."""
 
 

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from meter_profiles.schema import ClockSettings
 
+from ..errors import SimulatorError
 from ..timing.zones import OffsetCache
 
 __all__ = ["ClockError", "MeterClock", "parse_start"]
@@ -20,7 +21,7 @@ __all__ = ["ClockError", "MeterClock", "parse_start"]
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
-class ClockError(ValueError):
+class ClockError(SimulatorError, ValueError):
     """A start time that is not a time this meter's clock can show."""
 
 

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from ..errors import SimulatorError
 from .electrical import GridState, VoltageModel
 
 __all__ = ["RecordedSource", "Sample", "ScenarioError", "capture_samples", "read_power_csv"]
@@ -20,7 +21,7 @@ __all__ = ["RecordedSource", "Sample", "ScenarioError", "capture_samples", "read
 _POWER_COLUMNS = ("active_power_import", "active_power_export", "reactive_power_import", "reactive_power_export")
 
 
-class ScenarioError(ValueError):
+class ScenarioError(SimulatorError, ValueError):
     """A scenario (file, CSV or capture) that cannot be used; the message says what and where."""
 
 

@@ -15,7 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from ..datafiles import read_toml, unknown_name, validate
+from meter_profiles.datafiles import read_toml, unknown_name, validate
+
 from .electrical import VoltageModel, VoltageSettings
 from .household import HouseholdScenario, HouseholdSource
 from .recorded import RecordedSource, ScenarioError, capture_samples, read_power_csv

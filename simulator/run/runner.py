@@ -18,13 +18,13 @@ from meter_profiles import Profile
 
 from ..codec.link import LinkEncoder
 from ..codec.security import Keys
-from ..faults import FaultPlan, Injector, Transmission
+from ..faults import FaultPlan, Injector
 from ..lines import Line
 from ..meter import Emission, Meter, MeterClock
 from ..readings import Scenario, load_scenario
 from ..timing import Pacer
 from .batch import FrameBatch, Sent, queues
-from .sentlog import SentLog, wall_time
+from .sentlog import SentEntry, SentLog, SentValues, sent_entry
 from .transmit import transmit
 
 __all__ = ["RunStats", "run_meter"]
@@ -44,24 +44,12 @@ class RunStats:
     origin_mono: float = 0.0  # the monotonic instant meter second 0 of the run maps to
 
 
-def _entry(
-    seq: int, profile: Profile, emission: Emission, tx: Transmission, times: tuple[float, float], offset: float
-) -> dict:
-    start, end = times
-    return {
-        "seq": seq,
-        "meter": profile.name,
-        "list": emission.list_no,
-        "meter_time": emission.meter_time,
-        "start_mono": round(start, 6),
-        "end_mono": round(end, 6),
-        "start_wall": wall_time(start, offset),
-        "end_wall": wall_time(end, offset),
-        "frame": tx.frame.hex().upper(),
-        "readings": emission.reading,
-        "faults": tx.faults,
-        "expect_publish": tx.expect_publish,
-    }
+def _entry(seq: int, profile: Profile, sent: Sent, wall_minus_mono: float) -> SentEntry:
+    emission, tx = sent.emission, sent.tx
+    values = SentValues(
+        meter=profile.name, list=emission.list_no, meter_time=emission.meter_time, readings=emission.reading
+    )
+    return sent_entry(seq, values, tx.frame, tx.faults, tx.expect_publish, sent.times, wall_minus_mono)
 
 
 def run_meter(
@@ -77,7 +65,7 @@ def run_meter(
     seed: int | None = None,
     byte_pacing: bool = True,
     stop: threading.Event | None = None,
-    on_entry: Callable[[dict, RunStats], None] | None = None,
+    on_entry: Callable[[SentEntry, RunStats], None] | None = None,
     keys: Keys | None = None,
 ) -> RunStats:
     """Run `profile`'s meter on an open `line` for `duration_s` meter seconds (None: until `stop` is set).
@@ -109,7 +97,7 @@ def run_meter(
     def log(sent: list[Sent]) -> None:
         for one in sent:
             _note_sent(stats, one.emission)
-            entry = _entry(stats.entries, profile, one.emission, one.tx, one.times, offset)
+            entry = _entry(stats.entries, profile, one, offset)
             sent_log.write(entry)
             stats.entries += 1
             stats.frames[one.emission.list_no] += 1

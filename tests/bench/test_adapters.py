@@ -46,6 +46,17 @@ def test_home_assistant_discovery_learns_state_topics_and_units_from_config():
 
 
 def test_an_unknown_format_is_refused_with_the_known_ones():
-    with pytest.raises(CheckError, match="output format must be one of classic, homeassistant, values, not 'xml'"):
+    with pytest.raises(
+        CheckError, match="must be one of amsreader, amsreader-raw, classic, homeassistant, raw, values, not 'xml'"
+    ):
         publications("xml", TOPIC, [])
-    assert adapter_names() == ["classic", "homeassistant", "values"]
+    assert adapter_names() == ["amsreader", "amsreader-raw", "classic", "homeassistant", "raw", "values"]
+
+
+def test_value_topics_carry_accumulated_energy_in_kwh_and_the_list_version_as_the_host_build_names_it():
+    messages = [
+        message(1.000, f"{TOPIC}/meter/import/active/accumulated", "180.073"),
+        message(1.001, f"{TOPIC}/meter/dlms/version", "KFM_001"),
+    ]
+    (found,) = publications("values", TOPIC, messages)
+    assert found.fields == {"active_energy_import": pytest.approx(180073.0), "list_version": "KFM_001"}

@@ -183,7 +183,7 @@ def test_the_sent_log_reader_drops_a_torn_last_line_and_names_a_bad_one(tmp_path
     log.write_text(json.dumps(sent(1, 2.0, list2(5))) + "\n" + json.dumps(sent(0, 1.0, list2(4))) + '\n{"seq": 2, ')
     assert [f["seq"] for f in read_sent_log(log)] == [0, 1]
     log.write_text(json.dumps({"seq": 0, "meter": "x"}) + "\n")
-    with pytest.raises(CheckError, match=r"sent.jsonl:1: a sent-log line must have list, end_mono, readings"):
+    with pytest.raises(CheckError, match=r"sent.jsonl:1: a sent-log line must have list, readings, end_mono"):
         read_sent_log(log)
     with pytest.raises(CheckError, match="no sent log at .*nowhere.jsonl: the meter never started"):
         read_sent_log(tmp_path / "nowhere.jsonl")

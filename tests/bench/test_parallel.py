@@ -9,7 +9,7 @@ import threading
 
 from bench import Bench, LoopOptions, make_dut
 from bench.run.parallel import _Schedule, run_side_by_side
-from bench.run.scenarios import NamedRun
+from bench.run.runsets import NamedRun
 from tests.bench.test_loop import FAKE_METER, reader
 from tests.bench.test_signals import BRING_UP_S, left_behind, start_bench, wait_meter_sending
 

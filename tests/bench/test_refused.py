@@ -6,8 +6,8 @@ import time
 
 import pytest
 
-from bench.errors import ScenarioError
-from bench.run.scenarios import load_set
+from bench.errors import RunOptionError
+from bench.run.runsets import load_set
 from tests.bench.test_loop import FAKE_METER, reader
 
 INF_PLAN = 'name = "x"\ndescription = "x"\nexpect = "x"\n[[fault]]\nkind = "gap"\nevery = 2\ngap_ms = inf\n'
@@ -70,10 +70,13 @@ def test_a_bad_option_is_refused_before_any_process_starts(options, words, tmp_p
 @pytest.mark.parametrize(
     "entry, words",
     [
-        ('name = "r"\nsets = ["s"]\nmeter = "aidon-6534"\nwarpp = "60"\n', "run 'r': unknown key 'warpp'"),
+        (
+            'name = "r"\nsets = ["s"]\nmeter = "aidon-6534"\nwarpp = "60"\n',
+            "run.0: unknown key 'warpp': did you mean warp",
+        ),
         (
             'name = "r"\nsets = ["s"]\nmeter = "aidon-6534"\nlatency_limit_s = nan\n',
-            "latency_limit_s must be a number from",
+            "run.0.latency_limit_s: must be a finite number, not nan or inf",
         ),
         (
             'name = "r"\nsets = ["s"]\nmeter = "aidon-6534"\nrestart_reader_at = 7\n',
@@ -84,7 +87,7 @@ def test_a_bad_option_is_refused_before_any_process_starts(options, words, tmp_p
 def test_a_run_set_with_an_unknown_key_or_a_bad_number_is_refused_naming_file_run_and_key(entry, words, tmp_path):
     path = tmp_path / "sets.toml"
     path.write_text("[[run]]\n" + entry)
-    with pytest.raises(ScenarioError, match=str(path)) as refused:
+    with pytest.raises(RunOptionError, match=str(path)) as refused:
         load_set("s", path)
     assert words in str(refused.value)
 

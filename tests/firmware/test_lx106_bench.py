@@ -1,7 +1,7 @@
 """The lx106 image in qemu-system-xtensa, judged by the bench and the station exactly as the host build is.
 
 These are the runs `nox -s bench` makes on qemu (the "qemu" set of
-bench/data/scenarios.toml), so CI, which runs `nox -s tests`, runs them too; the
+bench/data/runsets.toml), so CI, which runs `nox -s tests`, runs them too; the
 command line of the issue, `hanbench run --dut qemu`, for a profile the set leaves out;
 and the manufacturing self-test on the emulated board.
 """
@@ -15,7 +15,7 @@ import pytest
 from bench import Bench, LoopOptions
 from bench.dut import QemuDut
 from bench.dut.qemu import QEMU
-from bench.run.scenarios import load_set
+from bench.run.runsets import load_set
 from tests.selftest.station_run import REPO, only_record, run_station
 
 QEMU_RUNS = {named.name: named.options for named in load_set("qemu")}

@@ -88,7 +88,7 @@ BAD_EDITS = [
     ('invoke_id = "40 00 00 00"', 'invoke_id = "40 00"', r"apdu\.invoke_id: .*must be 4 bytes, not 2"),
     ('zone = "Europe/Oslo"\n', "", r"clock: .*a local clock needs zone"),
     ("period_s = 3600", "period_s = -1", r"schedule\.2\.period_s: Input should be greater than 0"),
-    ("baud = 2400", "baud = 2400\nspeed = 9600", r"serial\.speed: Extra inputs are not permitted"),
+    ("baud = 2400", "baud = 2400\nspeed = 9600", r"serial: unknown key 'speed': remove it \(the keys there: baud, "),
     (
         'name = "kaifa-ma304h3e"',
         'name = "kaifa-other"',

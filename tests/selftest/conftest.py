@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.selftest.records import default_url
+from bench.selftest.record_store import default_url
 from tests.selftest.postgres import PostgresServer
 from tests.selftest.station_run import BOOT_TIMEOUT_S, LATENCY_MARGIN_S, REPO
 

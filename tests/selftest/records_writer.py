@@ -3,7 +3,7 @@
 import sys
 from pathlib import Path
 
-from bench.selftest.records import RecordStore
+from bench.selftest.record_store import RecordStore
 
 PHASES = ("identify", "boot", "han_kaifa")
 

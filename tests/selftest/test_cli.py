@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from bench.selftest.records import RecordStore, default_url
+from bench.selftest.record_store import RecordStore, default_url
 from tests.selftest.station_run import REPO
 
 

@@ -7,7 +7,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from bench.selftest.records import RecordStore, default_url
+from bench.selftest.record_store import RecordStore, default_url
 from bench.selftest.report import directory_report
 from tests.selftest.station_run import REPO, station_argv
 

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from bench.selftest.errors import RecordError
-from bench.selftest.records import RecordStore, default_url
+from bench.selftest.record_store import RecordStore, default_url
 from tests import tiers
 from tests.selftest.postgres import PostgresServer
 from tests.selftest.station_run import REPO, station_argv
@@ -135,7 +135,7 @@ def test_a_crash_between_the_commit_and_the_export_leaves_the_unit_with_its_verd
     def power_cut(*_):
         raise KeyboardInterrupt("the power went")
 
-    monkeypatch.setattr("bench.selftest.records.write_atomic", power_cut)
+    monkeypatch.setattr("bench.selftest.record_store.write_atomic", power_cut)
     with pytest.raises(KeyboardInterrupt):
         store.finish(
             {

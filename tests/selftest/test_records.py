@@ -8,7 +8,7 @@ from rich.console import Console
 
 from bench.atomic import write_atomic
 from bench.selftest.errors import RecordError
-from bench.selftest.records import RecordStore, summarise
+from bench.selftest.record_store import RecordStore, summarise
 from bench.selftest.report import print_report
 
 
