@@ -14,11 +14,13 @@ from ..errors import DutError
 from ..process import ManagedProcess, tail
 from .base import CONNECTED_PATTERN, Dut, Wiring
 
-__all__ = ["HOST_FORMATS", "PASSWORD_ENV", "PLACEHOLDERS", "REPO_ROOT", "CommandDut", "HostDut"]
+__all__ = ["HOST_FORMATS", "HOST_PASSWORD_ENV", "PASSWORD_ENV", "PLACEHOLDERS", "REPO_ROOT", "CommandDut", "HostDut"]
 
 PLACEHOLDERS = ("tty", "serial", "mqtt_host", "mqtt_port", "topic", "user")
 # The broker password reaches a --dut-cmd reader in its environment, never in argv, where `ps` shows it to all.
 PASSWORD_ENV = "HANBENCH_MQTT_PASSWORD"
+# Where the host build reads it (hanreader refuses --password for the same reason).
+HOST_PASSWORD_ENV = "HANREADER_MQTT_PASSWORD"
 # The bench's names of the formats the host build writes, and the host build's own (`hanreader --format`).
 HOST_FORMATS = {"classic": "classic", "values": "per-value", "homeassistant": "homeassistant", "raw": "raw"}
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -54,9 +56,12 @@ class CommandDut(Dut):
         if not self.template.strip():
             raise DutError("--dut-cmd is empty; give the reader's command, such as 'myreader {tty} {mqtt_port}'")
 
+    def secret_env(self, wiring: Wiring) -> dict[str, str]:
+        """The broker password, in the environment (only the reader's user reads it), unlike argv."""
+        return {PASSWORD_ENV: wiring.broker.password} if wiring.broker.password else {}
+
     def _launch(self, wiring: Wiring) -> None:
-        secret = {PASSWORD_ENV: wiring.broker.password} if wiring.broker.password else {}
-        self._process = ManagedProcess(self.argv(wiring), self.log_path, env=secret)
+        self._process = ManagedProcess(self.argv(wiring), self.log_path, env=self.secret_env(wiring))
         try:
             self._process.start()
         except OSError as error:
@@ -89,12 +94,10 @@ class HostDut(CommandDut):
         super().__init__(run_dir, template, connected_pattern)
 
     def argv(self, wiring: Wiring) -> list[str]:
-        """The host build's command line, with the broker's credentials when it has them, and the keys file it reads."""
-        credentials = (
-            ["--user", wiring.broker.username, "--password", wiring.broker.password] if wiring.broker.username else []
-        )
+        """The host build's command line, with the broker's user when it has one, and the keys file it reads."""
+        user = ["--user", wiring.broker.username] if wiring.broker.username else []
         settings = ["--config", str(self._settings_file)] if self._settings_file else []
-        return [*super().argv(wiring), "--format", self._format(wiring.output_format), *credentials, *settings]
+        return [*super().argv(wiring), "--format", self._format(wiring.output_format), *user, *settings]
 
     @staticmethod
     def _format(output_format: str) -> str:
@@ -105,6 +108,12 @@ class HostDut(CommandDut):
                 "judge another reader in that format with --dut-cmd"
             )
         return HOST_FORMATS[output_format]
+
+    def secret_env(self, wiring: Wiring) -> dict[str, str]:
+        """The broker's password: hanreader refuses it in argv, where any user of the machine could read it."""
+        if not wiring.broker.username or not wiring.broker.password:
+            return {}
+        return {HOST_PASSWORD_ENV: wiring.broker.password}
 
     def _launch(self, wiring: Wiring) -> None:
         self._write_meter_keys(wiring.meter)

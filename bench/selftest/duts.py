@@ -52,7 +52,7 @@ class _WithConsole:
     _process: ConsoleProcess | None
 
     def _launch(self, wiring: Wiring) -> None:
-        self._process = ConsoleProcess(self.argv(wiring), self.log_path)
+        self._process = ConsoleProcess(self.argv(wiring), self.log_path, env=self.secret_env(wiring))
         try:
             self._process.start()
         except OSError as error:
@@ -77,7 +77,7 @@ class StationHostDut(_WithConsole, HostDut):
 
     def argv(self, wiring: Wiring) -> list[str]:
         """The host build's command line; --temperature stands in for the board's DS18B20."""
-        return super().argv(wiring) + ["--temperature", f"{self.temperature_c:g}"]
+        return [*super().argv(wiring), "--temperature", f"{self.temperature_c:g}"]
 
 
 class StationQemuDut(_WithConsole, QemuDut):

@@ -72,7 +72,10 @@ int kamstrup_exponent(const uint8_t* obis) {
 
 void assign_obis_value(Reading& out, const uint8_t* obis, const AxdrValue& value, int exponent) {
     Field field;
-    if (!field_for_obis(obis, field)) return;
+    if (!field_for_obis(obis, field)) {
+        if (value.is_integer()) out.add_extra(obis, value.integer, exponent);
+        return;
+    }
     if (field == Field::MeterTime) {
         if (value.is_string() || value.tag == tag::kDateTime) {
             assign_date_time(out, value.bytes, value.length);

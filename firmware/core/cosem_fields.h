@@ -13,7 +13,7 @@ namespace han {
 // An OBIS code is an octet-string of six bytes (A.B.C.D.E.F).
 bool is_obis(const AxdrValue& value);
 
-// Stores value under the field its OBIS code names; codes we do not publish are ignored.
+// Stores value under the field its OBIS code names; a number under another code is an extra.
 void assign_obis_value(Reading& out, const uint8_t* obis, const AxdrValue& value, int exponent);
 
 // Kamstrup sends no scaler: current in 0.01 A and energy in 10 Wh are fixed by the make.

@@ -17,6 +17,9 @@ constexpr uint8_t kAuthenticated = 0x10;
 constexpr uint8_t kEncrypted = 0x20;
 constexpr size_t kTagLength = 12;
 constexpr size_t kSecurityHeader = 5;  // security control, frame counter
+constexpr uint8_t kGeneralBlockTransfer = 0xE0;
+constexpr uint8_t kLastBlock = 0x80;
+constexpr size_t kBlockHeader = 6;  // E0, block control, block number (2), acknowledged block (2)
 
 bool starts_with_llc(const uint8_t* info, size_t length) {
     return length >= kLlcLength && info[0] == kLlc0 && info[1] == kLlc1 && info[2] == kLlc2;
@@ -52,12 +55,11 @@ ListAssembler::Join ListAssembler::add_hdlc(const uint8_t* info, size_t length, 
     skipping_ = false;
     // A piece that opens a new list while one is open: the open one lost its last piece.
     if (open_ && starts_with_llc(info, length)) give_up(stats);
-    if (!open_) length_ = 0;
+    if (!open_) length_ = kept_;
     open_ = true;
     if (!append(info, length, stats)) return Join::Dropped;
     if (segmented) return Join::Waiting;
-    open_ = false;
-    return Join::Ready;
+    return finish(stats);
 }
 
 ListAssembler::Join ListAssembler::add_mbus(uint8_t number, bool last, const uint8_t* piece, size_t length,
@@ -75,17 +77,83 @@ ListAssembler::Join ListAssembler::add_mbus(uint8_t number, bool last, const uin
     }
     if (!open_) {
         // The DLMS transport carries the bare APDU: the LLC header makes it read as an HDLC list.
-        buffer_[0] = kLlc0;
-        buffer_[1] = kLlc1;
-        buffer_[2] = kLlc2;
-        length_ = kLlcLength;
+        if (capacity_ - kept_ < kLlcLength) {
+            kept_ = 0;
+            ++stats.list_too_long;
+            return Join::Dropped;
+        }
+        buffer_[kept_] = kLlc0;
+        buffer_[kept_ + 1] = kLlc1;
+        buffer_[kept_ + 2] = kLlc2;
+        length_ = kept_ + kLlcLength;
     }
     open_ = true;
     next_number_ = static_cast<uint8_t>(number + 1);
     if (!append(piece, length, stats)) return Join::Dropped;
     if (!last) return Join::Waiting;
+    return finish(stats);
+}
+
+ListAssembler::Join ListAssembler::finish(LinkStats& stats) {
     open_ = false;
+    uint8_t* unit = buffer_ + kept_;  // this APDU, the LLC header first
+    const size_t size = length_ - kept_;
+    if (size > kLlcLength && starts_with_llc(unit, size) && unit[kLlcLength] == kGeneralBlockTransfer) {
+        return add_block(unit + kLlcLength, size - kLlcLength, stats);
+    }
+    if (kept_ != 0) {
+        // A whole list while blocks wait: the APDU they belong to lost its last block.
+        lose_blocks(stats);
+        std::memmove(buffer_, unit, size);
+        length_ = size;
+    }
     return Join::Ready;
+}
+
+ListAssembler::Join ListAssembler::add_block(const uint8_t* apdu, size_t size, LinkStats& stats) {
+    size_t at = kBlockHeader, data_length = 0;
+    if (size < kBlockHeader || !read_length(apdu, size, at, data_length) || data_length != size - at) {
+        drop_blocks(stats);  // the APDU it belongs to, with any blocks kept of it
+        orphans_ = true;
+        length_ = 0;
+        return Join::Dropped;
+    }
+    const uint16_t number = static_cast<uint16_t>(apdu[2] << 8 | apdu[3]);
+    const bool last = apdu[1] & kLastBlock;
+    const uint8_t* data = apdu + at;  // above kept_ + the LLC header: it moves down into place
+    if (number != (kept_ == 0 ? 1 : next_block_)) {
+        // A gap, a repeat or a swap loses the APDU, counted once: the blocks left of it are
+        // dropped uncounted up to its last one. A block 1 still starts the next APDU afresh.
+        if (kept_ != 0 || (number != 1 && !orphans_)) drop_blocks(stats);
+        if (number != 1) {
+            orphans_ = !last;
+            length_ = 0;
+            return Join::Dropped;
+        }
+    }
+    orphans_ = false;
+    if (kept_ == 0) {
+        buffer_[0] = kLlc0;
+        buffer_[1] = kLlc1;
+        buffer_[2] = kLlc2;
+        kept_ = kLlcLength;
+    }
+    std::memmove(buffer_ + kept_, data, data_length);
+    kept_ += data_length;
+    length_ = kept_;
+    next_block_ = static_cast<uint16_t>(number + 1);
+    if (!last) return Join::Waiting;
+    kept_ = 0;
+    return Join::Ready;
+}
+
+void ListAssembler::lose_blocks(LinkStats& stats) {
+    if (kept_ != 0) drop_blocks(stats);
+}
+
+void ListAssembler::drop_blocks(LinkStats& stats) {
+    ++stats.segments_lost;
+    kept_ = 0;
 }
 
 bool ListAssembler::append(const uint8_t* bytes, size_t length, LinkStats& stats) {
@@ -94,6 +162,7 @@ bool ListAssembler::append(const uint8_t* bytes, size_t length, LinkStats& stats
         skipping_ = open_;
         open_ = false;
         length_ = 0;
+        kept_ = 0;  // the blocks joined so far belong to the list too long
         return false;
     }
     std::memcpy(buffer_ + length_, bytes, length);
@@ -103,12 +172,14 @@ bool ListAssembler::append(const uint8_t* bytes, size_t length, LinkStats& stats
 
 void ListAssembler::abandon(LinkStats& stats) {
     if (open_) give_up(stats);
+    lose_blocks(stats);
+    length_ = 0;
 }
 
 void ListAssembler::give_up(LinkStats& stats) {
     ++stats.segments_lost;
     open_ = false;
-    length_ = 0;
+    length_ = kept_;  // the blocks before this one stay: a lost block shows in the next one's number
 }
 
 void Decipherer::set_keys(const char* encryption_hex, const char* authentication_hex) {

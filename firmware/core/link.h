@@ -1,5 +1,6 @@
 // Between the deframers and the list decoder: joining a list sent in pieces (segmented
-// HDLC, M-Bus long frames) and deciphering it (DLMS security suite 0). Fixed buffers only.
+// HDLC, M-Bus long frames, General Block Transfer) and deciphering it (DLMS security
+// suite 0). Fixed buffers only.
 #pragma once
 
 #include <cstddef>
@@ -12,7 +13,7 @@ namespace han {
 
 // Lists refused between the line and the decoder; the status command reports them.
 struct LinkStats {
-    uint32_t segments_lost = 0;   // a list given up: a piece lost, repeated or out of turn
+    uint32_t segments_lost = 0;   // a list given up: a piece (or block) lost, repeated or out of turn
     uint32_t list_too_long = 0;   // a joined list beyond ListAssembler::kCapacity
     uint32_t no_key = 0;          // ciphered, and no key (or no authentication key) is set
     uint32_t wrong_tag = 0;       // the authentication tag did not verify: wrong key or altered
@@ -23,7 +24,11 @@ struct LinkStats {
 // Joins the pieces of one list into one information field that starts with the LLC
 // header, as a one-frame list does. HDLC UI frames carry no numbers, so pieces join in
 // the order they come and the APDU's own lengths prove the result; M-Bus pieces are
-// numbered, so a gap or repeat shows at once.
+// numbered, so a gap or repeat shows at once. A joined APDU that is a General Block
+// Transfer block (E0) is one numbered piece of a larger APDU: its data joins the blocks
+// before it in the same buffer (a pushing meter streams them from number 1), and a gap,
+// repeat or swap drops that APDU, counted in segments_lost as a lost M-Bus piece is (a
+// status word of its own would lengthen the longest reply, on a stack at its budget).
 class ListAssembler {
 public:
     enum class Join : uint8_t { Waiting, Ready, Dropped };
@@ -45,13 +50,23 @@ public:
 private:
     bool append(const uint8_t* bytes, size_t length, LinkStats& stats);
     void give_up(LinkStats& stats);
+    // A whole APDU has joined at kept_: a plain one is Ready, a block joins the ones before it.
+    Join finish(LinkStats& stats);
+    Join add_block(const uint8_t* apdu, size_t size, LinkStats& stats);
+    // An APDU whose blocks cannot all come is given up, counted in segments_lost:
+    // lose_blocks() only when blocks of it are kept, drop_blocks() always.
+    void lose_blocks(LinkStats& stats);
+    void drop_blocks(LinkStats& stats);
 
     uint8_t* buffer_;
     size_t capacity_;
     size_t length_ = 0;
+    size_t kept_ = 0;         // the LLC header and the data of the blocks joined so far; 0: none
+    uint16_t next_block_ = 0; // the block number due next while kept_ holds blocks
     bool open_ = false;       // a list waits for its next piece
     bool skipping_ = false;   // the rest of a list too long: its pieces are dropped
     uint8_t next_number_ = 0; // the M-Bus piece due next
+    bool orphans_ = false;    // blocks of an APDU already counted lost may follow
 };
 
 // Security suite 0: general-glo-ciphering (DB) around a data-notification.

@@ -43,6 +43,21 @@ FieldInfo temperature_info() {
     return {HAN_F("temperature"), HAN_F("temp"), HAN_F("°C"), HAN_F("temperature"), HAN_F("")};
 }
 
+// "extra":{"A.B.C.D.E.F":number,...}: the numbers under OBIS codes no field has, keyed by code.
+void add_extras(TextBuffer& out, const Reading& reading, bool first) {
+    out.add(first ? HAN_F("\"extra\":{") : HAN_F(",\"extra\":{"));
+    for (size_t i = 0; i < reading.extra_count; ++i) {
+        const Extra& extra = reading.extras[i];
+        out.add(i == 0 ? HAN_F("\"") : HAN_F(",\""));
+        for (size_t part = 0; part < sizeof(extra.obis); ++part) {
+            if (part != 0) out.add('.');
+            out.add_uint(extra.obis[part]);
+        }
+        out.add(HAN_F("\":")).add_decimal(Quantity{extra.mantissa, extra.exponent});
+    }
+    out.add('}');
+}
+
 // Names, units and device classes are plain ASCII or UTF-8 without quotes: no escaping needed.
 void write_discovery_config(const DeviceState& device, const Reading& reading, const FieldInfo& info,
                             const TextBuffer& state_topic, bool counter, TextBuffer& out) {
@@ -79,6 +94,10 @@ void write_classic_json(const Reading& reading, const DeviceState& device, TextB
         out.add(first ? HAN_F("\"") : HAN_F(",\"")).add(field_info(static_cast<Field>(index)).classic);
         out.add(HAN_F("\":"));
         add_value(out, reading, index, true);
+        first = false;
+    }
+    if (reading.extra_count != 0) {
+        add_extras(out, reading, first);
         first = false;
     }
     if (device.has_temperature) {

@@ -33,16 +33,19 @@ constexpr size_t kMaxDeviceId = 32;     // a MAC "AA:BB:CC:DD:EE:FF", or "host-7
 constexpr size_t kMaxDecimalText = 26;
 constexpr size_t json_string_capacity(size_t characters) { return 2 + 2 * characters; }  // all escaped
 constexpr size_t kMaxClassicKey = 4;    // "type"
+constexpr size_t kMaxObisText = sizeof("255.255.255.255.255.255") - 1;  // an extra's key
 constexpr size_t kClassicDocumentCapacity =
     sizeof("{\"id\":") - 1 + json_string_capacity(kMaxDeviceId) + sizeof(",\"up\":4294967295") - 1 +
     sizeof(",\"t\":4294967295") - 1 + sizeof(",\"data\":{") - 1 +
     kNumericFields * (sizeof(",\"\":") - 1 + kMaxClassicKey + kMaxDecimalText) +
     kTextFields * (sizeof(",\"\":") - 1 + kMaxClassicKey + json_string_capacity(kTextCapacity - 1)) +
+    sizeof(",\"extra\":{}") - 1 + kMaxExtras * (sizeof(",\"\":") - 1 + kMaxObisText + kMaxDecimalText) +
     sizeof(",\"temp\":") - 1 + kMaxDecimalText + sizeof("}}");  // and the terminator
 
-// {"id": ..., "up": ..., "t": ..., "data": {"P": ..., ...}}: energies in kWh,
-// a key only when the list carries that value. Fits kClassicDocumentCapacity when
-// device.id is at most kMaxDeviceId and every number within kMaxDecimalText.
+// {"id": ..., "up": ..., "t": ..., "data": {"P": ..., ..., "extra": {"1.1.13.7.0.255": 0.95}}}:
+// energies in kWh, a key only when the list carries that value, "extra" only when it has
+// one. Fits kClassicDocumentCapacity when device.id is at most kMaxDeviceId and every
+// number within kMaxDecimalText.
 void write_classic_json(const Reading& reading, const DeviceState& device, TextBuffer& out);
 
 // <prefix>/meter/import/active = 918, ... one retained-free message per value.

@@ -55,6 +55,15 @@ void Reading::clear() {
     make = Make::Unknown;
     list = 0;
     present = 0;
+    extra_count = 0;
+}
+
+void Reading::add_extra(const uint8_t* obis, int64_t mantissa, int exponent) {
+    if (extra_count >= kMaxExtras) return;
+    Extra& extra = extras[extra_count++];
+    extra.mantissa = mantissa;
+    for (size_t i = 0; i < sizeof(extra.obis); ++i) extra.obis[i] = obis[i];
+    extra.exponent = static_cast<int8_t>(exponent);
 }
 
 void Reading::set_number(Field field, int64_t mantissa, int exponent) {

@@ -57,17 +57,32 @@ struct FieldInfo {
 
 FieldInfo field_info(Field field);
 
+// A number under an OBIS code no canonical field has (a meter's power factor, say): the
+// classic document keeps it under "extra", keyed by the code, as the Python decoder does.
+struct Extra {
+    int64_t mantissa;
+    uint8_t obis[6];
+    int8_t exponent;
+};
+// Extras kept of one list: the first ones in list order. Each costs 16 B of RAM here and
+// 53 B of the classic document's bound, in the 4 KiB of data RAM the core has.
+constexpr size_t kMaxExtras = 4;
+
 struct Reading {
     Make make = Make::Unknown;
     uint8_t list = 0;  // 1, 2 or 3 (Kamstrup's 10 s list is 2, its hourly list 3)
+    uint8_t extra_count = 0;
     uint32_t present = 0;
     Quantity numbers[kNumericFields];
     char texts[kTextFields][kTextCapacity];
+    Extra extras[kMaxExtras];
 
     bool has(Field field) const { return present & (1UL << static_cast<unsigned>(field)); }
     void clear();
     void set_number(Field field, int64_t mantissa, int exponent);
     void set_text(Field field, const uint8_t* bytes, size_t length);
+    // Keeps a number under its OBIS code; one beyond kMaxExtras is left out.
+    void add_extra(const uint8_t* obis, int64_t mantissa, int exponent);
     const Quantity& number(Field field) const { return numbers[static_cast<size_t>(field)]; }
     const char* text(Field field) const;
 };

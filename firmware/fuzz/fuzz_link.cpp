@@ -1,5 +1,6 @@
-// libFuzzer harness over the link layer: joining segmented HDLC and M-Bus pieces, and
-// deciphering (suite 0) with the test keys of tests/firmware, then decoding. The first
+// libFuzzer harness over the link layer: joining segmented HDLC, M-Bus pieces and General
+// Block Transfer blocks, and deciphering (suite 0) with the test keys of tests/firmware,
+// then decoding. The first
 // byte picks the path: even, the rest is line bytes into a whole reader (frames must
 // pass their checks); odd, the rest is pieces handed to the assembler directly, each
 // "header, length, bytes" (header bit 0: M-Bus, bit 1: more follow, bits 4-7: number),

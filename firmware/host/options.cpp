@@ -1,6 +1,7 @@
 #include "options.h"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -27,7 +28,6 @@ const FlagSpec kFlags[] = {
     {"--mqtt-port", "mqtt_port"},
     {"--topic", "topic"},
     {"--user", "mqtt_user"},
-    {"--password", "mqtt_password"},
     {"--client-id", "mqtt_client_id"},
     {"--command-topic", "command_topic"},
     {"--qos", "mqtt_qos"},
@@ -40,9 +40,17 @@ const FlagSpec kFlags[] = {
 const char kUsage[] =
     "usage: hanreader --tty PATH --mqtt-host H [--mqtt-port P] [--topic T] [--serial 8E1|8N1|auto]\n"
     "                 [--baud 2400|9600|115200|auto]\n"
-    "                 [--user U --password W] [--client-id ID] [--command-topic T] [--qos 0|1]\n"
+    "                 [--user U] [--client-id ID] [--command-topic T] [--qos 0|1]\n"
     "                 [--format classic|per-value|homeassistant|raw] [--temperature C]\n"
-    "                 [--config FILE] [--portal-port N] [--thermometer W1_FILE] [--version]\n";
+    "                 [--config FILE] [--portal-port N] [--thermometer W1_FILE] [--version]\n"
+    "the MQTT password: mqtt_password in the --config file, or $HANREADER_MQTT_PASSWORD\n";
+
+// Any user on the machine reads a process's argv (ps, /proc/PID/cmdline), so the password
+// never travels there; the environment and a mode-0600 settings file are the owner's alone.
+const char kPasswordEnv[] = "HANREADER_MQTT_PASSWORD";
+const char kPasswordFlagRefused[] =
+    "--password is not taken: any user can read a command line; put mqtt_password in the --config file "
+    "or set HANREADER_MQTT_PASSWORD";
 
 const FlagSpec* find_flag(const char* flag) {
     for (const FlagSpec& spec : kFlags) {
@@ -88,6 +96,16 @@ bool apply_flag(const FlagSpec& spec, const char* value, Options& options, std::
     return true;
 }
 
+// The password from the environment wins over the config file, as a flag would.
+bool apply_password_env(han::Settings& settings, std::string& message) {
+    const char* password = std::getenv(kPasswordEnv);
+    if (!password) return true;
+    han::FixedText<200> error;
+    if (han::settings_set(settings, "mqtt_password", password, error)) return true;
+    message = std::string(kPasswordEnv) + ": " + error.c_str();
+    return false;
+}
+
 }  // namespace
 
 ParseResult parse_options(int argc, char** argv, Options& options, std::string& message) {
@@ -98,6 +116,7 @@ ParseResult parse_options(int argc, char** argv, Options& options, std::string& 
     if (!options.config_path.empty() && !load_config(options.config_path, options.settings, message)) {
         return ParseResult::Error;
     }
+    if (!apply_password_env(options.settings, message)) return ParseResult::Error;
     for (int i = 1; i < argc; ++i) {
         if (std::strcmp(argv[i], "--version") == 0) {
             message = std::string("hanreader ") + han::kFirmwareVersion;
@@ -106,6 +125,10 @@ ParseResult parse_options(int argc, char** argv, Options& options, std::string& 
         if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
             message = kUsage;
             return ParseResult::Exit;
+        }
+        if (std::strcmp(argv[i], "--password") == 0) {
+            message = kPasswordFlagRefused;
+            return ParseResult::Error;
         }
         const FlagSpec* spec = find_flag(argv[i]);
         if (!spec) {

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import socket
 import subprocess
 import time
@@ -23,6 +24,8 @@ from meter_profiles import ENERGY_FIELDS
 REPO = Path(__file__).resolve().parents[2]
 FIRMWARE = REPO / "firmware"
 CAPTURES = REPO / "captures"
+# How many numbers under unknown OBIS codes the firmware keeps of a list (kMaxExtras in core/reading.h).
+MAX_EXTRAS = int(re.search(r"kMaxExtras = (\d+);", (FIRMWARE / "core" / "reading.h").read_text())[1])
 MOSQUITTO = "/usr/sbin/mosquitto"
 
 # The classic document's key for each canonical field (energies in kWh): the bench's table, turned round.
@@ -77,7 +80,7 @@ class Broker:
         config = self.workdir / "mosquitto.conf"
         # max_queued_messages 0: no limit, so a burst of a whole capture is never dropped for a slow subscriber.
         config.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n")
-        log = open(self.workdir / "mosquitto.log", "w")
+        log = open(self.workdir / "mosquitto.log", "w")  # noqa: SIM115 -- the broker's log, open while it runs
         self.process = subprocess.Popen([MOSQUITTO, "-c", str(config)], stdout=log, stderr=subprocess.STDOUT)
         wait_for_port(self.port, 10, "mosquitto")
         return self
@@ -166,7 +169,7 @@ class Reader:
             UBSAN_OPTIONS="print_stacktrace=1",
             **self.extra_env,
         )
-        self._log = open(self.log_path, "w")
+        self._log = open(self.log_path, "w")  # noqa: SIM115 -- closed by stop(), the process's lifetime
         self.process = subprocess.Popen(
             [str(self.binary), *self.args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env
         )
@@ -232,7 +235,14 @@ def expected_document(reading: dict) -> dict:
         if name == "meter_time":
             value = value[:19]  # the wall clock as sent; a zone suffix is not part of it
         data[CLASSIC_KEYS[name]] = value
+    numbers = [(code, value) for code, value in reading.get("extra", {}).items() if _is_number(value)]
+    if numbers:
+        data["extra"] = dict(numbers[:MAX_EXTRAS])  # the first ones in list order, as the firmware keeps them
     return data
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
 
 
 @dataclass

@@ -6,13 +6,16 @@ import uuid
 import paho.mqtt.client as mqtt
 import pytest
 
-from tests.firmware.harness import MqttWatcher, expected_document, start_rig
+from simulator.codec import FrameDecoder
+from tests.firmware.harness import MAX_EXTRAS, MqttWatcher, expected_document, start_rig
+from tests.firmware.test_firmware_differential import with_items
 from tests.firmware.test_firmware_frames import assert_same_document
 from tests.oracles import REFERENCE, reference_reading
 
 # The longest frames the meters send: Aidon's three-phase list 3 (396 bytes) and
 # Kamstrup's hourly list (303 bytes).
 LARGEST = ["aidon-3p-l3", "kamstrup-l2-hourly"]
+_DOUBLE_LONG = 0x05
 
 
 @pytest.fixture(params=["release", "asan"])
@@ -28,6 +31,23 @@ def test_largest_lists_publish_whole_classic_documents(build, broker, tmp_path):
             document = rig.publishes(bytes.fromhex(REFERENCE[name]["hex"]), name)
             assert document["data"].pop("temp") == -54.875
             assert_same_document(document["data"], expected_document(reference_reading(name)), name)
+    finally:
+        assert rig.close() == 0
+
+
+def test_the_largest_list_with_the_widest_extras_publishes_a_whole_classic_document(build, broker, tmp_path):
+    """Aidon's list 3 and as many extras as the firmware keeps, each at its widest: a six-part code of three-digit
+    parts and the most negative 32-bit number at scaler +6 (the widest the Python codec encodes; kMaxDecimalText
+    in core/output.h bounds 64-bit ones too)."""
+    widest = [(bytes((255, 255, 255, 255, 255, 255 - n)), (_DOUBLE_LONG, -(2**31))) for n in range(MAX_EXTRAS)]
+    frame = with_items(bytes.fromhex(REFERENCE["aidon-3p-l3"]["hex"]), widest, scaler=6)
+    reading = FrameDecoder().decode(frame)
+    assert len(reading["extra"]) == MAX_EXTRAS
+    rig = start_rig(build, broker, tmp_path, "--temperature", "-54.875")
+    try:
+        document = rig.publishes(frame, "Aidon's list 3 with the widest extras")
+        assert document["data"].pop("temp") == -54.875
+        assert_same_document(document["data"], expected_document(reading), "the widest extras")
     finally:
         assert rig.close() == 0
 

@@ -18,7 +18,9 @@ def assert_same_document(published: dict, expected: dict, where: str) -> None:
     assert set(published) == set(expected), f"{where}: keys {sorted(published)} != {sorted(expected)}"
     for key, want in expected.items():
         got = published[key]
-        if isinstance(want, str):
+        if isinstance(want, dict):  # the extras, keyed by OBIS code
+            assert_same_document(got, want, f"{where}: {key}")
+        elif isinstance(want, str):
             assert got == want, f"{where}: {key} = {got!r}, expected {want!r}"
         else:
             assert math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-9), f"{where}: {key} = {got}, expected {want}"
