@@ -5,14 +5,16 @@ names its line number and what is wrong, the rest goes on, and the exit code
 is non-zero if anything failed.
 """
 
+from __future__ import annotations
+
 import sys
 from collections.abc import Iterator
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 import orjson
 
-from meter_profiles import FIELDS, Profile, ProfileError, get_profile
+from meter_profiles import FIELDS, ProfileError, get_profile
 from simulator.codec import FrameError, frames_in
 from simulator.codec.link import LinkDecoder, LinkEncoder
 from simulator.codec.mbus import START as MBUS_START
@@ -21,6 +23,9 @@ from simulator.codec.segments import split_frames
 from simulator.keys import KEYS_FILE_ENV, KeysError, load_keys, parse_keys
 
 from .observer.payload import PayloadError, parse_document
+
+if TYPE_CHECKING:
+    from meter_profiles import Profile
 
 __all__ = ["decode", "encode"]
 

@@ -14,7 +14,6 @@ import os
 from pathlib import Path
 
 from .codec.security import KeyRing, Keys
-from .datafiles import read_toml
 
 __all__ = ["KEYS_FILE_ENV", "KeysError", "load_keys", "parse_keys"]
 
@@ -50,6 +49,8 @@ def load_keys(path: str | Path | None = None) -> KeyRing:
     path = path or os.environ.get(KEYS_FILE_ENV)
     if not path:
         return KeyRing()
+    from .datafiles import read_toml  # pydantic, which a decode without a keys file never needs
+
     path = Path(path)
     tables = read_toml(path, KeysError, "keys file")
     ring: dict[str, Keys] = {}

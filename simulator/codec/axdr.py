@@ -10,6 +10,7 @@ from .errors import FrameError
 
 __all__ = [
     "ARRAY",
+    "INTEGER_TAGS",
     "MAX_DEPTH",
     "NULL",
     "OCTET_STRING",
@@ -56,6 +57,8 @@ _INTEGERS = {
     0x12: (2, False),
     0x16: (1, False),
 }
+# The tags of numbers: every fixed-size integer.
+INTEGER_TAGS = frozenset(_INTEGERS)
 _TAG_NAMES = {tag: name for name, tag in TAGS.items() if name != "date-time"}
 
 

@@ -1,11 +1,15 @@
 """COSEM pieces that ride inside A-XDR: the 12-byte date-time, OBIS codes and units."""
 
+from __future__ import annotations
+
 from datetime import datetime
 from functools import cache
-
-from meter_profiles.schema import ClockSettings
+from typing import TYPE_CHECKING
 
 from .errors import FrameError
+
+if TYPE_CHECKING:  # the profile schema is pydantic: decoding a frame never needs it loaded
+    from meter_profiles.schema import ClockSettings
 
 __all__ = ["UNIT_CODES", "decode_datetime", "encode_datetime", "obis_bytes", "obis_text"]
 

@@ -8,17 +8,22 @@ string (where the list carries one) picks the model. A list no profile fits is
 read by the generic layer (generic.py) and credited to `<make>-unknown`.
 """
 
-from functools import cache
+from __future__ import annotations
 
-from meter_profiles import Profile, bundled_profiles
+from functools import cache
+from typing import TYPE_CHECKING
 
 from .apdu import DATA_NOTIFICATION, DATETIME_PREFIX, LLC_HEADER, read_notification
 from .axdr import ARRAY, STRUCTURE, parse_value
 from .cosem import encode_datetime
+from .decode_table import DecodeTable, bundled_table, header_key, table_of
 from .errors import FrameError
 from .generic import read_list
 from .hdlc import HdlcFrame, build_frame, parse_frame
-from .lists import CompiledList, compiled
+from .lists import compiled
+
+if TYPE_CHECKING:
+    from meter_profiles import Profile
 
 __all__ = ["FrameDecoder", "decode_frame", "encode_frame", "header_key"]
 
@@ -43,11 +48,6 @@ def encode_frame(profile: Profile, list_no: int, reading: dict) -> bytes:
     return build_frame(profile.hdlc.dst, profile.hdlc.src, profile.hdlc.control[0], LLC_HEADER + apdu)
 
 
-def header_key(profile: Profile) -> tuple:
-    """What a profile's every frame shares before the body: addresses, control, invoke id, date-time form."""
-    return (profile.hdlc.dst, profile.hdlc.src, profile.hdlc.control[0], profile.apdu.invoke_id, profile.apdu.datetime)
-
-
 class FrameDecoder:
     """Decodes frames to canonical readings, remembering the last model seen of each make.
 
@@ -57,12 +57,8 @@ class FrameDecoder:
 
     def __init__(self, profiles: dict[str, Profile] | None = None, remember: bool = True) -> None:
         self._remember = remember
-        # (header key, body shape) -> the lists of the profiles with that header that have that shape.
-        self._by_shape: dict[tuple, list[tuple[Profile, int, CompiledList]]] = {}
-        for profile in (bundled_profiles() if profiles is None else profiles).values():
-            for list_no, layout in profile.lists.items():
-                form = compiled(layout)
-                self._by_shape.setdefault((header_key(profile), form.shape), []).append((profile, list_no, form))
+        # None: the bundled profiles, whose table is cached on disk (no profile validated at start-up).
+        self._by_shape: DecodeTable = bundled_table() if profiles is None else table_of(profiles)
         self._last: dict[tuple, str] = {}
         self._ordered: dict[tuple, tuple] = {}
 
@@ -80,8 +76,7 @@ class FrameDecoder:
         shape = (body[0], len(body[1]) if body[0] in (ARRAY, STRUCTURE) else -1)
         matched = self._match(key, self._candidates((key, shape), self._last.get(key)), body)
         if matched is not None:
-            profile, list_no, reading = matched
-            meter = profile.name
+            meter, list_no, reading = matched
         else:
             generic = read_list(body)
             meter, list_no, reading = f"{generic.make}-unknown", generic.list_no, generic.reading
@@ -94,22 +89,20 @@ class FrameDecoder:
         ordered = self._ordered.get((shaped, last))
         if ordered is None:
             lists = self._by_shape.get(shaped, [])
-            ordered = tuple(sorted(lists, key=lambda entry: entry[0].name != last))  # stable: the rest keep name order
+            ordered = tuple(sorted(lists, key=lambda entry: entry.name != last))  # stable: the rest keep name order
             self._ordered[(shaped, last)] = ordered
         return ordered
 
-    def _match(self, key: tuple, lists: tuple, body: tuple) -> tuple[Profile, int, dict] | None:
-        """The first list that fits the body and whose meter type (if sent) is its profile's; the model
-        last seen with this header comes first, so a list that names no model is credited to it."""
-        for profile, list_no, form in lists:
+    def _match(self, key: tuple, lists: tuple, body: tuple) -> tuple[str, int, dict] | None:
+        """The model, list number and reading of the first list that fits the body and whose meter type (if
+        sent) is its profile's; the model last seen with this header comes first, so a list that names no
+        model is credited to it."""
+        for name, meter_type, list_no, form in lists:
             reading = form.match(body)
-            if (
-                reading is not None
-                and reading.get("meter_type", profile.identity.meter_type) == profile.identity.meter_type
-            ):
+            if reading is not None and reading.get("meter_type", meter_type) == meter_type:
                 if self._remember and "meter_type" in reading:
-                    self._last[key] = profile.name
-                return profile, list_no, reading
+                    self._last[key] = name
+                return name, list_no, reading
         return None
 
 
