@@ -22,6 +22,7 @@ __all__ = [
     "encode_length",
     "encode_tree",
     "encode_value",
+    "leaf_spans",
     "parse_value",
     "tag_name",
 ]
@@ -120,6 +121,32 @@ def parse_value(buf: bytes, pos: int = 0, depth: int = 0) -> tuple[tuple[int, ob
     except IndexError:
         raise FrameError(f"A-XDR data ends inside a value that starts at offset {pos}") from None
     raise FrameError(f"unknown A-XDR type tag {tag:02X} at offset {pos}")
+
+
+def leaf_spans(buf: bytes, pos: int) -> list[tuple[int, int, int]]:
+    """(tag, start, end) of the content of every leaf value in the value at pos, depth first.
+
+    What lies between the spans (tags, lengths, element counts) is the value's framing. For a value
+    parse_value has read already: it checks nothing.
+    """
+    spans: list[tuple[int, int, int]] = []
+    pending = 1  # values still to walk at this point of the tree
+    while pending:
+        pending -= 1
+        tag = buf[pos]
+        if tag == STRUCTURE or tag == ARRAY:
+            count, pos = _parse_length(buf, pos + 1)
+            pending += count
+            continue
+        if tag in _INTEGERS:
+            start, pos = pos + 1, pos + 1 + _INTEGERS[tag][0]
+        elif tag == NULL:
+            start = pos = pos + 1
+        else:
+            length, start = _parse_length(buf, pos + 1)
+            pos = start + length
+        spans.append((tag, start, pos))
+    return spans
 
 
 def encode_length(length: int) -> bytes:

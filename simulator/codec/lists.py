@@ -161,6 +161,21 @@ class CompiledList:
 
     # -- matching -----------------------------------------------------------
 
+    def leaf_items(self) -> list[_Item | None]:
+        """For each leaf value of a body of this list, in order: the item whose value it is, or None for
+        the leaves that frame the values (OBIS codes, null placeholders, scaler-unit pairs)."""
+        leaves: list[_Item | None] = []
+        for item in self.items:
+            if item.kind == "null":
+                leaves += [None, None] if self.layout == "obis-pairs" else [None]
+                continue
+            if item.obis is not None:
+                leaves.append(None)
+            leaves.append(item)
+            if self.layout == "obis-structs" and item.unit_code is not None:
+                leaves += [None, None]
+        return leaves
+
     def match(self, body: tuple) -> dict | None:
         """The reading in a parsed body, or None if the body is not this layout."""
         tag, children = body
