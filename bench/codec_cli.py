@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 __all__ = ["decode", "encode"]
 
+_MBUS_START = bytes((MBUS_START,))
+
 # Short labels for the readable decode table, in the canonical order.
 _LABELS = {
     "active_power_import": "P+",
@@ -179,7 +181,7 @@ def _frames_on_line(data: bytes) -> tuple[list, str | None]:
 
     HDLC lines are read as a stream (stray bytes are a warning); M-Bus long frames by their length fields.
     """
-    if data[:1] == bytes((MBUS_START,)):
+    if data[:1] == _MBUS_START:
         return [(LinkDecoder.feed, frame) for frame in split_frames(data)], None
     found = frames_in(data)
     return [(LinkDecoder.feed_hdlc, frame) for frame in found.frames], found.warning()

@@ -94,13 +94,13 @@ def parse_value(buf: bytes, pos: int = 0, depth: int = 0) -> tuple[tuple[int, ob
             if end > len(buf):
                 raise IndexError
             return (tag, int.from_bytes(buf[pos + 1 : end], "big", signed=signed)), end
-        if tag == OCTET_STRING or tag == VISIBLE_STRING:
+        if tag in (OCTET_STRING, VISIBLE_STRING):
             length, start = _parse_length(buf, pos + 1)
             end = start + length
             if end > len(buf):
                 raise IndexError
             return (tag, bytes(buf[start:end])), end
-        if tag == STRUCTURE or tag == ARRAY:
+        if tag in (STRUCTURE, ARRAY):
             count, pos = _parse_length(buf, pos + 1)
             items = []
             for _ in range(count):
@@ -134,7 +134,7 @@ def leaf_spans(buf: bytes, pos: int) -> list[tuple[int, int, int]]:
     while pending:
         pending -= 1
         tag = buf[pos]
-        if tag == STRUCTURE or tag == ARRAY:
+        if tag in (STRUCTURE, ARRAY):
             count, pos = _parse_length(buf, pos + 1)
             pending += count
             continue
@@ -172,7 +172,7 @@ def encode_value(type_name: str, value: object) -> bytes:
     tag = TAGS[type_name]
     if tag in _INTEGERS:
         return encode_int(tag, int(value))  # type: ignore[call-overload]
-    if tag == OCTET_STRING or tag == VISIBLE_STRING:
+    if tag in (OCTET_STRING, VISIBLE_STRING):
         raw = value.encode("ascii") if isinstance(value, str) else bytes(value)  # type: ignore[arg-type]
         return bytes((tag,)) + encode_length(len(raw)) + raw
     if tag == NULL:
@@ -197,9 +197,9 @@ def content_start(buf: bytes, pos: int, what: str) -> int:
 def encode_tree(node: tuple) -> bytes:
     """A parsed (tag, value) tree back to its bytes: parse_value's inverse."""
     tag, value = node
-    if tag == STRUCTURE or tag == ARRAY:
+    if tag in (STRUCTURE, ARRAY):
         return bytes((tag,)) + encode_length(len(value)) + b"".join(map(encode_tree, value))  # type: ignore[arg-type]
-    if tag == OCTET_STRING or tag == VISIBLE_STRING:
+    if tag in (OCTET_STRING, VISIBLE_STRING):
         return bytes((tag,)) + encode_length(len(value)) + value  # type: ignore[arg-type, operator]
     if tag == NULL:
         return b"\x00"

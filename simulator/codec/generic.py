@@ -147,7 +147,7 @@ def _positional_items(children: list) -> list[GenericItem]:
     fields = [*_POSITIONAL["strings"][:strings], *names]
     if clock < len(rest):
         fields += ["meter_time", *_POSITIONAL["energies"]]
-    return [GenericItem(None, tag, value, field) for field, (tag, value) in zip(fields, children)]
+    return [GenericItem(None, tag, value, field) for field, (tag, value) in zip(fields, children, strict=False)]
 
 
 def _layout_of(children: list) -> str:

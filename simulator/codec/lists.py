@@ -31,7 +31,7 @@ _NULL_PAIR = bytes((NULL, NULL))
 
 
 def scale(raw: int, scaler: int) -> int | float:
-    """A raw register value in SI units: raw × 10^scaler, exact for whole results."""
+    """A raw register value in SI units: raw * 10**scaler, exact for whole results."""
     if scaler >= 0:
         return raw * 10**scaler
     return raw / 10**-scaler
@@ -124,7 +124,7 @@ class CompiledList:
         """The A-XDR body of this list for a reading."""
         parts = [
             prefix if null else prefix + self._value(item, reading, clock) + suffix
-            for item, (prefix, suffix, null) in zip(self.items, self._framing)
+            for item, (prefix, suffix, null) in zip(self.items, self._framing, strict=True)
         ]
         return self._header + b"".join(parts)
 
@@ -195,7 +195,7 @@ class CompiledList:
 
     def _match_values(self, items, values) -> dict | None:
         reading: dict = {}
-        for item, (tag, value) in zip(items, values):
+        for item, (tag, value) in zip(items, values, strict=True):
             if tag != item.tag:
                 return None
             if item.kind == "number":
@@ -230,7 +230,7 @@ class CompiledList:
 
     def _match_structs(self, children: list) -> dict | None:
         values = []
-        for item, (tag, parts) in zip(self.items, children):
+        for item, (tag, parts) in zip(self.items, children, strict=True):
             if tag != STRUCTURE or parts[0] != (_OCTET_STRING, item.obis):
                 return None
             if item.unit_code is None:

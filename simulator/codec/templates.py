@@ -25,7 +25,7 @@ from .apdu import Notification
 from .axdr import leaf_spans
 from .cosem import decode_datetime
 from .errors import FrameError
-from .lists import CompiledList, scale
+from .lists import CompiledList
 
 __all__ = ["FrameTemplate", "make_template"]
 
@@ -41,8 +41,9 @@ class FrameTemplate(NamedTuple):
     fixed: operator.itemgetter  # the fixed runs among the unpacked fields
     expected: object  # what `fixed` gives on a frame of this list
     reading: dict  # the first frame's reading: identity strings, key order, meter and list
-    numbers: tuple[tuple[str, int, int], ...]  # (field, index among the unpacked fields, scaler)
-    extras: tuple[tuple[str, int, int], ...]  # the same, for numbers under `extra`
+    # (field, index among the unpacked fields, 10 ** |scaler|, whether the scaler is negative): scale() inline
+    numbers: tuple[tuple[str, int, int, bool], ...]
+    extras: tuple[tuple[str, int, int, bool], ...]  # the same, for numbers under `extra`
     times: tuple[tuple[str, int], ...]  # (field, index) of the date-times, the header's last (it wins)
 
     def read(self, info: bytes) -> dict | None:
@@ -53,12 +54,12 @@ class FrameTemplate(NamedTuple):
         if self.fixed(values) != self.expected:
             return None
         reading = self.reading.copy()
-        for field, index, scaler in self.numbers:
-            reading[field] = scale(values[index], scaler)
+        for field, index, factor, divide in self.numbers:
+            reading[field] = values[index] / factor if divide else values[index] * factor
         if self.extras:
             extra = reading["extra"] = reading["extra"].copy()
-            for code, index, scaler in self.extras:
-                extra[code] = scale(values[index], scaler)
+            for code, index, factor, divide in self.extras:
+                extra[code] = values[index] / factor if divide else values[index] * factor
         try:
             for field, index in self.times:
                 reading[field] = decode_datetime(values[index])
@@ -98,14 +99,14 @@ def make_template(info: bytes, notification: Notification, form: CompiledList, r
         if start > cursor:  # the fixed bytes before this value, as one run
             fixed.append(len(codes) - 1)
             codes.append(f"{start - cursor}s")
-        kinds[kind].append((field, len(codes) - 1, scaler))
+        kinds[kind].append((field, len(codes) - 1, 10 ** abs(scaler), scaler < 0))
         codes.append(code)
         cursor = end
     if cursor < len(info):
         fixed.append(len(codes) - 1)
         codes.append(f"{len(info) - cursor}s")
     layout, getter = struct.Struct("".join(codes)), operator.itemgetter(*fixed)
-    times = [(field, index) for field, index, _ in kinds["time"]]
+    times = [(field, index) for field, index, _, _ in kinds["time"]]
     if (
         notification.header_time is not None
     ):  # the header's clock, first in the frame, is the reading's meter_time: set last
