@@ -8,7 +8,7 @@ is non-zero if anything failed.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TextIO
 
 import click
@@ -176,15 +176,15 @@ def _key_options(command):
     return command
 
 
-def _frames_on_line(data: bytes) -> tuple[list, str | None]:
-    """The frames on one line, each with the decoder method that takes it, and a warning about stray bytes.
+def _frames_on_line(data: bytes) -> tuple[Callable, list, str | None]:
+    """The decoder method that takes this line's frames, the frames, and a warning about stray bytes.
 
     HDLC lines are read as a stream (stray bytes are a warning); M-Bus long frames by their length fields.
     """
     if data[:1] == _MBUS_START:
-        return [(LinkDecoder.feed, frame) for frame in split_frames(data)], None
+        return LinkDecoder.feed, split_frames(data), None
     found = frames_in(data)
-    return [(LinkDecoder.feed_hdlc, frame) for frame in found.frames], found.warning()
+    return LinkDecoder.feed_hdlc, found.frames, found.warning()
 
 
 @click.command()
@@ -205,11 +205,11 @@ def decode(source: TextIO, as_json: bool, meters: tuple[str, ...], key_file, key
     output = _DecodeOutput(as_json)
     for number, text in _numbered_lines(source):
         try:
-            frames, warning = _frames_on_line(_frame_bytes(text))
+            feed, frames, warning = _frames_on_line(_frame_bytes(text))
         except FrameError as error:
             output.error(number, error)
             continue
-        for feed, frame in frames:
+        for frame in frames:
             try:
                 reading = feed(decoder, frame)
             except FrameError as error:
