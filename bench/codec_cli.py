@@ -5,14 +5,16 @@ names its line number and what is wrong, the rest goes on, and the exit code
 is non-zero if anything failed.
 """
 
+from __future__ import annotations
+
 import sys
-from collections.abc import Iterator
-from typing import TextIO
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, TextIO
 
 import click
 import orjson
 
-from meter_profiles import FIELDS, Profile, ProfileError, get_profile
+from meter_profiles import FIELDS, ProfileError, get_profile
 from simulator.codec import FrameError, frames_in
 from simulator.codec.link import LinkDecoder, LinkEncoder
 from simulator.codec.mbus import START as MBUS_START
@@ -22,7 +24,12 @@ from simulator.keys import KEYS_FILE_ENV, KeysError, load_keys, parse_keys
 
 from .observer.payload import PayloadError, parse_document
 
+if TYPE_CHECKING:
+    from meter_profiles import Profile
+
 __all__ = ["decode", "encode"]
+
+_MBUS_START = bytes((MBUS_START,))
 
 # Short labels for the readable decode table, in the canonical order.
 _LABELS = {
@@ -169,15 +176,15 @@ def _key_options(command):
     return command
 
 
-def _frames_on_line(data: bytes) -> tuple[list, str | None]:
-    """The frames on one line, each with the decoder method that takes it, and a warning about stray bytes.
+def _frames_on_line(data: bytes) -> tuple[Callable, list, str | None]:
+    """The decoder method that takes this line's frames, the frames, and a warning about stray bytes.
 
     HDLC lines are read as a stream (stray bytes are a warning); M-Bus long frames by their length fields.
     """
-    if data[:1] == bytes((MBUS_START,)):
-        return [(LinkDecoder.feed, frame) for frame in split_frames(data)], None
+    if data[:1] == _MBUS_START:
+        return LinkDecoder.feed, split_frames(data), None
     found = frames_in(data)
-    return [(LinkDecoder.feed_hdlc, frame) for frame in found.frames], found.warning()
+    return LinkDecoder.feed_hdlc, found.frames, found.warning()
 
 
 @click.command()
@@ -198,11 +205,11 @@ def decode(source: TextIO, as_json: bool, meters: tuple[str, ...], key_file, key
     output = _DecodeOutput(as_json)
     for number, text in _numbered_lines(source):
         try:
-            frames, warning = _frames_on_line(_frame_bytes(text))
+            feed, frames, warning = _frames_on_line(_frame_bytes(text))
         except FrameError as error:
             output.error(number, error)
             continue
-        for feed, frame in frames:
+        for frame in frames:
             try:
                 reading = feed(decoder, frame)
             except FrameError as error:

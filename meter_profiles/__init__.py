@@ -1,4 +1,11 @@
-"""Every meter model as data: one TOML file per model, validated when loaded."""
+"""Every meter model as data: one TOML file per model, validated when loaded.
+
+The schema (pydantic) loads on first use of one of its names or of a profile, so
+`hanbench decode` of plaintext frames, which reads the bundled profiles from the
+cached decode table, starts without pydantic.
+"""
+
+import importlib
 
 from .fields import ENERGY_FIELDS, FIELDS, NUMERIC_FIELDS, TEXT_FIELDS, FieldSpec
 from .loader import (
@@ -10,7 +17,9 @@ from .loader import (
     load_profile,
     load_profiles,
 )
-from .schema import ListItem, ListLayout, Profile, PushSlot, SerialSettings
+
+# The schema's names, which need pydantic.
+_SCHEMA_NAMES = frozenset(("ListItem", "ListLayout", "Profile", "PushSlot", "SerialSettings"))
 
 __all__ = [
     "ENERGY_FIELDS",
@@ -31,3 +40,12 @@ __all__ = [
     "load_profile",
     "load_profiles",
 ]
+
+
+def __getattr__(name: str):
+    """Import a schema name on first use (PEP 562), then keep it here."""
+    if name not in _SCHEMA_NAMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(".schema", __name__), name)
+    globals()[name] = value
+    return value

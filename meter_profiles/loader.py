@@ -1,15 +1,22 @@
 """Find, read and validate profile files.
 
 A bad file is refused with one line naming the file, the field and what is
-wrong, so that adding a meter model is adding a file and nothing else.
+wrong, so that adding a meter model is adding a file and nothing else. The schema
+(pydantic) loads with the first profile read, not with this module: the
+decoder finds PROFILE_DIR here to check its cached table without it.
 """
+
+from __future__ import annotations
 
 import difflib
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .datafiles import load_model
-from .schema import Profile
+
+if TYPE_CHECKING:
+    from .schema import Profile
 
 __all__ = [
     "PROFILE_DIR",
@@ -30,6 +37,8 @@ class ProfileError(Exception):
 
 def load_profile(path: Path) -> Profile:
     """Read and validate one profile file; its name must be its file's stem."""
+    from .schema import Profile
+
     path = Path(path)
     profile = load_model(Profile, path, ProfileError, "meter profile")
     if profile.name != path.stem:

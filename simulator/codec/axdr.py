@@ -10,6 +10,7 @@ from .errors import FrameError
 
 __all__ = [
     "ARRAY",
+    "INTEGER_TAGS",
     "MAX_DEPTH",
     "NULL",
     "OCTET_STRING",
@@ -21,6 +22,7 @@ __all__ = [
     "encode_length",
     "encode_tree",
     "encode_value",
+    "leaf_spans",
     "parse_value",
     "tag_name",
 ]
@@ -56,6 +58,8 @@ _INTEGERS = {
     0x12: (2, False),
     0x16: (1, False),
 }
+# The tags of numbers: every fixed-size integer.
+INTEGER_TAGS = frozenset(_INTEGERS)
 _TAG_NAMES = {tag: name for name, tag in TAGS.items() if name != "date-time"}
 
 
@@ -90,13 +94,13 @@ def parse_value(buf: bytes, pos: int = 0, depth: int = 0) -> tuple[tuple[int, ob
             if end > len(buf):
                 raise IndexError
             return (tag, int.from_bytes(buf[pos + 1 : end], "big", signed=signed)), end
-        if tag == OCTET_STRING or tag == VISIBLE_STRING:
+        if tag in (OCTET_STRING, VISIBLE_STRING):
             length, start = _parse_length(buf, pos + 1)
             end = start + length
             if end > len(buf):
                 raise IndexError
             return (tag, bytes(buf[start:end])), end
-        if tag == STRUCTURE or tag == ARRAY:
+        if tag in (STRUCTURE, ARRAY):
             count, pos = _parse_length(buf, pos + 1)
             items = []
             for _ in range(count):
@@ -117,6 +121,32 @@ def parse_value(buf: bytes, pos: int = 0, depth: int = 0) -> tuple[tuple[int, ob
     except IndexError:
         raise FrameError(f"A-XDR data ends inside a value that starts at offset {pos}") from None
     raise FrameError(f"unknown A-XDR type tag {tag:02X} at offset {pos}")
+
+
+def leaf_spans(buf: bytes, pos: int) -> list[tuple[int, int, int]]:
+    """(tag, start, end) of the content of every leaf value in the value at pos, depth first.
+
+    What lies between the spans (tags, lengths, element counts) is the value's framing. For a value
+    parse_value has read already: it checks nothing.
+    """
+    spans: list[tuple[int, int, int]] = []
+    pending = 1  # values still to walk at this point of the tree
+    while pending:
+        pending -= 1
+        tag = buf[pos]
+        if tag in (STRUCTURE, ARRAY):
+            count, pos = _parse_length(buf, pos + 1)
+            pending += count
+            continue
+        if tag in _INTEGERS:
+            start, pos = pos + 1, pos + 1 + _INTEGERS[tag][0]
+        elif tag == NULL:
+            start = pos = pos + 1
+        else:
+            length, start = _parse_length(buf, pos + 1)
+            pos = start + length
+        spans.append((tag, start, pos))
+    return spans
 
 
 def encode_length(length: int) -> bytes:
@@ -142,7 +172,7 @@ def encode_value(type_name: str, value: object) -> bytes:
     tag = TAGS[type_name]
     if tag in _INTEGERS:
         return encode_int(tag, int(value))  # type: ignore[call-overload]
-    if tag == OCTET_STRING or tag == VISIBLE_STRING:
+    if tag in (OCTET_STRING, VISIBLE_STRING):
         raw = value.encode("ascii") if isinstance(value, str) else bytes(value)  # type: ignore[arg-type]
         return bytes((tag,)) + encode_length(len(raw)) + raw
     if tag == NULL:
@@ -167,9 +197,9 @@ def content_start(buf: bytes, pos: int, what: str) -> int:
 def encode_tree(node: tuple) -> bytes:
     """A parsed (tag, value) tree back to its bytes: parse_value's inverse."""
     tag, value = node
-    if tag == STRUCTURE or tag == ARRAY:
+    if tag in (STRUCTURE, ARRAY):
         return bytes((tag,)) + encode_length(len(value)) + b"".join(map(encode_tree, value))  # type: ignore[arg-type]
-    if tag == OCTET_STRING or tag == VISIBLE_STRING:
+    if tag in (OCTET_STRING, VISIBLE_STRING):
         return bytes((tag,)) + encode_length(len(value)) + value  # type: ignore[arg-type, operator]
     if tag == NULL:
         return b"\x00"

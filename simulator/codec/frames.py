@@ -8,17 +8,23 @@ string (where the list carries one) picks the model. A list no profile fits is
 read by the generic layer (generic.py) and credited to `<make>-unknown`.
 """
 
-from functools import cache
+from __future__ import annotations
 
-from meter_profiles import Profile, bundled_profiles
+from functools import cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from .apdu import DATA_NOTIFICATION, DATETIME_PREFIX, LLC_HEADER, read_notification
 from .axdr import ARRAY, STRUCTURE, parse_value
 from .cosem import encode_datetime
+from .decode_table import Candidate, DecodeTable, bundled_table, header_key, table_of
 from .errors import FrameError
 from .generic import read_list
 from .hdlc import HdlcFrame, build_frame, parse_frame
-from .lists import CompiledList, compiled
+from .lists import compiled
+from .templates import FrameTemplate, make_template
+
+if TYPE_CHECKING:
+    from meter_profiles import Profile
 
 __all__ = ["FrameDecoder", "decode_frame", "encode_frame", "header_key"]
 
@@ -43,9 +49,18 @@ def encode_frame(profile: Profile, list_no: int, reading: dict) -> bytes:
     return build_frame(profile.hdlc.dst, profile.hdlc.src, profile.hdlc.control[0], LLC_HEADER + apdu)
 
 
-def header_key(profile: Profile) -> tuple:
-    """What a profile's every frame shares before the body: addresses, control, invoke id, date-time form."""
-    return (profile.hdlc.dst, profile.hdlc.src, profile.hdlc.control[0], profile.apdu.invoke_id, profile.apdu.datetime)
+# Templates one decoder keeps: a line carries a few lists of a meter or two; noise must not grow it without end.
+_MAX_TEMPLATES = 64
+
+
+class _Learned(NamedTuple):
+    """A template, and the decoder state under which its list won: header key, model last seen, model."""
+
+    template: FrameTemplate
+    key: tuple
+    last: str | None
+    name: str
+    names_model: bool  # the list carries a meter type: a frame of it makes its model the last seen
 
 
 class FrameDecoder:
@@ -53,18 +68,18 @@ class FrameDecoder:
 
     The memory matters for lists that carry no meter-type string (Kaifa's and
     Aidon's list 1): they are credited to the model last seen on that line.
+    A list read in full once is read again through its template (templates.py).
     """
 
     def __init__(self, profiles: dict[str, Profile] | None = None, remember: bool = True) -> None:
         self._remember = remember
-        # (header key, body shape) -> the lists of the profiles with that header that have that shape.
-        self._by_shape: dict[tuple, list[tuple[Profile, int, CompiledList]]] = {}
-        for profile in (bundled_profiles() if profiles is None else profiles).values():
-            for list_no, layout in profile.lists.items():
-                form = compiled(layout)
-                self._by_shape.setdefault((header_key(profile), form.shape), []).append((profile, list_no, form))
+        # None: the bundled profiles, whose table is cached on disk (no profile validated at start-up).
+        self._by_shape: DecodeTable = bundled_table() if profiles is None else table_of(profiles)
         self._last: dict[tuple, str] = {}
         self._ordered: dict[tuple, tuple] = {}
+        # (dst, src, control, information field length) -> the templates of the lists read with them.
+        self._templates: dict[tuple, list[_Learned]] = {}
+        self._template_count = 0
 
     def decode(self, frame: bytes) -> dict:
         """The canonical reading in one whole frame, with `meter` and `list`."""
@@ -72,44 +87,66 @@ class FrameDecoder:
 
     def decode_hdlc(self, hdlc: HdlcFrame) -> dict:
         """The canonical reading in a checked HDLC frame's information field."""
+        info = hdlc.info
+        for learned in self._templates.get((hdlc.dst, hdlc.src, hdlc.control, len(info)), ()):
+            if self._last.get(learned.key) != learned.last:
+                continue
+            reading = learned.template.read(info)
+            if reading is not None:
+                if learned.names_model:
+                    self._last[learned.key] = learned.name
+                return reading
+        return self._decode_in_full(hdlc)
+
+    def _decode_in_full(self, hdlc: HdlcFrame) -> dict:
+        """decode_hdlc down every layer; a list that matches a model's gets a template."""
         notification = read_notification(hdlc.info)
         body, end = parse_value(hdlc.info, notification.body_start)
         if end != len(hdlc.info):
             raise FrameError(f"{len(hdlc.info) - end} bytes follow the list inside the frame")
         key = (hdlc.dst, hdlc.src, hdlc.control, notification.invoke_id, notification.datetime_form)
         shape = (body[0], len(body[1]) if body[0] in (ARRAY, STRUCTURE) else -1)
-        matched = self._match(key, self._candidates((key, shape), self._last.get(key)), body)
+        last = self._last.get(key)
+        matched = self._match(key, self._candidates((key, shape), last), body)
         if matched is not None:
-            profile, list_no, reading = matched
-            meter = profile.name
+            candidate, reading = matched
+            meter, list_no = candidate.name, candidate.list_no
         else:
             generic = read_list(body)
             meter, list_no, reading = f"{generic.make}-unknown", generic.list_no, generic.reading
+        names_model = self._remember and "meter_type" in reading
         if notification.header_time is not None:
             reading["meter_time"] = notification.header_time
-        return {"meter": meter, "list": list_no, **reading}
+        result = {"meter": meter, "list": list_no, **reading}
+        if matched is not None and self._template_count < _MAX_TEMPLATES:
+            template = make_template(hdlc.info, notification, candidate.form, result)
+            if template is not None:
+                self._keep(hdlc, _Learned(template, key, last, meter, names_model))
+        return result
+
+    def _keep(self, hdlc: HdlcFrame, learned: _Learned) -> None:
+        """Keep a template for the frames with this frame's addresses, control and length."""
+        self._templates.setdefault((hdlc.dst, hdlc.src, hdlc.control, len(hdlc.info)), []).append(learned)
+        self._template_count += 1
 
     def _candidates(self, shaped: tuple, last: str | None) -> tuple:
         """The lists with this header and shape, the model last seen with this header first (worked out once)."""
         ordered = self._ordered.get((shaped, last))
         if ordered is None:
             lists = self._by_shape.get(shaped, [])
-            ordered = tuple(sorted(lists, key=lambda entry: entry[0].name != last))  # stable: the rest keep name order
+            ordered = tuple(sorted(lists, key=lambda entry: entry.name != last))  # stable: the rest keep name order
             self._ordered[(shaped, last)] = ordered
         return ordered
 
-    def _match(self, key: tuple, lists: tuple, body: tuple) -> tuple[Profile, int, dict] | None:
-        """The first list that fits the body and whose meter type (if sent) is its profile's; the model
-        last seen with this header comes first, so a list that names no model is credited to it."""
-        for profile, list_no, form in lists:
-            reading = form.match(body)
-            if (
-                reading is not None
-                and reading.get("meter_type", profile.identity.meter_type) == profile.identity.meter_type
-            ):
+    def _match(self, key: tuple, lists: tuple, body: tuple) -> tuple[Candidate, dict] | None:
+        """The first list that fits the body and whose meter type (if sent) is its profile's, and its reading;
+        the model last seen with this header comes first, so a list that names no model is credited to it."""
+        for candidate in lists:
+            reading = candidate.form.match(body)
+            if reading is not None and reading.get("meter_type", candidate.meter_type) == candidate.meter_type:
                 if self._remember and "meter_type" in reading:
-                    self._last[key] = profile.name
-                return profile, list_no, reading
+                    self._last[key] = candidate.name
+                return candidate, reading
         return None
 
 

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from meter_profiles import ENERGY_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
-from meter_profiles.schema import NUMERIC_TYPES
 
-from .axdr import ARRAY, NULL, OCTET_STRING, STRUCTURE, TAGS, VISIBLE_STRING, tag_name
+from .axdr import ARRAY, INTEGER_TAGS, NULL, OCTET_STRING, STRUCTURE, VISIBLE_STRING, tag_name
 from .cosem import decode_datetime, obis_text
 from .errors import FrameError
 from .lists import extra_text, scale
@@ -30,7 +29,6 @@ _STRINGS = (OCTET_STRING, VISIBLE_STRING)
 _INTEGER, _ENUM = 0x0F, 0x16
 _POWER_ONLY = frozenset(("active_power_import", "meter_time"))
 _NUMERIC = NUMERIC_FIELDS
-_NUMBERS = frozenset(tag for name, tag in TAGS.items() if name in NUMERIC_TYPES)
 
 
 class GenericItem(NamedTuple):
@@ -149,7 +147,7 @@ def _positional_items(children: list) -> list[GenericItem]:
     fields = [*_POSITIONAL["strings"][:strings], *names]
     if clock < len(rest):
         fields += ["meter_time", *_POSITIONAL["energies"]]
-    return [GenericItem(None, tag, value, field) for field, (tag, value) in zip(fields, children)]
+    return [GenericItem(None, tag, value, field) for field, (tag, value) in zip(fields, children, strict=False)]
 
 
 def _layout_of(children: list) -> str:
@@ -184,7 +182,7 @@ def _reading(items: list[GenericItem], make: str) -> dict:
     extra: dict = {}
     for index, item in enumerate(items):
         _obis, tag, raw, field, scaler, _unit, _placeholder = item
-        if tag in _NUMBERS and field in _NUMERIC and field not in reading:  # the common item, first
+        if tag in INTEGER_TAGS and field in _NUMERIC and field not in reading:  # the common item, first
             reading[field] = scale(raw, scaler if scaler is not None else scalers.get(field, 0))  # type: ignore[arg-type]
             continue
         if item.placeholder:

@@ -8,7 +8,7 @@ found by its format field and length, and proven by its two CRCs.
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .crc import crc16_x25
+from .crc import check_sequence_ok, crc16_x25
 from .errors import FrameError
 
 __all__ = ["FLAG", "DeframerStats", "HdlcDeframer", "HdlcFrame", "build_frame", "parse_frame"]
@@ -19,9 +19,12 @@ _SEGMENTED = 0x0800
 _MAX_LENGTH = 0x7FF
 # format (2) + dst (1) + src (1) + control (1) + HCS (2) + FCS (2)
 _MIN_LENGTH = 9
-# Headers (format field to HCS) whose HCS proved right: a meter sends a handful, so each is checked once.
-_GOOD_HEADERS: set[bytes] = set()
-_GOOD_HEADERS_MAX = 1024
+# The most bytes after the opening flag a header can take: format (2), two 4-byte addresses, control, HCS (2).
+_HEADER_SPAN = 13
+# A frame's first _HEADER_SPAN bytes after the flag -> its parsed, HCS-checked header: (dst, src, control,
+# where the information field starts, segmented). A meter sends a handful, so each is parsed once.
+_HEADERS: dict[bytes, tuple[bytes, bytes, int, int, bool]] = {}
+_HEADERS_MAX = 1024
 
 
 class HdlcFrame(NamedTuple):
@@ -77,7 +80,7 @@ def parse_frame(frame: bytes) -> HdlcFrame:
         raise FrameError(f"frame of {len(frame)} bytes is shorter than the {_MIN_LENGTH + 2} an HDLC frame needs")
     if frame[0] != FLAG:
         raise FrameError(f"frame must start with flag 7E, not {frame[0]:02X}")
-    fmt = int.from_bytes(frame[1:3], "big")
+    fmt = frame[1] << 8 | frame[2]
     if fmt & 0xF000 != _FORMAT_TYPE_3:
         raise FrameError(f"format field must be type 3 (A...), not {fmt:04X}")
     length = fmt & _MAX_LENGTH
@@ -87,28 +90,31 @@ def parse_frame(frame: bytes) -> HdlcFrame:
         raise FrameError(f"the length field says {length} bytes between the flags but {len(frame) - 2} came")
     if frame[-1] != FLAG:
         raise FrameError(f"frame must end with flag 7E, not {frame[-1]:02X}")
+    # The header depends on these bytes alone once the length is right, so a seen one is not parsed again.
+    span = bytes(frame[1 : 1 + _HEADER_SPAN])
+    header = _HEADERS.get(span)
+    if header is None:
+        header = _parse_header(frame, fmt)
+        if len(_HEADERS) < _HEADERS_MAX:
+            _HEADERS[span] = header
+    if not check_sequence_ok(frame[1:-1]):
+        fcs = frame[-3] | frame[-2] << 8
+        raise FrameError(f"bad FCS {fcs:04X}, expected {crc16_x25(frame[1:-3]):04X}")
+    dst, src, control, info_start, segmented = header
+    return HdlcFrame(dst, src, control, bytes(frame[info_start:-3]), segmented)
+
+
+def _parse_header(frame: bytes, fmt: int) -> tuple[bytes, bytes, int, int, bool]:
+    """A whole frame's addresses, control, information field start and segmentation bit, its HCS checked."""
     dst_end = _address_end(frame, 3, len(frame) - 1)
     src_end = _address_end(frame, dst_end, len(frame) - 1) if dst_end > 0 else -1
     header_end = src_end + 3
     if src_end < 0 or header_end > len(frame) - 3:
         raise FrameError("header is malformed: an address has no end byte")
-    header = bytes(frame[1:header_end])
-    if header not in _GOOD_HEADERS:
-        hcs = frame[header_end - 2] | frame[header_end - 1] << 8
-        if crc16_x25(frame[1 : header_end - 2]) != hcs:
-            raise FrameError(f"bad HCS {hcs:04X}, expected {crc16_x25(frame[1 : header_end - 2]):04X}")
-        if len(_GOOD_HEADERS) < _GOOD_HEADERS_MAX:
-            _GOOD_HEADERS.add(header)
-    fcs = frame[-3] | frame[-2] << 8
-    if crc16_x25(frame[1:-3]) != fcs:
-        raise FrameError(f"bad FCS {fcs:04X}, expected {crc16_x25(frame[1:-3]):04X}")
-    return HdlcFrame(
-        bytes(frame[3:dst_end]),
-        bytes(frame[dst_end:src_end]),
-        frame[src_end],
-        bytes(frame[header_end:-3]),
-        bool(fmt & _SEGMENTED),
-    )
+    hcs = frame[header_end - 2] | frame[header_end - 1] << 8
+    if crc16_x25(frame[1 : header_end - 2]) != hcs:
+        raise FrameError(f"bad HCS {hcs:04X}, expected {crc16_x25(frame[1 : header_end - 2]):04X}")
+    return bytes(frame[3:dst_end]), bytes(frame[dst_end:src_end]), frame[src_end], header_end, bool(fmt & _SEGMENTED)
 
 
 @dataclass

@@ -11,9 +11,12 @@ it joins pieces, deciphers with the meter's keys, refuses a tag that does
 not verify and a frame counter that is not above the last one it accepted.
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from meter_profiles import Profile, bundled_profiles
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from meter_profiles import bundled_profiles
 
 from .apdu import LLC_HEADER
 from .blocks import GENERAL_BLOCK_TRANSFER, build_blocks, read_block
@@ -33,6 +36,9 @@ from .security import (
     read_ciphered,
 )
 from .segments import NumberedJoiner, Reassembler, build_segmented
+
+if TYPE_CHECKING:
+    from meter_profiles import Profile
 
 __all__ = ["Encoded", "LinkDecoder", "LinkDeframer", "LinkEncoder", "Tamper"]
 

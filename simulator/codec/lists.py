@@ -9,14 +9,18 @@ Decoding matches a parsed A-XDR tree against a layout item by item, by tag:
 a tree that does not fit returns None, so the caller can try the next layout.
 """
 
+from __future__ import annotations
+
 from dataclasses import dataclass
 from functools import lru_cache
-
-from meter_profiles.schema import ClockSettings, ListLayout
+from typing import TYPE_CHECKING
 
 from .axdr import ARRAY, NULL, STRUCTURE, TAGS, encode_int, encode_length, encode_value
 from .cosem import UNIT_CODES, decode_datetime, encode_datetime, obis_bytes
 from .errors import FrameError
+
+if TYPE_CHECKING:  # the profile schema is pydantic: decoding a frame never needs it loaded
+    from meter_profiles.schema import ClockSettings, ListLayout
 
 __all__ = ["CompiledList", "compiled", "extra_text", "scale", "unscale"]
 
@@ -27,7 +31,7 @@ _NULL_PAIR = bytes((NULL, NULL))
 
 
 def scale(raw: int, scaler: int) -> int | float:
-    """A raw register value in SI units: raw × 10^scaler, exact for whole results."""
+    """A raw register value in SI units: raw * 10**scaler, exact for whole results."""
     if scaler >= 0:
         return raw * 10**scaler
     return raw / 10**-scaler
@@ -49,6 +53,17 @@ class _Item:
     scaler: int
     unit_code: int | None
     default: object = None  # an extra value's, sent when the reading's `extra` lacks it
+
+    def as_row(self) -> list:
+        """The item as plain data (the OBIS code in hex), for the decode table's cache."""
+        obis = self.obis.hex() if self.obis is not None else None
+        return [self.field, self.tag, self.kind, obis, self.scaler, self.unit_code, self.default]
+
+    @classmethod
+    def from_row(cls, row: list) -> _Item:
+        """as_row's inverse."""
+        field, tag, kind, obis, scaler, unit_code, default = row
+        return cls(field, tag, kind, bytes.fromhex(obis) if obis is not None else None, scaler, unit_code, default)
 
 
 def _compile_item(item) -> _Item:
@@ -76,9 +91,9 @@ def _compile_item(item) -> _Item:
 class CompiledList:
     """One list layout prepared for fast encoding and matching."""
 
-    def __init__(self, layout: ListLayout) -> None:
-        self.layout = layout.layout
-        self.items = tuple(_compile_item(item) for item in layout.items)
+    def __init__(self, layout: str, items: tuple[_Item, ...]) -> None:
+        self.layout = layout
+        self.items = items
         self.element_count = sum(1 if item.obis is None else 2 for item in self.items)
         # The outer tag and element count of this list's body: a cheap first sieve.
         if self.layout == "obis-structs":
@@ -88,13 +103,28 @@ class CompiledList:
         self._header = bytes((self.shape[0],)) + encode_length(self.shape[1])
         self._framing = tuple(self._framing_of(item) for item in self.items)
 
+    @classmethod
+    def of(cls, layout: ListLayout) -> CompiledList:
+        """A profile's list layout, compiled."""
+        return cls(layout.layout, tuple(_compile_item(item) for item in layout.items))
+
+    def as_data(self) -> list:
+        """The compiled list as plain data, for the decode table's cache."""
+        return [self.layout, [item.as_row() for item in self.items]]
+
+    @classmethod
+    def from_data(cls, data: list) -> CompiledList:
+        """as_data's inverse."""
+        layout, rows = data
+        return cls(layout, tuple(_Item.from_row(row) for row in rows))
+
     # -- encoding -----------------------------------------------------------
 
     def encode(self, reading: dict, clock: ClockSettings) -> bytes:
         """The A-XDR body of this list for a reading."""
         parts = [
             prefix if null else prefix + self._value(item, reading, clock) + suffix
-            for item, (prefix, suffix, null) in zip(self.items, self._framing)
+            for item, (prefix, suffix, null) in zip(self.items, self._framing, strict=True)
         ]
         return self._header + b"".join(parts)
 
@@ -131,6 +161,21 @@ class CompiledList:
 
     # -- matching -----------------------------------------------------------
 
+    def leaf_items(self) -> list[_Item | None]:
+        """For each leaf value of a body of this list, in order: the item whose value it is, or None for
+        the leaves that frame the values (OBIS codes, null placeholders, scaler-unit pairs)."""
+        leaves: list[_Item | None] = []
+        for item in self.items:
+            if item.kind == "null":
+                leaves += [None, None] if self.layout == "obis-pairs" else [None]
+                continue
+            if item.obis is not None:
+                leaves.append(None)
+            leaves.append(item)
+            if self.layout == "obis-structs" and item.unit_code is not None:
+                leaves += [None, None]
+        return leaves
+
     def match(self, body: tuple) -> dict | None:
         """The reading in a parsed body, or None if the body is not this layout."""
         tag, children = body
@@ -150,7 +195,7 @@ class CompiledList:
 
     def _match_values(self, items, values) -> dict | None:
         reading: dict = {}
-        for item, (tag, value) in zip(items, values):
+        for item, (tag, value) in zip(items, values, strict=True):
             if tag != item.tag:
                 return None
             if item.kind == "number":
@@ -185,7 +230,7 @@ class CompiledList:
 
     def _match_structs(self, children: list) -> dict | None:
         values = []
-        for item, (tag, parts) in zip(self.items, children):
+        for item, (tag, parts) in zip(self.items, children, strict=True):
             if tag != STRUCTURE or parts[0] != (_OCTET_STRING, item.obis):
                 return None
             if item.unit_code is None:
@@ -221,6 +266,6 @@ def compiled(layout: ListLayout) -> CompiledList:
     """The compiled form of a layout, made once per layout object."""
     entry = _COMPILED.get(id(layout))
     if entry is None or entry[0] is not layout:
-        entry = (layout, CompiledList(layout))
+        entry = (layout, CompiledList.of(layout))
         _COMPILED[id(layout)] = entry
     return entry[1]

@@ -8,11 +8,15 @@ and marks the last piece (bit 4), so unlike HDLC a lost or repeated piece
 shows in the numbering (segments.NumberedJoiner joins them, from 0).
 """
 
-from dataclasses import dataclass
+from __future__ import annotations
 
-from meter_profiles.schema import MbusSettings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .errors import FrameError
+
+if TYPE_CHECKING:  # the profile schema is pydantic: decoding a frame never needs it loaded
+    from meter_profiles.schema import MbusSettings
 
 __all__ = ["START", "STOP", "MbusDeframer", "MbusFrame", "build_mbus_frames", "parse_mbus_frame"]
 

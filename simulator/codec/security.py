@@ -5,18 +5,22 @@
 AES-128-GCM with IV = system title + frame counter. With authentication
 (control 30) the additional data is the control byte and the authentication
 key, and a 12-byte tag follows; encryption only (control 20) sends no tag.
-The AES work is `cryptography`'s; this module only lays out the bytes.
+The AES work is `cryptography`'s; this module only lays out the bytes. It loads
+`cryptography` when a list is first ciphered or deciphered: decoding plaintext
+frames, as most meters send, never pays for it.
 """
+
+from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from typing import TYPE_CHECKING
 
 from .axdr import content_start, encode_length
 from .errors import FrameError
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 __all__ = [
     "GLO_CIPHERING",
@@ -72,6 +76,8 @@ class Ciphered:
 @lru_cache(maxsize=16)
 def _aesgcm(key: bytes) -> AESGCM:
     """One cipher object per key: making it costs more than ciphering a list."""
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     return AESGCM(key)
 
 
@@ -108,6 +114,9 @@ def read_ciphered(apdu: bytes) -> Ciphered:
 
 def decipher_apdu(ciphered: Ciphered, keys: Keys) -> bytes:
     """The plain APDU inside, or SecurityError when the tag does not verify (wrong key, tampered frame)."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
     iv = _iv(ciphered.system_title, ciphered.frame_counter)
     if not ciphered.authenticated:
         # No tag to check: the GCM keystream alone. A wrong key gives noise that the APDU parser refuses.

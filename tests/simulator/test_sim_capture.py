@@ -82,10 +82,11 @@ def test_a_meter_no_profile_knows_is_recorded_with_the_settings_found_and_learne
     import simulator.codec.frames as frames
     from meter_profiles import bundled_profiles
     from simulator.capture import learn_profile
+    from simulator.codec.decode_table import table_of
 
     profile = get_profile("kamstrup-6841131")
     monkeypatch.setattr(
-        frames, "bundled_profiles", lambda: {n: p for n, p in bundled_profiles().items() if "6841131" not in n}
+        frames, "bundled_table", lambda: table_of({n: p for n, p in bundled_profiles().items() if "6841131" not in n})
     )
     out, stop = tmp_path / "capture.log", threading.Event()
     with private_pty(profile.serial, drop_when_full=True) as line:
