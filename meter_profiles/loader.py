@@ -30,7 +30,7 @@ class ProfileError(Exception):
     """A profile file is unreadable or invalid, or a profile name is unknown."""
 
 
-def _field_path(location: tuple) -> str:
+def _field_path(location: tuple[int | str, ...]) -> str:
     return ".".join(str(part) for part in location) or "(top level)"
 
 

@@ -1,6 +1,7 @@
 """Is a published list the frame's list? Values equal within the resolution the meter sent them at."""
 
 from functools import cache
+from typing import Any
 
 from meter_profiles import TEXT_FIELDS, get_profile
 
@@ -23,7 +24,7 @@ def resolution(meter: str, list_no: int, name: str) -> float:
     return _resolutions(meter).get((list_no, name), 1.0)
 
 
-def differences(frame: dict, fields: dict) -> list[str]:
+def differences(frame: dict[str, Any], fields: dict[str, Any]) -> list[str]:
     """What differs between a frame's readings and a publication's fields; empty when they agree.
 
     Numbers agree when they round to the same step of the meter's resolution
@@ -40,7 +41,7 @@ def differences(frame: dict, fields: dict) -> list[str]:
     return [text for text in found if text]
 
 
-def _differ(frame: dict, name: str, sent, fields: dict) -> str | None:
+def _differ(frame: dict[str, Any], name: str, sent: float | str, fields: dict[str, Any]) -> str | None:
     if name not in fields:
         # Many readers never publish the meter's clock; when one does, it must be right.
         return None if name == "meter_time" else f"{name} missing (sent {sent!r})"

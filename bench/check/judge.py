@@ -1,7 +1,9 @@
 """The checker: the sent log and the publications in, a verdict out, every failure with its reason."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..observer.adapters import Publication
 from .pairing import Pair, pair_publications
@@ -24,11 +26,11 @@ class Excuse:
 
 
 def judge(
-    frames: list[dict],
+    frames: list[dict[str, Any]],
     publications: list[Publication],
     latency_limit_s: float = 1.0,
-    excuses: list[Excuse] = (),
-    bench_faults: list[Excuse] = (),
+    excuses: Sequence[Excuse] = (),
+    bench_faults: Sequence[Excuse] = (),
 ) -> Verdict:
     """Judge a run: pair publications with frames, then every check of CHECKS.
 
@@ -55,16 +57,16 @@ def judge(
     )
 
 
-def _label(frame: dict) -> str:
+def _label(frame: dict[str, Any]) -> str:
     time = frame.get("meter_time") or frame["readings"].get("meter_time")
     return f"frame {frame['seq']} (list {frame['list']}{', ' + time if time else ''})"
 
 
-def _faults(frame: dict) -> str:
+def _faults(frame: dict[str, Any]) -> str:
     return ", ".join(fault["name"] for fault in frame["faults"]) or "no fault named"
 
 
-def _missing(frames, pairs, check: Check, excuses: list[Excuse]) -> list[Failure]:
+def _missing(frames: list[dict[str, Any]], pairs: list[Pair], check: Check, excuses: Sequence[Excuse]) -> list[Failure]:
     published = {pair.frame for pair in pairs}
     excused = []
     for index, frame in enumerate(frames):
@@ -78,7 +80,7 @@ def _missing(frames, pairs, check: Check, excuses: list[Excuse]) -> list[Failure
     return excused
 
 
-def _pairs(frames, pairs: list[Pair], checks: dict[str, Check]) -> None:
+def _pairs(frames: list[dict[str, Any]], pairs: list[Pair], checks: dict[str, Check]) -> None:
     for pair in pairs:
         frame = frames[pair.frame]
         if pair.kind == "duplicate":
@@ -127,7 +129,7 @@ def _extra(publications: list[Publication], pairs: list[Pair], check: Check) -> 
             )
 
 
-def _order(frames, pairs: list[Pair], check: Check) -> None:
+def _order(frames: list[dict[str, Any]], pairs: list[Pair], check: Check) -> None:
     latest = None
     for pair in pairs:
         if pair.kind == "duplicate":
@@ -140,7 +142,7 @@ def _order(frames, pairs: list[Pair], check: Check) -> None:
         latest = seq if latest is None else max(latest, seq)
 
 
-def _latency(frames, pairs: list[Pair], limit: float, check: Check) -> Latency:
+def _latency(frames: list[dict[str, Any]], pairs: list[Pair], limit: float, check: Check) -> Latency:
     samples = []
     for pair in pairs:
         if pair.kind == "duplicate":

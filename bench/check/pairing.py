@@ -13,6 +13,7 @@ one frame off: the counts are right, the seq may not be.
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from ..observer.adapters import Publication
 from ..observer.payload import finite
@@ -41,13 +42,13 @@ class Pair:
 class _Candidates:
     """Frame indices in line order with their start and end times, and a cursor past those already paired."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.frames: list[int] = []
         self.starts: list[float] = []
         self.ends: list[float] = []
         self.cursor = 0
 
-    def add(self, index: int, frame: dict) -> None:
+    def add(self, index: int, frame: dict[str, Any]) -> None:
         self.frames.append(index)
         self.starts.append(frame.get("start_mono", frame["end_mono"]))
         self.ends.append(frame["end_mono"])
@@ -58,7 +59,7 @@ class _Candidates:
         return range(max(low, self.cursor) if unpaired_only else low, bisect_right(self.starts, stop))
 
 
-def pair_publications(frames: list[dict], publications: list[Publication], window_s: float) -> list[Pair]:
+def pair_publications(frames: list[dict[str, Any]], publications: list[Publication], window_s: float) -> list[Pair]:
     """Pair every readable publication with a frame; publications left unpaired are extra."""
     by_power: dict[int, _Candidates] = defaultdict(_Candidates)
     by_list: dict[int, _Candidates] = defaultdict(_Candidates)
@@ -80,7 +81,13 @@ def pair_publications(frames: list[dict], publications: list[Publication], windo
     return pairs
 
 
-def _equal_frame(frames, by_power, paired, publication, window_s) -> Pair | None:
+def _equal_frame(
+    frames: list[dict[str, Any]],
+    by_power: dict[int, _Candidates],
+    paired: dict[int, int],
+    publication: Publication,
+    window_s: float,
+) -> Pair | None:
     power = publication.fields.get(POWER)
     if not finite(power) or round(power) not in by_power:
         return None
@@ -104,7 +111,13 @@ def _advance(candidates: _Candidates, paired: dict[int, int]) -> None:
         candidates.cursor += 1
 
 
-def _nearest_frame(frames, by_list, paired, publication, window_s) -> Pair | None:
+def _nearest_frame(
+    frames: list[dict[str, Any]],
+    by_list: dict[int, _Candidates],
+    paired: dict[int, int],
+    publication: Publication,
+    window_s: float,
+) -> Pair | None:
     list_no = _likely_list(frames, by_list, publication.fields)
     if list_no is None:
         return None
@@ -119,7 +132,7 @@ def _nearest_frame(frames, by_list, paired, publication, window_s) -> Pair | Non
     return None
 
 
-def _likely_list(frames, by_list, fields: dict) -> int | None:
+def _likely_list(frames: list[dict[str, Any]], by_list: dict[int, _Candidates], fields: dict[str, Any]) -> int | None:
     """The list whose fields overlap the publication's most (a list 1 is P alone, a list 3 has energies)."""
     best, score = None, 0.0
     for list_no, candidates in by_list.items():

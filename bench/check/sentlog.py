@@ -1,6 +1,7 @@
 """The simulator's sent log, read for judging: one frame a line, the ground truth of the run."""
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -11,7 +12,7 @@ __all__ = ["REQUIRED_KEYS", "read_sent_log"]
 REQUIRED_KEYS = ("seq", "meter", "list", "end_mono", "readings", "faults", "expect_publish")
 
 
-def read_sent_log(path: Path) -> list[dict]:
+def read_sent_log(path: Path) -> list[dict[str, Any]]:
     """Every frame of a sent log, in seq order; a torn last line (the simulator was killed) is left out."""
     path = Path(path)
     if not path.exists():
@@ -25,9 +26,9 @@ def read_sent_log(path: Path) -> list[dict]:
     return sorted(frames, key=lambda frame: frame["seq"])
 
 
-def _frame(line: bytes, number: int, path: Path) -> dict:
+def _frame(line: bytes, number: int, path: Path) -> dict[str, Any]:
     try:
-        frame = orjson.loads(line)
+        frame: dict[str, Any] = orjson.loads(line)
     except orjson.JSONDecodeError as error:
         text = line[:60].decode("utf-8", "replace")
         raise CheckError(f"{path}:{number}: a sent-log line must be JSON, not {text!r} ({error})") from None

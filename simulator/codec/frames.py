@@ -9,11 +9,12 @@ read by the generic layer (generic.py) and credited to `<make>-unknown`.
 """
 
 from functools import cache
+from typing import Any, TypeAlias
 
 from meter_profiles import Profile, bundled_profiles
 
 from .apdu import DATA_NOTIFICATION, DATETIME_PREFIX, LLC_HEADER, read_notification
-from .axdr import ARRAY, STRUCTURE, parse_value
+from .axdr import ARRAY, STRUCTURE, Node, parse_value
 from .cosem import encode_datetime
 from .errors import FrameError
 from .generic import read_list
@@ -22,8 +23,14 @@ from .lists import CompiledList, compiled
 
 __all__ = ["FrameDecoder", "decode_frame", "encode_frame", "header_key"]
 
+# What a profile's every frame shares before the body (addresses, control, invoke id, date-time form), compared
+# whole; a list's body shape (outer tag, element count); one list of one profile, ready to match.
+HeaderKey: TypeAlias = tuple[object, ...]
+ShapedKey: TypeAlias = tuple[HeaderKey, tuple[int, int]]
+Candidate: TypeAlias = tuple[Profile, int, CompiledList]
 
-def encode_frame(profile: Profile, list_no: int, reading: dict) -> bytes:
+
+def encode_frame(profile: Profile, list_no: int, reading: dict[str, Any]) -> bytes:
     """The whole frame, flags included, that this meter sends for this list and reading."""
     layout = profile.lists.get(list_no)
     if layout is None:
@@ -43,7 +50,7 @@ def encode_frame(profile: Profile, list_no: int, reading: dict) -> bytes:
     return build_frame(profile.hdlc.dst, profile.hdlc.src, profile.hdlc.control[0], LLC_HEADER + apdu)
 
 
-def header_key(profile: Profile) -> tuple:
+def header_key(profile: Profile) -> HeaderKey:
     """What a profile's every frame shares before the body: addresses, control, invoke id, date-time form."""
     return (profile.hdlc.dst, profile.hdlc.src, profile.hdlc.control[0], profile.apdu.invoke_id, profile.apdu.datetime)
 
@@ -58,19 +65,19 @@ class FrameDecoder:
     def __init__(self, profiles: dict[str, Profile] | None = None, remember: bool = True) -> None:
         self._remember = remember
         # (header key, body shape) -> the lists of the profiles with that header that have that shape.
-        self._by_shape: dict[tuple, list[tuple[Profile, int, CompiledList]]] = {}
+        self._by_shape: dict[ShapedKey, list[Candidate]] = {}
         for profile in (bundled_profiles() if profiles is None else profiles).values():
             for list_no, layout in profile.lists.items():
                 form = compiled(layout)
                 self._by_shape.setdefault((header_key(profile), form.shape), []).append((profile, list_no, form))
-        self._last: dict[tuple, str] = {}
-        self._ordered: dict[tuple, tuple] = {}
+        self._last: dict[HeaderKey, str] = {}
+        self._ordered: dict[tuple[ShapedKey, str | None], tuple[Candidate, ...]] = {}
 
-    def decode(self, frame: bytes) -> dict:
+    def decode(self, frame: bytes) -> dict[str, Any]:
         """The canonical reading in one whole frame, with `meter` and `list`."""
         return self.decode_hdlc(parse_frame(frame))
 
-    def decode_hdlc(self, hdlc: HdlcFrame) -> dict:
+    def decode_hdlc(self, hdlc: HdlcFrame) -> dict[str, Any]:
         """The canonical reading in a checked HDLC frame's information field."""
         notification = read_notification(hdlc.info)
         body, end = parse_value(hdlc.info, notification.body_start)
@@ -89,7 +96,7 @@ class FrameDecoder:
             reading["meter_time"] = notification.header_time
         return {"meter": meter, "list": list_no, **reading}
 
-    def _candidates(self, shaped: tuple, last: str | None) -> tuple:
+    def _candidates(self, shaped: ShapedKey, last: str | None) -> tuple[Candidate, ...]:
         """The lists with this header and shape, the model last seen with this header first (worked out once)."""
         ordered = self._ordered.get((shaped, last))
         if ordered is None:
@@ -98,7 +105,9 @@ class FrameDecoder:
             self._ordered[(shaped, last)] = ordered
         return ordered
 
-    def _match(self, key: tuple, lists: tuple, body: tuple) -> tuple[Profile, int, dict] | None:
+    def _match(
+        self, key: HeaderKey, lists: tuple[Candidate, ...], body: Node
+    ) -> tuple[Profile, int, dict[str, Any]] | None:
         """The first list that fits the body and whose meter type (if sent) is its profile's; the model
         last seen with this header comes first, so a list that names no model is credited to it."""
         for profile, list_no, form in lists:
@@ -118,7 +127,7 @@ def _stateless_decoder() -> FrameDecoder:
     return FrameDecoder(remember=False)
 
 
-def decode_frame(frame: bytes) -> dict:
+def decode_frame(frame: bytes) -> dict[str, Any]:
     """The canonical reading in one whole frame, against the bundled profiles, with no memory of
     earlier frames (a Kaifa or Aidon list 1 is credited to the first model of its make by name)."""
     return _stateless_decoder().decode(frame)

@@ -9,12 +9,14 @@ Decoding matches a parsed A-XDR tree against a layout item by item, by tag:
 a tree that does not fit returns None, so the caller can try the next layout.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
-from meter_profiles.schema import ClockSettings, ListLayout
+from meter_profiles.schema import ClockSettings, ListItem, ListLayout
 
-from .axdr import ARRAY, NULL, STRUCTURE, TAGS, encode_int, encode_length, encode_value
+from .axdr import ARRAY, NULL, STRUCTURE, TAGS, Node, encode_int, encode_length, encode_value
 from .cosem import UNIT_CODES, decode_datetime, encode_datetime, obis_bytes
 from .errors import FrameError
 
@@ -28,21 +30,19 @@ _NULL_PAIR = bytes((NULL, NULL))
 
 def scale(raw: int, scaler: int) -> int | float:
     """A raw register value in SI units: raw × 10^scaler, exact for whole results."""
-    if scaler >= 0:
-        return raw * 10**scaler
-    return raw / 10**-scaler
+    factor: int = 10 ** abs(scaler)
+    return raw * factor if scaler >= 0 else raw / factor
 
 
 def unscale(value: float, scaler: int) -> int:
     """The raw register value that scale() turns into value."""
-    if scaler >= 0:
-        return round(value / 10**scaler)
-    return round(value * 10**-scaler)
+    factor: int = 10 ** abs(scaler)
+    return round(value / factor) if scaler >= 0 else round(value * factor)
 
 
 @dataclass(frozen=True)
 class _Item:
-    field: str | None
+    field: str  # a reading's field, an extra value's OBIS code, or "" for a placeholder
     tag: int
     kind: str  # "number", "text", "time" or "null"
     obis: bytes | None
@@ -51,7 +51,7 @@ class _Item:
     default: object = None  # an extra value's, sent when the reading's `extra` lacks it
 
 
-def _compile_item(item) -> _Item:
+def _compile_item(item: ListItem) -> _Item:
     if item.placeholder:
         kind = "null"
     elif item.field is None:
@@ -63,7 +63,7 @@ def _compile_item(item) -> _Item:
     else:
         kind = "number"
     return _Item(
-        field=item.field if item.field or item.placeholder else item.obis,  # an extra value is keyed by its code
+        field=item.field or ("" if item.placeholder else item.obis or ""),  # an extra value is keyed by its code
         tag=TAGS[item.type],
         kind=kind,
         obis=obis_bytes(item.obis) if item.obis else None,
@@ -90,7 +90,7 @@ class CompiledList:
 
     # -- encoding -----------------------------------------------------------
 
-    def encode(self, reading: dict, clock: ClockSettings) -> bytes:
+    def encode(self, reading: dict[str, Any], clock: ClockSettings) -> bytes:
         """The A-XDR body of this list for a reading."""
         parts = [
             prefix if null else prefix + self._value(item, reading, clock) + suffix
@@ -106,13 +106,14 @@ class CompiledList:
             if item.kind == "null":
                 return _NULL_PAIR, b"", True
             return (b"" if item.obis is None else _obis_value(item.obis)), b"", False
+        assert item.obis is not None, "every item of an obis-structs list has its OBIS code (the schema checks)"
         if item.unit_code is None:
             return _STRUCT2 + _obis_value(item.obis), b"", False
         scaler_unit = bytes((STRUCTURE, 2, 0x0F, item.scaler & 0xFF, 0x16, item.unit_code))
         return _STRUCT3 + _obis_value(item.obis), scaler_unit, False
 
     @staticmethod
-    def _value(item: _Item, reading: dict, clock: ClockSettings) -> bytes:
+    def _value(item: _Item, reading: dict[str, Any], clock: ClockSettings) -> bytes:
         if item.kind.startswith("extra"):
             value = reading.get("extra", {}).get(item.field, item.default)
         else:
@@ -131,7 +132,7 @@ class CompiledList:
 
     # -- matching -----------------------------------------------------------
 
-    def match(self, body: tuple) -> dict | None:
+    def match(self, body: Node) -> dict[str, Any] | None:
         """The reading in a parsed body, or None if the body is not this layout."""
         tag, children = body
         if self.layout == "obis-structs":
@@ -148,8 +149,8 @@ class CompiledList:
             return None
         return self._match_pairs(children)
 
-    def _match_values(self, items, values) -> dict | None:
-        reading: dict = {}
+    def _match_values(self, items: Iterable[_Item], values: Iterable[Node]) -> dict[str, Any] | None:
+        reading: dict[str, Any] = {}
         for item, (tag, value) in zip(items, values):
             if tag != item.tag:
                 return None
@@ -166,8 +167,10 @@ class CompiledList:
                 return None
         return reading
 
-    def _match_pairs(self, children: list) -> dict | None:
-        values, matched, pos = [], [], 0
+    def _match_pairs(self, children: list[Node]) -> dict[str, Any] | None:
+        values: list[Node] = []
+        matched: list[_Item] = []
+        pos = 0
         for item in self.items:
             if item.kind == "null":
                 if children[pos][0] != NULL or children[pos + 1][0] != NULL:
@@ -183,8 +186,8 @@ class CompiledList:
             pos += 1
         return self._match_values(matched, values)
 
-    def _match_structs(self, children: list) -> dict | None:
-        values = []
+    def _match_structs(self, children: list[Node]) -> dict[str, Any] | None:
+        values: list[Node] = []
         for item, (tag, parts) in zip(self.items, children):
             if tag != STRUCTURE or parts[0] != (_OCTET_STRING, item.obis):
                 return None
