@@ -8,8 +8,11 @@ import difflib
 import math
 import tomllib
 from pathlib import Path
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
 
 __all__ = ["read_toml", "unknown_name", "validate"]
 
@@ -32,7 +35,7 @@ def _non_finite(data, where: tuple = ()) -> tuple | None:
     return next((found for key, value in items if (found := _non_finite(value, (*where, key))) is not None), None)
 
 
-def validate(model: type[BaseModel], data: dict, path: Path, error: type[Exception]) -> BaseModel:
+def validate(model: type[ModelT], data: dict[str, Any], path: Path, error: type[Exception]) -> ModelT:
     """`data` as `model`, or `error` naming the file, the first wrong field and what is wrong with it."""
     found = _non_finite(data)
     if found is not None:

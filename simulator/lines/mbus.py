@@ -344,17 +344,17 @@ class MbusLine(Line):
 
     def open(self) -> None:
         """Open the host link, check a board answers, and set the meter's baud rate and format."""
-        self._link = self._open_port()
-        self.emulator = MbusEmulator(self._link, self.clock_hz)
+        self._link = link = self._open_port()
+        self.emulator = emulator = MbusEmulator(link, self.clock_hz)
         try:
-            self._greet()
+            self._greet(link, emulator)
         except (serial.SerialException, OSError) as error:
             raise LineError(f"{self.port} went away while opening: {error}") from None
 
-    def _greet(self) -> None:
+    def _greet(self, link: SerialPort, emulator: MbusEmulator) -> None:
         # The first reply also clears error flags an earlier session may have left.
-        self._link.write(pack(Opcode.STATUS))
-        reply = self._link.read(STATUS_BYTES)
+        link.write(pack(Opcode.STATUS))
+        reply = link.read(STATUS_BYTES)
         if not reply:
             raise LineError(
                 f"no M-Bus emulator answered on {self.port}: give the board's host link "
@@ -364,7 +364,7 @@ class MbusLine(Line):
             unpack_status(reply)
         except LineError as error:
             raise LineError(f"{self.port} did not answer like an M-Bus emulator: {error}") from None
-        self.emulator.configure(self.serial.baud, self.serial.parity, self.serial.stopbits)
+        emulator.configure(self.serial.baud, self.serial.parity, self.serial.stopbits)
 
     def close(self) -> None:
         """Close the host link; safe twice."""

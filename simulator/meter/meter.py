@@ -8,6 +8,7 @@ at hh:00:10. A frame header's date-time is the instant it is sent.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from meter_profiles import ENERGY_FIELDS, TEXT_FIELDS, Profile
 from meter_profiles.schema import ListLayout
@@ -67,7 +68,7 @@ class Meter:
         self._powers: dict[int, tuple] = {}
         self._cursor_ms = round(clock.meter_seconds(0.0) * 1000) - 1  # a push at the very start is sent
         self._elapsed = 0.0
-        self._last_hourly: dict | None = None
+        self._last_hourly: dict[str, int] | None = None
         self._repeats = Noise(seed, "hourly-energy-repeat")
         self._max_lag_ms = max(round(slot.lag_s * 1000) for slot in profile.schedule)
         self._items = {list_no: _reading_items(layout) for list_no, layout in profile.lists.items()}
@@ -123,7 +124,7 @@ class Meter:
         energy = self._energy_wms(utc_ms - push.lag_ms) if self._has_energy[push.list_no] else {}
         if self.profile.apdu.datetime != "null":
             values["meter_time"] = meter_time
-            reading = {"meter_time": meter_time}
+            reading: dict[str, Any] = {"meter_time": meter_time}
         else:
             values["meter_time"] = self.clock.meter_time(self._elapsed - push.lag_ms / 1000)
             reading = {}
@@ -137,9 +138,9 @@ class Meter:
         self._count_until((utc_ms - self._max_lag_ms) // self.step_ms)
         return reading
 
-    def _instant_values(self, step: int) -> dict:
+    def _instant_values(self, step: int) -> dict[str, Any]:
         identity = self.profile.identity
-        values = {
+        values: dict[str, Any] = {
             "list_version": identity.list_version,
             "meter_id": identity.meter_id,
             "meter_type": identity.meter_type,
@@ -169,6 +170,6 @@ class Meter:
 
     def _maybe_repeat(self, wms: dict[str, int], taken_ms: int) -> dict[str, int]:
         repeat = self._last_hourly is not None and self._repeats.unit(taken_ms // 3_600_000) < REPEAT_RATE
-        if not repeat:
+        if not repeat or self._last_hourly is None:
             self._last_hourly = wms
         return self._last_hourly

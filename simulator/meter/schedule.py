@@ -45,8 +45,9 @@ class Schedule:
             at = ((after_ms - offset) // period + 1) * period + offset
             if best is None or at < best[0] or (at == best[0] and priority > best[1]):
                 best = (at, priority, list_no, lag)
-        at, _, list_no, lag = best
-        return Push(at, list_no, lag)
+        assert best is not None, "a schedule has at least one slot (a profile has at least one push)"
+        at, _, chosen, lag = best
+        return Push(at, chosen, lag)
 
     def pushes(self, after_ms: int, until_ms: int):
         """Every push strictly after `after_ms` and up to `until_ms`, in order."""

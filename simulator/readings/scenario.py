@@ -49,7 +49,11 @@ class CaptureScenario(_Recorded):
     kind: Literal["capture"]
 
 
-_KINDS = {"household": HouseholdScenario, "csv": CsvScenario, "capture": CaptureScenario}
+_KINDS: dict[str, type[HouseholdScenario | CsvScenario | CaptureScenario]] = {
+    "household": HouseholdScenario,
+    "csv": CsvScenario,
+    "capture": CaptureScenario,
+}
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def _capture_readings(path: Path):
             raise ScenarioError(f"{path}: frame {number} does not decode: {error}") from None
         readings.append((captured.received, values))
     if all(received is not None for received, _ in readings):
-        timed = readings
+        timed = [(received, values) for received, values in readings if received is not None]
     elif all("meter_time" in values for _, values in readings):
         timed = [(datetime.fromisoformat(values["meter_time"]), values) for _, values in readings]
     else:
@@ -111,7 +115,7 @@ def _capture_readings(path: Path):
 
 def _from_file(path: Path) -> Scenario:
     raw = read_toml(path, ScenarioError, "scenario")
-    model = _KINDS.get(raw.get("kind"))
+    model = _KINDS.get(str(raw.get("kind")))
     if model is None:
         raise ScenarioError(f"{path}: kind must be one of {', '.join(_KINDS)}, not {raw.get('kind')!r}")
     return Scenario(validate(model, raw, path, ScenarioError), path.parent)
