@@ -58,10 +58,11 @@ class CommandDut(Dut):
             raise DutError(f"cannot run the DUT command {self.argv(wiring)[0]!r}: {error.strerror}") from None
 
     def _connected(self) -> bool:
-        return self._process.log_contains(self.connected_pattern)
+        return self._process is not None and self._process.log_contains(self.connected_pattern)
 
     def _halt(self) -> None:
-        self._process.stop()
+        if self._process is not None:
+            self._process.stop()
 
     def alive(self) -> bool:
         """True while the reader's process runs."""
@@ -69,7 +70,8 @@ class CommandDut(Dut):
 
     def kill(self) -> None:
         """Kill the reader at once, as a power cut would."""
-        self._process.kill()
+        if self._process is not None:
+            self._process.kill()
 
 
 class HostDut(CommandDut):
@@ -86,7 +88,9 @@ class HostDut(CommandDut):
     def argv(self, wiring: Wiring) -> list[str]:
         """The host build's command line, with the broker's credentials when it has them, and the keys file it reads."""
         credentials = (
-            ["--user", wiring.broker.username, "--password", wiring.broker.password] if wiring.broker.username else []
+            ["--user", wiring.broker.username, "--password", wiring.broker.password or ""]
+            if wiring.broker.username
+            else []
         )
         settings = ["--config", str(self._settings_file)] if self._settings_file else []
         return super().argv(wiring) + credentials + settings

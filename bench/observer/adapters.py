@@ -241,7 +241,7 @@ class HomeAssistantDiscovery(_Grouped):
             except PayloadError as error:
                 return [_unreadable(message, message["topic"], f"discovery config: {error}")]
             return []
-        done = []
+        done: list[Publication] = []
         for key, canonical, scale in self._states.get(message["topic"], []):
             try:
                 found = self._value(message.get("payload", ""), key, canonical)

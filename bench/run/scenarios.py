@@ -77,7 +77,7 @@ def _expand(entry: dict) -> list[NamedRun]:
         meters = sorted(set(profiles) - set(entry.get("skip_meters", [])))
         return [NamedRun(f"{entry['name']}-{meter}", {**base, "meter": meter}) for meter in meters]
     if entry.get("each_make"):
-        first = {}
+        first: dict[str, str] = {}
         for meter in sorted(profiles):
             first.setdefault(profiles[meter].make, meter)
         return [NamedRun(f"{entry['name']}-{make}", {**base, "meter": meter}) for make, meter in sorted(first.items())]

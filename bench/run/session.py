@@ -14,15 +14,16 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
-from ..broker import LanListener, make_broker
+from ..broker import BrokerServer, ExternalBroker, LanListener, make_broker
 from ..check import Excuse, Verdict, judge, read_sent_log
 from ..dut import Dut, Wiring
 from ..errors import MeterError, ScenarioError
 from ..line import PortLine, PtyLine
 from ..meter import SIMULATOR_CMD, MeterRun, SimulatorMeter
 from ..observer import Observer, read_messages
-from ..observer.adapters import publications
+from ..observer.adapters import Publication, publications
 from .benchfaults import bench_faults
 from .outcome import RunResult
 
@@ -34,6 +35,7 @@ RECONNECT_GRACE_S = 6.0
 # none has come for QUIET_S, and at most DRAIN_MAX_S: a late message is judged late, not missing.
 QUIET_S = 1.0
 DRAIN_MAX_S = 60.0
+PartT = TypeVar("PartT")
 
 
 @dataclass
@@ -82,10 +84,10 @@ def check_option(what: str, value, low: float, high: float) -> None:
 
 @dataclass
 class _Parts:
-    broker: object = None
+    dut: Dut
+    broker: BrokerServer | ExternalBroker | None = None
     observer: Observer | None = None
-    line: object = None
-    dut: Dut | None = None
+    line: PortLine | PtyLine | None = None
     meter: SimulatorMeter | None = None
     excuses: list[Excuse] = field(default_factory=list)
 
@@ -118,38 +120,41 @@ def _bring_up(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions)
         raise MeterError(
             "--line mbus drives an emulator board wired to the reader: use --dut rig --port <the board's host link>"
         )
-    parts.broker = make_broker(options.broker, run_dir, options.lan)
-    endpoint = parts.broker.start()
-    parts.observer = Observer(endpoint, run_dir)
-    parts.observer.start()
-    parts.line = PortLine(rig_port) if rig_port else PtyLine(run_dir)
-    parts.line.open()
+    parts.broker = broker = make_broker(options.broker, run_dir, options.lan)
+    endpoint = broker.start()
+    parts.observer = observer = Observer(endpoint, run_dir)
+    observer.start()
+    parts.line = line = PortLine(rig_port) if rig_port else PtyLine(run_dir)
+    line.open()
+    if line.reader_port is None or line.meter_port is None:
+        raise MeterError(f"the line in {run_dir} opened without both its ports (see line.log there)")
     if parts.dut.state == "new":
         parts.dut.build()
     parts.dut.relocate(run_dir)
-    parts.dut.start(Wiring(parts.line.reader_port, run.profile.serial.name, endpoint, options.topic, run.profile.name))
+    parts.dut.start(Wiring(line.reader_port, run.profile.serial.name, endpoint, options.topic, run.profile.name))
     parts.dut.wait_connected(options.connect_timeout_s)
-    parts.meter = SimulatorMeter(run, parts.line.meter_port, run_dir, options.meter_command or SIMULATOR_CMD)
+    parts.meter = SimulatorMeter(run, line.meter_port, run_dir, options.meter_command or SIMULATOR_CMD)
 
 
-def _drive(run: MeterRun, parts: _Parts, options: LoopOptions, progress) -> None:
+def _drive(run: MeterRun, parts: _Parts, options: LoopOptions, progress: Callable[[int, int], None]) -> None:
+    meter, observer = _up(parts.meter, "meter"), _up(parts.observer, "observer")
     total = run.expected_frames()
     restarts = sorted(
         (at, what)
         for at, what in ((options.restart_reader_at, "reader"), (options.restart_broker_at, "broker"))
         if at is not None
     )
-    parts.meter.start()
-    while parts.meter.running():
-        sent = parts.meter.frames_sent()
+    meter.start()
+    while meter.running():
+        sent = meter.frames_sent()
         progress(sent, total)
         while restarts and sent >= restarts[0][0] * total:
             _restart(parts, restarts.pop(0)[1], options)
         time.sleep(0.1)
     wall = run.wall_seconds()
-    parts.meter.finish(timeout=60.0 if wall is None else wall + 60.0)
-    progress(parts.meter.frames_sent(), parts.meter.frames_sent())
-    _wait_until_quiet(parts.observer.messages_path, options.latency_limit_s)
+    meter.finish(timeout=60.0 if wall is None else wall + 60.0)
+    progress(meter.frames_sent(), meter.frames_sent())
+    _wait_until_quiet(observer.messages_path, options.latency_limit_s)
 
 
 def _wait_until_quiet(path: Path, latency_limit_s: float) -> None:
@@ -169,6 +174,8 @@ def _wait_until_quiet(path: Path, latency_limit_s: float) -> None:
 def _restart(parts: _Parts, what: str, options: LoopOptions) -> None:
     start = time.monotonic()
     if what == "broker":
+        if parts.broker is None:
+            raise MeterError("the run's broker never came up")
         parts.broker.restart()
         reason = "the broker restarted"
     else:
@@ -179,7 +186,14 @@ def _restart(parts: _Parts, what: str, options: LoopOptions) -> None:
     parts.excuses.append(Excuse(start, time.monotonic(), reason))
 
 
-def _until_recovered(excuse: Excuse, found, latency_limit_s: float) -> Excuse:
+def _up(part: PartT | None, what: str) -> PartT:
+    """A part of the run that _bring_up made: nothing drives or judges a run that did not come up."""
+    if part is None:
+        raise MeterError(f"the run's {what} never came up")
+    return part
+
+
+def _until_recovered(excuse: Excuse, found: list[Publication], latency_limit_s: float) -> Excuse:
     """An outage lasts until the reader publishes again, and no longer than the reconnect grace."""
     back = next((p.t for p in found if p.t > excuse.end), excuse.end + RECONNECT_GRACE_S)
     # A message still on its way when the broker or reader went down is lost with it.
@@ -199,10 +213,11 @@ def _tear_down(parts: _Parts) -> None:
 
 
 def _judge(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions) -> RunResult:
-    frames = read_sent_log(parts.meter.sent_log)
-    found = publications(options.output_format, options.topic, read_messages(parts.observer.messages_path))
+    meter, observer = _up(parts.meter, "meter"), _up(parts.observer, "observer")
+    frames = read_sent_log(meter.sent_log)
+    found = publications(options.output_format, options.topic, read_messages(observer.messages_path))
     parts.excuses = [_until_recovered(excuse, found, options.latency_limit_s) for excuse in parts.excuses]
-    faults = bench_faults(run_dir, parts.observer.outages(), frames, parts.excuses, options.latency_limit_s)
+    faults = bench_faults(run_dir, observer.outages(), frames, parts.excuses, options.latency_limit_s)
     verdict: Verdict = judge(frames, found, options.latency_limit_s, parts.excuses, faults)
     (run_dir / "excuses.json").write_text(json.dumps([e.__dict__ for e in parts.excuses]))
     return RunResult(run, verdict, run_dir, parts.dut.log_path, frames, found, parts.excuses)
