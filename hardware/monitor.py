@@ -76,7 +76,7 @@ def decode_uart(
     slots = _slots(parity, stop_bits)
     while fall is not None and fall + slots * divisor <= end:
 
-        def bit(slot: int) -> int:
+        def bit(slot: int, fall: float = fall) -> int:
             return int(trace.mark_at(fall + (slot + 0.5) * divisor))
 
         if bit(0):
