@@ -70,8 +70,8 @@ class MbusSimLine(Line):
     def open(self) -> None:
         """Open the port (or make a pty) and start the simulation."""
         if self.port is None:
-            self._fd, self._reader_fd = fd, reader_fd = os.openpty()
-            tty.setraw(reader_fd)
+            self._fd, self._reader_fd = os.openpty()
+            tty.setraw(self._reader_fd)
         else:
             self._fd = self._open_port(self.port)
         clock_hz = self.serial.baud * LINE_DIVISOR

@@ -8,6 +8,7 @@ a reader connects to.
 
 import time
 from abc import ABC, abstractmethod
+from typing import Self
 
 from meter_profiles import SerialSettings
 
@@ -68,7 +69,7 @@ class Line(ABC):
         """Hold the line at space for `seconds` (a framing error at the reader), where the line can."""
         raise LineError(f"{self.describe} cannot carry a framing error: only a serial device can")
 
-    def __enter__(self) -> "Line":
+    def __enter__(self) -> Self:
         self.open()
         return self
 

@@ -38,12 +38,11 @@ class SentLog:
         self.path = Path(path) if path is not None else None
         # Unbuffered: each line is a single write(2), nothing waits in a Python buffer.
         self._file: BinaryIO | None = open(self.path, "wb", buffering=0) if self.path else None
-        self.entries: list[dict[str, Any]] | None = [] if self._file is None else None
+        self.entries: list[dict[str, Any]] = []  # filled only when there is no file
 
     def write(self, entry: dict) -> None:
         """Append one entry, straight to the operating system."""
         if self._file is None:
-            assert self.entries is not None, "a log without a file keeps its entries"
             self.entries.append(entry)
             return
         self._file.write(orjson.dumps(entry, option=orjson.OPT_APPEND_NEWLINE))

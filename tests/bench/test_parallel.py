@@ -51,6 +51,7 @@ def test_runs_side_by_side_overlap_each_on_its_own_broker_and_pty(tmp_path):
     runs = []
     for result in run_set(tmp_path, 2):
         wiring = re.search(r"good (/dev/pts/\d+) 127.0.0.1 (\d+) ", result.dut_log.read_text())
+        assert wiring, f"no wiring line in {result.dut_log}"
         runs.append((result.frames[0]["start_mono"], result.frames[-1]["end_mono"], *wiring.groups()))
     overlapping = [(a, b) for a, b in itertools.combinations(runs, 2) if a[0] < b[1] and b[0] < a[1]]
     assert overlapping, f"no two runs sent at the same time: {runs}"
@@ -110,14 +111,15 @@ def test_a_heavy_run_runs_alone_and_the_light_ones_go_side_by_side():
     runs = [NamedRun(name, {}) for name in ("day-1", "day-2", "light-1", "light-2")]
     schedule = _Schedule(runs, lambda named: named.name.startswith("day"))
     first = schedule.take()
-    assert first.name == "day-1"
+    assert first is not None and first.name == "day-1"
     beside, taken = taken_in_a_thread(schedule)
     assert beside.is_alive() and not taken  # nothing starts beside a heavy run
     schedule.finished(first)
     beside.join(10)
     assert [named.name for named in taken] == ["day-2"]
     schedule.finished(taken[0])
-    light = schedule.take()
-    assert [light.name, schedule.take().name] == ["light-1", "light-2"]  # side by side
+    light, beside_light = schedule.take(), schedule.take()
+    assert light is not None and beside_light is not None
+    assert [light.name, beside_light.name] == ["light-1", "light-2"]  # side by side
     schedule.finished(light)
     assert schedule.take() is None

@@ -68,7 +68,7 @@ def section_sizes(archive: Path) -> Counter:
     out = subprocess.run(
         ["xtensa-lx106-elf-size", "-A", str(archive)], capture_output=True, text=True, check=True
     ).stdout
-    sizes = Counter()
+    sizes: Counter[str] = Counter()
     for line in out.splitlines():
         parts = line.split()
         if len(parts) != 3 or not parts[0].startswith("."):

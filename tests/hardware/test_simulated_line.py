@@ -3,6 +3,7 @@
 import os
 import select
 from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from frames import profile_frame
@@ -12,7 +13,7 @@ from hardware.gateware.emulator import LineEmulator
 from hardware.monitor import decode_uart
 from hardware.receiver import Sag, Tss721Model
 from hardware.sim import EmulatorSim
-from simulator.lines.mbus import LineError, MbusEmulator, Parity, divisor_for, unpack_status
+from simulator.lines.mbus import LineError, MbusEmulator, Parity, SerialPort, divisor_for, unpack_status
 
 EIGHT_E_ONE = SimpleNamespace(baud=2400, parity="E", stopbits=1)
 
@@ -46,7 +47,7 @@ def test_client_honours_credits_through_a_small_fifo_and_flips_one_parity_bit():
     ],
 )
 def test_client_refuses_bad_arguments_by_name(call, message):
-    client = MbusEmulator(port=None)  # refused before anything is sent
+    client = MbusEmulator(port=cast(SerialPort, None))  # refused before anything is sent, so it needs no port
     with pytest.raises(LineError) as error:
         call(client)
     assert str(error.value) == message

@@ -3,7 +3,7 @@
 import pytest
 
 import simulator.lines as lines
-from meter_profiles import get_profile
+from meter_profiles import SerialSettings, get_profile
 from simulator.lines import LineError, MbusLine, PtyLine, SerialLine, line_kinds, open_line, register_line_kind
 
 SERIAL = get_profile("kaifa-ma304h3e").serial
@@ -17,7 +17,12 @@ def test_serial_is_the_default_kind_for_a_pty_or_a_port():
 
 def test_a_registered_kind_gets_the_port_the_settings_and_the_drop_policy(monkeypatch):
     calls = []
-    monkeypatch.setitem(lines._KINDS, "probe", lambda port, serial, drop: calls.append((port, serial, drop)) or "made")
+
+    def probe(port: str | None, serial: SerialSettings, drop: bool) -> str:
+        calls.append((port, serial, drop))
+        return "made"
+
+    monkeypatch.setitem(lines._KINDS, "probe", probe)
     assert "probe" in line_kinds()
     assert open_line(None, SERIAL, pty=True, kind="probe", drop_when_full=False) == "made"
     assert open_line("/dev/pts/9", SERIAL, kind="probe") == "made"
