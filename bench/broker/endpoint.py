@@ -30,7 +30,8 @@ def free_port(host: str = "127.0.0.1") -> int:
     """An unused TCP port on host, chosen by the kernel."""
     with socket.socket() as probe:
         probe.bind((host, 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def generate_credentials() -> tuple[str, str]:

@@ -180,8 +180,11 @@ def mosquitto_password_line(username: str, password: str, iterations: int = 101)
     """A mosquitto 2 password-file line: PBKDF2-SHA512 with a random salt (the $7$ format mosquitto_passwd writes)."""
     salt = secrets.token_bytes(12)
     digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, iterations)
-    encode = lambda raw: base64.b64encode(raw).decode()  # noqa: E731
-    return f"{username}:$7${iterations}${encode(salt)}${encode(digest)}\n"
+    return f"{username}:$7${iterations}${_b64(salt)}${_b64(digest)}\n"
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
 
 
 class EmbeddedBroker(BrokerServer):

@@ -8,11 +8,12 @@ at hh:00:10. A frame header's date-time is the instant it is sent.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from meter_profiles import ENERGY_FIELDS, TEXT_FIELDS, Profile
 from meter_profiles.schema import ListLayout
 
+from ..readings.electrical import GridState
 from ..readings.energy import EnergyRegisters
 from ..readings.noise import Noise
 from ..readings.quantise import quantise, truncate_energy
@@ -26,6 +27,12 @@ REPEAT_RATE = 1 / 24
 _PHASE_FIELDS = (("current_l1", "voltage_l1"), ("current_l2", "voltage_l2"), ("current_l3", "voltage_l3"))
 
 
+class ReadingsSource(Protocol):
+    """What drives a meter: the grid's state at an instant (a household model, a recorded day)."""
+
+    def state(self, utc_ms: int) -> GridState: ...
+
+
 @dataclass(frozen=True)
 class Emission:
     """One list the meter sends: when (true seconds since the start and meter wall time) and what."""
@@ -33,7 +40,7 @@ class Emission:
     elapsed: float
     list_no: int
     meter_time: str
-    reading: dict
+    reading: dict[str, Any]
 
 
 def _reading_items(layout: ListLayout) -> tuple[tuple[str, str, int], ...]:
@@ -55,7 +62,7 @@ def _reading_items(layout: ListLayout) -> tuple[tuple[str, str, int], ...]:
 class Meter:
     """A profile's meter, driven by a readings source, on a clock that starts anywhere."""
 
-    def __init__(self, profile: Profile, source, clock: MeterClock, seed: int = 1) -> None:
+    def __init__(self, profile: Profile, source: ReadingsSource, clock: MeterClock, seed: int = 1) -> None:
         self.profile = profile
         self.clock = clock
         self._source = source
@@ -65,7 +72,7 @@ class Meter:
         self._start_ms = round(clock.start_utc.timestamp() * 1000)
         self._counted_step = self._start_ms // self.step_ms  # the first step not yet in the registers
         self._registers = EnergyRegisters(self._start_registers())
-        self._powers: dict[int, tuple] = {}
+        self._powers: dict[int, tuple[GridState, dict[str, int]]] = {}
         self._cursor_ms = round(clock.meter_seconds(0.0) * 1000) - 1  # a push at the very start is sent
         self._elapsed = 0.0
         self._last_hourly: dict[str, int] | None = None
@@ -112,11 +119,11 @@ class Meter:
             self._powers[step] = (state, powers)
         return self._powers[step][1]
 
-    def _state(self, step: int):
+    def _state(self, step: int) -> GridState:
         self.step_powers(step)
         return self._powers[step][0]
 
-    def _reading(self, push: Push, meter_time: str) -> dict:
+    def _reading(self, push: Push, meter_time: str) -> dict[str, Any]:
         utc_ms = self._start_ms + round(self._elapsed * 1000)
         step = utc_ms // self.step_ms
         values = self._instant_values(step)

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..datafiles import read_toml, unknown_name, validate
 from .electrical import VoltageModel, VoltageSettings
 from .household import HouseholdScenario, HouseholdSource
-from .recorded import RecordedSource, ScenarioError, capture_samples, read_power_csv
+from .recorded import RecordedSource, Sample, ScenarioError, capture_samples, read_power_csv
 
 __all__ = ["SCENARIO_DIR", "Scenario", "ScenarioError", "bundled_scenarios", "load_scenario"]
 
@@ -73,7 +73,7 @@ class Scenario:
         """The scenario's own seed, used when a run gives none."""
         return self.data.seed
 
-    def source(self, phases: int, start_ms: int, seed: int | None = None):
+    def source(self, phases: int, start_ms: int, seed: int | None = None) -> HouseholdSource | RecordedSource:
         """The readings source for a meter of `phases` phases whose run starts at `start_ms` (UTC)."""
         data = self.data
         if isinstance(data, HouseholdScenario):
@@ -86,7 +86,7 @@ class Scenario:
         return RecordedSource(_capture_readings(path), start_ms, phases, voltage, None, loop=True)
 
 
-def _capture_readings(path: Path):
+def _capture_readings(path: Path) -> list[Sample]:
     # Imported here: only a capture scenario needs the codec.
     from ..capture.logfile import CaptureError, read_capture
     from ..codec import FrameDecoder, FrameError
