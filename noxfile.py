@@ -1,4 +1,4 @@
-"""The sessions people run: `nox -s bench` (the main job) and `nox -s tests`."""
+"""The sessions people run: `nox -s bench` (the main job), `nox -s tests` and `nox -s lint`."""
 
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -26,6 +26,20 @@ def quick(session: nox.Session) -> None:
     session.install("-e", TEST_EXTRAS)
     # tests/hardware holds only the hdl tier: not importing it (Amaranth, cocotb) saves seconds per worker.
     session.run("pytest", "-n", "2", "-m", "unit", "--ignore=tests/hardware", *session.posargs)
+
+
+# The type checker and the stubs of the typed libraries that ship none; the project's extras come with it so
+# mypy checks the code against the libraries it really imports (pydantic, SQLAlchemy, pytest, hypothesis...).
+LINT_TOOLS = ["ruff", "mypy>=1.13", "types-pyserial"]
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff (lint and format check) and mypy (strict where [tool.mypy] says so, checked everywhere else)."""
+    session.install("-e", ".[test,hdl,station,sim]", *LINT_TOOLS)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy", *session.posargs)
 
 
 @nox.session

@@ -26,7 +26,7 @@ def _interrupt(signum, _frame) -> None:
     raise Interrupted(signal.Signals(signum).name)
 
 
-def run_with_exit_codes(group: click.Group) -> None:
+def run_with_exit_codes(group: click.Command) -> None:
     """Run the command group and exit with its status; an interruption exits 130 after the teardown."""
     for stop in STOP_SIGNALS:
         signal.signal(stop, _interrupt)

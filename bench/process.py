@@ -14,7 +14,7 @@ import subprocess
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -113,7 +113,9 @@ def stop_every_child() -> None:
 class ManagedProcess:
     """One child process, its stdout and stderr appended to log_path, stopped gently then firmly."""
 
-    def __init__(self, argv: list[str], log_path: Path, env: dict[str, str] | None = None, cwd: Path | None = None):
+    def __init__(
+        self, argv: Sequence[object], log_path: Path, env: dict[str, str] | None = None, cwd: Path | None = None
+    ):
         self.argv = [str(arg) for arg in argv]
         self.log_path = Path(log_path)
         self.env = env
@@ -191,11 +193,13 @@ class ManagedProcess:
         """SIGKILL at once: a crash or a power cut, as far as the others can tell."""
         with _RUNNING_LOCK:
             _RUNNING.discard(self)
-        if self.alive():
+        if self._popen is not None and self.alive():
             self._signal(signal.SIGKILL)
             self._popen.wait()
 
     def _signal(self, sig: int) -> None:
+        if self._popen is None:
+            return
         try:
             os.killpg(self._popen.pid, sig)
         except ProcessLookupError:

@@ -66,7 +66,7 @@ def _name_for(out: Path | None, name: str | None) -> str | None:
     """The profile's name: --name, else the output file's stem (a profile file is named after its profile)."""
     chosen = name or (out.stem if out else None)
     if chosen is not None and not _NAME.match(chosen):
-        source = "--name" if name else f"the file name {out.name}"  # type: ignore[union-attr]
+        source = "--name" if name or out is None else f"the file name {out.name}"
         raise click.ClickException(
             f"{source} must be lower-case words joined by '-', such as kamstrup-6841131, "
             f"not {chosen!r}: a profile is named after its file"

@@ -56,12 +56,17 @@ class MbusSimLine(Line):
         self.received = bytearray()  # every byte handed to the pty, for tests and logs
         self.line_errors = 0  # characters with a parity or framing error
         self._fifo_depth = fifo_depth
-        self._fd = self._reader_fd = None
+        self._fd: int | None = None
+        self._reader_fd: int | None = None
 
     @property
     def reader_path(self) -> str:
         """The port given, or the reader's side of the line's own pty."""
-        return self.port or os.ttyname(self._reader_fd)
+        if self.port is not None:
+            return self.port
+        if self._reader_fd is None:
+            raise LineError("the simulated line has no pty until it is opened")
+        return os.ttyname(self._reader_fd)
 
     def open(self) -> None:
         """Open the port (or make a pty) and start the simulation."""
@@ -80,7 +85,7 @@ class MbusSimLine(Line):
         self.emulator.configure(self.serial.baud, self.serial.parity, self.serial.stopbits)
         self._logic = LineTrace()
         self._followed = 0
-        self._decoded_to = 0
+        self._decoded_to = 0.0
         self._wall_zero = time.monotonic()
 
     @staticmethod
@@ -196,6 +201,8 @@ class MbusSimLine(Line):
         return 10 + (self.serial.parity != "N") + self.serial.stopbits - 1
 
     def _hand_over(self, byte: bytes) -> None:
+        if self._fd is None:
+            raise LineError("the simulated line is closed")
         try:
             os.write(self._fd, byte)
         except OSError as error:

@@ -48,7 +48,7 @@ class Tss721Model:
     reference_tau_s: float = 0.02
     sags: tuple[Sag, ...] = ()
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         self._reference = self.mark_v
         self._mark = True
 

@@ -5,7 +5,8 @@ Like a labgrid resource, a profile is pure data: it says what the meter is
 and what it sends, never how to send it.
 """
 
-from typing import Annotated, Literal
+from collections.abc import Callable
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
@@ -28,8 +29,9 @@ __all__ = [
     "TransportSettings",
 ]
 
-# A-XDR types a list item may have, by their DLMS names.
-AXDR_TYPES = (
+# A-XDR types a list item may have, by their DLMS names. Each set of names is a Literal type, so the models and
+# the type checker know it, and a tuple of the same names for the code that lists them.
+AxdrType = Literal[
     "null",
     "octet-string",
     "visible-string",
@@ -39,12 +41,16 @@ AXDR_TYPES = (
     "long",
     "integer",
     "enum",
-)
+]
+AXDR_TYPES: tuple[AxdrType, ...] = get_args(AxdrType)
 NUMERIC_TYPES = ("double-long-unsigned", "long-unsigned", "long", "integer", "enum")
-UNITS = ("W", "var", "A", "V", "Wh", "varh")
+Unit = Literal["W", "var", "A", "V", "Wh", "varh"]
+UNITS: tuple[Unit, ...] = get_args(Unit)
 # The rates a HAN or P1 port runs at: M-Bus HAN at 2400, some at 9600, P1-style ports at 115200.
-BAUD_RATES = (300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200)
-KNOWN_QUIRKS = ("it-grid-u2-zero", "hourly-energy-repeat")
+BaudRate = Literal[300, 600, 1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200]
+BAUD_RATES: tuple[BaudRate, ...] = get_args(BaudRate)
+Quirk = Literal["it-grid-u2-zero", "hourly-energy-repeat"]
+KNOWN_QUIRKS: tuple[Quirk, ...] = get_args(Quirk)
 
 
 def _hex_bytes(value: object) -> bytes:
@@ -68,7 +74,7 @@ class _Strict(BaseModel):
 class SerialSettings(_Strict):
     """The HAN port's UART settings."""
 
-    baud: Literal[BAUD_RATES] = 2400  # type: ignore[valid-type]
+    baud: BaudRate = 2400
     bytesize: Literal[7, 8] = 8
     parity: Literal["N", "E", "O"]
     stopbits: Literal[1, 2] = 1
@@ -99,7 +105,7 @@ def _check_hdlc_address(address: bytes) -> bytes:
     return address
 
 
-def _exactly(size: int):
+def _exactly(size: int) -> Callable[[bytes], bytes]:
     """A validator that a byte string has exactly `size` bytes."""
 
     def check(value: bytes) -> bytes:
@@ -222,10 +228,10 @@ class ListItem(_Strict):
     """One item of a list, in the order the meter sends it."""
 
     field: str | None = None
-    type: Literal[AXDR_TYPES]  # type: ignore[valid-type]
+    type: AxdrType
     obis: str | None = None
     scaler: int = 0
-    unit: Literal[UNITS] | None = None  # type: ignore[valid-type]
+    unit: Unit | None = None
     # The DLMS unit code, for a unit no canonical field has (an extra value's); unit names the others.
     unit_code: int | None = Field(None, ge=0, le=255)
     # Sent as null placeholders (the OBIS code and the value both 00).
@@ -299,7 +305,7 @@ class Profile(_Strict):
     description: str
     phases: Literal[1, 3]
     grid: Literal["TN", "IT"]
-    quirks: list[Literal[KNOWN_QUIRKS]] = []  # type: ignore[valid-type]
+    quirks: list[Quirk] = []
     serial: SerialSettings
     hdlc: HdlcSettings
     apdu: ApduSettings

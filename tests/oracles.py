@@ -6,6 +6,7 @@ against a second opinion.
 """
 
 import tomllib
+from datetime import datetime
 from pathlib import Path
 
 from han import autodecoder, hdlc
@@ -30,13 +31,16 @@ def amshan_decode(frame: bytes) -> dict:
     reader = hdlc.HdlcFrameReader(False)
     frames = reader.read(frame)
     assert len(frames) == 1 and frames[0].is_good_ffc, "amshan did not accept the frame"
-    decoded = autodecoder.AutoDecoder().decode_message_payload(frames[0].payload)
+    payload = frames[0].payload
+    assert payload is not None, "amshan found no payload in the frame"
+    decoded = autodecoder.AutoDecoder().decode_message_payload(payload)
     assert decoded is not None, "amshan could not decode the frame's payload"
-    reading = {}
+    reading: dict[str, object] = {}
     for name, value in decoded.items():
         if name == "meter_manufacturer":
             continue
         if name == "meter_datetime":
+            assert isinstance(value, datetime), f"amshan's meter_datetime is a datetime, not {value!r}"
             reading["meter_time"] = value.replace(tzinfo=None).isoformat()
             continue
         reading[_AMSHAN_NAMES.get(name, name)] = value

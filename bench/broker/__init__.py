@@ -23,7 +23,7 @@ __all__ = [
 ]
 
 
-def make_broker(spec: str, run_dir: Path, lan: "str | LanListener | None" = None):
+def make_broker(spec: str, run_dir: Path, lan: "str | LanListener | None" = None) -> BrokerServer | ExternalBroker:
     """A broker for spec: "auto" (mosquitto if installed, else embedded), "mosquitto", "embedded" or "HOST:PORT".
 
     lan (a LanListener, or an address for one with a login made now) adds a
@@ -46,7 +46,7 @@ def make_broker(spec: str, run_dir: Path, lan: "str | LanListener | None" = None
     return ExternalBroker(host, int(port))
 
 
-def start_broker(spec: str, run_dir: Path, lan_host: str | None = None):
+def start_broker(spec: str, run_dir: Path, lan_host: str | None = None) -> BrokerServer | ExternalBroker:
     """make_broker, started; the one-line error of whichever broker could not start."""
     broker = make_broker(spec, run_dir, lan_host)
     broker.start()

@@ -10,11 +10,12 @@ import asyncio
 import logging
 import signal
 import sys
+from typing import Any
 
 __all__ = ["serve"]
 
 
-def _config(port: int) -> dict:
+def _config(port: int) -> dict[str, Any]:
     return {
         "listeners": {"default": {"type": "tcp", "bind": f"127.0.0.1:{port}"}},
         "plugins": {"amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True}},

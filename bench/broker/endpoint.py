@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.reasoncodes import ReasonCode
 
 __all__ = ["BrokerEndpoint", "free_port", "generate_credentials", "is_up", "new_client"]
 
@@ -29,7 +30,8 @@ def free_port(host: str = "127.0.0.1") -> int:
     """An unused TCP port on host, chosen by the kernel."""
     with socket.socket() as probe:
         probe.bind((host, 0))
-        return probe.getsockname()[1]
+        port: int = probe.getsockname()[1]
+        return port
 
 
 def generate_credentials() -> tuple[str, str]:
@@ -51,7 +53,12 @@ def is_up(endpoint: BrokerEndpoint, timeout: float = 1.0, ca: Path | None = None
     client = new_client(endpoint)
     if ca is not None:
         client.tls_set(ca_certs=str(ca), cert_reqs=ssl.CERT_REQUIRED)
-    client.on_connect = lambda _c, _u, _f, reason, _p: reason.is_failure or accepted.set()
+
+    def connected(_client: object, _userdata: object, _flags: object, reason: ReasonCode, _properties: object) -> None:
+        if not reason.is_failure:
+            accepted.set()
+
+    client.on_connect = connected
     try:
         client.connect(endpoint.host, endpoint.port, keepalive=5)
     except OSError:

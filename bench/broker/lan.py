@@ -12,6 +12,7 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ..errors import BrokerError
 from .endpoint import BrokerEndpoint, free_port, generate_credentials
@@ -41,7 +42,7 @@ class LanListener:
         return line + (f" TLS, trusting the CA in {self.tls.ca}" if self.tls else "")
 
 
-def _read(path: Path) -> dict:
+def _read(path: Path) -> dict[str, Any]:
     mode = stat.S_IMODE(path.stat().st_mode)
     if mode & 0o077:
         raise BrokerError(
@@ -57,7 +58,7 @@ def _read(path: Path) -> dict:
         ) from None
 
 
-def _create(path: Path, host: str) -> dict:
+def _create(path: Path, host: str) -> dict[str, Any]:
     username, password = generate_credentials()
     kept = {"user": username, "password": password, "port": free_port(host)}
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,7 +75,7 @@ def lan_listener(
     try:
         if credentials is None:
             username, password = generate_credentials()
-            kept = {"user": username, "password": password, "port": free_port(host)}
+            kept: dict[str, Any] = {"user": username, "password": password, "port": free_port(host)}
         else:
             credentials = Path(credentials)
             kept = _read(credentials) if credentials.exists() else _create(credentials, host)
@@ -84,5 +85,7 @@ def lan_listener(
             "give --lan-host one of this machine's addresses and a writable --lan-credentials"
         ) from None
     folder = tls_dir or (credentials.with_name(credentials.stem + "-tls") if credentials else None)
-    files = make_tls(folder, host) if tls else None
+    if tls and folder is None:
+        raise BrokerError("a TLS listener keeps its CA beside its login: give --lan-credentials too")
+    files = make_tls(folder, host) if tls and folder is not None else None
     return LanListener(host, kept["port"], kept["user"], kept["password"], files)

@@ -89,7 +89,9 @@ class BrokerServer:
     def _port_was_taken(self) -> bool:
         """The broker died because its port was in use (both mosquitto and amqtt say so in their log)."""
         return (
-            not self._process.alive() and "address already in use" in self.log_path.read_text(errors="replace").lower()
+            self._process is not None
+            and not self._process.alive()
+            and "address already in use" in self.log_path.read_text(errors="replace").lower()
         )
 
     def stop(self) -> None:
@@ -157,18 +159,18 @@ class MosquittoBroker(BrokerServer):
             f"listener {self.port} {self.host}",
             "allow_anonymous true",
         ]
-        return "\n".join(lines + (self._lan_lines() if self.lan else [])) + "\n"
+        return "\n".join(lines + (self._lan_lines(self.lan) if self.lan else [])) + "\n"
 
-    def _lan_lines(self) -> list[str]:
+    def _lan_lines(self, lan: LanListener) -> list[str]:
         password_file = self.run_dir / "mosquitto.passwd"
         password_file.touch(mode=0o600)
-        password_file.write_text(mosquitto_password_line(self.lan.username, self.lan.password))
-        lines = [f"listener {self.lan.port} {self.lan.host}", "allow_anonymous false", f"password_file {password_file}"]
-        if self.lan.tls:
+        password_file.write_text(mosquitto_password_line(lan.username, lan.password))
+        lines = [f"listener {lan.port} {lan.host}", "allow_anonymous false", f"password_file {password_file}"]
+        if lan.tls:
             lines += [
-                f"cafile {self.lan.tls.ca}",
-                f"certfile {self.lan.tls.cert}",
-                f"keyfile {self.lan.tls.key}",
+                f"cafile {lan.tls.ca}",
+                f"certfile {lan.tls.cert}",
+                f"keyfile {lan.tls.key}",
                 "tls_version tlsv1.2",
             ]
         return lines
@@ -178,8 +180,11 @@ def mosquitto_password_line(username: str, password: str, iterations: int = 101)
     """A mosquitto 2 password-file line: PBKDF2-SHA512 with a random salt (the $7$ format mosquitto_passwd writes)."""
     salt = secrets.token_bytes(12)
     digest = hashlib.pbkdf2_hmac("sha512", password.encode(), salt, iterations)
-    encode = lambda raw: base64.b64encode(raw).decode()  # noqa: E731
-    return f"{username}:$7${iterations}${encode(salt)}${encode(digest)}\n"
+    return f"{username}:$7${iterations}${_b64(salt)}${_b64(digest)}\n"
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
 
 
 class EmbeddedBroker(BrokerServer):

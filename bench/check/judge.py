@@ -1,7 +1,9 @@
 """The checker: the sent log and the publications in, a verdict out, every failure with its reason."""
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from simulator.run.sentlog import SentEntry
 
@@ -30,8 +32,8 @@ def judge(
     frames: list[SentEntry],
     publications: list[Publication],
     latency_limit_s: float = 1.0,
-    excuses: list[Excuse] = (),
-    bench_faults: list[Excuse] = (),
+    excuses: Sequence[Excuse] = (),
+    bench_faults: Sequence[Excuse] = (),
 ) -> Verdict:
     """Judge a run: pair publications with frames, then every check of CHECKS.
 
@@ -105,7 +107,7 @@ def _missing(frames, pairs, check: Check, excuses: list[Excuse], unchanged: set[
     return excused
 
 
-def _pairs(frames, pairs: list[Pair], checks: dict[str, Check]) -> None:
+def _pairs(frames: list[dict[str, Any]], pairs: list[Pair], checks: dict[str, Check]) -> None:
     for pair in pairs:
         frame = frames[pair.frame]
         if pair.kind == "duplicate":
@@ -154,7 +156,7 @@ def _extra(publications: list[Publication], pairs: list[Pair], check: Check) -> 
             )
 
 
-def _order(frames, pairs: list[Pair], check: Check) -> None:
+def _order(frames: list[dict[str, Any]], pairs: list[Pair], check: Check) -> None:
     latest = None
     for pair in pairs:
         if pair.kind == "duplicate":
@@ -167,7 +169,7 @@ def _order(frames, pairs: list[Pair], check: Check) -> None:
         latest = seq if latest is None else max(latest, seq)
 
 
-def _latency(frames, pairs: list[Pair], limit: float, check: Check) -> Latency:
+def _latency(frames: list[dict[str, Any]], pairs: list[Pair], limit: float, check: Check) -> Latency:
     samples = []
     for pair in pairs:
         if pair.kind == "duplicate":

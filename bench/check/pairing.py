@@ -13,6 +13,7 @@ one frame off: the counts are right, the seq may not be.
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from simulator.run.sentlog import SentEntry
 
@@ -43,7 +44,7 @@ class Pair:
 class _Candidates:
     """Frame indices in line order with their start and end times, and a cursor past those already paired."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.frames: list[int] = []
         self.starts: list[float] = []
         self.ends: list[float] = []
@@ -142,7 +143,7 @@ def _likely_lists(frames, by_list, publication: Publication) -> list[int]:
     ]
 
 
-def _likely_list(frames, by_list, fields: dict) -> int | None:
+def _likely_list(frames: list[dict[str, Any]], by_list: dict[int, _Candidates], fields: dict[str, Any]) -> int | None:
     """The list whose fields overlap the publication's most (a list 1 is P alone, a list 3 has energies)."""
     best, score = None, 0.0
     for list_no, candidates in by_list.items():

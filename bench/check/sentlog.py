@@ -1,6 +1,7 @@
 """The simulator's sent log, read for judging: one frame a line, the ground truth of the run."""
 
 from pathlib import Path
+from typing import Any
 
 import orjson
 
@@ -27,7 +28,7 @@ def read_sent_log(path: Path) -> list[SentEntry]:
 
 def _frame(line: bytes, number: int, path: Path) -> SentEntry:
     try:
-        frame = orjson.loads(line)
+        frame: dict[str, Any] = orjson.loads(line)
     except orjson.JSONDecodeError as error:
         text = line[:60].decode("utf-8", "replace")
         raise CheckError(f"{path}:{number}: a sent-log line must be JSON, not {text!r} ({error})") from None

@@ -1,6 +1,7 @@
 """What a run is judged to be: checks that pass or fail, each failure with its reason, and the latency figures."""
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 __all__ = ["CHECKS", "Check", "Failure", "Latency", "Verdict"]
 
@@ -89,7 +90,7 @@ class Verdict:
         """The names of the checks that failed."""
         return {check.name for check in self.checks if not check.passed}
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """The verdict as plain data, for the JSON summary."""
         latency = {k: v for k, v in asdict(self.latency).items() if k != "samples"}
         return {

@@ -92,7 +92,7 @@ class Dut:
         """Wait until the observer has seen the reader's first publication."""
         self._require("connected", doing="wait for the first publication of")
         wait_until(
-            seen, timeout, f"first publication on {self.wiring.topic}", self.log_path, DutError, alive=self.alive
+            seen, timeout, f"first publication on {self._wired().topic}", self.log_path, DutError, alive=self.alive
         )
         self.state = "publishing"
 
@@ -106,7 +106,7 @@ class Dut:
         """Stop and start again on the same wiring: what a reader does after a power cut."""
         self._require("started", "connected", "publishing", doing="restart")
         self.stop()
-        self.start(self.wiring)
+        self.start(self._wired())
 
     def tail(self, lines: int = 15) -> str:
         """The last lines of the DUT's log, for a failure report."""
@@ -115,6 +115,12 @@ class Dut:
     def alive(self) -> bool:
         """True while the reader runs (a board on a rig always counts as running)."""
         return True
+
+    def _wired(self) -> Wiring:
+        """The wiring of the last start (a state check before this guarantees there was one)."""
+        if self.wiring is None:
+            raise DutStateError(f"the {self.kind} DUT was never started, so it has no wiring")
+        return self.wiring
 
     def _connected(self) -> bool:
         raise NotImplementedError

@@ -68,10 +68,11 @@ class CommandDut(Dut):
             raise DutError(f"cannot run the DUT command {self.argv(wiring)[0]!r}: {error.strerror}") from None
 
     def _connected(self) -> bool:
-        return self._process.log_contains(self.connected_pattern)
+        return self._process is not None and self._process.log_contains(self.connected_pattern)
 
     def _halt(self) -> None:
-        self._process.stop()
+        if self._process is not None:
+            self._process.stop()
 
     def alive(self) -> bool:
         """True while the reader's process runs."""
@@ -79,7 +80,8 @@ class CommandDut(Dut):
 
     def kill(self) -> None:
         """Kill the reader at once, as a power cut would."""
-        self._process.kill()
+        if self._process is not None:
+            self._process.kill()
 
 
 class HostDut(CommandDut):

@@ -114,11 +114,15 @@ class QemuDut(CommandDut):
 
     def argv(self, wiring: Wiring) -> list[str]:
         """The emulator's command line: the meter pty, the link pty and the settings file as the image's arguments."""
+        if self._bridge is None:
+            raise DutError("the link bridge is not up: the emulator is started by start()")
         return qemu_argv(self.image, [wiring.tty, self._bridge.path, str(self.settings_path), DEVICE_ID])
 
     @property
     def settings_path(self) -> Path:
         """The board's settings file (in a folder only this user can read)."""
+        if self._private is None:
+            raise DutError("the board has no settings folder yet: it is made by build()")
         return Path(self._private.name) / "settings.txt"
 
     def _build(self) -> None:
@@ -157,7 +161,7 @@ class QemuDut(CommandDut):
         self._require("started", "connected", "publishing", doing="restart")
         self._halt()
         self.state = "stopped"
-        self.start(self.wiring)
+        self.start(self._wired())
 
     def stack_high_water(self) -> int | None:
         """The deepest the image's loop stack went, in bytes, from its last report in the log (None before one)."""

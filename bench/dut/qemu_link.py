@@ -113,7 +113,7 @@ class LinkBridge:
 
     def _from_broker(self) -> None:
         try:
-            data = self._socket.recv(4096)
+            data = self._socket.recv(4096) if self._socket is not None else b""
         except OSError:
             data = b""
         if data:

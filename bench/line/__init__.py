@@ -21,7 +21,8 @@ class PtyLine:
         self.run_dir = Path(run_dir)
         self.log_path = self.run_dir / "line.log"
         self._process = ManagedProcess([sys.executable, "-m", "bench.line.relay", self.run_dir], self.log_path)
-        self.meter_port = self.reader_port = None
+        self.meter_port: str | None = None
+        self.reader_port: str | None = None
 
     def open(self) -> None:
         """Create the pair and learn both paths."""

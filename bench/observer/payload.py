@@ -9,6 +9,7 @@ PayloadError whose text is the reason the message is judged unreadable.
 
 import json
 import math
+from typing import TypeGuard
 
 __all__ = ["MAX_DEPTH", "MAX_PAYLOAD", "PayloadError", "finite", "parse_document", "parse_number"]
 
@@ -79,7 +80,7 @@ def parse_document(payload: str):
         raise PayloadError(f"not JSON ({str(error).splitlines()[0][:60]})") from None
 
 
-def finite(value) -> bool:
+def finite(value: object) -> TypeGuard[float]:
     """True for an int or float that is a real, finite number (a boolean is not a number here)."""
     return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 

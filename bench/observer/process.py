@@ -28,7 +28,7 @@ class Observer:
         self.messages_path = Path(run_dir) / "received.jsonl"
         self.log_path = Path(run_dir) / "observer.log"
         # A login travels in the environment, which only this user can read, never in argv, which anyone can.
-        login = {LOGIN_ENV[0]: endpoint.username, LOGIN_ENV[1]: endpoint.password} if endpoint.username else {}
+        login = {LOGIN_ENV[0]: endpoint.username, LOGIN_ENV[1]: endpoint.password or ""} if endpoint.username else {}
         argv = [sys.executable, "-m", "bench.observer.subscriber", self.messages_path, endpoint.host, endpoint.port]
         self._process = ManagedProcess(argv, self.log_path, env=login)
 

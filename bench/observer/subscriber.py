@@ -57,7 +57,11 @@ def observe(out_path: str, host: str, port: int, username: str | None = None, pa
     if username is not None:
         client.username_pw_set(username, password)
     # Stamp first, then format: the arrival time is what latency is measured to.
-    client.on_message = lambda _c, _u, message: out.write(_line(time.monotonic(), message))
+
+    def record(_client: mqtt.Client, _userdata: object, message: mqtt.MQTTMessage) -> None:
+        out.write(_line(time.monotonic(), message))
+
+    client.on_message = record
     client.on_connect = lambda c, _u, _f, reason, _p: _subscribed(c, reason)
     client.on_subscribe = lambda *_: print(f"{READY_LINE} {time.monotonic():.6f}", flush=True)
     client.on_disconnect = lambda *_: print(f"{DISCONNECTED_LINE} {time.monotonic():.6f}", flush=True)

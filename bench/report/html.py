@@ -142,4 +142,4 @@ def _value_chart(
     duration = max([t for t, _ in sent + published] + [1.0])
     spans = [(max(0.0, e.start - origin), min(duration, e.end - origin)) for e in result.excuses]
     unit = FIELDS[name].unit
-    return time_chart(f"{name} ({unit})", unit, sent, published, marks, spans, duration, clock)
+    return time_chart(f"{name} ({unit})", unit or "", sent, published, marks, spans, duration, clock)

@@ -14,17 +14,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import orjson
 
-from ..broker import LanListener, make_broker
+from ..broker import BrokerServer, ExternalBroker, LanListener, make_broker
 from ..check import Excuse, Verdict, judge, read_sent_log
 from ..dut import Dut, Wiring
 from ..errors import MeterError, RunOptionError
 from ..line import PortLine, PtyLine
 from ..meter import SIMULATOR_CMD, MeterRun, SimulatorMeter
 from ..observer import Observer, read_messages
-from ..observer.adapters import adapter_names, publications
+from ..observer.adapters import Publication, adapter_names, publications
 from .benchfaults import bench_faults
 from .outcome import RunResult
 
@@ -39,6 +40,7 @@ QUIET_S = 0.5
 DRAIN_MAX_S = 60.0
 # The sent log's tail read for its last frame: a line is some 300 bytes, a warped day's log tens of megabytes.
 TAIL_BYTES = 8192
+PartT = TypeVar("PartT")
 
 
 @dataclass
@@ -89,10 +91,10 @@ def check_option(what: str, value, low: float, high: float) -> None:
 
 @dataclass
 class _Parts:
-    broker: object = None
+    dut: Dut
+    broker: BrokerServer | ExternalBroker | None = None
     observer: Observer | None = None
-    line: object = None
-    dut: Dut | None = None
+    line: PortLine | PtyLine | None = None
     meter: SimulatorMeter | None = None
     excuses: list[Excuse] = field(default_factory=list)
 
@@ -125,12 +127,14 @@ def _bring_up(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions)
         raise MeterError(
             "--line mbus drives an emulator board wired to the reader: use --dut rig --port <the board's host link>"
         )
-    parts.broker = make_broker(options.broker, run_dir, options.lan)
-    endpoint = parts.broker.start()
-    parts.observer = Observer(endpoint, run_dir)
-    parts.observer.start()
-    parts.line = PortLine(rig_port) if rig_port else PtyLine(run_dir)
-    parts.line.open()
+    parts.broker = broker = make_broker(options.broker, run_dir, options.lan)
+    endpoint = broker.start()
+    parts.observer = observer = Observer(endpoint, run_dir)
+    observer.start()
+    parts.line = line = PortLine(rig_port) if rig_port else PtyLine(run_dir)
+    line.open()
+    if line.reader_port is None or line.meter_port is None:
+        raise MeterError(f"the line in {run_dir} opened without both its ports (see line.log there)")
     if parts.dut.state == "new":
         parts.dut.build()
     parts.dut.relocate(run_dir)
@@ -144,19 +148,20 @@ def _bring_up(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions)
     )
     parts.dut.start(wiring)
     parts.dut.wait_connected(options.connect_timeout_s)
-    parts.meter = SimulatorMeter(run, parts.line.meter_port, run_dir, options.meter_command or SIMULATOR_CMD)
+    parts.meter = SimulatorMeter(run, line.meter_port, run_dir, options.meter_command or SIMULATOR_CMD)
 
 
-def _drive(run: MeterRun, parts: _Parts, options: LoopOptions, progress) -> None:
+def _drive(run: MeterRun, parts: _Parts, options: LoopOptions, progress: Callable[[int, int], None]) -> None:
+    meter = _up(parts.meter, "meter")
     total = run.expected_frames()
     restarts = sorted(
         (at, what)
         for at, what in ((options.restart_reader_at, "reader"), (options.restart_broker_at, "broker"))
         if at is not None
     )
-    parts.meter.start()
-    while parts.meter.running():
-        sent = parts.meter.frames_sent()
+    meter.start()
+    while meter.running():
+        sent = meter.frames_sent()
         progress(sent, total)
         while restarts and sent >= restarts[0][0] * total:
             _restart(parts, restarts.pop(0)[1], options)
@@ -195,6 +200,8 @@ def _wait_until_quiet(path: Path, on_time_until: float) -> None:
 def _restart(parts: _Parts, what: str, options: LoopOptions) -> None:
     start = time.monotonic()
     if what == "broker":
+        if parts.broker is None:
+            raise MeterError("the run's broker never came up")
         parts.broker.restart()
         reason = "the broker restarted"
     else:
@@ -205,7 +212,14 @@ def _restart(parts: _Parts, what: str, options: LoopOptions) -> None:
     parts.excuses.append(Excuse(start, time.monotonic(), reason))
 
 
-def _until_recovered(excuse: Excuse, found, latency_limit_s: float) -> Excuse:
+def _up(part: PartT | None, what: str) -> PartT:
+    """A part of the run that _bring_up made: nothing drives or judges a run that did not come up."""
+    if part is None:
+        raise MeterError(f"the run's {what} never came up")
+    return part
+
+
+def _until_recovered(excuse: Excuse, found: list[Publication], latency_limit_s: float) -> Excuse:
     """An outage lasts until the reader publishes again, and no longer than the reconnect grace."""
     back = next((p.t for p in found if p.t > excuse.end), excuse.end + RECONNECT_GRACE_S)
     # A message still on its way when the broker or reader went down is lost with it.
@@ -225,10 +239,11 @@ def _tear_down(parts: _Parts) -> None:
 
 
 def _judge(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions) -> RunResult:
-    frames = read_sent_log(parts.meter.sent_log)
-    found = publications(options.output_format, options.topic, read_messages(parts.observer.messages_path))
+    meter, observer = _up(parts.meter, "meter"), _up(parts.observer, "observer")
+    frames = read_sent_log(meter.sent_log)
+    found = publications(options.output_format, options.topic, read_messages(observer.messages_path))
     parts.excuses = [_until_recovered(excuse, found, options.latency_limit_s) for excuse in parts.excuses]
-    faults = bench_faults(run_dir, parts.observer.outages(), frames, parts.excuses, options.latency_limit_s)
+    faults = bench_faults(run_dir, observer.outages(), frames, parts.excuses, options.latency_limit_s)
     verdict: Verdict = judge(frames, found, options.latency_limit_s, parts.excuses, faults)
     (run_dir / "excuses.json").write_text(json.dumps([e.__dict__ for e in parts.excuses]))
     return RunResult(run, verdict, run_dir, parts.dut.log_path, frames, found, parts.excuses)

@@ -77,7 +77,8 @@ def report(record_dir: Path | None, records: str | None) -> None:
     if not (record_dir or records):
         raise click.UsageError("give a RECORD_DIR or --records URL")
     try:
-        print_report(RecordStore(records or default_url(record_dir), record_dir or Path(".")).connect(), Console())
+        url = records or default_url(record_dir or Path("."))  # one of the two is given (checked above)
+        print_report(RecordStore(url, record_dir or Path(".")).connect(), Console())
     except BenchError as error:
         click.echo(f"hanbench selftest report: {error}", err=True)
         sys.exit(2)

@@ -116,15 +116,19 @@ class ConsoleLink:
 class ProcessConsole(ConsoleLink):
     """The console of a reader running here: its stdin, and its stdout with stderr merged in."""
 
-    def __init__(self, popen: subprocess.Popen, log_path: Path):
+    def __init__(self, popen: subprocess.Popen[bytes], log_path: Path):
         super().__init__(log_path)
         self._popen = popen
 
     def _read_line(self) -> bytes | None:
-        line = self._popen.stdout.readline()
+        if self._popen.stdout is None:  # started without a pipe: no console to read
+            return None
+        line: bytes = self._popen.stdout.readline()
         return line if line else None
 
     def _write(self, data: bytes) -> None:
+        if self._popen.stdin is None:  # started without a pipe: nowhere to write
+            return
         try:
             self._popen.stdin.write(data)
             self._popen.stdin.flush()

@@ -8,6 +8,7 @@ are pipes to a ProcessConsole.
 """
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 from ..dut import CommandDut, HostDut, QemuDut, Wiring
@@ -49,18 +50,23 @@ class ConsoleProcess(ManagedProcess):
 class _WithConsole:
     """Launch a reader with its console on pipes instead of /dev/null."""
 
-    _process: ConsoleProcess | None
+    # What the DUT class it is mixed into has.
+    _process: ManagedProcess | None
+    log_path: Path
+    argv: Callable[[Wiring], list[str]]
 
     def _launch(self, wiring: Wiring) -> None:
-        self._process = ConsoleProcess(self.argv(wiring), self.log_path, env=self.secret_env(wiring))
+        self._process = process = ConsoleProcess(self.argv(wiring), self.log_path, env=self.secret_env(wiring))
         try:
-            self._process.start()
+            process.start()
         except OSError as error:
             raise DutError(f"cannot run the DUT command {self.argv(wiring)[0]!r}: {error.strerror}") from None
 
     @property
     def console(self) -> ProcessConsole:
         """The running reader's console."""
+        if not isinstance(self._process, ConsoleProcess) or self._process.console is None:
+            raise DutError("the reader has no console until it is started")
         return self._process.console
 
 

@@ -99,6 +99,13 @@ class BrokerPlug(htf.plugs.BasePlug):
         self._broker.stop()
 
 
+def _rig_port(port: str | None, option: str) -> str:
+    """A port of the rig, which the station's command line requires on a rig."""
+    if port is None:
+        raise SelftestError(f"a station on a rig needs {option}")
+    return port
+
+
 class HanLinePlug(htf.plugs.BasePlug):
     """The HAN line into the board, through the simulator's lines: a pty pair, or a UART / M-Bus emulator port."""
 
@@ -108,7 +115,7 @@ class HanLinePlug(htf.plugs.BasePlug):
         config = self.unit.config
         self._line: Line | None = None
         if config.on_rig:
-            self.reader_port: str = config.han_port
+            self.reader_port: str = _rig_port(config.han_port, "--port")
         else:
             # Wait rather than drop when the reader lags: the station counts every frame it sends.
             self._line = PtyLine(get_profile(self.unit.config.burst.make[0].profile).serial, drop_when_full=False)
@@ -119,8 +126,11 @@ class HanLinePlug(htf.plugs.BasePlug):
         """The line at these settings: a pty carries bytes, not bits; a UART is reopened when the make changes."""
         if self.unit.config.on_rig and (self._line is None or self._line.serial != settings):
             self.tearDown()
-            self._line = SerialLine(self.unit.config.han_port, settings)
-            self._line.open()
+            self._line = line = SerialLine(_rig_port(self.unit.config.han_port, "--port"), settings)
+            line.open()
+            return line
+        if self._line is None:
+            raise SelftestError("the HAN line is closed")
         return self._line
 
     def send(self, data: bytes, meter: str) -> float:
@@ -160,6 +170,7 @@ class ProcessConsolePlug(ConsolePlug):
     def power_on(self, line_port: str) -> float:
         """Start the reader on the line with factory settings (a broker nobody listens on)."""
         config = self.unit.config
+        self._dut: StationCommandDut | StationHostDut | StationQemuDut
         if config.dut_cmd:
             self._dut = StationCommandDut(self.unit.log_dir, config.dut_cmd)
         else:
@@ -183,7 +194,9 @@ class SerialConsolePlug(ConsolePlug):
 
     def power_on(self, line_port: str) -> float:
         """Open the console and reset the board into its firmware."""
-        self.link = SerialConsole(self.unit.config.console_port, self.unit.log_dir / "console.log")
+        self.link = SerialConsole(
+            _rig_port(self.unit.config.console_port, "--console"), self.unit.log_dir / "console.log"
+        )
         self.link.start()
         return self.link.reset()
 
@@ -200,7 +213,11 @@ class FlasherPlug(htf.plugs.BasePlug):
 
     def __init__(self):
         config = self.unit.config
-        self.esptool = Esptool(config.console_port, self.unit.log_dir / "esptool.log") if config.on_rig else None
+        self.esptool = (
+            Esptool(_rig_port(config.console_port, "--console"), self.unit.log_dir / "esptool.log")
+            if config.on_rig
+            else None
+        )
 
 
 def placeholders() -> dict:

@@ -72,6 +72,8 @@ class RecordStore:
 
     @contextmanager
     def _transaction(self, what: str):
+        if self._engine is None:
+            raise RecordError(f"the record database {self.url} is not connected: connect() first")
         try:
             with self._engine.begin() as connection:
                 yield connection

@@ -112,7 +112,7 @@ class Station:
             test_name=TEST_NAME,
         )
         test.configure(failure_exceptions=[BoardFault, FlashError], stop_on_first_failure=not self.config.keep_going)
-        finished = []
+        finished: list[htf.TestRecord] = []
         test.add_output_callbacks(finished.append)
         watcher = _PhaseWatcher(test, lambda phase: self.store.note_phase(unit.key, phase))
         watcher.start()

@@ -100,7 +100,7 @@ def call_graph_files(build: Path) -> list[Path]:
 def read_call_graph(files: list[Path]) -> dict[str, Function]:
     """Functions defined in the .ci files by title (mangled; 'file:mangled' for file-local ones)."""
     graph: dict[str, Function] = {}
-    edges: list[tuple[str, str, str]] = []
+    edges: list[tuple[str, ...]] = []  # source, target and (for an indirect call) its site
     for path in files:
         for line in path.read_text().splitlines():
             if node := _NODE.match(line):

@@ -105,7 +105,10 @@ def _item(item: GenericItem, layout: str, make: str) -> dict:
     scaler = item.scaler if item.scaler is not None else MAKES[make]["scalers"].get(item.field, 0)
     if scaler:
         entry["scaler"] = scaler
-    unit = _UNIT_NAMES.get(item.unit_code) if layout == "obis-structs" else FIELDS[item.field].unit  # type: ignore[arg-type]
+    if layout == "obis-structs":
+        unit = _UNIT_NAMES.get(item.unit_code) if item.unit_code is not None else None
+    else:
+        unit = FIELDS[item.field].unit
     if unit and (layout != "obis-structs" or item.unit_code is not None):
         entry["unit"] = unit
     return entry
@@ -115,7 +118,7 @@ def _extra_item(item: GenericItem) -> dict:
     """An OBIS code no canonical field has: its type, scaling and the value first seen, which the profile sends."""
     if item.obis is None:
         raise LearnError("a positional list of a shape no Kaifa list has: its values cannot be named")
-    if item.tag == NULL or (item.tag == OCTET_STRING and extra_text(item.tag, item.raw) != item.raw.decode("latin-1")):  # type: ignore[union-attr]
+    if item.tag == NULL or (item.tag == OCTET_STRING and extra_text(item.tag, item.raw) != item.raw.decode("latin-1")):
         raise LearnError(
             f"OBIS {item.obis} holds {tag_name(item.tag)} that is not a number or text, which a profile cannot send"
         )
@@ -125,7 +128,7 @@ def _extra_item(item: GenericItem) -> dict:
     if item.unit_code is not None:
         unit = _UNIT_NAMES.get(item.unit_code)
         entry.update({"unit": unit} if unit else {"unit_code": item.unit_code})
-    entry["value"] = scale(item.raw, item.scaler or 0) if isinstance(item.raw, int) else item.raw.decode("latin-1")  # type: ignore[union-attr]
+    entry["value"] = scale(item.raw, item.scaler or 0) if isinstance(item.raw, int) else item.raw.decode("latin-1")
     return entry
 
 
@@ -154,7 +157,7 @@ def _clock(frames: list[_Frame], make: str) -> dict:
     """The date-time bytes as the meter fills them; kind, zone or offset as the make's meters keep them."""
     stamp = next((f.stamp for f in frames if f.stamp), None)
     if stamp is None:
-        stamp = next((i.raw for f in frames for i in f.body.items if i.field == "meter_time"), None)  # type: ignore[misc]
+        stamp = next((i.raw for f in frames for i in f.body.items if i.field == "meter_time"), None)
     clock = dict(MAKES[make]["clock"])
     if stamp is not None:
         clock.update(

@@ -39,14 +39,14 @@ def frame_offsets(capture: Capture, byte_time: float, keys: KeyRing | None = Non
     """Seconds from the first frame's start to each frame's start, as recorded."""
     if all(f.received is not None for f in capture.frames):
         # A receive time is when the last byte came: the frame started its own length earlier.
-        ends = [f.received for f in capture.frames]
+        ends = [f.received for f in capture.frames if f.received is not None]
         starts = [(end - ends[0]).total_seconds() - len(f.frame) * byte_time for end, f in zip(ends, capture.frames)]
         return [s - starts[0] for s in starts]
     times = [(decoded or {}).get("meter_time") for decoded in decoded_frames(capture, keys)]
-    if None in times:
+    stamps = [datetime.fromisoformat(t) for t in times if t is not None]
+    if len(stamps) != len(times):
         raise CaptureError(f"{capture.path}: some frames have neither a receive time nor a meter time to place them")
-    first = datetime.fromisoformat(times[0])
-    return [(datetime.fromisoformat(t) - first).total_seconds() for t in times]
+    return [(stamp - stamps[0]).total_seconds() for stamp in stamps]
 
 
 def _entry(seq: int, decoded: dict | None, tx: Transmission, times: tuple[float, float], offset: float) -> SentEntry:

@@ -6,6 +6,8 @@ A decoded value is a (tag, value) pair; arrays and structures hold a list of
 such pairs.
 """
 
+from typing import Any, TypeAlias
+
 from .errors import FrameError
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "STRUCTURE",
     "TAGS",
     "VISIBLE_STRING",
+    "Node",
     "content_start",
     "encode_int",
     "encode_length",
@@ -30,6 +33,10 @@ __all__ = [
 NULL, ARRAY, STRUCTURE = 0x00, 0x01, 0x02
 MAX_DEPTH = 16
 OCTET_STRING, VISIBLE_STRING = 0x09, 0x0A
+
+# A decoded value: (tag, value). The value's type follows the tag (an int for the integers, bytes for the strings,
+# a list of nodes for arrays and structures, None for null), which no static type can say of a tuple: Any.
+Node: TypeAlias = tuple[int, Any]
 
 # DLMS type name -> tag, as the profiles name them.
 TAGS = {
@@ -78,7 +85,7 @@ def _parse_length(buf: bytes, pos: int) -> tuple[int, int]:
     return int.from_bytes(buf[pos + 1 : pos + 1 + size], "big"), pos + 1 + size
 
 
-def parse_value(buf: bytes, pos: int = 0, depth: int = 0) -> tuple[tuple[int, object], int]:
+def parse_value(buf: bytes, pos: int = 0, depth: int = 0) -> tuple[Node, int]:
     """Parse one A-XDR value at pos; return ((tag, value), position after it).
 
     A frame of two bytes per level could nest a thousand deep, past Python's
@@ -102,7 +109,7 @@ def parse_value(buf: bytes, pos: int = 0, depth: int = 0) -> tuple[tuple[int, ob
             return (tag, bytes(buf[start:end])), end
         if tag in (STRUCTURE, ARRAY):
             count, pos = _parse_length(buf, pos + 1)
-            items = []
+            items: list[Node] = []
             for _ in range(count):
                 # Numbers, the commonest item, are read here rather than by a call per item.
                 size_signed = _INTEGERS.get(buf[pos])
@@ -167,7 +174,7 @@ def encode_int(tag: int, value: int) -> bytes:
         raise FrameError(f"{value} does not fit a {tag_name(tag)} ({size} bytes)") from None
 
 
-def encode_value(type_name: str, value: object) -> bytes:
+def encode_value(type_name: str, value: int | str | bytes | None) -> bytes:
     """One leaf value with its tag; strings as bytes or str, numbers as int."""
     tag = TAGS[type_name]
     if tag in _INTEGERS:
@@ -194,7 +201,7 @@ def content_start(buf: bytes, pos: int, what: str) -> int:
     return start
 
 
-def encode_tree(node: tuple) -> bytes:
+def encode_tree(node: Node) -> bytes:
     """A parsed (tag, value) tree back to its bytes: parse_value's inverse."""
     tag, value = node
     if tag in (STRUCTURE, ARRAY):
@@ -203,4 +210,4 @@ def encode_tree(node: tuple) -> bytes:
         return bytes((tag,)) + encode_length(len(value)) + value  # type: ignore[arg-type, operator]
     if tag == NULL:
         return b"\x00"
-    return encode_int(tag, value)  # type: ignore[arg-type]
+    return encode_int(tag, int(value))

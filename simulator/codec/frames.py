@@ -11,7 +11,7 @@ read by the generic layer (generic.py) and credited to `<make>-unknown`.
 from __future__ import annotations
 
 from functools import cache
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .apdu import DATA_NOTIFICATION, DATETIME_PREFIX, LLC_HEADER, read_notification
 from .axdr import ARRAY, STRUCTURE, parse_value
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["FrameDecoder", "decode_frame", "encode_frame", "header_key"]
 
 
-def encode_frame(profile: Profile, list_no: int, reading: dict) -> bytes:
+def encode_frame(profile: Profile, list_no: int, reading: dict[str, Any]) -> bytes:
     """The whole frame, flags included, that this meter sends for this list and reading."""
     layout = profile.lists.get(list_no)
     if layout is None:
@@ -81,11 +81,11 @@ class FrameDecoder:
         self._templates: dict[tuple, list[_Learned]] = {}
         self._template_count = 0
 
-    def decode(self, frame: bytes) -> dict:
+    def decode(self, frame: bytes) -> dict[str, Any]:
         """The canonical reading in one whole frame, with `meter` and `list`."""
         return self.decode_hdlc(parse_frame(frame))
 
-    def decode_hdlc(self, hdlc: HdlcFrame) -> dict:
+    def decode_hdlc(self, hdlc: HdlcFrame) -> dict[str, Any]:
         """The canonical reading in a checked HDLC frame's information field."""
         info = hdlc.info
         for learned in self._templates.get((hdlc.dst, hdlc.src, hdlc.control, len(info)), ()):
@@ -129,7 +129,7 @@ class FrameDecoder:
         self._templates.setdefault((hdlc.dst, hdlc.src, hdlc.control, len(hdlc.info)), []).append(learned)
         self._template_count += 1
 
-    def _candidates(self, shaped: tuple, last: str | None) -> tuple:
+    def _candidates(self, shaped: tuple[object, ...], last: str | None) -> tuple[Candidate, ...]:
         """The lists with this header and shape, the model last seen with this header first (worked out once)."""
         ordered = self._ordered.get((shaped, last))
         if ordered is None:
@@ -155,7 +155,7 @@ def _stateless_decoder() -> FrameDecoder:
     return FrameDecoder(remember=False)
 
 
-def decode_frame(frame: bytes) -> dict:
+def decode_frame(frame: bytes) -> dict[str, Any]:
     """The canonical reading in one whole frame, against the bundled profiles, with no memory of
     earlier frames (a Kaifa or Aidon list 1 is credited to the first model of its make by name)."""
     return _stateless_decoder().decode(frame)

@@ -10,11 +10,11 @@ the model; a frame no profile knows is still read.
 import tomllib
 from functools import cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from meter_profiles import ENERGY_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
 
-from .axdr import ARRAY, INTEGER_TAGS, NULL, OCTET_STRING, STRUCTURE, VISIBLE_STRING, tag_name
+from .axdr import ARRAY, INTEGER_TAGS, NULL, OCTET_STRING, STRUCTURE, VISIBLE_STRING, Node, tag_name
 from .cosem import decode_datetime, obis_text
 from .errors import FrameError
 from .lists import extra_text, scale
@@ -23,7 +23,7 @@ __all__ = ["MAKES", "GenericItem", "GenericList", "field_of_obis", "list_number"
 
 _DATA = tomllib.loads(Path(__file__).with_name("generic.toml").read_text(encoding="utf-8"))
 _OBIS_FIELDS: dict[str, str] = _DATA["obis"]
-MAKES: dict[str, dict] = _DATA["makes"]
+MAKES: dict[str, dict[str, Any]] = _DATA["makes"]
 _POSITIONAL = _DATA["positional"]
 _STRINGS = (OCTET_STRING, VISIBLE_STRING)
 _INTEGER, _ENUM = 0x0F, 0x16
@@ -36,7 +36,7 @@ class GenericItem(NamedTuple):
 
     obis: str | None
     tag: int
-    raw: object
+    raw: Any  # an int, bytes or None, as its tag says (see axdr.Node)
     field: str | None
     scaler: int | None = None  # from the frame (Aidon); None when the frame carries none
     unit_code: int | None = None
@@ -49,7 +49,7 @@ class GenericList(NamedTuple):
     make: str
     layout: str
     items: tuple[GenericItem, ...]
-    reading: dict
+    reading: dict[str, Any]
     list_no: int
 
 
@@ -66,7 +66,7 @@ def _code_and_field(raw: bytes) -> tuple[str, str | None]:
     return code, field_of_obis(code)
 
 
-def _is_obis(value: tuple) -> bool:
+def _is_obis(value: Node) -> bool:
     return value[0] == OCTET_STRING and len(value[1]) == 6
 
 
@@ -79,14 +79,14 @@ def _make_of(version: object) -> str | None:
     return None
 
 
-def _obis_item(key: bytes, value: tuple, scaler: int | None = None, unit_code: int | None = None) -> GenericItem:
+def _obis_item(key: bytes, value: Node, scaler: int | None = None, unit_code: int | None = None) -> GenericItem:
     if value[0] in (ARRAY, STRUCTURE):
         raise FrameError(f"OBIS {obis_text(key)} holds {tag_name(value[0])}, not a value")
     code, field = _code_and_field(key)
     return GenericItem(code, value[0], value[1], field, scaler, unit_code)
 
 
-def _pair_items(children: list) -> list[GenericItem]:
+def _pair_items(children: list[Node]) -> list[GenericItem]:
     """Kamstrup: an optional list version, then OBIS code and value, pair after pair; null pairs are placeholders."""
     items = []
     start = len(children) % 2
@@ -108,7 +108,7 @@ def _pair_items(children: list) -> list[GenericItem]:
     return items
 
 
-def _struct_items(children: list) -> list[GenericItem]:
+def _struct_items(children: list[Node]) -> list[GenericItem]:
     """Aidon: {OBIS, value} or {OBIS, value, {scaler, unit}} structures."""
     items = []
     for index, (tag, parts) in enumerate(children):
@@ -129,7 +129,7 @@ def _struct_items(children: list) -> list[GenericItem]:
     return items
 
 
-def _positional_items(children: list) -> list[GenericItem]:
+def _positional_items(children: list[Node]) -> list[GenericItem]:
     """Kaifa: strings, numbers, then on the hourly list the clock and the energy counters, named by their count.
 
     A list of another shape keeps its values under `extra`, keyed by position.
@@ -150,7 +150,7 @@ def _positional_items(children: list) -> list[GenericItem]:
     return [GenericItem(None, tag, value, field) for field, (tag, value) in zip(fields, children, strict=False)]
 
 
-def _layout_of(children: list) -> str:
+def _layout_of(children: list[Node]) -> str:
     """obis-pairs if an OBIS code opens the first pair, else positional."""
     start = len(children) % 2
     return "obis-pairs" if len(children) > start and _is_obis(children[start]) else "positional"
@@ -158,13 +158,13 @@ def _layout_of(children: list) -> str:
 
 def _value(item: GenericItem, scaler: int) -> object:
     if item.tag in _STRINGS:
-        raw: bytes = item.raw  # type: ignore[assignment]
+        raw: bytes = item.raw
         if item.field == "meter_time":
             return decode_datetime(raw)
         return raw.decode("latin-1") if item.field is not None else extra_text(item.tag, raw)
     if item.tag == NULL:
         return None
-    return scale(item.raw, scaler)  # type: ignore[arg-type]
+    return scale(item.raw, scaler)
 
 
 def _fits(item: GenericItem) -> bool:
@@ -172,14 +172,14 @@ def _fits(item: GenericItem) -> bool:
     if item.field is None:
         return False
     if item.field == "meter_time":
-        return item.tag == OCTET_STRING and len(item.raw) == 12  # type: ignore[arg-type]
+        return item.tag == OCTET_STRING and len(item.raw) == 12
     return (item.tag in _STRINGS) == (item.field in TEXT_FIELDS)
 
 
-def _reading(items: list[GenericItem], make: str) -> dict:
+def _reading(items: list[GenericItem], make: str) -> dict[str, Any]:
     scalers = MAKES[make]["scalers"]
-    reading: dict = {}
-    extra: dict = {}
+    reading: dict[str, Any] = {}
+    extra: dict[str, Any] = {}
     for index, item in enumerate(items):
         _obis, tag, raw, field, scaler, _unit, _placeholder = item
         if tag in INTEGER_TAGS and field in _NUMERIC and field not in reading:  # the common item, first
@@ -187,7 +187,7 @@ def _reading(items: list[GenericItem], make: str) -> dict:
             continue
         if item.placeholder:
             continue
-        if _fits(item) and item.field not in reading:
+        if item.field is not None and _fits(item) and item.field not in reading:
             reading[item.field] = _value(item, item.scaler if item.scaler is not None else scalers.get(item.field, 0))
         else:
             extra[item.obis or f"item {index}"] = _value(item, item.scaler or 0)
@@ -196,14 +196,14 @@ def _reading(items: list[GenericItem], make: str) -> dict:
     return reading
 
 
-def list_number(reading: dict) -> int:
+def list_number(reading: dict[str, Any]) -> int:
     """3 with energy counters, 1 with active power import alone, else 2 (as the readers number them)."""
     if not ENERGY_FIELDS.isdisjoint(reading):
         return 3
     return 1 if set(reading) - {"extra"} <= _POWER_ONLY else 2
 
 
-def read_list(body: tuple) -> GenericList:
+def read_list(body: Node) -> GenericList:
     """The items and canonical reading of a list body (a parsed A-XDR tree), with no profile."""
     tag, children = body
     if tag == ARRAY and children:

@@ -14,7 +14,7 @@ not verify and a frame counter that is not above the last one it accepted.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from meter_profiles import bundled_profiles
 
@@ -39,6 +39,7 @@ from .segments import NumberedJoiner, Reassembler, build_segmented
 
 if TYPE_CHECKING:
     from meter_profiles import Profile
+    from meter_profiles.schema import SecuritySettings
 
 __all__ = ["Encoded", "LinkDecoder", "LinkDeframer", "LinkEncoder", "Tamper"]
 
@@ -89,22 +90,22 @@ class LinkEncoder:
         # flag, format (2), addresses, control, HCS (2), then the LLC header: where the APDU starts in a frame.
         self._body_at = 1 + 2 + len(profile.hdlc.dst) + len(profile.hdlc.src) + 1 + 2 + len(LLC_HEADER)
 
-    def encode(self, list_no: int, reading: dict, tamper: Tamper | None = None) -> Encoded:
+    def encode(self, list_no: int, reading: dict[str, Any], tamper: Tamper | None = None) -> Encoded:
         """The line bytes of one list; a tamper changes its ciphering as a fault plan says."""
         frame = encode_frame(self.profile, list_no, reading)
         if self._plain:
             return Encoded(frame)
         apdu = frame[self._body_at : -3]  # encode_frame's own frame: its header is this profile's, its CRCs right
-        counter = stale = None
-        if self.profile.security is not None:
-            apdu, counter, stale = self._cipher(apdu, tamper or Tamper())
+        security, keys = self.profile.security, self._keys
+        if security is None or keys is None:  # the keys are there whenever the profile encrypts (__init__ checks)
+            return Encoded(self._frames(apdu))
+        apdu, counter, stale = self._cipher(apdu, tamper or Tamper(), security, keys)
         return Encoded(self._frames(apdu), counter, stale)
 
-    def _cipher(self, apdu: bytes, tamper: Tamper) -> tuple[bytes, int, bool]:
-        security = self.profile.security
+    def _cipher(self, apdu: bytes, tamper: Tamper, security: SecuritySettings, keys: Keys) -> tuple[bytes, int, bool]:
         self.counter = max(self.counter - tamper.counter_back, 0)
         counter = self.counter - 1 if tamper.repeat_counter and self.counter > 0 else self.counter
-        keys = _wrong(self._keys) if tamper.wrong_key else self._keys
+        keys = _wrong(keys) if tamper.wrong_key else keys
         ciphered = bytearray(cipher_apdu(apdu, security.system_title, security.control, counter, keys))
         if tamper.bad_tag and security.control & 0x10:
             ciphered[-1 - counter % TAG_BYTES] ^= 0x01
@@ -143,13 +144,13 @@ class LinkDecoder:
         self._blocks = NumberedJoiner(first=1)
         self._last_counter: dict[bytes, int] = {}
 
-    def feed(self, frame: bytes) -> dict | None:
+    def feed(self, frame: bytes) -> dict[str, Any] | None:
         """The reading of the list this frame completes, or None while more pieces are due."""
         if frame[:1] == bytes((FLAG,)):
             return self.feed_hdlc(parse_frame(frame))
         return self.feed_mbus(parse_mbus_frame(frame))
 
-    def feed_hdlc(self, hdlc: HdlcFrame) -> dict | None:
+    def feed_hdlc(self, hdlc: HdlcFrame) -> dict[str, Any] | None:
         """As feed, for a checked HDLC frame."""
         if self._hdlc.idle and not hdlc.segmented and hdlc.info[3:4] not in _WRAPPERS:
             return self._decoder.decode_hdlc(hdlc)  # a plaintext list in one frame, as Norwegian meters send
@@ -160,7 +161,7 @@ class LinkDecoder:
             raise FrameError(f"LLC header must be E6 E7 00, not {info[:3].hex(' ').upper()}")
         return self._apdu(info[len(LLC_HEADER) :], hdlc.dst, hdlc.src, hdlc.control)
 
-    def feed_mbus(self, mbus: MbusFrame) -> dict | None:
+    def feed_mbus(self, mbus: MbusFrame) -> dict[str, Any] | None:
         """As feed, for a checked M-Bus long frame."""
         apdu = self._mbus.feed(mbus.sequence, mbus.last, mbus.piece)
         if apdu is None:
@@ -175,12 +176,13 @@ class LinkDecoder:
                 return profile.hdlc.dst, profile.hdlc.src, profile.hdlc.control[0]
         raise FrameError(f"no profile sends M-Bus long frames with C {control:02X} and A {address:02X}")
 
-    def _apdu(self, apdu: bytes, dst: bytes, src: bytes, control: int) -> dict | None:
+    def _apdu(self, apdu: bytes, dst: bytes, src: bytes, control: int) -> dict[str, Any] | None:
         if apdu[:1] == bytes((GENERAL_BLOCK_TRANSFER,)):
             block = read_block(apdu)
-            apdu = self._blocks.feed(block.number, block.last, block.data)
-            if apdu is None:
+            joined = self._blocks.feed(block.number, block.last, block.data)
+            if joined is None:
                 return None
+            apdu = joined
         ciphered = read_ciphered(apdu) if apdu[:1] == bytes((GLO_CIPHERING,)) else None
         if ciphered is not None:
             apdu = self._decipher(ciphered)

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from .axdr import ARRAY, NULL, STRUCTURE, TAGS, encode_int, encode_length, encode_value
+from .axdr import ARRAY, NULL, STRUCTURE, TAGS, Node, encode_int, encode_length, encode_value
 from .cosem import UNIT_CODES, decode_datetime, encode_datetime, obis_bytes
 from .errors import FrameError
 
 if TYPE_CHECKING:  # the profile schema is pydantic: decoding a frame never needs it loaded
-    from meter_profiles.schema import ClockSettings, ListLayout
+    from meter_profiles.schema import ClockSettings, ListItem, ListLayout
 
 __all__ = ["CompiledList", "compiled", "extra_text", "scale", "unscale"]
 
@@ -39,14 +39,13 @@ def scale(raw: int, scaler: int) -> int | float:
 
 def unscale(value: float, scaler: int) -> int:
     """The raw register value that scale() turns into value."""
-    if scaler >= 0:
-        return round(value / 10**scaler)
-    return round(value * 10**-scaler)
+    factor: int = 10 ** abs(scaler)
+    return round(value / factor) if scaler >= 0 else round(value * factor)
 
 
 @dataclass(frozen=True)
 class _Item:
-    field: str | None
+    field: str  # a reading's field, an extra value's OBIS code, or "" for a placeholder
     tag: int
     kind: str  # "number", "text", "time" or "null"
     obis: bytes | None
@@ -66,7 +65,7 @@ class _Item:
         return cls(field, tag, kind, bytes.fromhex(obis) if obis is not None else None, scaler, unit_code, default)
 
 
-def _compile_item(item) -> _Item:
+def _compile_item(item: ListItem) -> _Item:
     if item.placeholder:
         kind = "null"
     elif item.field is None:
@@ -78,7 +77,7 @@ def _compile_item(item) -> _Item:
     else:
         kind = "number"
     return _Item(
-        field=item.field if item.field or item.placeholder else item.obis,  # an extra value is keyed by its code
+        field=item.field or ("" if item.placeholder else item.obis or ""),  # an extra value is keyed by its code
         tag=TAGS[item.type],
         kind=kind,
         obis=obis_bytes(item.obis) if item.obis else None,
@@ -120,7 +119,7 @@ class CompiledList:
 
     # -- encoding -----------------------------------------------------------
 
-    def encode(self, reading: dict, clock: ClockSettings) -> bytes:
+    def encode(self, reading: dict[str, Any], clock: ClockSettings) -> bytes:
         """The A-XDR body of this list for a reading."""
         parts = [
             prefix if null else prefix + self._value(item, reading, clock) + suffix
@@ -136,13 +135,14 @@ class CompiledList:
             if item.kind == "null":
                 return _NULL_PAIR, b"", True
             return (b"" if item.obis is None else _obis_value(item.obis)), b"", False
+        assert item.obis is not None, "every item of an obis-structs list has its OBIS code (the schema checks)"
         if item.unit_code is None:
             return _STRUCT2 + _obis_value(item.obis), b"", False
         scaler_unit = bytes((STRUCTURE, 2, 0x0F, item.scaler & 0xFF, 0x16, item.unit_code))
         return _STRUCT3 + _obis_value(item.obis), scaler_unit, False
 
     @staticmethod
-    def _value(item: _Item, reading: dict, clock: ClockSettings) -> bytes:
+    def _value(item: _Item, reading: dict[str, Any], clock: ClockSettings) -> bytes:
         if item.kind.startswith("extra"):
             value = reading.get("extra", {}).get(item.field, item.default)
         else:
@@ -211,8 +211,10 @@ class CompiledList:
                 return None
         return reading
 
-    def _match_pairs(self, children: list) -> dict | None:
-        values, matched, pos = [], [], 0
+    def _match_pairs(self, children: list[Node]) -> dict[str, Any] | None:
+        values: list[Node] = []
+        matched: list[_Item] = []
+        pos = 0
         for item in self.items:
             if item.kind == "null":
                 if children[pos][0] != NULL or children[pos + 1][0] != NULL:

@@ -50,7 +50,7 @@ class Reassembler:
     def __init__(self, llc_header: bytes = b"\xe6\xe7\x00", max_info: int = 8192) -> None:
         self._llc = llc_header
         self._max = max_info
-        self._key: tuple | None = None
+        self._key: tuple[bytes, bytes, int] | None = None
         self._parts: list[bytes] = []
         self._size = 0
         self.dropped = 0  # open lists given up: a piece lost, a new list begun, or too long

@@ -5,7 +5,7 @@ sequence number, so a plan does the same thing to the same frame in every run.
 """
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from meter_profiles import Profile
 
@@ -98,7 +98,7 @@ class _Draw:
             return False
         if spec.every is not None:
             return seq >= spec.first and (seq - spec.first) % spec.every == 0
-        return self._noise.unit(seq * 64) < spec.rate
+        return spec.rate is not None and self._noise.unit(seq * 64) < spec.rate
 
     def position(self, seq: int, draw: int, low: int, high: int) -> int:
         """A seeded whole number in [low, high] for draw number `draw` of frame `seq`."""
@@ -152,7 +152,7 @@ class Injector:
             raise FaultError(
                 f"fault {kind} needs an encrypted meter; {profile.name} sends plaintext (try kamstrup-omnipower-dk)"
             )
-        if kind == "bad-tag" and security.mode != "authenticated-encryption":
+        if kind == "bad-tag" and security is not None and security.mode != "authenticated-encryption":
             raise FaultError(f"fault bad-tag needs authenticated frames; {profile.name} encrypts without a tag")
         if kind == "duplicate" and security is not None:
             raise FaultError(
@@ -173,7 +173,7 @@ class Injector:
 
     def tamper(self, seq: int, list_no: int) -> Tamper:
         """What the plans do to frame `seq`'s ciphering; call before encoding it, then apply() with the result."""
-        changes: dict = {}
+        changes: dict[str, Any] = {}
         self._pending = []
         for draw in self._draws:
             kind = draw.spec.kind
@@ -183,13 +183,14 @@ class Injector:
         return Tamper(**changes)
 
     @staticmethod
-    def _tamper_of(spec: FaultSpec) -> dict:
-        return {
+    def _tamper_of(spec: FaultSpec) -> dict[str, Any]:
+        tampers: dict[str, dict[str, Any]] = {
             "wrong-key": {"wrong_key": True},
             "bad-tag": {"bad_tag": True},
             "counter-reset": {"counter_back": spec.counter_back},
             "counter-repeat": {"repeat_counter": True},
-        }[spec.kind]
+        }
+        return tampers[spec.kind]
 
     def apply(self, seq: int, list_no: int, elapsed: float, encoded: Encoded) -> Transmission:
         """What goes on the line for frame `seq` (encoded after tamper()), sent `elapsed` meter seconds into the run."""

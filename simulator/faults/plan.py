@@ -13,7 +13,7 @@ Plans mix: `--faults bad-fcs,garbage@0.5` loads both and sets garbage's rate to 
 """
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -33,7 +33,8 @@ __all__ = [
 ]
 
 PLAN_DIR = Path(__file__).parent / "plans"
-FAULT_KINDS = (
+# The kinds as a Literal type (the model and the type checker know them) and as a tuple (for listing them).
+FaultKind = Literal[
     "bad-fcs",
     "bad-hcs",
     "truncate",
@@ -63,7 +64,8 @@ FAULT_KINDS = (
     "stretch",
     "glitch",
     "power-off",
-)
+]
+FAULT_KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
 
 
 class FaultError(SimulatorError, ValueError):
@@ -75,7 +77,7 @@ class FaultSpec(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    kind: Literal[FAULT_KINDS]  # type: ignore[valid-type]
+    kind: FaultKind
     rate: float | None = Field(None, ge=0, le=1)  # chance per frame
     every: int | None = Field(None, gt=0)  # or: every Nth frame, from frame `first`
     first: int = Field(0, ge=0)

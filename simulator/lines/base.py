@@ -56,7 +56,7 @@ class Line(ABC):
     def write(self, data: bytes) -> None:
         """Hand bytes to the line; raise LineError if it went away."""
 
-    def drain(self) -> None:  # noqa: B027  (a no-op is right where nothing is buffered)
+    def drain(self) -> None:
         """Wait until every written byte has left (a UART's transmit buffer); at once where nothing is buffered."""
 
     def write_bad_parity(self, byte: int) -> None:

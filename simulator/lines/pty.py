@@ -30,7 +30,8 @@ class PtyLine(Line):
         self.drop_when_full = drop_when_full
         self.overflows = 0
         self.bytes_written = 0
-        self._master = self._slave = None
+        self._master: int | None = None
+        self._slave: int | None = None
         self._path = ""
 
     @property
@@ -40,14 +41,14 @@ class PtyLine(Line):
 
     def open(self) -> None:
         """Make the pair, both sides raw, the reader side at the profile's baud rate for tools that show it."""
-        self._master, self._slave = os.openpty()
-        for fd in (self._master, self._slave):
+        self._master, self._slave = master, slave = os.openpty()
+        for fd in (master, slave):
             tty.setraw(fd)
-        attrs = termios.tcgetattr(self._slave)
+        attrs = termios.tcgetattr(slave)
         attrs[4] = attrs[5] = _BAUD.get(self.serial.baud, termios.B2400)
-        termios.tcsetattr(self._slave, termios.TCSANOW, attrs)
-        self._path = os.ttyname(self._slave)
-        os.set_blocking(self._master, False)
+        termios.tcsetattr(slave, termios.TCSANOW, attrs)
+        self._path = os.ttyname(slave)
+        os.set_blocking(master, False)
 
     def close(self) -> None:
         """Close both sides."""
@@ -58,19 +59,20 @@ class PtyLine(Line):
 
     def write(self, data: bytes) -> None:
         """Put bytes into the pair; if the reader is not reading and the buffer fills, drop or wait."""
-        if self._master is None:
+        master, slave = self._master, self._slave
+        if master is None or slave is None:
             raise LineError(f"pty {self._path or '(not open)'} is closed")
         view = memoryview(data)
         while view:
             try:
-                count = os.write(self._master, view)
+                count = os.write(master, view)
                 self.bytes_written += count
                 view = view[count:]
             except BlockingIOError:
                 if self.drop_when_full:
-                    termios.tcflush(self._slave, termios.TCIFLUSH)
+                    termios.tcflush(slave, termios.TCIFLUSH)
                     self.overflows += 1
                 else:
-                    select.select([], [self._master], [], 0.5)
+                    select.select([], [master], [], 0.5)
             except OSError as error:
                 raise LineError(f"pty {self._path}: write failed: {error.strerror}") from None

@@ -104,20 +104,26 @@ class SerialLine(Line):
                 pass
             self._serial = None
 
+    @property
+    def _open(self) -> serial.Serial:
+        if self._serial is None:
+            raise LineError(f"{self.port} is not open: open() it first")
+        return self._serial
+
     def _lost(self, error: Exception) -> LineError:
         return LineError(f"{self.port} went away mid-run (adapter unplugged?): {error}")
 
     def write(self, data: bytes) -> None:
         """Hand bytes to the UART (or socket)."""
         try:
-            self._serial.write(data)
+            self._open.write(data)
         except (serial.SerialException, OSError) as error:
             raise self._lost(error) from None
 
     def drain(self) -> None:
         """Wait until the UART has sent every byte (tcdrain), so end times are when the last stop bit left."""
         try:
-            self._serial.flush()
+            self._open.flush()
         except (serial.SerialException, OSError) as error:
             raise self._lost(error) from None
 
@@ -130,11 +136,11 @@ class SerialLine(Line):
         if not self.carries_line_errors or self.serial.parity == "N":
             super().write_bad_parity(byte)
         try:
-            self._serial.flush()
-            self._serial.parity = _OPPOSITE[self.serial.parity]
-            self._serial.write(bytes((byte,)))
-            self._serial.flush()
-            self._serial.parity = _PARITY[self.serial.parity]
+            self._open.flush()
+            self._open.parity = _OPPOSITE[self.serial.parity]
+            self._open.write(bytes((byte,)))
+            self._open.flush()
+            self._open.parity = _PARITY[self.serial.parity]
         except (serial.SerialException, OSError) as error:
             raise self._lost(error) from None
 
@@ -143,11 +149,11 @@ class SerialLine(Line):
         if not self.carries_line_errors:
             super().write_at_baud(data, baud)
         try:
-            self._serial.flush()
-            self._serial.baudrate = baud
-            self._serial.write(data)
-            self._serial.flush()
-            self._serial.baudrate = self.serial.baud
+            self._open.flush()
+            self._open.baudrate = baud
+            self._open.write(data)
+            self._open.flush()
+            self._open.baudrate = self.serial.baud
         except (serial.SerialException, OSError, ValueError) as error:
             raise self._lost(error) from None
 
@@ -156,9 +162,9 @@ class SerialLine(Line):
         if not self.carries_line_errors:
             super().send_break(seconds)
         try:
-            self._serial.flush()
-            self._serial.break_condition = True
+            self._open.flush()
+            self._open.break_condition = True
             time.sleep(seconds)
-            self._serial.break_condition = False
+            self._open.break_condition = False
         except (serial.SerialException, OSError) as error:
             raise self._lost(error) from None

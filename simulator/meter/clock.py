@@ -27,9 +27,9 @@ class ClockError(SimulatorError, ValueError):
 
 def _zone(settings: ClockSettings) -> timezone | ZoneInfo:
     if settings.kind == "fixed":
-        return timezone(timedelta(minutes=settings.utc_offset_minutes))
+        return timezone(timedelta(minutes=settings.utc_offset_minutes or 0))  # the schema requires it for "fixed"
     try:
-        return ZoneInfo(settings.zone)
+        return ZoneInfo(settings.zone or "")  # the schema requires it for "local"; "" is refused below
     except (ZoneInfoNotFoundError, ValueError):
         raise ClockError(f"clock zone {settings.zone!r} is not a known IANA zone (such as Europe/Oslo)") from None
 
@@ -81,7 +81,8 @@ class MeterClock:
     def __post_init__(self) -> None:
         self._zone = _zone(self.settings)
         self._offsets = OffsetCache(self._zone)
-        self._grid_offset = self.start_utc.astimezone(self._zone).utcoffset().total_seconds()
+        offset = self.start_utc.astimezone(self._zone).utcoffset()
+        self._grid_offset = offset.total_seconds() if offset is not None else 0.0
         self._start_epoch = (self.start_utc - _EPOCH).total_seconds()
 
     @classmethod

@@ -8,10 +8,12 @@ at hh:00:10. A frame header's date-time is the instant it is sent.
 """
 
 from dataclasses import dataclass
+from typing import Any, Protocol
 
 from meter_profiles import ENERGY_FIELDS, TEXT_FIELDS, Profile
 from meter_profiles.schema import ListLayout
 
+from ..readings.electrical import GridState
 from ..readings.energy import EnergyRegisters
 from ..readings.noise import Noise
 from ..readings.quantise import quantise, truncate_energy
@@ -25,6 +27,12 @@ REPEAT_RATE = 1 / 24
 _PHASE_FIELDS = (("current_l1", "voltage_l1"), ("current_l2", "voltage_l2"), ("current_l3", "voltage_l3"))
 
 
+class ReadingsSource(Protocol):
+    """What drives a meter: the grid's state at an instant (a household model, a recorded day)."""
+
+    def state(self, utc_ms: int) -> GridState: ...
+
+
 @dataclass(frozen=True)
 class Emission:
     """One list the meter sends: when (true seconds since the start and meter wall time) and what."""
@@ -32,7 +40,7 @@ class Emission:
     elapsed: float
     list_no: int
     meter_time: str
-    reading: dict
+    reading: dict[str, Any]
 
 
 def _reading_items(layout: ListLayout) -> tuple[tuple[str, str, int], ...]:
@@ -54,7 +62,7 @@ def _reading_items(layout: ListLayout) -> tuple[tuple[str, str, int], ...]:
 class Meter:
     """A profile's meter, driven by a readings source, on a clock that starts anywhere."""
 
-    def __init__(self, profile: Profile, source, clock: MeterClock, seed: int = 1) -> None:
+    def __init__(self, profile: Profile, source: ReadingsSource, clock: MeterClock, seed: int = 1) -> None:
         self.profile = profile
         self.clock = clock
         self._source = source
@@ -64,10 +72,10 @@ class Meter:
         self._start_ms = round(clock.start_utc.timestamp() * 1000)
         self._counted_step = self._start_ms // self.step_ms  # the first step not yet in the registers
         self._registers = EnergyRegisters(self._start_registers())
-        self._powers: dict[int, tuple] = {}
+        self._powers: dict[int, tuple[GridState, dict[str, int]]] = {}
         self._cursor_ms = round(clock.meter_seconds(0.0) * 1000) - 1  # a push at the very start is sent
         self._elapsed = 0.0
-        self._last_hourly: dict | None = None
+        self._last_hourly: dict[str, int] | None = None
         self._repeats = Noise(seed, "hourly-energy-repeat")
         self._max_lag_ms = max(round(slot.lag_s * 1000) for slot in profile.schedule)
         self._items = {list_no: _reading_items(layout) for list_no, layout in profile.lists.items()}
@@ -111,11 +119,11 @@ class Meter:
             self._powers[step] = (state, powers)
         return self._powers[step][1]
 
-    def _state(self, step: int):
+    def _state(self, step: int) -> GridState:
         self.step_powers(step)
         return self._powers[step][0]
 
-    def _reading(self, push: Push, meter_time: str) -> dict:
+    def _reading(self, push: Push, meter_time: str) -> dict[str, Any]:
         utc_ms = self._start_ms + round(self._elapsed * 1000)
         step = utc_ms // self.step_ms
         values = self._instant_values(step)
@@ -123,7 +131,7 @@ class Meter:
         energy = self._energy_wms(utc_ms - push.lag_ms) if self._has_energy[push.list_no] else {}
         if self.profile.apdu.datetime != "null":
             values["meter_time"] = meter_time
-            reading = {"meter_time": meter_time}
+            reading: dict[str, Any] = {"meter_time": meter_time}
         else:
             values["meter_time"] = self.clock.meter_time(self._elapsed - push.lag_ms / 1000)
             reading = {}
@@ -137,9 +145,9 @@ class Meter:
         self._count_until((utc_ms - self._max_lag_ms) // self.step_ms)
         return reading
 
-    def _instant_values(self, step: int) -> dict:
+    def _instant_values(self, step: int) -> dict[str, Any]:
         identity = self.profile.identity
-        values = {
+        values: dict[str, Any] = {
             "list_version": identity.list_version,
             "meter_id": identity.meter_id,
             "meter_type": identity.meter_type,
@@ -169,6 +177,6 @@ class Meter:
 
     def _maybe_repeat(self, wms: dict[str, int], taken_ms: int) -> dict[str, int]:
         repeat = self._last_hourly is not None and self._repeats.unit(taken_ms // 3_600_000) < REPEAT_RATE
-        if not repeat:
+        if not repeat or self._last_hourly is None:
             self._last_hourly = wms
         return self._last_hourly

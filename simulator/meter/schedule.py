@@ -7,6 +7,7 @@ list 2, and hh:00:10 is taken by list 3 (HAN-FACTS: list 1 gaps of 2 s or 4 s).
 Times are whole milliseconds so that 2.5 s periods add up exactly.
 """
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from meter_profiles.schema import PushSlot
@@ -45,10 +46,11 @@ class Schedule:
             at = ((after_ms - offset) // period + 1) * period + offset
             if best is None or at < best[0] or (at == best[0] and priority > best[1]):
                 best = (at, priority, list_no, lag)
-        at, _, list_no, lag = best
-        return Push(at, list_no, lag)
+        assert best is not None, "a schedule has at least one slot (a profile has at least one push)"
+        at, _, chosen, lag = best
+        return Push(at, chosen, lag)
 
-    def pushes(self, after_ms: int, until_ms: int):
+    def pushes(self, after_ms: int, until_ms: int) -> Iterator[Push]:
         """Every push strictly after `after_ms` and up to `until_ms`, in order."""
         push = self.next_push(after_ms)
         while push.meter_ms <= until_ms:

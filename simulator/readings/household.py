@@ -107,7 +107,7 @@ class _CompiledLoad:
         self.shift = int(noise.unit(-1) * load.cycle_s) if load.cycle_s is not None else 0
         # Which of the meter's phases the load draws on, and by how much its draw is divided among them.
         if meter_phases == 1:
-            self.phases = ((0, 1),)
+            self.phases: tuple[tuple[int, int], ...] = ((0, 1),)
         elif load.phase == "all":
             self.phases = ((0, 3), (1, 3), (2, 3))
         else:
@@ -120,7 +120,7 @@ class _CompiledLoad:
             inside = start <= local_s < end if start < end else (local_s >= start or local_s < end)
             if not inside or self.noise.unit(second // self.block_s) >= self.duty:
                 return 0.0
-        if self.cycle_s is not None and (second + self.shift) % self.cycle_s >= self.on_s:
+        if self.cycle_s is not None and self.on_s is not None and (second + self.shift) % self.cycle_s >= self.on_s:
             return 0.0
         return self.watts * (1.0 + self.noise.spread(second, self.noise_amp)) if self.noise_amp else self.watts
 

@@ -7,7 +7,8 @@ __all__ = ["quantise", "truncate_energy"]
 
 def _from_raw(raw: int, scaler: int) -> int | float:
     # The same arithmetic a decoder uses, so the sent log and a decoded frame agree to the bit.
-    return raw * 10**scaler if scaler >= 0 else raw / 10**-scaler
+    factor: int = 10 ** abs(scaler)
+    return raw * factor if scaler >= 0 else raw / factor
 
 
 def quantise(value: float, scaler: int) -> int | float:

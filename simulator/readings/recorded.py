@@ -11,6 +11,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..errors import SimulatorError
@@ -45,7 +46,7 @@ def _seconds_of(column: str, text: str) -> float:
     return parts[0] * 3600 + parts[1] * 60 + (parts[2] if len(parts) == 3 else 0)
 
 
-def _row_sample(path: Path, line: int, row: dict, column: str, tan_phi: float) -> Sample:
+def _row_sample(path: Path, line: int, row: dict[str, Any], column: str, tan_phi: float) -> Sample:
     try:
         at = _seconds_of(column, row[column])
         powers = {name: float(row[name]) if row.get(name) not in (None, "") else None for name in _POWER_COLUMNS}
@@ -80,7 +81,7 @@ def read_power_csv(path: Path, tan_phi: float) -> tuple[list[Sample], bool]:
     return sorted(samples, key=lambda s: s.at_ms), column == "time"
 
 
-def _sample_of(at_ms: int, values: dict, last: Sample | None) -> Sample:
+def _sample_of(at_ms: int, values: dict[str, Any], last: Sample | None) -> Sample:
     p = values.get("active_power_import", 0) - values.get("active_power_export", 0)
     if "reactive_power_import" not in values and last is not None:
         return Sample(at_ms, p, last.q, last.weights, last.volts)  # a list 1 carries P only
@@ -96,7 +97,7 @@ def _sample_of(at_ms: int, values: dict, last: Sample | None) -> Sample:
     return Sample(at_ms, p, q, weights, volts)
 
 
-def capture_samples(readings: list[tuple[datetime, dict]]) -> list[Sample]:
+def capture_samples(readings: list[tuple[datetime, dict[str, Any]]]) -> list[Sample]:
     """Samples from a capture's decoded readings with the time each was sent."""
     origin = readings[0][0]
     samples: list[Sample] = []

@@ -19,7 +19,7 @@ from meter_profiles.datafiles import read_toml, unknown_name, validate
 
 from .electrical import VoltageModel, VoltageSettings
 from .household import HouseholdScenario, HouseholdSource
-from .recorded import RecordedSource, ScenarioError, capture_samples, read_power_csv
+from .recorded import RecordedSource, Sample, ScenarioError, capture_samples, read_power_csv
 
 __all__ = ["SCENARIO_DIR", "Scenario", "ScenarioError", "bundled_scenarios", "load_scenario"]
 
@@ -50,7 +50,11 @@ class CaptureScenario(_Recorded):
     kind: Literal["capture"]
 
 
-_KINDS = {"household": HouseholdScenario, "csv": CsvScenario, "capture": CaptureScenario}
+_KINDS: dict[str, type[HouseholdScenario | CsvScenario | CaptureScenario]] = {
+    "household": HouseholdScenario,
+    "csv": CsvScenario,
+    "capture": CaptureScenario,
+}
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class Scenario:
         """The scenario's own seed, used when a run gives none."""
         return self.data.seed
 
-    def source(self, phases: int, start_ms: int, seed: int | None = None):
+    def source(self, phases: int, start_ms: int, seed: int | None = None) -> HouseholdSource | RecordedSource:
         """The readings source for a meter of `phases` phases whose run starts at `start_ms` (UTC)."""
         data = self.data
         if isinstance(data, HouseholdScenario):
@@ -83,7 +87,7 @@ class Scenario:
         return RecordedSource(_capture_readings(path), start_ms, phases, voltage, None, loop=True)
 
 
-def _capture_readings(path: Path):
+def _capture_readings(path: Path) -> list[Sample]:
     # Imported here: only a capture scenario needs the codec.
     from ..capture.logfile import CaptureError, read_capture
     from ..codec import FrameDecoder, FrameError
@@ -100,7 +104,7 @@ def _capture_readings(path: Path):
             raise ScenarioError(f"{path}: frame {number} does not decode: {error}") from None
         readings.append((captured.received, values))
     if all(received is not None for received, _ in readings):
-        timed = readings
+        timed = [(received, values) for received, values in readings if received is not None]
     elif all("meter_time" in values for _, values in readings):
         timed = [(datetime.fromisoformat(values["meter_time"]), values) for _, values in readings]
     else:
@@ -112,7 +116,7 @@ def _capture_readings(path: Path):
 
 def _from_file(path: Path) -> Scenario:
     raw = read_toml(path, ScenarioError, "scenario")
-    model = _KINDS.get(raw.get("kind"))
+    model = _KINDS.get(str(raw.get("kind")))
     if model is None:
         raise ScenarioError(f"{path}: kind must be one of {', '.join(_KINDS)}, not {raw.get('kind')!r}")
     return Scenario(validate(model, raw, path, ScenarioError), path.parent)

@@ -9,7 +9,7 @@ stats = run_meter(profile, line, scenario="household-day", duration_s=3600, warp
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from itertools import count
@@ -60,7 +60,7 @@ def run_meter(
     start: str | datetime | None = None,
     duration_s: float | None = None,
     warp: float | None = 1.0,
-    faults: list[FaultPlan] = (),
+    faults: Sequence[FaultPlan] = (),
     sent_log: SentLog | None = None,
     seed: int | None = None,
     byte_pacing: bool = True,

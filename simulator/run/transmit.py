@@ -10,10 +10,10 @@ from ..lines import Line, write_paced
 __all__ = ["transmit"]
 
 
-def _drifted(line: Line, tx: Transmission) -> tuple[float, float]:
+def _drifted(line: Line, frame: bytes, baud: int) -> tuple[float, float]:
     """The whole frame at the drifted rate (the UART reconfigured around it); the instants as transmit gives them."""
     start = time.monotonic()
-    line.write_at_baud(tx.frame, tx.baud)
+    line.write_at_baud(frame, baud)
     return start, time.monotonic()
 
 
@@ -30,7 +30,7 @@ def transmit(line: Line, tx: Transmission, byte_time: float | None) -> tuple[flo
     if tx.glitch_bits:
         line.glitch(tx.glitch_bits)
     if tx.baud is not None:
-        return _drifted(line, tx)
+        return _drifted(line, tx.frame, tx.baud)
     start = time.monotonic()
     points = _cut_points(tx)
     for begin, end in itertools.pairwise(points):

@@ -25,7 +25,8 @@ class OffsetCache:
         block = int(utc_s // _BLOCK_S)
         if block != self._block:
             moment = datetime.fromtimestamp(block * _BLOCK_S, UTC)
-            self._offset = int(self._zone.utcoffset(moment.astimezone(self._zone)).total_seconds())
+            offset = self._zone.utcoffset(moment.astimezone(self._zone))
+            self._offset = int(offset.total_seconds()) if offset is not None else 0
             self._block = block
         return self._offset
 

@@ -54,7 +54,7 @@ class RomStandIn(threading.Thread):
         self._slave = slave
         self.flash = bytearray(b"\xff" * FLASH_SIZE)
         self.commands: list[int] = []
-        self._inflate = None
+        self._inflate: zlib._Decompress | None = None
         self._offset = 0
         self._stop = threading.Event()
 
@@ -104,6 +104,7 @@ class RomStandIn(threading.Thread):
             self._inflate, self._offset = zlib.decompressobj(), struct.unpack("<4I", data[:16])[3]
             self._send(op)
         elif op == DEFL_DATA:
+            assert self._inflate is not None, "DEFL_DATA before DEFL_BEGIN"
             self._write(self._inflate.decompress(data[16 : 16 + struct.unpack("<I", data[:4])[0]]))
             self._send(op)
         elif op == FLASH_MD5:

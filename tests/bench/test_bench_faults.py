@@ -3,12 +3,14 @@
 import json
 import os
 import time
+from typing import cast
 
-from bench.check import Excuse, judge
+from bench.check import Excuse, Verdict, judge
 from bench.line import BENCH_FAULTS, PtyLine
 from bench.observer.adapters import publications
 from bench.observer.process import observer_outages
 from bench.run.benchfaults import bench_faults
+from bench.run.outcome import RunResult
 from bench.run_cli import exit_status
 from tests.bench.benchlogs import TOPIC
 
@@ -68,6 +70,7 @@ def test_the_observer_away_from_the_broker_is_an_outage_until_it_is_back(tmp_pat
 def test_the_relay_records_what_it_drops_with_its_monotonic_times(tmp_path):
     line = PtyLine(tmp_path)
     line.open()
+    assert line.meter_port is not None
     try:
         meter = os.open(line.meter_port, os.O_WRONLY | os.O_NONBLOCK)
         began = time.monotonic()
@@ -103,6 +106,10 @@ def test_exit_status_is_fail_for_the_reader_and_bench_error_for_the_bench_alone(
         bench_faults=[Excuse(frames[4]["end_mono"] - 0.1, frames[4]["end_mono"], "the relay dropped 9 bytes")],
     )
     failed = judge(frames, publications("classic", TOPIC, messages[:4]))
-    assert exit_status([Result(clean)]) == 0
-    assert exit_status([Result(clean), Result(lost)]) == 2
-    assert exit_status([Result(lost), Result(failed)]) == 1
+
+    def results(*verdicts: Verdict) -> list[RunResult]:
+        return [cast(RunResult, Result(verdict)) for verdict in verdicts]  # exit_status reads only the verdict
+
+    assert exit_status(results(clean)) == 0
+    assert exit_status(results(clean, lost)) == 2
+    assert exit_status(results(lost, failed)) == 1

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from bench.broker import BrokerEndpoint, is_up, make_broker, new_client
+from bench.broker import BrokerEndpoint, BrokerServer, is_up, make_broker, new_client
 from bench.errors import BrokerError
 from bench.observer import Observer
 
@@ -68,9 +68,11 @@ def test_an_external_broker_that_does_not_answer_is_named(tmp_path):
         make_broker(f"127.0.0.1:{port}", tmp_path).start()
 
 
-def test_a_broker_that_dies_at_start_shows_its_log_tail(tmp_path):
+def test_a_broker_that_dies_at_start_shows_its_log_tail(tmp_path, monkeypatch):
     broker = make_broker("embedded", tmp_path)
-    broker.argv = lambda: ["python", "-c", "import sys; print('address already in use'); sys.exit(1)"]
+    monkeypatch.setattr(
+        broker, "argv", lambda: ["python", "-c", "import sys; print('address already in use'); sys.exit(1)"]
+    )
     with pytest.raises(
         BrokerError, match=r"exited while waiting for MQTT CONNACK from embedded .*\n.*address already in use"
     ):
@@ -81,6 +83,7 @@ def test_a_broker_that_dies_at_start_shows_its_log_tail(tmp_path):
 def test_a_chosen_port_taken_before_the_broker_binds_it_is_replaced(kind, tmp_path):
     """The kernel's free port can be grabbed by someone else first; the broker then starts on another."""
     broker = make_broker(kind, tmp_path)
+    assert isinstance(broker, BrokerServer)
     taken = broker.port
     with socket.socket() as squatter:
         squatter.bind(("127.0.0.1", taken))

@@ -56,6 +56,7 @@ def test_runs_side_by_side_overlap_each_on_its_own_broker_and_pty(tmp_path):
     runs = []
     for result in run_set(tmp_path, 2):
         wiring = re.search(r"good (/dev/pts/\d+) 127.0.0.1 (\d+) ", result.dut_log.read_text())
+        assert wiring, f"no wiring line in {result.dut_log}"
         runs.append((result.frames[0]["start_mono"], result.frames[-1]["end_mono"], *wiring.groups()))
     overlapping = [(a, b) for a, b in itertools.combinations(runs, 2) if a[0] < b[1] and b[0] < a[1]]
     assert overlapping, f"no two runs sent at the same time: {runs}"

@@ -59,14 +59,17 @@ def test_the_lan_listener_wants_the_login_and_the_bench_stays_on_loopback(tmp_pa
 
 def test_a_tls_listener_with_a_generated_ca_takes_only_tls_clients_that_trust_it(tmp_path):
     lan = lan_listener(LAN_HOST, tmp_path / "broker.json", tls=True)
+    again = lan_listener(LAN_HOST, tmp_path / "broker.json", tls=True)
+    assert lan.tls is not None and again.tls is not None
     assert lan.tls.ca.exists() and stat.S_IMODE(lan.tls.key.stat().st_mode) == 0o600
-    assert lan_listener(LAN_HOST, tmp_path / "broker.json", tls=True).tls.ca.read_bytes() == lan.tls.ca.read_bytes()
+    assert again.tls.ca.read_bytes() == lan.tls.ca.read_bytes()
     broker = make_broker("mosquitto", tmp_path, lan)
     broker.start()
     try:
         assert connects(lan.endpoint, ca=lan.tls.ca)
         assert not connects(lan.endpoint), "a plain client got in on the TLS listener"
         other = lan_listener(LAN_HOST, tmp_path / "other.json", tls=True)
+        assert other.tls is not None
         assert not connects(lan.endpoint, ca=other.tls.ca), "a client trusting another CA got in"
     finally:
         broker.stop()

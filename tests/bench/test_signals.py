@@ -18,7 +18,7 @@ GONE_S = 20.0
 
 def descendants(pid: int) -> set[int]:
     """Every live process below pid (children in their own sessions included)."""
-    parents = {}
+    parents: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:

@@ -27,7 +27,7 @@ def readings(draw, name: str, list_no: int) -> dict:
     start = datetime(2000, 1, 1)
     reading["meter_time"] = (start + timedelta(seconds=draw(st.integers(0, 40 * 365 * 86400)))).isoformat()
     for item in profile.lists[list_no].items:
-        if item.type in RAW_RANGES and not item.placeholder:
+        if item.type in RAW_RANGES and item.field is not None:
             reading[item.field] = scale(draw(st.integers(*RAW_RANGES[item.type])), item.scaler)
     return reading
 
@@ -38,7 +38,7 @@ def _carried(reading: dict, name: str, list_no: int) -> dict:
     return {key: value for key, value in reading.items() if key in fields}
 
 
-@pytest.mark.parametrize("name, list_no", PROFILE_LISTS, ids=[f"{n}-list{l}" for n, l in PROFILE_LISTS])
+@pytest.mark.parametrize("name, list_no", PROFILE_LISTS, ids=[f"{n}-list{number}" for n, number in PROFILE_LISTS])
 @settings(max_examples=25, deadline=None)
 @given(data=st.data())
 def test_encoded_frame_reads_the_same_in_amshan_and_in_ours(name, list_no, data):

@@ -13,6 +13,7 @@ from simulator.codec.lists import unscale
 from simulator.codec.mbus import parse_mbus_frame
 from simulator.codec.security import KeyRing, Keys, SecurityError, cipher_apdu, decipher_apdu, read_ciphered
 from simulator.codec.segments import split_frames
+from simulator.meter import Emission
 
 from .link_support import ENCRYPTED, KEYS, RING, emissions
 
@@ -33,7 +34,7 @@ def _numbers(parsed) -> list[int]:
 def _every_list(name: str) -> list:
     profile = get_profile(name)
     sent = emissions(profile, 400)
-    firsts = {}
+    firsts: dict[int, Emission] = {}
     for emission in sent:
         firsts.setdefault(emission.list_no, emission)
     assert set(firsts) == set(profile.lists)
@@ -43,20 +44,21 @@ def _every_list(name: str) -> list:
 @pytest.mark.parametrize("name", ENCRYPTED)
 def test_dlms_cosem_agrees_with_our_encoder_on_every_encrypted_list(name):
     profile = get_profile(name)
-    encoder = LinkEncoder(profile, KEYS)
+    encoder, security = LinkEncoder(profile, KEYS), profile.security
+    assert security is not None
     for emission in _every_list(name):
         encoded = encoder.encode(emission.list_no, emission.reading)
         ours = _apdu(encoded.data)
         theirs = GeneralGlobalCipher.from_bytes(ours)
-        assert theirs.system_title == profile.security.system_title
+        assert theirs.system_title == security.system_title
         assert theirs.invocation_counter == encoded.counter
-        assert theirs.security_control.to_bytes()[0] == profile.security.control
+        assert theirs.security_control.to_bytes()[0] == security.control
         plain = decipher_apdu(read_ciphered(ours), KEYS)
         # dlms-cosem ciphers the same plaintext to the same bytes: with its tag when authenticated;
         # without one, GCM's ciphertext does not depend on the tag, so the ciphertext alone must agree.
         sealed = encrypt(
             SecurityControlField(0, authenticated=True, encrypted=True),
-            profile.security.system_title,
+            security.system_title,
             encoded.counter,
             KEYS.encryption,
             plain,
@@ -85,10 +87,11 @@ def test_encrypted_lists_decode_with_the_right_key(name):
         readings = [
             decoder.feed(frame) for frame in split_frames(encoder.encode(emission.list_no, emission.reading).data)
         ]
-        reading = readings[-1]
+        reading, security = readings[-1], profile.security
+        assert reading is not None and security is not None
         assert reading["meter"] == name and reading["list"] == emission.list_no
         assert {key: reading[key] for key in emission.reading} == emission.reading
-        assert reading["security"]["system_title"] == profile.security.system_title.hex().upper()
+        assert reading["security"]["system_title"] == security.system_title.hex().upper()
 
 
 WRONG = Keys(bytes(16), bytes(16))
@@ -122,7 +125,8 @@ def test_a_flipped_tag_bit_and_a_stale_counter_are_refused():
     profile = get_profile("kamstrup-omnipower-dk")
     encoder, decoder = LinkEncoder(profile, KEYS), LinkDecoder(keys=RING)
     first, second, third = (e for e in emissions(profile, 3))
-    assert decoder.feed(encoder.encode(first.list_no, first.reading).data)["security"]["frame_counter"] == 1
+    reading = decoder.feed(encoder.encode(first.list_no, first.reading).data)
+    assert reading is not None and reading["security"]["frame_counter"] == 1
     with pytest.raises(SecurityError, match="frame counter 2: the authentication tag does not verify"):
         decoder.feed(encoder.encode(second.list_no, second.reading, Tamper(bad_tag=True)).data)
     replay = encoder.encode(third.list_no, third.reading, Tamper(counter_back=2))

@@ -1,5 +1,6 @@
 """Fixtures for the firmware tests: thin wrappers over tests/firmware/harness.py and firmware/tools."""
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +28,7 @@ def lx106_build() -> Path:
 
 
 @pytest.fixture(scope="session")
-def broker(tmp_path_factory) -> harness.Broker:
+def broker(tmp_path_factory) -> Iterator[harness.Broker]:
     """A mosquitto on an ephemeral loopback port for the whole session."""
     running = harness.Broker(tmp_path_factory.mktemp("broker")).start()
     yield running

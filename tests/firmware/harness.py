@@ -48,6 +48,13 @@ def build_firmware(variant: str) -> Path:
     return build
 
 
+def found(pattern: str, text: str) -> re.Match[str]:
+    """The first match of pattern in text; the test fails with the text's tail when there is none."""
+    match = re.search(pattern, text)
+    assert match, f"{pattern!r} not found in:\n{text[-2000:]}"
+    return match
+
+
 def free_port() -> int:
     """An unused loopback TCP port."""
     with socket.socket() as probe:
@@ -80,7 +87,7 @@ class Broker:
         config = self.workdir / "mosquitto.conf"
         # max_queued_messages 0: no limit, so a burst of a whole capture is never dropped for a slow subscriber.
         config.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n")
-        log = open(self.workdir / "mosquitto.log", "w")  # noqa: SIM115 -- the broker's log, open while it runs
+        log = open(self.workdir / "mosquitto.log", "w")
         self.process = subprocess.Popen([MOSQUITTO, "-c", str(config)], stdout=log, stderr=subprocess.STDOUT)
         wait_for_port(self.port, 10, "mosquitto")
         return self
@@ -103,9 +110,11 @@ class MqttWatcher:
 
     def __init__(self, port: int, topic_filter: str):
         self.messages: queue.Queue[Message] = queue.Queue()
-        self._subscribed = queue.Queue()
+        self._subscribed: queue.Queue[bool] = queue.Queue()
         self.client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, client_id=f"watch-{uuid.uuid4().hex[:8]}")
-        self.client.on_message = lambda _c, _u, msg: self.messages.put(Message(msg.topic, msg.payload, msg.retain))
+        self.client.on_message = lambda _c, _u, msg: self.messages.put(
+            Message(msg.topic, bytes(msg.payload), msg.retain)
+        )
         self.client.on_subscribe = lambda *_args: self._subscribed.put(True)
         self.client.on_connect = lambda client, *_args: client.subscribe(topic_filter, qos=1)
         self.client.connect("127.0.0.1", port)
@@ -159,7 +168,7 @@ class Reader:
     binary: Path
     args: list[str]
     log_path: Path
-    process: subprocess.Popen | None = None
+    process: subprocess.Popen[bytes] | None = None
     extra_env: dict = field(default_factory=dict)
 
     def start(self, wait_for: str | None = "mqtt connected") -> Reader:
@@ -169,13 +178,17 @@ class Reader:
             UBSAN_OPTIONS="print_stacktrace=1",
             **self.extra_env,
         )
-        self._log = open(self.log_path, "w")  # noqa: SIM115 -- closed by stop(), the process's lifetime
+        self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(
             [str(self.binary), *self.args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env
         )
         if wait_for:
             self.wait_log(wait_for, 10)
         return self
+
+    def _started(self) -> subprocess.Popen[bytes]:
+        assert self.process is not None, "start() the reader first"
+        return self.process
 
     def log_text(self) -> str:
         return self.log_path.read_text()
@@ -186,7 +199,7 @@ class Reader:
         while time.monotonic() < deadline:
             if needle in self.log_text()[after:]:
                 return
-            if self.process.poll() is not None:
+            if self._started().poll() is not None:
                 break
             time.sleep(0.02)
         tail = "\n".join(self.log_text().splitlines()[-15:])
@@ -194,25 +207,28 @@ class Reader:
 
     def command(self, line: str, replies: int = 1, timeout: float = 5) -> list[str]:
         """Sends one console line; returns the next `replies` lines of stdout."""
-        self.process.stdin.write(line.encode() + b"\n")
-        self.process.stdin.flush()
-        out = []
+        process = self._started()
+        assert process.stdin is not None and process.stdout is not None, "the console is on pipes (start())"
+        process.stdin.write(line.encode() + b"\n")
+        process.stdin.flush()
+        out: list[str] = []
         deadline = time.monotonic() + timeout
         while len(out) < replies and time.monotonic() < deadline:
-            out.append(self.process.stdout.readline().decode().rstrip("\n"))
+            out.append(process.stdout.readline().decode().rstrip("\n"))
         return out
 
     def stop(self) -> int:
         """Stops hanreader; returns its exit code (sanitizer reports make it non-zero)."""
-        if self.process.poll() is None:
-            self.process.terminate()
+        process = self._started()
+        if process.poll() is None:
+            process.terminate()
             try:
-                self.process.wait(timeout=10)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+                process.kill()
+                process.wait()
         self._log.close()
-        return self.process.returncode
+        return process.returncode
 
 
 def capture_frames(name: str) -> list[bytes]:

@@ -4,6 +4,7 @@ import socket
 import subprocess
 import time
 import uuid
+from typing import NamedTuple
 
 import paho.mqtt.client as mqtt
 
@@ -53,8 +54,15 @@ def test_a_retained_reboot_restarts_nothing(firmware_build, broker, tmp_path):
         assert rig.close() == 0
 
 
-def start_with_config(build, tmp_path, text: bytes) -> tuple[subprocess.CompletedProcess | None, float]:
-    """Runs hanreader on a config file for up to 5 s; its result (None while still running) and the time taken."""
+class Outcome(NamedTuple):
+    """How a reader run ended: its exit status (None: still running when stopped) and what it said on stderr."""
+
+    returncode: int | None
+    stderr: str
+
+
+def start_with_config(build, tmp_path, text: bytes) -> tuple[Outcome, float]:
+    """Runs hanreader on a config file for up to 5 s; how it ended and the time taken."""
     config = tmp_path / "reader.conf"
     config.write_bytes(text)
     line = MeterLine()
@@ -67,12 +75,12 @@ def start_with_config(build, tmp_path, text: bytes) -> tuple[subprocess.Complete
         text=True,
     )
     try:
-        out, err = process.communicate(timeout=1)
-        return subprocess.CompletedProcess(process.args, process.returncode, out, err), time.monotonic() - started
+        _, err = process.communicate(timeout=1)
+        return Outcome(process.returncode, err), time.monotonic() - started
     except subprocess.TimeoutExpired:
         process.terminate()
-        out, err = process.communicate(timeout=5)
-        return subprocess.CompletedProcess(process.args, None, out, err), time.monotonic() - started
+        _, err = process.communicate(timeout=5)
+        return Outcome(None, err), time.monotonic() - started
     finally:
         line.close()
 

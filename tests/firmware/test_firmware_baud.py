@@ -2,14 +2,13 @@
 moves it on, parity fastest, and the host's tty is set to each rate (a pty keeps the rate in
 its termios, though it carries bytes at any); a good frame locks it, and a fixed rate stays."""
 
-import re
 import termios
 
-from tests.firmware.harness import FIRMWARE, capture_frames, start_rig
+from tests.firmware.harness import FIRMWARE, capture_frames, found, start_rig
 
 # Bytes with no HDLC flag, M-Bus start or 0xFF: what a reader hears at the wrong rate, as
 # many as move the detector on once (SerialDetector::kNoiseBytesToSwitch).
-NOISE_TO_SWITCH = int(re.search(r"kNoiseBytesToSwitch = (\d+);", (FIRMWARE / "core/serial_detect.h").read_text())[1])
+NOISE_TO_SWITCH = int(found(r"kNoiseBytesToSwitch = (\d+);", (FIRMWARE / "core/serial_detect.h").read_text())[1])
 NOISE = bytes(0x80 + n % 0x70 for n in range(NOISE_TO_SWITCH))
 SPEEDS = {termios.B2400: 2400, termios.B9600: 9600, termios.B115200: 115200}
 

@@ -3,7 +3,6 @@ without a tag), joins segmented HDLC and M-Bus long frames, refuses a wrong key,
 stale counter, and counts each refusal in status. Keys reach it through its settings file or
 its console, never argv, and never come back out."""
 
-import re
 import uuid
 
 import pytest
@@ -13,7 +12,7 @@ from simulator.codec.link import LinkDecoder, LinkEncoder, Tamper
 from simulator.codec.security import Keys
 from simulator.codec.segments import build_segmented, split_frames
 from tests.codec.link_support import KEYS, RING, emissions
-from tests.firmware.harness import expected_document, start_rig
+from tests.firmware.harness import expected_document, found, start_rig
 from tests.firmware.test_firmware_frames import assert_same_document
 from tests.firmware.test_firmware_portal import exchange
 from tests.firmware.test_firmware_portal_requests import post
@@ -62,7 +61,9 @@ def line_bytes(name: str, count: int, tampers: dict[int, Tamper] | None = None, 
 
 def decoded(data: bytes, decoder: LinkDecoder) -> dict:
     """The reading the Python link decoder makes of one list's line bytes."""
-    return [decoder.feed(frame) for frame in split_frames(data)][-1]
+    reading = [decoder.feed(frame) for frame in split_frames(data)][-1]
+    assert reading is not None, "the last frame did not complete a list"
+    return reading
 
 
 @pytest.mark.parametrize("name", NEW_METERS)
@@ -189,7 +190,7 @@ def test_meter_keys_are_set_on_the_console_masked_and_refused_over_mqtt(firmware
 
 def test_meter_keys_set_in_the_portal_decipher_and_never_come_back_to_the_browser(firmware_build, broker, tmp_path):
     rig = start_rig(firmware_build, broker, tmp_path, "--config", str(tmp_path / "reader.conf"), "--portal-port", "0")
-    url = re.search(r"portal listening on (http://\S+)", rig.reader.log_text()).group(1)
+    url = found(r"portal listening on (http://\S+)", rig.reader.log_text())[1]
     try:
         bad = b"mqtt_host=127.0.0.1&meter_key=" + b"z" * 32
         head, page = exchange(url, post(bad))

@@ -6,7 +6,7 @@ import socket
 import pytest
 
 from tests.firmware.browser import Browser
-from tests.firmware.harness import start_rig
+from tests.firmware.harness import found, start_rig
 from tests.firmware.test_firmware_frames import REFERENCE
 
 KAIFA_L2 = bytes.fromhex(REFERENCE["kaifa-l2"]["hex"])
@@ -17,7 +17,7 @@ def portal(firmware_build, broker, tmp_path):
     """A reader with --config and --portal-port 0, plus the portal's URL."""
     config = tmp_path / "reader.conf"
     rig = start_rig(firmware_build, broker, tmp_path, "--config", str(config), "--portal-port", "0")
-    url = re.search(r"portal listening on (http://\S+)", rig.reader.log_text()).group(1)
+    url = found(r"portal listening on (http://\S+)", rig.reader.log_text())[1]
     browser = Browser()
     yield rig, url, config, browser
     browser.close()
@@ -61,7 +61,7 @@ def test_bad_values_are_refused_with_a_message(portal):
 
 def exchange(url: str, request: bytes) -> tuple[bytes, bytes]:
     """One raw request to the portal; the header and the page it answered with."""
-    host, port = re.match(r"http://([^:/]+):(\d+)", url).groups()
+    host, port = found(r"^http://([^:/]+):(\d+)", url).groups()
     with socket.create_connection((host, int(port)), timeout=5) as connection:
         connection.sendall(request)
         answer = b"".join(iter(lambda: connection.recv(65536), b""))

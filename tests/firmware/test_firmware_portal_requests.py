@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from tests.firmware.harness import start_rig
+from tests.firmware.harness import found, start_rig
 from tests.firmware.test_firmware_portal import exchange
 
 
@@ -17,7 +17,7 @@ def portal(firmware_build, broker, tmp_path):
     config = tmp_path / "reader.conf"
     rig = start_rig(firmware_build, broker, tmp_path, "--config", str(config), "--portal-port", "0")
     assert rig.reader.command("config set mqtt_password s3cret-word") == ["ok mqtt_password=********"]
-    url = re.search(r"portal listening on (http://\S+)", rig.reader.log_text()).group(1)
+    url = found(r"portal listening on (http://\S+)", rig.reader.log_text())[1]
     yield rig, url
     assert rig.close() == 0
 
@@ -37,7 +37,7 @@ def test_a_request_larger_than_the_portal_takes_gets_413(portal):
 
 def test_half_a_form_gets_408_and_saves_nothing(portal):
     rig, url = portal
-    host, port = re.match(r"http://([^:/]+):(\d+)", url).groups()
+    host, port = found(r"^http://([^:/]+):(\d+)", url).groups()
     started = time.monotonic()
     with socket.create_connection((host, int(port)), timeout=15) as connection:
         connection.sendall(post(b"topic=half&mqtt_qos=1", declared=200))  # the rest never comes
@@ -77,6 +77,7 @@ def test_a_form_refused_in_every_field_still_gets_a_whole_page(portal):
     head, page = exchange(url, post(form))
     assert head.startswith(b"HTTP/1.1 400 Bad Request\r\n"), head
     assert page.endswith(b"</form></body></html>"), page[-200:]
-    assert int(re.search(rb"Content-Length: (\d+)", head)[1]) == len(page)
+    length = re.search(rb"Content-Length: (\d+)", head)
+    assert length and int(length[1]) == len(page), head
     assert re.search(rb"<p class=\"error\">\d+ more refused fields not shown</p>", page)
     assert page.count(b"mqtt_port must be a whole number") >= 1

@@ -1,11 +1,10 @@
 """Console replies arrive whole: the longest reply of every command, with every setting
 at its longest, over MQTT on <command topic>/reply, and no command line cut short and run."""
 
-import re
 import uuid
 
 from bench.command import sign_command
-from tests.firmware.harness import FIRMWARE, MqttWatcher, start_rig
+from tests.firmware.harness import FIRMWARE, MqttWatcher, found, start_rig
 from tests.firmware.test_firmware_bounds import send_command
 
 KEYS = [
@@ -67,7 +66,7 @@ VALUE_ERRORS = {
 
 def console_constant(name: str) -> int:
     """A size the console declares in firmware/core/console.h (kMaxReply, kMaxCommandLine)."""
-    return int(re.search(rf"\b{name} = (\d+);", (FIRMWARE / "core/console.h").read_text())[1])
+    return int(found(rf"\b{name} = (\d+);", (FIRMWARE / "core/console.h").read_text())[1])
 
 
 def longest_settings(command_topic: str) -> dict[str, str]:

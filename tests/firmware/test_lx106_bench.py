@@ -34,7 +34,8 @@ def test_each_qemu_run_of_nox_bench_passes(name, lx106_build, tmp_path):
     result = Bench(dut, tmp_path, LoopOptions(broker="embedded")).run(name=name, **QEMU_RUNS[name])
     result.assert_passed()
     assert_ran_on_the_emulator(result.dut_log.read_text())
-    assert 0 < dut.stack_high_water() < 4096
+    high_water = dut.stack_high_water()
+    assert high_water is not None and 0 < high_water < 4096
     if "restart_reader_at" in QEMU_RUNS[name]:
         assert [e.reason for e in result.excuses] == ["the reader restarted"]
         assert result.dut_log.read_text().count(" hanreader 0.1.0 started, id ") == 2

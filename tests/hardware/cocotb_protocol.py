@@ -49,7 +49,7 @@ async def credits_fill_the_fifo_without_loss(dut):
     """Following credits, the host fills the FIFO to the brim; `ready` drops, nothing is lost."""
     board = await Board(dut).start()
     data = bytes((i * 37) & 0xFF for i in range(6 * board.fifo_depth))
-    ready_low = []
+    ready_low: list[int] = []
     cocotb.start_soon(_watch_ready(dut, ready_low))
     await board.send_with_credits(data)
     await board.until_idle(len(data) * 12 * board.line_divisor)

@@ -33,7 +33,8 @@ class LineModel:
 
     def __init__(self, divisor: int, parity: str = "E", stop_bits: int = 1):
         self.divisor, self.parity, self.stop_bits = divisor, PARITIES[parity], stop_bits
-        self.flip, self.stretch = 0, None
+        self.flip = 0
+        self.stretch: tuple[int, int] | None = None  # a bit slot and the cycles it is held longer
         self.segments: list[tuple[Level, int]] = []
 
     def play(self, ops: list[list]) -> list[tuple[Level, int]]:

@@ -49,6 +49,7 @@ def test_mbus_sim_writes_into_a_given_pty_so_the_bench_pair_works_unchanged():
     frame = profile_frame("kaifa-ma304h3e")
     try:
         line = open_line(os.ttyname(theirs), SERIAL, kind="mbus-sim")
+        assert isinstance(line, MbusSimLine)
         line.realtime = False
         with line:
             assert line.reader_path == os.ttyname(theirs)

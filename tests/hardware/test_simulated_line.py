@@ -3,12 +3,13 @@
 import os
 import select
 from types import SimpleNamespace
+from typing import cast
 
 import pytest
 from frames import profile_frame
 
 from hardware.bridge import MbusSimLine
-from hardware.client import MbusEmulator
+from hardware.client import MbusEmulator, SerialPort
 from hardware.gateware.emulator import LineEmulator
 from hardware.monitor import decode_uart
 from hardware.protocol import LineError, Parity, divisor_for, unpack_status
@@ -47,7 +48,7 @@ def test_client_honours_credits_through_a_small_fifo_and_flips_one_parity_bit():
     ],
 )
 def test_client_refuses_bad_arguments_by_name(call, message):
-    client = MbusEmulator(port=None)  # refused before anything is sent
+    client = MbusEmulator(port=cast(SerialPort, None))  # refused before anything is sent, so it needs no port
     with pytest.raises(LineError) as error:
         call(client)
     assert str(error.value) == message

@@ -14,6 +14,7 @@ import threading
 import time
 
 import paho.mqtt.client as mqtt
+from paho.mqtt.reasoncodes import ReasonCode
 
 from bench.observer.adapters import CLASSIC_KEYS, KILO_KEYS
 from simulator.codec import FrameError, HdlcDeframer, decode_frame
@@ -70,12 +71,15 @@ class FakeBoard:
         client = mqtt.Client(mqtt.CallbackAPIVersion.VERSION2, protocol=mqtt.MQTTv311)
         client.on_connect = self.on_connect
         client.on_message = lambda _c, _u, message: self.run(message.payload.decode(), self.reply_mqtt)
-        client.reconnect_delay_set(0.1, 0.5)
+        # paho annotates whole seconds, but sleeps any number: a fake board reconnects within a test's patience.
+        client.reconnect_delay_set(0.1, 0.5)  # type: ignore[arg-type]
         self.client = client  # before the loop starts: on_connect checks it is still the current client
         client.connect_async(self.settings["mqtt_host"], int(self.settings["mqtt_port"]))
         client.loop_start()
 
-    def on_connect(self, client, _userdata, _flags, reason, _properties) -> None:
+    def on_connect(
+        self, client: mqtt.Client, _userdata: object, _flags: object, reason: ReasonCode, _properties: object
+    ) -> None:
         if reason.is_failure or client is not self.client:
             return  # a client replaced by new settings does not count
         if self.settings["command_topic"]:
@@ -84,6 +88,7 @@ class FakeBoard:
         say("fake mqtt connected")
 
     def reply_mqtt(self, line: str) -> None:
+        assert self.client is not None, "a command came over MQTT, so there is a client"
         self.client.publish(self.settings["command_topic"] + "/reply", line)
 
     def run(self, line: str, reply) -> None:
@@ -137,7 +142,7 @@ class FakeBoard:
         except FrameError as error:
             say(f"fake frame not decoded: {error}")
             return
-        if self.connected:
+        if self.connected and self.client is not None:
             self.client.publish(self.settings["topic"], self.document(reading))
 
 

@@ -54,6 +54,7 @@ def test_sigkill_mid_unit_keeps_earlier_records_and_marks_the_unit_incomplete(tm
         stderr=subprocess.DEVNULL,
         text=True,
     )
+    assert station.stdin is not None
     station.stdin.write("sn-1\nsn-2\nsn-3\n")
     station.stdin.flush()
     children: list[int] = []

@@ -30,7 +30,7 @@ def test_two_stations_writing_at_once_never_touch_each_others_units(record_url, 
         for station in ("line-a", "line-b")
     ]
     for writer in writers:
-        assert writer.wait(timeout=240) == 0, writer.stderr.read()
+        assert writer.wait(timeout=240) == 0, writer.stderr and writer.stderr.read()
     records = list(RecordStore(record_url, tmp_path).connect().records())
     assert len(records) == 2 * UNITS
     assert {r["outcome"] for r in records} == {"PASS"}
@@ -186,6 +186,7 @@ def test_a_database_that_goes_down_mid_unit_stops_it_with_one_line_and_keeps_eve
 def test_a_full_database_without_root_stops_with_one_line_and_keeps_every_unit_before(tmp_path):
     """The same as the small tmpfs where mounting is not allowed: SQLite's page limit gives its own "full" error."""
     store = RecordStore(default_url(tmp_path), tmp_path).open()
+    assert store._engine is not None
     sa.event.listen(store._engine, "connect", lambda connection, _: connection.execute("PRAGMA max_page_count = 40"))
     store._engine.dispose()
     kept = 0

@@ -84,7 +84,7 @@ def test_the_same_unit_name_at_two_stations_is_two_units(record_url, tmp_path):
 
 
 def test_summary_counts_yield_and_the_most_common_first_failure():
-    lines = [
+    lines: list[dict[str, str | None]] = [
         {"outcome": "PASS", "failure": None},
         {"outcome": "FAIL", "failure": "boot: boot_banner_s"},
         {"outcome": "FAIL", "failure": "han_kaifa: han_kaifa_wrong_values"},

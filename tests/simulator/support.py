@@ -48,6 +48,7 @@ def private_pty(serial: SerialSettings, drop_when_full: bool = False):
             if not foreign_openers(line.reader_path):
                 break
             held.append(line)
+        assert line is not None
         yield line
         strangers = foreign_openers(line.reader_path)
         assert not strangers, f"another process opened this test's pty {line.reader_path}: {strangers}"

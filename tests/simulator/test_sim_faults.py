@@ -13,6 +13,7 @@ import pytest
 
 from meter_profiles import get_profile
 from simulator.codec import FrameError, HdlcDeframer, parse_frame
+from simulator.codec.hdlc import DeframerStats
 from simulator.faults import FaultError, Injector, bundled_plans, load_plan, load_plans
 from simulator.lines import PtyLine
 from simulator.run import SentLog, run_meter
@@ -58,7 +59,7 @@ def plan_run(plan: str):
     return plan, sent.entries, tap, stats
 
 
-def received_frames(data: bytes) -> tuple[list[str], object]:
+def received_frames(data: bytes) -> tuple[list[str], DeframerStats]:
     deframer = HdlcDeframer()
     return [f.hex().upper() for f in deframer.feed(data)], deframer.stats
 
