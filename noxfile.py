@@ -127,7 +127,7 @@ def selftest(session: nox.Session) -> None:
     """The manufacturing self-test: its tests, then a station run on the host build (or `-- --dut rig --port ...`)."""
     session.install("-e", ".[test,station]")
     if not session.posargs:
-        session.run("pytest", "tests/selftest")
+        session.run("pytest", "tests/bench/selftest")
     station = session.posargs or ["--dut", "host", "--serial-number", "NOX-HOST-1"]
     session.run("hanbench", "selftest", "--record-dir", "reports/selftest", *station)
     session.run("hanbench", "selftest", "report", "reports/selftest")

@@ -23,7 +23,7 @@ def test_every_rule_names_test_files_that_exist():
 @pytest.mark.parametrize(
     "nodeid, fixtures, markers, needs",
     [
-        ("tests/codec/test_hdlc.py::test_x", ["tmp_path"], ["unit"], []),
+        ("tests/simulator/codec/test_hdlc.py::test_x", ["tmp_path"], ["unit"], []),
         ("tests/hardware/test_line_cocotb.py::test_x", [], ["hdl"], ["iverilog"]),
         ("tests/hardware/test_units.py::test_x", [], ["hdl"], []),
         (

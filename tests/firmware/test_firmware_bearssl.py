@@ -10,7 +10,7 @@ import subprocess
 import pytest
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from tests.codec.link_support import KEYS
+from tests.simulator.codec.link_support import KEYS
 
 TITLE = bytes.fromhex("4B414D4501234567")
 

@@ -7,10 +7,10 @@ import pytest
 from meter_profiles import get_profile
 from simulator.codec.link import LinkDecoder, LinkEncoder
 from simulator.codec.segments import split_frames
-from tests.codec.link_support import KEYS, RING, emissions
 from tests.firmware.harness import expected_document
 from tests.firmware.test_firmware_frames import assert_same_document
 from tests.firmware.test_firmware_link import counted, keyed_rig, link_counts, status
+from tests.simulator.codec.link_support import KEYS, RING, emissions
 
 # (profile, block size): Norway's plaintext, Denmark's ciphered HDLC, Sweden's segmented HDLC, Austria's M-Bus.
 IN_BLOCKS = [("kaifa-ma304h3e", 32), ("kamstrup-omnipower-dk", 64), ("aidon-6534-se", 200), ("kaifa-ma309m-at", 48)]

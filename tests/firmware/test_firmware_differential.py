@@ -1,7 +1,7 @@
 """The firmware's decoder and the Python decoder agree on every frame both read.
 
 The frames: every captured frame, the reference frames, and frames of models no
-profile has (tests/codec/variants.py: other meter types and list versions,
+profile has (tests/simulator/codec/variants.py: other meter types and list versions,
 extra, missing and reordered OBIS codes, for every bundled list), and frames
 with more unknown OBIS codes than the firmware keeps. The core's handecode
 tool decodes them all in one run; the classic document it writes and its list
@@ -19,10 +19,10 @@ import pytest
 from simulator.codec import FrameDecoder, build_frame, parse_frame
 from simulator.codec.apdu import read_notification
 from simulator.codec.axdr import ARRAY, STRUCTURE, encode_tree, parse_value
-from tests.codec.variants import variants
 from tests.firmware.harness import CAPTURES, MAX_EXTRAS, capture_frames, expected_document
 from tests.firmware.test_firmware_frames import assert_same_document
 from tests.oracles import REFERENCE
+from tests.simulator.codec.variants import variants
 
 _U16, _OCTET_STRING = 0x12, 0x09
 

@@ -11,12 +11,12 @@ from meter_profiles import get_profile
 from simulator.codec.link import LinkDecoder, LinkEncoder, Tamper
 from simulator.codec.security import Keys
 from simulator.codec.segments import build_segmented, split_frames
-from tests.codec.link_support import KEYS, RING, emissions
 from tests.firmware.harness import expected_document, found, start_rig
 from tests.firmware.test_firmware_frames import assert_same_document
 from tests.firmware.test_firmware_portal import exchange
 from tests.firmware.test_firmware_portal_requests import post
 from tests.firmware.test_firmware_replies import Console
+from tests.simulator.codec.link_support import KEYS, RING, emissions
 
 NEW_METERS = ["kamstrup-omnipower-dk", "aidon-6534-se", "kaifa-ma309m-at"]
 KEY_HEX, AUTH_KEY_HEX = KEYS.encryption.hex().upper(), KEYS.authentication.hex()

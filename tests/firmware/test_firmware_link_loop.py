@@ -6,8 +6,8 @@ import pytest
 
 from bench import Bench, LoopOptions, make_dut
 from tests.bench.test_loop_link import keys  # noqa: F401  (the fixture: a keys file named by HANBENCH_KEYS_FILE)
-from tests.codec.link_support import KEYS
 from tests.firmware.test_firmware_link import NEW_METERS
+from tests.simulator.codec.link_support import KEYS
 
 
 def run_host(folder, meter: str, faults: str | None = None):

@@ -16,7 +16,7 @@ from bench import Bench, LoopOptions
 from bench.dut import QemuDut
 from bench.dut.qemu import QEMU
 from bench.run.runsets import load_set
-from tests.selftest.station_run import REPO, only_record, run_station
+from tests.bench.selftest.station_run import REPO, only_record, run_station
 
 QEMU_RUNS = {named.name: named.options for named in load_set("qemu")}
 

@@ -80,7 +80,7 @@ def test_a_capture_with_no_decodable_frame_is_one_line_and_exit_1(tmp_path):
 @pytest.mark.parametrize("name", ["kamstrup-6841121", "aidon-6534"])
 def test_a_meter_with_an_obis_code_no_field_has_is_learned_with_it_and_rebuilt_byte_for_byte(name, tmp_path):
     """Every frame carries an extra code (power factor); the learned profile sends it and decodes it under extra."""
-    from tests.codec.variants import extra_obis_frame
+    from tests.simulator.codec.variants import extra_obis_frame
 
     plain = read_capture(simulated_capture(PROFILES[name], tmp_path / "sim.log", seconds=120))
     lines = [format_frame_line(f.received, extra_obis_frame(f.frame)) for f in plain.frames]

@@ -1,7 +1,7 @@
 """Frames from every scenario, on every profile, decode with the independent amshan decoder
 to exactly the values the sent log says are behind them. amshan reads plaintext lists in one
 frame: of a meter that ciphers or splits its lists it reads the plaintext list inside (the
-ciphering itself is held to dlms-cosem in tests/codec/test_security.py)."""
+ciphering itself is held to dlms-cosem in tests/simulator/codec/test_security.py)."""
 
 import pytest
 
@@ -11,8 +11,8 @@ from simulator.codec import encode_frame
 from simulator.readings import bundled_scenarios
 from simulator.run import SentLog, run_meter
 from tests.oracles import amshan_decode
+from tests.simulator.codec.link_support import KEYS
 
-from ..codec.link_support import KEYS
 from .support import MemoryLine
 
 # 12:59 local: solar near its peak (export), and an hourly list at 13:00 within the two minutes.

@@ -8,8 +8,8 @@ import pytest
 from meter_profiles import get_profile
 from simulator.capture import read_capture, record, replay_capture
 from simulator.run import SentLog, run_meter
+from tests.simulator.codec.link_support import KEYS, RING
 
-from ..codec.link_support import KEYS, RING
 from .support import MemoryLine, private_pty
 
 

@@ -13,8 +13,8 @@ from simulator.codec.security import decipher_apdu
 from simulator.codec.segments import Reassembler, split_frames
 from simulator.faults import FaultError, Injector, load_plans
 from simulator.run import SentLog, run_meter
+from tests.simulator.codec.link_support import KEYS, RING
 
-from ..codec.link_support import KEYS, RING
 from .support import MemoryLine
 
 

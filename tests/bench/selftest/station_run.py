@@ -5,7 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 FAKE_BOARD = Path(__file__).with_name("fake_board.py")
 # The quick limits' margins. The late-booting fake board's banner comes 4.5 s after its start, and a Python
 # process starting under two busy workers adds well over a second: the boot wait leaves room for both.

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from simulator.codec import FrameError, HdlcDeframer, build_frame, parse_frame
 
-CAPTURES = Path(__file__).parents[2] / "captures"
+CAPTURES = Path(__file__).parents[3] / "captures"
 
 addresses = st.sampled_from([b"\x01", b"\x02\x01", b"\x2b", b"\x21", b"\x41", b"\x08\x83", b"\x00\x00\x00\x01"])
 # Information fields rich in flag bytes, since AMS frames are not byte-stuffed.

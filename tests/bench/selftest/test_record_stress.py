@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from bench.selftest.errors import RecordError
 from bench.selftest.record_store import RecordStore, default_url
 from tests import tiers
-from tests.selftest.postgres import PostgresServer
-from tests.selftest.station_run import REPO, station_argv
+from tests.bench.selftest.postgres import PostgresServer
+from tests.bench.selftest.station_run import REPO, station_argv
 
 WRITER = Path(__file__).with_name("records_writer.py")
 UNITS = 40

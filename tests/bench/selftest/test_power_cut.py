@@ -9,7 +9,7 @@ from pathlib import Path
 
 from bench.selftest.record_store import RecordStore, default_url
 from bench.selftest.report import directory_report
-from tests.selftest.station_run import REPO, station_argv
+from tests.bench.selftest.station_run import REPO, station_argv
 
 
 def _descendants(pid: int) -> list[int]:

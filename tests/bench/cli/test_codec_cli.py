@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from bench.cli import cli
 from meter_profiles import bundled_profiles
 
-ROOT = Path(__file__).parents[2]
+ROOT = Path(__file__).parents[3]
 KAIFA_LOG = ROOT / "captures" / "kaifa-ma304h3e-2017-09-14.log"
 KAIFA_L1 = "7EA027010201105A87E6E7000F40000000090C07E1090E04131F02FF80000002010600000398ABAD7E"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from bench.selftest.record_store import default_url
-from tests.selftest.postgres import PostgresServer
-from tests.selftest.station_run import BOOT_TIMEOUT_S, LATENCY_MARGIN_S, REPO
+from tests.bench.selftest.postgres import PostgresServer
+from tests.bench.selftest.station_run import BOOT_TIMEOUT_S, LATENCY_MARGIN_S, REPO
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import tomllib
 import pytest
 
 from bench.selftest.record_store import RecordStore, default_url, first_failure
-from tests.selftest.station_run import BOOT_TIMEOUT_S, REPO, fake_board_cmd, only_record, run_station
+from tests.bench.selftest.station_run import BOOT_TIMEOUT_S, REPO, fake_board_cmd, only_record, run_station
 
 LIMITS = tomllib.loads((REPO / "bench" / "selftest" / "limits.toml").read_text())["measurements"]
 

@@ -7,8 +7,8 @@ import pytest
 
 from meter_profiles import bundled_profiles, get_profile
 from simulator.codec import FrameDecoder, FrameError, encode_frame, frames_in
-from tests.codec.variants import sample_reading, variants
 from tests.oracles import REFERENCE
+from tests.simulator.codec.variants import sample_reading, variants
 
 VARIANTS = {variant.name: variant for variant in variants()}
 KAMSTRUP = bytes.fromhex(REFERENCE["kamstrup-l2-hourly"]["hex"])

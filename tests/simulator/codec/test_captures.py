@@ -8,7 +8,7 @@ from meter_profiles import get_profile
 from simulator.codec import FrameDecoder, decode_frame, encode_frame
 from tests.oracles import REFERENCE, reference_reading
 
-CAPTURES = Path(__file__).parents[2] / "captures"
+CAPTURES = Path(__file__).parents[3] / "captures"
 
 EXPECTED_MATCH = {
     "kaifa-l1": ("kaifa", 1),

@@ -6,9 +6,9 @@ import pytest
 
 from meter_profiles import get_profile
 from simulator.codec import FrameDecoder, FrameError, build_frame, encode_frame, parse_frame
-from tests.codec.variants import sample_reading, variants
+from tests.simulator.codec.variants import sample_reading, variants
 
-CAPTURES = Path(__file__).parents[2] / "captures"
+CAPTURES = Path(__file__).parents[3] / "captures"
 
 
 def _capture_frames(path: Path) -> list[bytes]:

@@ -12,7 +12,7 @@ from meter_profiles import PROFILE_DIR, load_profiles
 from simulator.codec import decode_table
 from simulator.codec.decode_table import bundled_table, cache_folder, table_of
 
-REPO = Path(__file__).parents[2]
+REPO = Path(__file__).parents[3]
 
 
 def _plain(table: decode_table.DecodeTable) -> list:

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 from bench.selftest.record_store import RecordStore, default_url
-from tests.selftest.station_run import REPO
+from tests.bench.selftest.station_run import REPO
 
 
 def _hanbench(*argv: str) -> subprocess.CompletedProcess:
