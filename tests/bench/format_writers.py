@@ -14,28 +14,10 @@ from zoneinfo import ZoneInfo
 from meter_profiles import get_profile
 from simulator.codec import FrameDecoder, encode_frame
 from tests.bench.benchlogs import METER, TOPIC, list2, sent
-from tests.bench.fake_reader import LATE_S
+from tests.bench.fake_reader import KEYS, LATE_S
 
-AMSREADER_KEYS = {
-    "active_power_import": "P",
-    "active_power_export": "PO",
-    "reactive_power_import": "Q",
-    "reactive_power_export": "QO",
-    "current_l1": "I1",
-    "current_l2": "I2",
-    "current_l3": "I3",
-    "voltage_l1": "U1",
-    "voltage_l2": "U2",
-    "voltage_l3": "U3",
-    "active_energy_import": "tPI",
-    "active_energy_export": "tPO",
-    "reactive_energy_import": "tQI",
-    "reactive_energy_export": "tQO",
-    "list_version": "lv",
-    "meter_id": "meterId",
-    "meter_type": "type",
-    "meter_time": "rtc",
-}
+# The field's reader names its JSON keys as the classic document does, but for the meter's id.
+AMSREADER_KEYS = {**KEYS, "meter_id": "meterId"}
 RAW_TOPICS = {
     "active_power_import": "meter/import/active",
     "active_power_export": "meter/export/active",
