@@ -8,7 +8,7 @@ import pytest
 
 from bench.selftest.record_store import default_url
 from tests.selftest.postgres import PostgresServer
-from tests.selftest.station_run import BOOT_TIMEOUT_S, LATENCY_MARGIN_S, REPO
+from tests.selftest.station_run import BOOT_LIMIT_S, BOOT_TIMEOUT_S, LATENCY_MARGIN_S, REPO
 
 
 @pytest.fixture
@@ -23,6 +23,11 @@ def quick_limits(tmp_path) -> Path:
     text = re.sub(
         r"(\[measurements\.han_\w+_latency_s\][^\[]*?)max = [\d.]+\nmarginal_max = [\d.]+",
         rf"\1max = {LATENCY_MARGIN_S}\nmarginal_max = {LATENCY_MARGIN_S / 2}",
+        text,
+    )
+    text = re.sub(
+        r"(\[measurements\.boot_banner_s\][^\[]*?)max = [\d.]+\nmarginal_max = [\d.]+",
+        rf"\1max = {BOOT_LIMIT_S}\nmarginal_max = {BOOT_LIMIT_S / 2}",
         text,
     )
     path = tmp_path / "limits.toml"
