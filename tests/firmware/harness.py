@@ -98,7 +98,7 @@ class Broker:
         config = self.workdir / "mosquitto.conf"
         # max_queued_messages 0: no limit, so a burst of a whole capture is never dropped for a slow subscriber.
         config.write_text(f"listener {self.port} 127.0.0.1\nallow_anonymous true\nmax_queued_messages 0\n")
-        log = open(self.workdir / "mosquitto.log", "w")
+        log = open(self.workdir / "mosquitto.log", "w")  # noqa: SIM115 (open for the broker's whole life)
         self.process = subprocess.Popen([MOSQUITTO, "-c", str(config)], stdout=log, stderr=subprocess.STDOUT)
         wait_for_port(self.port, 10, "mosquitto")
         return self
@@ -187,7 +187,7 @@ class Reader:
             UBSAN_OPTIONS="print_stacktrace=1",
             **self.extra_env,
         )
-        self._log = open(self.log_path, "w")
+        self._log = open(self.log_path, "w")  # noqa: SIM115 (open for the reader's whole life)
         self.process = subprocess.Popen(
             [str(self.binary), *self.args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._log, env=env
         )
@@ -231,6 +231,29 @@ class Reader:
                 self.process.wait()
         self._log.close()
         return self.process.returncode
+
+
+# The reader's last line of a start: its config loaded and its serial line set.
+APPLIED = "settings applied:"
+# Milliseconds on an idle core; the limit only stops a reader that hangs, so it holds under two busy workers.
+STARTED_WITHIN_S = 30.0
+
+
+def run_until_started(argv: list[str], log_path: Path) -> tuple[subprocess.CompletedProcess, float]:
+    """Run a reader until it exits or logs its settings applied, then stop it: its result (returncode None when it
+    was still running), stdout and stderr together, and the time taken. A reader that hangs does neither."""
+    started = time.monotonic()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    deadline = started + STARTED_WITHIN_S
+    while process.poll() is None and APPLIED not in log_path.read_text() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    took, code = time.monotonic() - started, process.poll()
+    if code is None:
+        process.terminate()
+        process.wait(5)
+    output = log_path.read_text()
+    return subprocess.CompletedProcess(argv, code, output, output), took
 
 
 def capture_frames(name: str) -> list[bytes]:
