@@ -144,9 +144,9 @@ def _duplicate(frames, by_power, matched: dict[int, Pair], publication, window_s
     for position in reversed(_span(candidates, publication, window_s)):
         index = candidates.frames[position]
         if index in matched and not differences(frames[index], publication.fields):
-            earlier = matched[index]
-            if earlier.kind == "match" and earlier.publication > publication.index:
-                earlier.kind = "duplicate"
+            taken = matched[index]
+            if taken.kind == "match" and taken.publication > publication.index:
+                taken.kind = "duplicate"
                 matched[index] = Pair(index, publication.index, "match", publication.t)
                 return matched[index]
             return Pair(index, publication.index, "duplicate", publication.t)
