@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bench.check import Excuse, judge, read_sent_log
 from bench.errors import CheckError
@@ -158,6 +160,20 @@ def test_a_frame_lost_in_a_restart_leaves_the_next_identical_frame_to_its_messag
     assert verdict.passed, verdict.failures
     assert [f.seq for f in verdict.excused] == [2]
     assert verdict.latency.maximum == pytest.approx(0.05)
+
+
+@given(lost=st.lists(st.booleans(), min_size=2, max_size=40), delay=st.floats(0.0, 2.2), powers=st.integers(1, 3))
+def test_a_reader_quicker_than_the_frames_is_judged_exactly_whatever_it_loses(lost, delay, powers):
+    # Aidon list 1 every 2.5 s, a few powers only: many frames read the same as their neighbours. Each message
+    # comes before the next frame's first byte (2.3 s after the last byte of its own).
+    frames = [
+        sent(seq, 100.0 + 2.5 * seq, {"active_power_import": 1500 + seq % powers}, 1, meter="aidon-6534")
+        for seq in range(len(lost))
+    ]
+    messages = [classic(f["end_mono"] + delay, f["readings"]) for f, gone in zip(frames, lost, strict=True) if not gone]
+    verdict = verdict_of(frames, messages, latency_limit_s=2.5)
+    assert [f.seq for f in verdict.failures] == [seq for seq, gone in enumerate(lost) if gone]
+    assert verdict.latency.samples == pytest.approx([delay] * len(messages))
 
 
 def test_a_reader_a_frame_behind_pairs_each_identical_frame_in_order():
