@@ -2,16 +2,23 @@
 
 A publication can only come from a frame whose first byte was on the line
 before the message arrived, and a correct reader's comes within the latency
-window after its last byte. Among frames whose readings the publication equals, the earliest not
-yet paired is taken (so a duplicate or a reader that publishes late still
-pairs right); a publication equal to no frame is paired with the latest
-unpaired frame of the list it looks like, as a mismatch, or else is extra.
-When neighbouring frames carry identical values, a missing frame may be named
-one frame off: the counts are right, the seq may not be.
+window after its last byte. Publications are paired from the last back to the
+first: each takes the latest frame it equals that a later publication has not
+taken. A correct reader publishes a frame before the next one ends, so when
+identical frames follow one another (Aidon's list 1 is the power alone) the one
+left unpaired is the one the reader never saw, lost in a restart say, not the
+one before it. Pairs never cross, so a reader that publishes late still pairs
+in order; of two publications equal to one frame and no other, the first is its
+match and the second a duplicate. A publication equal to no frame is paired
+with the latest unpaired frame of the list it looks like, as a mismatch, or else
+is extra. A reader both slower than the frames come and losing one of
+identical frames may have its loss named a frame off: the counts are right, the
+seq may not be.
 """
 
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -42,27 +49,51 @@ class Pair:
 
 
 class _Candidates:
-    """Frame indices in line order with their start and end times, and a cursor past those already paired."""
+    """Frame indices in line order with their start and end times, and which are still free to pair."""
 
     def __init__(self) -> None:
         self.frames: list[int] = []
         self.starts: list[float] = []
         self.ends: list[float] = []
-        self.cursor = 0
+        # A free position points at itself, a taken one below itself: the free one under a position is
+        # found in few steps however many identical frames were taken above it.
+        self._free_below: list[int] = []
 
     def add(self, index: int, frame: SentEntry) -> None:
+        self._free_below.append(len(self.frames))
         self.frames.append(index)
         self.starts.append(frame.get("start_mono", frame["end_mono"]))
         self.ends.append(frame["end_mono"])
 
-    def between(self, start: float, stop: float, unpaired_only: bool = True) -> range:
-        """The frames that ended after start and began before stop."""
-        low = bisect_left(self.ends, start)
-        return range(max(low, self.cursor) if unpaired_only else low, bisect_right(self.starts, stop))
+    def between(self, start: float, stop: float) -> range:
+        """The positions of the frames that ended after start and began before stop."""
+        return range(bisect_left(self.ends, start), bisect_right(self.starts, stop))
+
+    def free_from_latest(self, span: range) -> Iterator[int]:
+        """The positions in span not yet taken, the latest first."""
+        position = self._free(span.stop - 1)
+        while position >= span.start:
+            yield position
+            position = self._free(position - 1)
+
+    def free_from_earliest(self, span: range) -> Iterator[int]:
+        """The positions in span not yet taken, the earliest first."""
+        return (position for position in span if self._free_below[position] == position)
+
+    def take(self, position: int) -> None:
+        self._free_below[position] = position - 1
+
+    def _free(self, position: int) -> int:
+        below = self._free_below
+        while position >= 0 and below[position] != position:
+            if below[position] >= 0:
+                below[position] = below[below[position]]  # halve the path for the next search
+            position = below[position]
+        return position
 
 
 def pair_publications(frames: list[SentEntry], publications: list[Publication], window_s: float) -> list[Pair]:
-    """Pair every readable publication with a frame; publications left unpaired are extra."""
+    """Pair every readable publication with a frame, in publication order; publications left unpaired are extra."""
     by_power: dict[int, _Candidates] = defaultdict(_Candidates)
     by_list: dict[int, _Candidates] = defaultdict(_Candidates)
     for index, frame in enumerate(frames):
@@ -70,58 +101,82 @@ def pair_publications(frames: list[SentEntry], publications: list[Publication], 
         if finite(power):
             by_power[round(power)].add(index, frame)
         by_list[frame["list"]].add(index, frame)
-    paired: dict[int, int] = {}
-    pairs = []
-    for publication in publications:
-        if publication.error:
-            continue
-        found = _equal_frame(frames, by_power, paired, publication, window_s)
-        found = found or _nearest_frame(frames, by_list, paired, publication, window_s)
+    readable = [publication for publication in publications if not publication.error]
+    matched: dict[int, Pair] = {}  # by frame
+    for publication in reversed(readable):
+        found = _equal_frame(frames, by_power, publication, window_s)
         if found:
-            paired.setdefault(found.frame, publication.index)
+            matched[found.frame] = found
+    paired = {pair.publication for pair in matched.values()}
+    pairs = list(matched.values())
+    for publication in readable:
+        if publication.index in paired:
+            continue
+        found = _duplicate(frames, by_power, matched, publication, window_s)
+        found = found or _nearest_frame(frames, by_list, matched, publication, window_s)
+        if found:
+            matched.setdefault(found.frame, found)
             pairs.append(found)
-    return pairs
+    return sorted(pairs, key=lambda pair: pair.publication)
 
 
-def _diffs(frame: dict, publication: Publication) -> list[str]:
+def _diffs(frame: SentEntry, publication: Publication) -> list[str]:
     """What differs between the frame and the list as the publication's format gives it."""
     return differences(frame, publication.fields, publication.rounding, publication.held)
 
 
-def _power(publication: Publication):
+def _power(publication: Publication) -> Any:
     """The active power the publication stands for: published now, or held unchanged."""
     return publication.fields.get(POWER, (publication.held or {}).get(POWER))
 
 
-def _equal_frame(frames, by_power, paired, publication, window_s) -> Pair | None:
+def _power_candidates(by_power, publication) -> _Candidates | None:
     power = _power(publication)
-    if not finite(power) or round(power) not in by_power:
+    return by_power.get(round(power)) if finite(power) else None
+
+
+def _span(candidates: _Candidates, publication: Publication, window_s: float) -> range:
+    return candidates.between(publication.t - window_s, publication.t + ARRIVAL_SLACK_S)
+
+
+def _equal_frame(frames, by_power, publication, window_s) -> Pair | None:
+    candidates = _power_candidates(by_power, publication)
+    if candidates is None:
         return None
-    candidates = by_power[round(power)]
-    start, stop = publication.t - window_s, publication.t + ARRIVAL_SLACK_S
-    for position in candidates.between(start, stop):
+    # A format that publishes only what changed says nothing of the frames after a change that equal it, so its
+    # message is the first of a run of identical frames; any other reader's is the last (see above).
+    span = _span(candidates, publication, window_s)
+    free = candidates.free_from_latest(span) if publication.held is None else candidates.free_from_earliest(span)
+    for position in free:
         index = candidates.frames[position]
-        if index not in paired and not _diffs(frames[index], publication):
-            paired[index] = publication.index
-            _advance(candidates, paired)
+        if not _diffs(frames[index], publication):
+            candidates.take(position)
             return Pair(index, publication.index, "match", publication.t)
-    for position in reversed(candidates.between(start, stop, unpaired_only=False)):
-        index = candidates.frames[position]
-        if index in paired and not _diffs(frames[index], publication):
-            return Pair(index, publication.index, "duplicate", publication.t)
     return None
 
 
-def _advance(candidates: _Candidates, paired: dict[int, int]) -> None:
-    while candidates.cursor < len(candidates.frames) and candidates.frames[candidates.cursor] in paired:
-        candidates.cursor += 1
+def _duplicate(frames, by_power, matched: dict[int, Pair], publication, window_s) -> Pair | None:
+    """A publication equal to a frame already matched: the earlier of the two publications is the match."""
+    candidates = _power_candidates(by_power, publication)
+    if candidates is None:
+        return None
+    for position in reversed(_span(candidates, publication, window_s)):
+        index = candidates.frames[position]
+        if index in matched and not _diffs(frames[index], publication):
+            taken = matched[index]
+            if taken.kind == "match" and taken.publication > publication.index:
+                taken.kind = "duplicate"
+                matched[index] = Pair(index, publication.index, "match", publication.t)
+                return matched[index]
+            return Pair(index, publication.index, "duplicate", publication.t)
+    return None
 
 
 def _nearest_frame(frames, by_list, paired, publication, window_s) -> Pair | None:
     found = None
     for list_no in _likely_lists(frames, by_list, publication):
         candidates = by_list[list_no]
-        span = candidates.between(publication.t - window_s, publication.t + ARRIVAL_SLACK_S)
+        span = _span(candidates, publication, window_s)
         index = next((candidates.frames[p] for p in reversed(span) if candidates.frames[p] not in paired), None)
         if index is not None and (found is None or frames[index]["end_mono"] > frames[found]["end_mono"]):
             found = index

@@ -1,16 +1,19 @@
 """Brokers: each starts on an ephemeral loopback port, answers, restarts on its port, and says why when it cannot."""
 
 import socket
-import time
 
 import pytest
 
 from bench.broker import BrokerEndpoint, BrokerServer, is_up, make_broker, new_client
 from bench.errors import BrokerError
 from bench.observer import Observer
+from bench.observer.process import READY_LINE
+from bench.process import wait_until
 
 # mosquitto missing: tests/tiers.toml skips its case with the install line (fails it under HANBENCH_STRICT=1).
 KINDS = ["embedded", "mosquitto"]
+# What the observer sees comes within milliseconds on an idle machine; the limit only ends a test that would hang.
+OBSERVER_WITHIN_S = 30.0
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -21,15 +24,23 @@ def test_a_broker_carries_messages_to_the_observer_and_survives_a_restart(kind, 
     try:
         observer.start()
         _publish(endpoint, [f"before {n}" for n in range(50)])
+        _wait_for(observer, lambda payloads: len(payloads) == 50, "the 50 messages before the restart")
         broker.restart()
         assert broker.endpoint.port == endpoint.port and is_up(endpoint)
-        time.sleep(1.5)  # the observer reconnects within its one-second back-off
+        # The observer's second SUBACK, however long a busy machine makes its one-second back-off.
+        wait_until(
+            lambda: observer.log_path.read_text().count(READY_LINE) == 2,
+            OBSERVER_WITHIN_S,
+            "the observer's SUBACK after the restart",
+            observer.log_path,
+        )
         _publish(endpoint, ["after"])
+        _wait_for(observer, lambda payloads: "after" in payloads, "the message after the restart")
     finally:
         observer.stop()
         broker.stop()
     payloads = [m["payload"] for m in observer.messages()]
-    assert payloads[:50] == [f"before {n}" for n in range(50)] and payloads[-1] == "after"
+    assert payloads == [*(f"before {n}" for n in range(50)), "after"]
     assert all(m["t"] > 0 for m in observer.messages())
     assert not is_up(endpoint)
 
@@ -40,10 +51,15 @@ def _publish(endpoint: BrokerEndpoint, payloads: list[str]) -> None:
     client.loop_start()
     for payload in payloads:
         info = client.publish("hanbench/t", payload)
-    info.wait_for_publish(5)
-    time.sleep(0.3)
+    info.wait_for_publish(OBSERVER_WITHIN_S)
     client.disconnect()
     client.loop_stop()
+
+
+def _wait_for(observer: Observer, seen, what: str) -> None:
+    """Wait until seen(the payloads the observer has written out) holds: a broker restarted or an observer
+    stopped before then loses messages still on their way, however long a fixed sleep was."""
+    wait_until(lambda: seen([m["payload"] for m in observer.messages()]), OBSERVER_WITHIN_S, what, observer.log_path)
 
 
 @pytest.mark.parametrize(

@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bench.check import Excuse, judge, read_sent_log
 from bench.errors import CheckError
@@ -29,7 +31,7 @@ def test_a_message_stamped_before_its_frames_end_but_after_its_start_pairs_with_
     verdict = verdict_of(frames, messages)
     assert verdict.passed, verdict.failures
     early = classic(frames[5]["start_mono"] - 0.05, frames[5]["readings"])  # before the first byte: from no frame
-    assert verdict_of(frames, messages[:5] + [early] + messages[6:]).reasons() == {"published", "no-extra"}
+    assert verdict_of(frames, [*messages[:5], early, *messages[6:]]).reasons() == {"published", "no-extra"}
 
 
 def test_a_value_scaled_wrongly_fails_values_naming_field_and_both_values(run_of_ten):
@@ -95,7 +97,7 @@ def test_a_frame_published_twice_fails_no_duplicates(run_of_ten):
     messages.insert(5, classic(messages[4]["t"] + 0.01, frames[4]["readings"]))
     verdict = verdict_of(frames, messages)
     assert verdict.reasons() == {"no-duplicates"}
-    assert verdict.failures[0].seq == 4
+    assert (verdict.failures[0].seq, verdict.failures[0].message) == (4, 5)  # the second copy is the duplicate
 
 
 def test_publishing_from_a_corrupted_frame_fails_corrupt_frames_naming_the_fault():
@@ -149,6 +151,41 @@ def test_frames_lost_inside_an_excuse_are_reported_but_do_not_fail(run_of_ten):
     assert "frame 4 (list 2) lost while the broker was down" in verdict.excused[0].detail
 
 
+def test_a_frame_lost_in_a_restart_leaves_the_next_identical_frame_to_its_message():
+    # Aidon's list 1 is the power alone, with no clock: under a steady load every one reads the same.
+    frames = [sent(seq, 100.0 + 2.5 * seq, {"active_power_import": 1500}, 1, meter="aidon-6534") for seq in range(5)]
+    messages = [classic(f["end_mono"] + 0.05, f["readings"]) for f in frames if f["seq"] != 2]
+    restart = Excuse(104.0, messages[2]["t"], "the reader restarted")
+    verdict = verdict_of(frames, messages, excuses=[restart])
+    assert verdict.passed, verdict.failures
+    assert [f.seq for f in verdict.excused] == [2]
+    assert verdict.latency.maximum == pytest.approx(0.05)
+
+
+@given(lost=st.lists(st.booleans(), min_size=2, max_size=40), delay=st.floats(0.0, 2.2), powers=st.integers(1, 3))
+def test_a_reader_quicker_than_the_frames_is_judged_exactly_whatever_it_loses(lost, delay, powers):
+    # Aidon list 1 every 2.5 s, a few powers only: many frames read the same as their neighbours. Each message
+    # comes before the next frame's first byte (2.3 s after the last byte of its own).
+    frames = [
+        sent(seq, 100.0 + 2.5 * seq, {"active_power_import": 1500 + seq % powers}, 1, meter="aidon-6534")
+        for seq in range(len(lost))
+    ]
+    messages = [classic(f["end_mono"] + delay, f["readings"]) for f, gone in zip(frames, lost, strict=True) if not gone]
+    verdict = verdict_of(frames, messages, latency_limit_s=2.5)
+    assert [f.seq for f in verdict.failures] == [seq for seq, gone in enumerate(lost) if gone]
+    assert verdict.latency.samples == pytest.approx([delay] * len(messages))
+
+
+def test_a_reader_a_frame_behind_pairs_each_identical_frame_in_order():
+    # Each message comes after the next frame has ended, so either frame could be its source by time alone.
+    frames = [sent(seq, 100.0 + 2.5 * seq, {"active_power_import": 1500}, 1, meter="aidon-6534") for seq in range(5)]
+    messages = [classic(f["end_mono"] + 3.0, f["readings"]) for f in frames]
+    verdict = verdict_of(frames, messages, latency_limit_s=1.0)
+    assert verdict.reasons() == {"latency"}
+    assert [f.seq for f in verdict.failures] == [0, 1, 2, 3, 4]
+    assert verdict.latency.samples == pytest.approx([3.0] * 5)
+
+
 def test_energies_published_in_kwh_are_compared_in_wh_at_the_meters_resolution():
     readings = {
         "list_version": "Kamstrup_V0001",
@@ -185,5 +222,5 @@ def test_the_sent_log_reader_drops_a_torn_last_line_and_names_a_bad_one(tmp_path
     log.write_text(json.dumps({"seq": 0, "meter": "x"}) + "\n")
     with pytest.raises(CheckError, match=r"sent.jsonl:1: a sent-log line must have list, readings, end_mono"):
         read_sent_log(log)
-    with pytest.raises(CheckError, match="no sent log at .*nowhere.jsonl: the meter never started"):
+    with pytest.raises(CheckError, match=r"no sent log at .*nowhere\.jsonl: the meter never started"):
         read_sent_log(tmp_path / "nowhere.jsonl")

@@ -231,6 +231,29 @@ class Reader:
         return process.returncode
 
 
+# The reader's last line of a start: its config loaded and its serial line set.
+APPLIED = "settings applied:"
+# Milliseconds on an idle core; the limit only stops a reader that hangs, so it holds under two busy workers.
+STARTED_WITHIN_S = 30.0
+
+
+def run_until_started(argv: list[str], log_path: Path) -> tuple[subprocess.CompletedProcess, float]:
+    """Run a reader until it exits or logs its settings applied, then stop it: its result (returncode None when it
+    was still running), stdout and stderr together, and the time taken. A reader that hangs does neither."""
+    started = time.monotonic()
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    deadline = started + STARTED_WITHIN_S
+    while process.poll() is None and APPLIED not in log_path.read_text() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    took, code = time.monotonic() - started, process.poll()
+    if code is None:
+        process.terminate()
+        process.wait(5)
+    output = log_path.read_text()
+    return subprocess.CompletedProcess(argv, code, output, output), took
+
+
 def capture_frames(name: str) -> list[bytes]:
     """The frames of one capture file in captures/, in order."""
     frames = []

@@ -4,6 +4,8 @@ import subprocess
 
 import pytest
 
+from tests.firmware.harness import run_until_started
+
 
 def run(build, *args, timeout=10):
     return subprocess.run([str(build / "hanreader"), *args], capture_output=True, text=True, timeout=timeout)
@@ -65,11 +67,9 @@ def test_version_flag(firmware_build):
     assert done.returncode == 0 and done.stdout == "hanreader 0.1.0\n"
 
 
-def test_a_reader_restarted_on_the_same_pty_opens_it_again(firmware_build):
+def test_a_reader_restarted_on_the_same_pty_opens_it_again(firmware_build, tmp_path):
     """Linux drops PARENB on a pty and then refuses the same request (EINVAL): the second reader must still start."""
     import os
-    import signal
-    import time
     import tty
 
     master, slave = os.openpty()
@@ -89,13 +89,11 @@ def test_a_reader_restarted_on_the_same_pty_opens_it_again(firmware_build):
     ]
     try:
         for attempt in range(2):
-            reader = subprocess.Popen(
-                argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            done, _ = run_until_started(argv, tmp_path / f"reader-{attempt + 1}.log")
+            assert done.returncode is None, f"run {attempt + 1} exited {done.returncode}: {done.stdout}"
+            assert "tcsetattr failed" not in done.stdout and " started" in done.stdout, (
+                f"run {attempt + 1}: {done.stdout}"
             )
-            time.sleep(0.5)
-            reader.send_signal(signal.SIGTERM)
-            output = reader.communicate(timeout=5)[0]
-            assert "tcsetattr failed" not in output and " started" in output, f"run {attempt + 1}: {output}"
     finally:
         os.close(master)
         os.close(slave)

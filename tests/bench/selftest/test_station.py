@@ -5,7 +5,15 @@ import tomllib
 import pytest
 
 from bench.selftest.record_store import RecordStore, default_url, first_failure
-from tests.bench.selftest.station_run import BOOT_TIMEOUT_S, REPO, fake_board_cmd, only_record, run_station
+from tests.bench.selftest.fake_board import LATE_BOOT_S
+from tests.bench.selftest.station_run import (
+    BOOT_LIMIT_S,
+    BOOT_TIMEOUT_S,
+    REPO,
+    fake_board_cmd,
+    only_record,
+    run_station,
+)
 
 LIMITS = tomllib.loads((REPO / "bench" / "selftest" / "limits.toml").read_text())["measurements"]
 
@@ -24,7 +32,7 @@ def test_host_build_passes_with_every_measurement_in_its_limits(tmp_path, quick_
     assert phases["flash"] == phases["read_chip"] == "SKIP"
     assert measured["flash_s"]["outcome"] == "SKIPPED" and measured["flash_s"]["value"] is None
     assert measured["board_temperature"] == {**measured["board_temperature"], "value": 23.5, "units": "°C"}
-    assert measured["boot_banner_s"]["units"] == "s" and "3.0" in measured["boot_banner_s"]["limits"]
+    assert measured["boot_banner_s"]["units"] == "s" and str(BOOT_LIMIT_S) in measured["boot_banner_s"]["limits"]
     assert all(m["outcome"] in ("PASS", "SKIPPED") for m in measured.values())
     # The board leaves with no command topic and no command secret: nothing on the broker can command it.
     assert measured["command_access_left"]["value"] == 0
@@ -71,7 +79,7 @@ def test_late_boot_is_measured_not_guessed(tmp_path, quick_limits):
     record = only_record(tmp_path / "records")
     boot = next(p for p in record["phases"] if p["name"] == "boot")
     banner = next(m for m in boot["measurements"] if m["name"] == "boot_banner_s")
-    assert 4.4 <= banner["value"] <= BOOT_TIMEOUT_S and banner["outcome"] == "FAIL"
+    assert LATE_BOOT_S <= banner["value"] <= BOOT_TIMEOUT_S and banner["outcome"] == "FAIL"
     assert record["serial_number"] is None and record["unit"].endswith("-unscanned")
 
 
