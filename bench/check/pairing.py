@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.run.sentlog import SentEntry
+from simulator.run.sentlog import SentEntry, SentValues
 
 from ..observer.adapters import Publication
 from ..observer.payload import finite
@@ -83,17 +83,23 @@ def pair_publications(frames: list[SentEntry], publications: list[Publication], 
     return pairs
 
 
-def _diffs(frame: dict, publication: Publication) -> list[str]:
+def _diffs(frame: SentValues, publication: Publication) -> list[str]:
     """What differs between the frame and the list as the publication's format gives it."""
     return differences(frame, publication.fields, publication.rounding, publication.held)
 
 
-def _power(publication: Publication):
+def _power(publication: Publication) -> object:
     """The active power the publication stands for: published now, or held unchanged."""
     return publication.fields.get(POWER, (publication.held or {}).get(POWER))
 
 
-def _equal_frame(frames, by_power, paired, publication, window_s) -> Pair | None:
+def _equal_frame(
+    frames: list[SentEntry],
+    by_power: dict[int, _Candidates],
+    paired: dict[int, int],
+    publication: Publication,
+    window_s: float,
+) -> Pair | None:
     power = _power(publication)
     if not finite(power) or round(power) not in by_power:
         return None
@@ -117,7 +123,13 @@ def _advance(candidates: _Candidates, paired: dict[int, int]) -> None:
         candidates.cursor += 1
 
 
-def _nearest_frame(frames, by_list, paired, publication, window_s) -> Pair | None:
+def _nearest_frame(
+    frames: list[SentEntry],
+    by_list: dict[int, _Candidates],
+    paired: dict[int, int],
+    publication: Publication,
+    window_s: float,
+) -> Pair | None:
     found = None
     for list_no in _likely_lists(frames, by_list, publication):
         candidates = by_list[list_no]
@@ -130,7 +142,7 @@ def _nearest_frame(frames, by_list, paired, publication, window_s) -> Pair | Non
     return Pair(found, publication.index, "mismatch", publication.t, _diffs(frames[found], publication))
 
 
-def _likely_lists(frames, by_list, publication: Publication) -> list[int]:
+def _likely_lists(frames: list[SentEntry], by_list: dict[int, _Candidates], publication: Publication) -> list[int]:
     """The lists a publication that matches no frame may be from: for a format that publishes only what
     changed, every list that carries all it published (the latest frame of them is taken); else the likeliest."""
     if publication.held is None:
@@ -143,7 +155,7 @@ def _likely_lists(frames, by_list, publication: Publication) -> list[int]:
     ]
 
 
-def _likely_list(frames: list[dict[str, Any]], by_list: dict[int, _Candidates], fields: dict[str, Any]) -> int | None:
+def _likely_list(frames: list[SentEntry], by_list: dict[int, _Candidates], fields: dict[str, Any]) -> int | None:
     """The list whose fields overlap the publication's most (a list 1 is P alone, a list 3 has energies)."""
     best, score = None, 0.0
     for list_no, candidates in by_list.items():
