@@ -25,7 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 FIRMWARE = REPO / "firmware"
 CAPTURES = REPO / "captures"
 # How many numbers under unknown OBIS codes the firmware keeps of a list (kMaxExtras in core/reading.h).
-MAX_EXTRAS = int(re.search(r"kMaxExtras = (\d+);", (FIRMWARE / "core" / "reading.h").read_text())[1])
+MAX_EXTRAS = int(re.findall(r"kMaxExtras = (\d+);", (FIRMWARE / "core" / "reading.h").read_text())[0])
 MOSQUITTO = "/usr/sbin/mosquitto"
 
 # The classic document's key for each canonical field (energies in kWh): the bench's table, turned round.
