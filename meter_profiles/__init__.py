@@ -6,6 +6,7 @@ cached decode table, starts without pydantic.
 """
 
 import importlib
+from typing import Any
 
 from .fields import ENERGY_FIELDS, FIELDS, NUMERIC_FIELDS, TEXT_FIELDS, FieldSpec
 from .loader import (
@@ -42,7 +43,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> Any:
     """Import a schema name on first use (PEP 562), then keep it here."""
     if name not in _SCHEMA_NAMES:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -23,9 +23,11 @@ if TYPE_CHECKING:
 __all__ = ["load_model", "read_toml", "unknown_name", "validate"]
 
 Model = TypeVar("Model", bound="BaseModel")
+# Where a value sits in a TOML table or a pydantic error: keys and list indices.
+Location = tuple[str | int, ...]
 
 
-def read_toml(path: Path, error: type[Exception], what: str) -> dict:
+def read_toml(path: Path, error: type[Exception], what: str) -> dict[str, Any]:
     """The table in a TOML file, or `error` saying why it cannot be read."""
     try:
         return tomllib.loads(Path(path).read_text(encoding="utf-8"))
@@ -40,7 +42,7 @@ def load_model(model: type[Model], path: Path, error: type[Exception], what: str
     return validate(model, read_toml(path, error, what), path, error)
 
 
-def validate(model: type[Model], data: dict, path: Path, error: type[Exception]) -> Model:
+def validate(model: type[Model], data: dict[str, Any], path: Path, error: type[Exception]) -> Model:
     """`data` as `model`, or `error` naming the file, the first wrong field and what is wrong with it."""
     from pydantic import ValidationError
 
@@ -65,7 +67,7 @@ def unknown_name(what: str, name: str, folder: Path, error: type[Exception], ext
     return error(f"unknown {what} {name!r}: {hint}{extra}")
 
 
-def _non_finite(data, where: tuple = ()) -> tuple | None:
+def _non_finite(data: object, where: Location = ()) -> Location | None:
     """Where in the data TOML's nan or inf stands (which every model's arithmetic would take), or None."""
     if isinstance(data, float) and not math.isfinite(data):
         return where
@@ -85,11 +87,11 @@ def _problem(model: type["BaseModel"], error: Mapping[str, Any]) -> str:
     return f"{_where(location[:-1])}: unknown key {key!r}: {fix}{known}"
 
 
-def _where(location: tuple) -> str:
+def _where(location: Location) -> str:
     return ".".join(str(part) for part in location) or "(top level)"
 
 
-def _keys_at(model: type["BaseModel"], location: tuple) -> list[str]:
+def _keys_at(model: type["BaseModel"], location: Location) -> list[str]:
     """The keys the model allows at `location` (a pydantic error's path), or none when it cannot tell."""
     kinds: list[Any] = [model]
     for part in location:

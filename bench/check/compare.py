@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from types import MappingProxyType
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from meter_profiles import TEXT_FIELDS, get_profile
@@ -44,13 +45,17 @@ def clock_instants(meter: str, wall: str) -> frozenset[int]:
     clock = get_profile(meter).clock
     naive = datetime.fromisoformat(wall)
     if clock.kind == "fixed":
-        return frozenset({round((naive - timedelta(minutes=clock.utc_offset_minutes)).replace(tzinfo=UTC).timestamp())})
-    zone = ZoneInfo(clock.zone)
+        offset = timedelta(minutes=clock.utc_offset_minutes or 0)  # the schema requires it for "fixed"
+        return frozenset({round((naive - offset).replace(tzinfo=UTC).timestamp())})
+    zone = ZoneInfo(clock.zone or "")  # the schema requires it for "local"
     return frozenset(round(naive.replace(tzinfo=zone, fold=fold).timestamp()) for fold in (0, 1))
 
 
 def differences(
-    frame: SentValues, fields: dict, rounding: Mapping[str, float] = EXACT, held: dict | None = None
+    frame: SentValues,
+    fields: dict[str, Any],
+    rounding: Mapping[str, float] = EXACT,
+    held: dict[str, Any] | None = None,
 ) -> list[str]:
     """What differs between a frame's readings and a publication's fields; empty when they agree.
 
@@ -69,7 +74,9 @@ def differences(
     return [text for text in found if text]
 
 
-def _differ(frame: SentValues, name: str, sent, fields: dict, rounding: Mapping[str, float], held: dict) -> str | None:
+def _differ(
+    frame: SentValues, name: str, sent: Any, fields: dict[str, Any], rounding: Mapping[str, float], held: dict[str, Any]
+) -> str | None:
     if name in fields:
         return _same(frame, name, sent, fields[name], rounding)
     # Many readers never publish the meter's clock; when one does, it must be right.
@@ -81,8 +88,11 @@ def _differ(frame: SentValues, name: str, sent, fields: dict, rounding: Mapping[
     return f"{name} missing (sent {sent!r})"
 
 
-def _same(frame: SentValues, name: str, sent, published, rounding: Mapping[str, float]) -> str | None:
-    """None when published is sent as the format writes it; else what differs."""
+def _same(frame: SentValues, name: str, sent: Any, published: Any, rounding: Mapping[str, float]) -> str | None:
+    """None when published is sent as the format writes it; else what differs.
+
+    Both are as they came (a number, a string, or whatever the reader wrote): Any, narrowed by the checks here.
+    """
     if sent is None:
         return f"{name} published as {published!r}, which list {frame['list']} does not carry"
     if name == "meter_time" and finite(published) and isinstance(sent, str):

@@ -70,7 +70,7 @@ def _faults(frame: SentEntry) -> str:
     return ", ".join(fault["name"] for fault in frame["faults"]) or "no fault named"
 
 
-def _unchanged(frames, pairs: list[Pair], publications: list[Publication]) -> set[int]:
+def _unchanged(frames: list[SentEntry], pairs: list[Pair], publications: list[Publication]) -> set[int]:
     """Frames a reader that publishes only what changed rightly left out.
 
     Such a frame's every value is the one the meter sent in the lists the reader
@@ -80,7 +80,9 @@ def _unchanged(frames, pairs: list[Pair], publications: list[Publication]) -> se
     if not any(publication.held is not None for publication in publications):
         return set()
     by_frame = {pair.frame: publications[pair.publication] for pair in pairs if pair.kind != "duplicate"}
-    unchanged, sent_before, last = set(), {}, None
+    unchanged: set[int] = set()
+    sent_before: dict[str, Any] = {}
+    last: Publication | None = None
     for index, frame in enumerate(frames):
         if index in by_frame:
             last = by_frame[index]
@@ -88,12 +90,14 @@ def _unchanged(frames, pairs: list[Pair], publications: list[Publication]) -> se
         elif last is not None and frame["expect_publish"]:
             moved = {name: value for name, value in frame["readings"].items() if sent_before.get(name) != value}
             holds = {**(last.held or {}), **last.fields}
-            if not differences({**frame, "readings": moved}, {}, last.rounding, holds):
+            if not differences(frame | {"readings": moved}, {}, last.rounding, holds):
                 unchanged.add(index)
     return unchanged
 
 
-def _missing(frames, pairs, check: Check, excuses: list[Excuse], unchanged: set[int]) -> list[Failure]:
+def _missing(
+    frames: list[SentEntry], pairs: list[Pair], check: Check, excuses: list[Excuse], unchanged: set[int]
+) -> list[Failure]:
     published = {pair.frame for pair in pairs} | unchanged
     excused = []
     for index, frame in enumerate(frames):
@@ -107,7 +111,7 @@ def _missing(frames, pairs, check: Check, excuses: list[Excuse], unchanged: set[
     return excused
 
 
-def _pairs(frames: list[dict[str, Any]], pairs: list[Pair], checks: dict[str, Check]) -> None:
+def _pairs(frames: list[SentEntry], pairs: list[Pair], checks: dict[str, Check]) -> None:
     for pair in pairs:
         frame = frames[pair.frame]
         if pair.kind == "duplicate":
@@ -156,7 +160,7 @@ def _extra(publications: list[Publication], pairs: list[Pair], check: Check) -> 
             )
 
 
-def _order(frames: list[dict[str, Any]], pairs: list[Pair], check: Check) -> None:
+def _order(frames: list[SentEntry], pairs: list[Pair], check: Check) -> None:
     latest = None
     for pair in pairs:
         if pair.kind == "duplicate":
@@ -169,7 +173,7 @@ def _order(frames: list[dict[str, Any]], pairs: list[Pair], check: Check) -> Non
         latest = seq if latest is None else max(latest, seq)
 
 
-def _latency(frames: list[dict[str, Any]], pairs: list[Pair], limit: float, check: Check) -> Latency:
+def _latency(frames: list[SentEntry], pairs: list[Pair], limit: float, check: Check) -> Latency:
     samples = []
     for pair in pairs:
         if pair.kind == "duplicate":

@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from simulator.run.sentlog import SentEntry
+from simulator.run.sentlog import SentEntry, SentValues
 
 from ..observer.adapters import Publication
 from ..observer.payload import finite
@@ -120,17 +120,17 @@ def pair_publications(frames: list[SentEntry], publications: list[Publication], 
     return sorted(pairs, key=lambda pair: pair.publication)
 
 
-def _diffs(frame: SentEntry, publication: Publication) -> list[str]:
+def _diffs(frame: SentValues, publication: Publication) -> list[str]:
     """What differs between the frame and the list as the publication's format gives it."""
     return differences(frame, publication.fields, publication.rounding, publication.held)
 
 
-def _power(publication: Publication) -> Any:
+def _power(publication: Publication) -> object:
     """The active power the publication stands for: published now, or held unchanged."""
     return publication.fields.get(POWER, (publication.held or {}).get(POWER))
 
 
-def _power_candidates(by_power, publication) -> _Candidates | None:
+def _power_candidates(by_power: dict[int, _Candidates], publication: Publication) -> _Candidates | None:
     power = _power(publication)
     return by_power.get(round(power)) if finite(power) else None
 
@@ -139,7 +139,9 @@ def _span(candidates: _Candidates, publication: Publication, window_s: float) ->
     return candidates.between(publication.t - window_s, publication.t + ARRIVAL_SLACK_S)
 
 
-def _equal_frame(frames, by_power, publication, window_s) -> Pair | None:
+def _equal_frame(
+    frames: list[SentEntry], by_power: dict[int, _Candidates], publication: Publication, window_s: float
+) -> Pair | None:
     candidates = _power_candidates(by_power, publication)
     if candidates is None:
         return None
@@ -155,7 +157,13 @@ def _equal_frame(frames, by_power, publication, window_s) -> Pair | None:
     return None
 
 
-def _duplicate(frames, by_power, matched: dict[int, Pair], publication, window_s) -> Pair | None:
+def _duplicate(
+    frames: list[SentEntry],
+    by_power: dict[int, _Candidates],
+    matched: dict[int, Pair],
+    publication: Publication,
+    window_s: float,
+) -> Pair | None:
     """A publication equal to a frame already matched: the earlier of the two publications is the match."""
     candidates = _power_candidates(by_power, publication)
     if candidates is None:
@@ -172,7 +180,13 @@ def _duplicate(frames, by_power, matched: dict[int, Pair], publication, window_s
     return None
 
 
-def _nearest_frame(frames, by_list, paired, publication, window_s) -> Pair | None:
+def _nearest_frame(
+    frames: list[SentEntry],
+    by_list: dict[int, _Candidates],
+    paired: dict[int, Pair],
+    publication: Publication,
+    window_s: float,
+) -> Pair | None:
     found = None
     for list_no in _likely_lists(frames, by_list, publication):
         candidates = by_list[list_no]
@@ -185,7 +199,7 @@ def _nearest_frame(frames, by_list, paired, publication, window_s) -> Pair | Non
     return Pair(found, publication.index, "mismatch", publication.t, _diffs(frames[found], publication))
 
 
-def _likely_lists(frames, by_list, publication: Publication) -> list[int]:
+def _likely_lists(frames: list[SentEntry], by_list: dict[int, _Candidates], publication: Publication) -> list[int]:
     """The lists a publication that matches no frame may be from: for a format that publishes only what
     changed, every list that carries all it published (the latest frame of them is taken); else the likeliest."""
     if publication.held is None:
@@ -198,7 +212,7 @@ def _likely_lists(frames, by_list, publication: Publication) -> list[int]:
     ]
 
 
-def _likely_list(frames: list[dict[str, Any]], by_list: dict[int, _Candidates], fields: dict[str, Any]) -> int | None:
+def _likely_list(frames: list[SentEntry], by_list: dict[int, _Candidates], fields: dict[str, Any]) -> int | None:
     """The list whose fields overlap the publication's most (a list 1 is P alone, a list 3 has energies)."""
     best, score = None, 0.0
     for list_no, candidates in by_list.items():

@@ -1,7 +1,6 @@
 """The simulator's sent log, read for judging: one frame a line, the ground truth of the run."""
 
 from pathlib import Path
-from typing import Any
 
 import orjson
 
@@ -28,7 +27,7 @@ def read_sent_log(path: Path) -> list[SentEntry]:
 
 def _frame(line: bytes, number: int, path: Path) -> SentEntry:
     try:
-        frame: dict[str, Any] = orjson.loads(line)
+        frame: SentEntry = orjson.loads(line)  # as the writer wrote it; its required keys are checked below
     except orjson.JSONDecodeError as error:
         text = line[:60].decode("utf-8", "replace")
         raise CheckError(f"{path}:{number}: a sent-log line must be JSON, not {text!r} ({error})") from None

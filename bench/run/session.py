@@ -139,7 +139,7 @@ def _bring_up(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions)
         parts.dut.build()
     parts.dut.relocate(run_dir)
     wiring = Wiring(
-        parts.line.reader_port,
+        line.reader_port,
         run.profile.serial.name,
         endpoint,
         options.topic,
@@ -152,7 +152,7 @@ def _bring_up(run: MeterRun, parts: _Parts, run_dir: Path, options: LoopOptions)
 
 
 def _drive(run: MeterRun, parts: _Parts, options: LoopOptions, progress: Callable[[int, int], None]) -> None:
-    meter = _up(parts.meter, "meter")
+    meter, observer = _up(parts.meter, "meter"), _up(parts.observer, "observer")
     total = run.expected_frames()
     restarts = sorted(
         (at, what)
@@ -167,9 +167,9 @@ def _drive(run: MeterRun, parts: _Parts, options: LoopOptions, progress: Callabl
             _restart(parts, restarts.pop(0)[1], options)
         time.sleep(0.1)
     wall = run.wall_seconds()
-    parts.meter.finish(timeout=60.0 if wall is None else wall + 60.0)
-    progress(parts.meter.frames_sent(), parts.meter.frames_sent())
-    _wait_until_quiet(parts.observer.messages_path, _last_frame_end(parts.meter.sent_log) + options.latency_limit_s)
+    meter.finish(timeout=60.0 if wall is None else wall + 60.0)
+    progress(meter.frames_sent(), meter.frames_sent())
+    _wait_until_quiet(observer.messages_path, _last_frame_end(meter.sent_log) + options.latency_limit_s)
 
 
 def _last_frame_end(sent_log: Path) -> float:

@@ -54,6 +54,7 @@ class _WithConsole:
     _process: ManagedProcess | None
     log_path: Path
     argv: Callable[[Wiring], list[str]]
+    secret_env: Callable[[Wiring], dict[str, str]]
 
     def _launch(self, wiring: Wiring) -> None:
         self._process = process = ConsoleProcess(self.argv(wiring), self.log_path, env=self.secret_env(wiring))

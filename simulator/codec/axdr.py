@@ -177,10 +177,10 @@ def encode_int(tag: int, value: int) -> bytes:
 def encode_value(type_name: str, value: int | str | bytes | None) -> bytes:
     """One leaf value with its tag; strings as bytes or str, numbers as int."""
     tag = TAGS[type_name]
-    if tag in _INTEGERS:
-        return encode_int(tag, int(value))  # type: ignore[call-overload]
-    if tag in (OCTET_STRING, VISIBLE_STRING):
-        raw = value.encode("ascii") if isinstance(value, str) else bytes(value)  # type: ignore[arg-type]
+    if tag in _INTEGERS and isinstance(value, int | str):
+        return encode_int(tag, int(value))
+    if tag in (OCTET_STRING, VISIBLE_STRING) and value is not None:
+        raw = value.encode("ascii") if isinstance(value, str) else bytes(value)
         return bytes((tag,)) + encode_length(len(raw)) + raw
     if tag == NULL:
         return b"\x00"
@@ -205,9 +205,10 @@ def encode_tree(node: Node) -> bytes:
     """A parsed (tag, value) tree back to its bytes: parse_value's inverse."""
     tag, value = node
     if tag in (STRUCTURE, ARRAY):
-        return bytes((tag,)) + encode_length(len(value)) + b"".join(map(encode_tree, value))  # type: ignore[arg-type]
+        return bytes((tag,)) + encode_length(len(value)) + b"".join(map(encode_tree, value))
     if tag in (OCTET_STRING, VISIBLE_STRING):
-        return bytes((tag,)) + encode_length(len(value)) + value  # type: ignore[arg-type, operator]
+        content: bytes = value
+        return bytes((tag,)) + encode_length(len(content)) + content
     if tag == NULL:
         return b"\x00"
     return encode_int(tag, int(value))

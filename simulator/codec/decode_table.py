@@ -20,7 +20,7 @@ import contextlib
 import hashlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeAlias
 
 import orjson
 
@@ -32,7 +32,7 @@ from .lists import CompiledList, compiled
 if TYPE_CHECKING:
     from meter_profiles.schema import Profile
 
-__all__ = ["Candidate", "DecodeTable", "bundled_table", "cache_folder", "header_key", "table_of"]
+__all__ = ["Candidate", "DecodeTable", "HeaderKey", "Shape", "bundled_table", "cache_folder", "header_key", "table_of"]
 
 # Bumped when the file's layout changes in a way the code hash would not show.
 _FORMAT = b"hanbench-decode-table 1"
@@ -57,11 +57,15 @@ class Candidate(NamedTuple):
     form: CompiledList
 
 
+# What a frame shows before its body: addresses, control byte, invoke id, date-time form.
+HeaderKey: TypeAlias = tuple[bytes, bytes, int, bytes, str]
+# A body's outer tag and element count (-1 for a body that is no array or structure).
+Shape: TypeAlias = tuple[int, int]
 # (header key, body shape) -> the lists of the models with that header that have that shape, in name order.
-DecodeTable = dict[tuple, list[Candidate]]
+DecodeTable: TypeAlias = dict[tuple[HeaderKey, Shape], list[Candidate]]
 
 
-def header_key(profile: Profile) -> tuple:
+def header_key(profile: Profile) -> HeaderKey:
     """What a profile's every frame shares before the body: addresses, control, invoke id, date-time form."""
     return (profile.hdlc.dst, profile.hdlc.src, profile.hdlc.control[0], profile.apdu.invoke_id, profile.apdu.datetime)
 
@@ -77,7 +81,7 @@ def table_of(profiles: dict[str, Profile]) -> DecodeTable:
     return table
 
 
-def _rows(table: DecodeTable) -> list:
+def _rows(table: DecodeTable) -> list[list[Any]]:
     """The table as plain data: one row a candidate, with its header key's bytes in hex."""
     return [
         [dst.hex(), src.hex(), control, invoke_id.hex(), form_name, *candidate[:3], candidate.form.as_data()]
@@ -86,7 +90,7 @@ def _rows(table: DecodeTable) -> list:
     ]
 
 
-def _from_rows(rows: list) -> DecodeTable:
+def _from_rows(rows: list[list[Any]]) -> DecodeTable:
     """_rows' inverse."""
     table: DecodeTable = {}
     for dst, src, control, invoke_id, form_name, name, meter_type, list_no, data in rows:

@@ -14,9 +14,9 @@ from functools import cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .apdu import DATA_NOTIFICATION, DATETIME_PREFIX, LLC_HEADER, read_notification
-from .axdr import ARRAY, STRUCTURE, parse_value
+from .axdr import ARRAY, STRUCTURE, Node, parse_value
 from .cosem import encode_datetime
-from .decode_table import Candidate, DecodeTable, bundled_table, header_key, table_of
+from .decode_table import Candidate, DecodeTable, HeaderKey, Shape, bundled_table, header_key, table_of
 from .errors import FrameError
 from .generic import read_list
 from .hdlc import HdlcFrame, build_frame, parse_frame
@@ -57,7 +57,7 @@ class _Learned(NamedTuple):
     """A template, and the decoder state under which its list won: header key, model last seen, model."""
 
     template: FrameTemplate
-    key: tuple
+    key: HeaderKey
     last: str | None
     name: str
     names_model: bool  # the list carries a meter type: a frame of it makes its model the last seen
@@ -75,10 +75,10 @@ class FrameDecoder:
         self._remember = remember
         # None: the bundled profiles, whose table is cached on disk (no profile validated at start-up).
         self._by_shape: DecodeTable = bundled_table() if profiles is None else table_of(profiles)
-        self._last: dict[tuple, str] = {}
-        self._ordered: dict[tuple, tuple] = {}
+        self._last: dict[HeaderKey, str] = {}
+        self._ordered: dict[tuple[tuple[HeaderKey, Shape], str | None], tuple[Candidate, ...]] = {}
         # (dst, src, control, information field length) -> the templates of the lists read with them.
-        self._templates: dict[tuple, list[_Learned]] = {}
+        self._templates: dict[tuple[bytes, bytes, int, int], list[_Learned]] = {}
         self._template_count = 0
 
     def decode(self, frame: bytes) -> dict[str, Any]:
@@ -98,7 +98,7 @@ class FrameDecoder:
                 return reading
         return self._decode_in_full(hdlc)
 
-    def _decode_in_full(self, hdlc: HdlcFrame) -> dict:
+    def _decode_in_full(self, hdlc: HdlcFrame) -> dict[str, Any]:
         """decode_hdlc down every layer; a list that matches a model's gets a template."""
         notification = read_notification(hdlc.info)
         body, end = parse_value(hdlc.info, notification.body_start)
@@ -129,7 +129,7 @@ class FrameDecoder:
         self._templates.setdefault((hdlc.dst, hdlc.src, hdlc.control, len(hdlc.info)), []).append(learned)
         self._template_count += 1
 
-    def _candidates(self, shaped: tuple[object, ...], last: str | None) -> tuple[Candidate, ...]:
+    def _candidates(self, shaped: tuple[HeaderKey, Shape], last: str | None) -> tuple[Candidate, ...]:
         """The lists with this header and shape, the model last seen with this header first (worked out once)."""
         ordered = self._ordered.get((shaped, last))
         if ordered is None:
@@ -138,7 +138,9 @@ class FrameDecoder:
             self._ordered[(shaped, last)] = ordered
         return ordered
 
-    def _match(self, key: tuple, lists: tuple, body: tuple) -> tuple[Candidate, dict] | None:
+    def _match(
+        self, key: HeaderKey, lists: tuple[Candidate, ...], body: Node
+    ) -> tuple[Candidate, dict[str, Any]] | None:
         """The first list that fits the body and whose meter type (if sent) is its profile's, and its reading;
         the model last seen with this header comes first, so a list that names no model is credited to it."""
         for candidate in lists:

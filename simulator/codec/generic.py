@@ -183,7 +183,7 @@ def _reading(items: list[GenericItem], make: str) -> dict[str, Any]:
     for index, item in enumerate(items):
         _obis, tag, raw, field, scaler, _unit, _placeholder = item
         if tag in INTEGER_TAGS and field in _NUMERIC and field not in reading:  # the common item, first
-            reading[field] = scale(raw, scaler if scaler is not None else scalers.get(field, 0))  # type: ignore[arg-type]
+            reading[field] = scale(raw, scaler if scaler is not None else scalers.get(field, 0))
             continue
         if item.placeholder:
             continue

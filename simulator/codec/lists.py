@@ -20,6 +20,8 @@ from .cosem import UNIT_CODES, decode_datetime, encode_datetime, obis_bytes
 from .errors import FrameError
 
 if TYPE_CHECKING:  # the profile schema is pydantic: decoding a frame never needs it loaded
+    from collections.abc import Iterable
+
     from meter_profiles.schema import ClockSettings, ListItem, ListLayout
 
 __all__ = ["CompiledList", "compiled", "extra_text", "scale", "unscale"]
@@ -32,9 +34,12 @@ _NULL_PAIR = bytes((NULL, NULL))
 
 def scale(raw: int, scaler: int) -> int | float:
     """A raw register value in SI units: raw * 10**scaler, exact for whole results."""
+    # 10**scaler of an int is typed Any (a negative power is a float): the annotated names say which it is here.
     if scaler >= 0:
-        return raw * 10**scaler
-    return raw / 10**-scaler
+        whole: int = raw * 10**scaler
+        return whole
+    fraction: float = raw / 10**-scaler
+    return fraction
 
 
 def unscale(value: float, scaler: int) -> int:
@@ -53,13 +58,13 @@ class _Item:
     unit_code: int | None
     default: object = None  # an extra value's, sent when the reading's `extra` lacks it
 
-    def as_row(self) -> list:
+    def as_row(self) -> list[Any]:
         """The item as plain data (the OBIS code in hex), for the decode table's cache."""
         obis = self.obis.hex() if self.obis is not None else None
         return [self.field, self.tag, self.kind, obis, self.scaler, self.unit_code, self.default]
 
     @classmethod
-    def from_row(cls, row: list) -> _Item:
+    def from_row(cls, row: list[Any]) -> _Item:
         """as_row's inverse."""
         field, tag, kind, obis, scaler, unit_code, default = row
         return cls(field, tag, kind, bytes.fromhex(obis) if obis is not None else None, scaler, unit_code, default)
@@ -107,12 +112,12 @@ class CompiledList:
         """A profile's list layout, compiled."""
         return cls(layout.layout, tuple(_compile_item(item) for item in layout.items))
 
-    def as_data(self) -> list:
+    def as_data(self) -> list[Any]:
         """The compiled list as plain data, for the decode table's cache."""
         return [self.layout, [item.as_row() for item in self.items]]
 
     @classmethod
-    def from_data(cls, data: list) -> CompiledList:
+    def from_data(cls, data: list[Any]) -> CompiledList:
         """as_data's inverse."""
         layout, rows = data
         return cls(layout, tuple(_Item.from_row(row) for row in rows))
@@ -176,7 +181,7 @@ class CompiledList:
                 leaves += [None, None]
         return leaves
 
-    def match(self, body: tuple) -> dict | None:
+    def match(self, body: Node) -> dict[str, Any] | None:
         """The reading in a parsed body, or None if the body is not this layout."""
         tag, children = body
         if self.layout == "obis-structs":
@@ -193,8 +198,8 @@ class CompiledList:
             return None
         return self._match_pairs(children)
 
-    def _match_values(self, items, values) -> dict | None:
-        reading: dict = {}
+    def _match_values(self, items: Iterable[_Item], values: Iterable[Node]) -> dict[str, Any] | None:
+        reading: dict[str, Any] = {}
         for item, (tag, value) in zip(items, values, strict=True):
             if tag != item.tag:
                 return None
@@ -230,8 +235,8 @@ class CompiledList:
             pos += 1
         return self._match_values(matched, values)
 
-    def _match_structs(self, children: list) -> dict | None:
-        values = []
+    def _match_structs(self, children: list[Node]) -> dict[str, Any] | None:
+        values: list[Node] = []
         for item, (tag, parts) in zip(self.items, children, strict=True):
             if tag != STRUCTURE or parts[0] != (_OCTET_STRING, item.obis):
                 return None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import operator
 import struct
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .apdu import Notification
 from .axdr import leaf_spans
@@ -38,15 +38,15 @@ class FrameTemplate(NamedTuple):
     """One list of one meter as its frames look, and how to read a frame that looks like it."""
 
     layout: struct.Struct
-    fixed: operator.itemgetter  # the fixed runs among the unpacked fields
+    fixed: operator.itemgetter[Any]  # the fixed runs among the unpacked fields (their indices: one int or several)
     expected: object  # what `fixed` gives on a frame of this list
-    reading: dict  # the first frame's reading: identity strings, key order, meter and list
+    reading: dict[str, Any]  # the first frame's reading: identity strings, key order, meter and list
     # (field, index among the unpacked fields, 10 ** |scaler|, whether the scaler is negative): scale() inline
     numbers: tuple[tuple[str, int, int, bool], ...]
     extras: tuple[tuple[str, int, int, bool], ...]  # the same, for numbers under `extra`
     times: tuple[tuple[str, int], ...]  # (field, index) of the date-times, the header's last (it wins)
 
-    def read(self, info: bytes) -> dict | None:
+    def read(self, info: bytes) -> dict[str, Any] | None:
         """The reading in an information field that fits this template, or None if it does not fit."""
         if len(info) != self.layout.size:
             return None
@@ -68,14 +68,16 @@ class FrameTemplate(NamedTuple):
         return reading
 
 
-def _changing(info: bytes, notification: Notification, form: CompiledList) -> list[tuple] | None:
+def _changing(
+    info: bytes, notification: Notification, form: CompiledList
+) -> list[tuple[int, int, str, str, str, int]] | None:
     """(start, end, struct code, kind, field, scaler) of every value that changes from frame to frame, in
     byte order (the header's date-time first); None if the body's leaves are not the list's."""
     spans = leaf_spans(info, notification.body_start)
     items = form.leaf_items()
     if len(spans) != len(items):
         return None
-    changing = []
+    changing: list[tuple[int, int, str, str, str, int]] = []
     if notification.header_time is not None:  # its 12 bytes end where the body starts
         changing.append((notification.body_start - 12, notification.body_start, _DATETIME, "time", "meter_time", 0))
     for (tag, start, end), item in zip(spans, items, strict=True):
@@ -86,14 +88,16 @@ def _changing(info: bytes, notification: Notification, form: CompiledList) -> li
     return changing
 
 
-def make_template(info: bytes, notification: Notification, form: CompiledList, reading: dict) -> FrameTemplate | None:
+def make_template(
+    info: bytes, notification: Notification, form: CompiledList, reading: dict[str, Any]
+) -> FrameTemplate | None:
     """The template of a frame whose information field the full decode read as `reading` through `form`;
     None for a list a template cannot hold."""
     changing = _changing(info, notification, form)
     if changing is None:
         return None
     codes, fixed = [">"], []
-    kinds: dict[str, list] = {"number": [], "extra-number": [], "time": []}
+    kinds: dict[str, list[tuple[str, int, int, bool]]] = {"number": [], "extra-number": [], "time": []}
     cursor = 0
     for start, end, code, kind, field, scaler in changing:
         if start > cursor:  # the fixed bytes before this value, as one run

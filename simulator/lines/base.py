@@ -8,6 +8,7 @@ a reader connects to.
 
 import time
 from abc import ABC, abstractmethod
+from typing import Self
 
 from meter_profiles import SerialSettings
 
@@ -86,7 +87,7 @@ class Line(ABC):
     def _no_bus_faults(self, what: str) -> str:
         return f"{self.describe} cannot {what}: only the M-Bus line emulator can (--line mbus-sim or mbus)"
 
-    def __enter__(self) -> "Line":
+    def __enter__(self) -> Self:  # the line's own class, so `with MbusSimLine(...) as line` sees its extras
         self.open()
         return self
 

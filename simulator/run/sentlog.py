@@ -102,7 +102,7 @@ class SentLog:
         self.path = Path(path) if path is not None else None
         # Unbuffered: each line is a single write(2), nothing waits in a Python buffer.
         self._file: BinaryIO | None = open(self.path, "wb", buffering=0) if self.path else None
-        self.entries: list[SentEntry] = [] if self._file is None else None
+        self.entries: list[SentEntry] = []  # filled only when there is no file
 
     def write(self, entry: SentEntry) -> None:
         """Append one entry, straight to the operating system."""

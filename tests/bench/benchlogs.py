@@ -1,7 +1,10 @@
 """Hand-made sent logs and messages for the bench's tests: what a simulator and an observer would write."""
 
 import json
+from collections.abc import Sequence
+from typing import Any
 
+from simulator.run.sentlog import SentEntry
 from tests.bench.fake_reader import KEYS
 
 METER = "kaifa-ma304h3e"
@@ -26,20 +29,30 @@ def list2(power: int, current: float = 1.234) -> dict:
     }
 
 
-def sent(seq: int, end: float, readings: dict, list_no: int = 2, faults=(), meter: str = METER, time=None) -> dict:
-    """One sent-log entry as the simulator writes it."""
-    return {
-        "seq": seq,
-        "meter": meter,
-        "list": list_no,
-        "meter_time": time,
-        "start_mono": end - 0.2,
-        "end_mono": end,
-        "frame": "7E",
-        "readings": readings,
-        "faults": [{"name": name, "detail": ""} for name in faults],
-        "expect_publish": not faults,
-    }
+def sent(
+    seq: int,
+    end: float,
+    readings: dict[str, Any],
+    list_no: int = 2,
+    faults: Sequence[str] = (),
+    meter: str = METER,
+    time: str | None = None,
+) -> SentEntry:
+    """One sent-log entry as the simulator writes it; without meter_time when given no time."""
+    entry = SentEntry(
+        seq=seq,
+        meter=meter,
+        list=list_no,
+        start_mono=end - 0.2,
+        end_mono=end,
+        frame="7E",
+        readings=readings,
+        faults=[{"name": name, "detail": ""} for name in faults],
+        expect_publish=not faults,
+    )
+    if time is not None:
+        entry["meter_time"] = time
+    return entry
 
 
 # The classic document's keys of every field but the energies, which it carries in kWh (below).

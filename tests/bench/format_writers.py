@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from meter_profiles import get_profile
 from simulator.codec import FrameDecoder, encode_frame
+from simulator.run.sentlog import SentEntry
 from tests.bench.benchlogs import METER, TOPIC, list2, sent
 from tests.bench.fake_reader import KEYS, LATE_S
 
@@ -46,8 +47,9 @@ def epoch(meter: str, wall: str) -> int:
     clock = get_profile(meter).clock
     naive = datetime.fromisoformat(wall)
     if clock.kind == "fixed":
-        return round((naive - timedelta(minutes=clock.utc_offset_minutes)).replace(tzinfo=UTC).timestamp())
-    return round(naive.replace(tzinfo=ZoneInfo(clock.zone)).timestamp())
+        offset = timedelta(minutes=clock.utc_offset_minutes or 0)  # the schema requires it for "fixed"
+        return round((naive - offset).replace(tzinfo=UTC).timestamp())
+    return round(naive.replace(tzinfo=ZoneInfo(clock.zone or "")).timestamp())  # the schema requires it for "local"
 
 
 def written(reading: dict, mode: str) -> dict:
@@ -128,7 +130,7 @@ ENERGIES = {
 }
 
 
-def kaifa_frames(count: int = 12) -> list[dict]:
+def kaifa_frames(count: int = 12) -> list[SentEntry]:
     """Kaifa lists 2 as the simulator logs them, real frames; every second one repeats the one before, the last is a list 3."""
     frames = []
     for seq in range(count):
@@ -143,7 +145,7 @@ def kaifa_frames(count: int = 12) -> list[dict]:
     return frames
 
 
-def messages_of(output_format: str, mode: str, frames: list[dict]) -> list[dict]:
+def messages_of(output_format: str, mode: str, frames: list[SentEntry]) -> list[dict]:
     """What a reader writing output_format publishes for the frames, in the mode."""
     decoder, write = FrameDecoder(), make_writer(output_format)
     delay = LATE_S if mode == "late" else 0.02

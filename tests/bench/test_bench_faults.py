@@ -12,7 +12,7 @@ from bench.observer.process import observer_outages
 from bench.run.benchfaults import bench_faults
 from bench.run.outcome import RunResult
 from bench.run_cli import exit_status
-from tests.bench.benchlogs import TOPIC
+from tests.bench.benchlogs import TOPIC, sent
 
 # A pty takes a few KiB before it blocks; the relay waits STALL_S (0.5 s) and drops. Generous for busy cores.
 DROP_WITHIN_S = 30.0
@@ -41,7 +41,7 @@ def test_a_reader_failure_outside_the_bench_loss_is_still_the_readers(run_of_ten
 
 
 def test_losses_inside_a_planned_restart_or_touching_no_frame_are_not_bench_problems(tmp_path):
-    frames = [{"end_mono": 10.0}, {"end_mono": 20.0}]
+    frames = [sent(0, 10.0, {}), sent(1, 20.0, {})]
     (tmp_path / BENCH_FAULTS).write_text(
         json.dumps({"start": 9.5, "end": 10.5, "what": "inside the restart"})
         + "\n"
@@ -63,7 +63,7 @@ def test_the_observer_away_from_the_broker_is_an_outage_until_it_is_back(tmp_pat
         "observer connected (Success) 7.500000\nobserver disconnected 9.000000\n"
     )
     assert observer_outages(log) == [(5.0, 7.5), (9.0, float("inf"))]
-    found = bench_faults(tmp_path, observer_outages(log)[:1], [{"end_mono": 6.0}], [], 1.0)
+    found = bench_faults(tmp_path, observer_outages(log)[:1], [sent(0, 6.0, {})], [], 1.0)
     assert [fault.reason for fault in found] == ["the bench's observer was away from the broker for 2.5 s"]
 
 

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from bench.broker import BrokerEndpoint
-from bench.dut import Wiring, make_dut
+from bench.dut import CommandDut, Wiring, make_dut
 from bench.errors import DutError, DutStateError
 from bench.run_cli import run
 
@@ -96,6 +96,7 @@ def test_a_command_reader_gets_the_broker_password_in_its_environment_and_never_
     wiring = Wiring("/dev/null", "8E1", BrokerEndpoint("127.0.0.1", 1883, "board", secret), "t")
     script = "import os, sys; print('mqtt connected', os.environ['HANBENCH_MQTT_PASSWORD'], sys.argv[1:], flush=True)"
     dut = make_dut("cmd", tmp_path, command=f'{sys.executable} -c "{script}" {{user}}')
+    assert isinstance(dut, CommandDut)
     dut.build()
     assert secret not in " ".join(dut.argv(wiring))
     dut.start(wiring)

@@ -103,6 +103,13 @@ def test_a_board_on_a_rig_is_refused_two_workers_in_one_line(tmp_path):
     ]
 
 
+def take(schedule: _Schedule) -> NamedRun:
+    """The schedule's next run, where the test expects one to be free."""
+    named = schedule.take()
+    assert named is not None, "the schedule handed out no run"
+    return named
+
+
 def taken_in_a_thread(schedule: _Schedule) -> tuple[threading.Thread, list]:
     """A worker asking the schedule for its next run; what it got lands in the list."""
     taken: list = []
@@ -115,14 +122,14 @@ def taken_in_a_thread(schedule: _Schedule) -> tuple[threading.Thread, list]:
 def test_a_run_starts_only_where_its_load_fits_and_a_heavy_one_goes_beside_light_ones():
     loads = {"gateware-1": 1.0, "gateware-2": 1.0, "day": 0.7, "light-1": 0.2, "light-2": 0.2}
     schedule = _Schedule([NamedRun(name, {}) for name in loads], lambda named: loads[named.name], 2.0)
-    gateware = [schedule.take(), schedule.take()]
+    gateware = [take(schedule), take(schedule)]
     assert [named.name for named in gateware] == ["gateware-1", "gateware-2"]
     beside, taken = taken_in_a_thread(schedule)
     assert beside.is_alive() and not taken  # two CPUs' worth runs: nothing more fits
     schedule.finished(gateware[0])
     beside.join(10)
     assert [named.name for named in taken] == ["day"]  # 1.0 + 0.7 of 2.0
-    assert schedule.take().name == "light-1"  # 1.9: a light run fits beside the heavy ones, the second does not
+    assert take(schedule).name == "light-1"  # 1.9: a light run fits beside the heavy ones, the second does not
     late, taken = taken_in_a_thread(schedule)
     assert late.is_alive() and not taken
     schedule.finished(gateware[1])
@@ -133,7 +140,7 @@ def test_a_run_starts_only_where_its_load_fits_and_a_heavy_one_goes_beside_light
 
 def test_a_run_heavier_than_the_machine_still_runs_when_nothing_else_does():
     schedule = _Schedule([NamedRun("huge", {})], lambda named: 5.0, 2.0)
-    huge = schedule.take()
+    huge = take(schedule)
     assert huge.name == "huge"
     schedule.finished(huge)
     assert schedule.take() is None

@@ -8,16 +8,20 @@ import pytest
 
 from bench.report.axes import clock_ticks, round_ticks
 from bench.report.svg import histogram
+from simulator.run.sentlog import SentEntry
+from tests.bench.benchlogs import sent
 
 
-def frames_of(clock_start: str, seconds_apart: float, count: int, wall_per_meter_second: float) -> list[dict]:
+def frames_of(clock_start: str, seconds_apart: float, count: int, wall_per_meter_second: float) -> list[SentEntry]:
     """Frames whose meter clock steps by seconds_apart, sent wall_per_meter_second apart per meter second."""
     start = datetime.fromisoformat(clock_start)
     return [
-        {
-            "end_mono": 100.0 + i * seconds_apart * wall_per_meter_second,
-            "meter_time": (start + timedelta(seconds=i * seconds_apart)).isoformat(),
-        }
+        sent(
+            i,
+            100.0 + i * seconds_apart * wall_per_meter_second,
+            {},
+            time=(start + timedelta(seconds=i * seconds_apart)).isoformat(),
+        )
         for i in range(count)
     ]
 
@@ -49,7 +53,7 @@ def test_a_short_run_is_labelled_in_seconds_and_a_log_without_clock_in_run_secon
     assert labels(ticks)[:2] == ["08:59:30", "08:59:40"] and all(
         re.fullmatch(r"\d\d:\d\d:\d\d", t) for t in labels(ticks)
     )
-    assert clock_ticks([{"end_mono": 1.0, "readings": {}}], 0.0) == ([], "seconds since the first frame")
+    assert clock_ticks([sent(0, 1.0, {})], 0.0) == ([], "seconds since the first frame")
 
 
 @pytest.mark.parametrize(

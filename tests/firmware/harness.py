@@ -14,6 +14,7 @@ import tty
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import paho.mqtt.client as mqtt
 
@@ -25,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 FIRMWARE = REPO / "firmware"
 CAPTURES = REPO / "captures"
 # How many numbers under unknown OBIS codes the firmware keeps of a list (kMaxExtras in core/reading.h).
-MAX_EXTRAS = int(re.search(r"kMaxExtras = (\d+);", (FIRMWARE / "core" / "reading.h").read_text())[1])
+MAX_EXTRAS = int(re.findall(r"kMaxExtras = (\d+);", (FIRMWARE / "core" / "reading.h").read_text())[0])
 MOSQUITTO = "/usr/sbin/mosquitto"
 
 # The classic document's key for each canonical field (energies in kWh): the bench's table, turned round.
@@ -237,7 +238,15 @@ APPLIED = "settings applied:"
 STARTED_WITHIN_S = 30.0
 
 
-def run_until_started(argv: list[str], log_path: Path) -> tuple[subprocess.CompletedProcess, float]:
+class Started(NamedTuple):
+    """How a reader run ended: its exit status (None: still running when stopped) and all it printed."""
+
+    returncode: int | None
+    stdout: str
+    stderr: str
+
+
+def run_until_started(argv: list[str], log_path: Path) -> tuple[Started, float]:
     """Run a reader until it exits or logs its settings applied, then stop it: its result (returncode None when it
     was still running), stdout and stderr together, and the time taken. A reader that hangs does neither."""
     started = time.monotonic()
@@ -251,7 +260,7 @@ def run_until_started(argv: list[str], log_path: Path) -> tuple[subprocess.Compl
         process.terminate()
         process.wait(5)
     output = log_path.read_text()
-    return subprocess.CompletedProcess(argv, code, output, output), took
+    return Started(code, output, output), took
 
 
 def capture_frames(name: str) -> list[bytes]:

@@ -1,13 +1,12 @@
 """Attacks from the same broker and from a damaged settings file, each refused."""
 
 import socket
-import subprocess
 import time
 import uuid
 
 import paho.mqtt.client as mqtt
 
-from tests.firmware.harness import MeterLine, MqttWatcher, free_port, run_until_started, start_rig
+from tests.firmware.harness import MeterLine, MqttWatcher, Started, free_port, run_until_started, start_rig
 from tests.firmware.test_firmware_bounds import send_command
 
 
@@ -53,7 +52,7 @@ def test_a_retained_reboot_restarts_nothing(firmware_build, broker, tmp_path):
         assert rig.close() == 0
 
 
-def start_with_config(build, tmp_path, text: bytes) -> tuple[subprocess.CompletedProcess, float]:
+def start_with_config(build, tmp_path, text: bytes) -> tuple[Started, float]:
     """Runs hanreader on a config file until it exits or has applied it; its result and the time taken."""
     config = tmp_path / "reader.conf"
     config.write_bytes(text)

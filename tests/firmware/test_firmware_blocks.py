@@ -2,6 +2,8 @@
 frames (segmented or not) or M-Bus long frames, publish the list the Python link decoder reads from them; a lost,
 repeated or swapped block drops that APDU alone, counted once in status as segments_lost (as an M-Bus piece's)."""
 
+from typing import Any
+
 import pytest
 
 from meter_profiles import get_profile
@@ -30,8 +32,11 @@ def block_lists(name: str, size: int, count: int) -> tuple[list[list[bytes]], Li
     return sent, LinkDecoder({profile.name: profile}, RING)
 
 
-def python_reading(frames: list[bytes], decoder: LinkDecoder) -> dict:
-    return [decoder.feed(frame) for frame in frames][-1]
+def python_reading(frames: list[bytes], decoder: LinkDecoder) -> dict[str, Any]:
+    """The Python decoder's reading of one list's frames, which its last frame completes."""
+    reading = [decoder.feed(frame) for frame in frames][-1]
+    assert reading is not None, "the list's last frame must complete it"
+    return reading
 
 
 @pytest.mark.parametrize(("name", "size"), IN_BLOCKS)

@@ -15,7 +15,7 @@ from hardware.bridge import MbusSimLine
 from meter_profiles import get_profile
 from simulator.codec import FrameError, HdlcDeframer, decode_frame
 from simulator.faults import load_plans
-from simulator.run import SentLog, run_meter
+from simulator.run import SentEntry, SentLog, run_meter
 from tests.bench.fake_reader import ChecksumBlind
 from tests.simulator.support import PtyTap
 
@@ -58,7 +58,7 @@ CASES = [
 
 
 @cache
-def bus_run(plan: str, seconds: float) -> tuple[list[dict], bytes]:
+def bus_run(plan: str, seconds: float) -> tuple[list[SentEntry], bytes]:
     """A Kaifa meter under one plan through the gateware: the sent log's entries and the bytes the reader got."""
     line, sent = MbusSimLine(PROFILE.serial, realtime=False), SentLog()
     with line:

@@ -53,7 +53,7 @@ def _misspelled(source: Path, where: tuple, wrong: str, folder: Path) -> Path:
 @pytest.mark.parametrize("kind", KINDS)
 def test_a_shipped_file_of_every_kind_loads_as_it_is(kind, tmp_path):
     source, where, _, load, _ = KINDS[kind]
-    load(_misspelled(source, where, where[-1], tmp_path))
+    load(_misspelled(source, where, str(where[-1]), tmp_path))  # the key as it is: a name, never an index
 
 
 @pytest.mark.parametrize("kind", KINDS)

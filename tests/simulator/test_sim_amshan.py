@@ -51,6 +51,6 @@ def test_the_solar_house_exports_at_noon_and_the_others_do_not():
         run_meter(
             profile, MemoryLine(profile.serial), scenario=scenario, start=START, duration_s=60, warp=None, sent_log=sent
         )
-        exports[scenario] = [e["readings"].get("active_power_export") for e in sent.entries if e["list"] == 2]
+        exports[scenario] = [e["readings"]["active_power_export"] for e in sent.entries if e["list"] == 2]
     assert all(p > 0 for p in exports["solar-house"])
     assert all(p == 0 for p in exports["household-day"] + exports["quiet-flat"])

@@ -2,7 +2,7 @@
 
 from meter_profiles import get_profile
 from simulator.faults import load_plans
-from simulator.run import SentLog, run_meter
+from simulator.run import SentEntry, SentLog, run_meter
 
 from .support import MemoryLine
 
@@ -23,7 +23,7 @@ class CountingLine(MemoryLine):
         self.writes.append(bytes(data))
 
 
-def run(warp, faults=None, duration_s=600) -> tuple[CountingLine, list[dict]]:
+def run(warp, faults=None, duration_s=600) -> tuple[CountingLine, list[SentEntry]]:
     line, sent = CountingLine(KAIFA.serial), SentLog()
     with line:
         run_meter(
@@ -40,7 +40,7 @@ def run(warp, faults=None, duration_s=600) -> tuple[CountingLine, list[dict]]:
     return line, sent.entries
 
 
-def frames_of(entries: list[dict]) -> bytes:
+def frames_of(entries: list[SentEntry]) -> bytes:
     return bytes.fromhex("".join(e["frame"] for e in entries))
 
 

@@ -6,10 +6,11 @@ import pytest
 from click.testing import CliRunner
 
 import simulator.lines as lines
-from meter_profiles import get_profile
+from meter_profiles import SerialSettings, get_profile
 from simulator.cli import sim
 from simulator.lines import (
     ENTRY_POINT_GROUP,
+    Line,
     LineError,
     PtyLine,
     SerialLine,
@@ -18,6 +19,8 @@ from simulator.lines import (
     open_serial,
     register_line_kind,
 )
+
+from .support import MemoryLine
 
 SERIAL = get_profile("kaifa-ma304h3e").serial
 
@@ -40,11 +43,17 @@ def test_serial_is_the_default_kind_for_a_pty_or_a_port():
 
 def test_a_registered_kind_gets_the_port_the_settings_and_the_drop_policy(monkeypatch):
     calls = []
+    made = MemoryLine(SERIAL)
+
+    def probe(port: str | None, serial: SerialSettings, drop: bool) -> Line:
+        calls.append((port, serial, drop))
+        return made
+
     monkeypatch.setattr(lines, "_REGISTERED", {})
-    register_line_kind("probe", lambda port, serial, drop: calls.append((port, serial, drop)) or "made")
+    register_line_kind("probe", probe)
     assert "probe" in line_kinds()
-    assert open_line(None, SERIAL, pty=True, kind="probe", drop_when_full=False) == "made"
-    assert open_line("/dev/pts/9", SERIAL, kind="probe") == "made"
+    assert open_line(None, SERIAL, pty=True, kind="probe", drop_when_full=False) is made
+    assert open_line("/dev/pts/9", SERIAL, kind="probe") is made
     assert calls == [(None, SERIAL, False), ("/dev/pts/9", SERIAL, True)]
 
 

@@ -41,17 +41,18 @@ class Grouped:
         self._state: dict = {}
 
     def _add(self, t: float, topic: str, canonical: str, value) -> list[Publication]:
-        done = []
+        done: list[Publication] = []
         if self._open and (canonical in self._open.fields or t - self._open.t > self.GAP_S):
-            done = [self._close()]
+            done = [self._close(self._open)]
         if self._open is None:
             self._open = Publication(t, topic, rounding=self.rounding)
         self._open.fields[canonical] = value
         self._open.t = t
         return done
 
-    def _close(self) -> Publication:
-        closed, self._open = self._open, None
+    def _close(self, closed: Publication) -> Publication:
+        """The list being gathered (`closed`, the open one), ended: none is open after it."""
+        self._open = None
         if self.on_change:
             closed.held = {name: value for name, value in self._state.items() if name not in closed.fields}
             self._state.update(closed.fields)
@@ -59,4 +60,4 @@ class Grouped:
 
     def flush(self) -> list[Publication]:
         """The list still being gathered when the messages ended."""
-        return [self._close()] if self._open else []
+        return [self._close(self._open)] if self._open else []

@@ -28,7 +28,7 @@ class HomeAssistantDiscovery(Grouped):
             except PayloadError as error:
                 return [unreadable(message, message["topic"], f"discovery config: {error}")]
             return []
-        done = []
+        done: list[Publication] = []
         for key, canonical, scale in self._states.get(message["topic"], []):
             try:
                 found = self._value(message.get("payload", ""), key, canonical)
