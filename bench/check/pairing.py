@@ -13,7 +13,8 @@ match and the second a duplicate. A publication equal to no frame is paired
 with the latest unpaired frame of the list it looks like, as a mismatch, or else
 is extra. A reader both slower than the frames come and losing one of
 identical frames may have its loss named a frame off: the counts are right, the
-seq may not be.
+seq may not be. A format that publishes only what changed speaks for the first of
+a run of identical frames, the one that changed, so its message takes the earliest.
 """
 
 from bisect import bisect_left, bisect_right
