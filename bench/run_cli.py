@@ -32,7 +32,7 @@ OWN_BROKERS = ("auto", "embedded", "mosquitto")
 AS_FAST_AS_IT_GOES_S = 60.0
 
 
-def _runs(meter: str, set_name: str | None, options: dict, loop: LoopOptions) -> list[NamedRun]:
+def _runs(meter: str, set_name: str | None, options: dict, loop: LoopOptions, dut: Dut) -> list[NamedRun]:
     """The runs asked for, every option and data file of each checked before anything starts."""
     meters = sorted(bundled_profiles()) if meter == "all" else [meter]
     # A run is named after its profile, also when --meter is a profile file's path.
@@ -41,9 +41,10 @@ def _runs(meter: str, set_name: str | None, options: dict, loop: LoopOptions) ->
     )
     for named in runs:
         _meter_run(named).check()
-        LoopOptions(
+        checked = LoopOptions(
             **{**loop.__dict__, **{k: v for k, v in named.options.items() if k in LoopOptions.__dataclass_fields__}}
         ).check()
+        dut.check_format(checked.output_format)
     return runs
 
 
@@ -191,6 +192,7 @@ def run(
                 "line": line_kind,
             },
             options,
+            dut,
         )
         duts = [dut] + [new_dut() for _ in range(_workers(workers, dut, options, len(runs)) - 1)]
         results = _run_all(bench, runs, duts)

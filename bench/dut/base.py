@@ -62,6 +62,9 @@ class Dut:
         self.run_dir = Path(run_dir)
         self.log_path = self.run_dir / self.log_path.name
 
+    def check_format(self, output_format: str) -> None:
+        """Refuse, before anything starts, a format this reader cannot be asked to write; any reader may try any."""
+
     def build(self) -> None:
         """Make the DUT ready to start (compile it, check it is there)."""
         self._require("new", doing="build")

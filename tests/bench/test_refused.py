@@ -67,6 +67,17 @@ def test_a_bad_option_is_refused_before_any_process_starts(options, words, tmp_p
     assert time.monotonic() - began < REFUSED_WITHIN_S
 
 
+def test_a_format_the_host_build_cannot_write_is_refused_before_it_is_built_or_started(tmp_path):
+    argv = [sys.executable, "-m", "bench", "run", "--meter", "kaifa-ma304h3e", "--dut", "host", "--format", "amsreader"]
+    done = subprocess.run(
+        [*argv, "--report-dir", str(tmp_path / "reports")], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2, done.stderr
+    assert "the host build writes --format classic, values, homeassistant, raw, not 'amsreader'" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert not (tmp_path / "reports").exists(), "a report folder means bring-up began"
+
+
 @pytest.mark.parametrize(
     "entry, words",
     [

@@ -97,11 +97,12 @@ def test_a_missing_file_is_one_line_and_exit_2():
 
 
 def test_run_takes_a_profile_file_and_names_the_run_after_the_profile(tmp_path):
+    from bench.dut import make_dut
     from bench.run import LoopOptions
     from bench.run_cli import _runs
     from meter_profiles import PROFILE_DIR
 
     path = tmp_path / "my-kaifa.toml"
     path.write_text((PROFILE_DIR / "kaifa-ma304t4.toml").read_text().replace('"kaifa-ma304t4"', '"my-kaifa"'))
-    runs = _runs(str(path), None, {"duration": "1min"}, LoopOptions())
+    runs = _runs(str(path), None, {"duration": "1min"}, LoopOptions(), make_dut("host", tmp_path))
     assert [(r.name, r.options["meter"]) for r in runs] == [("my-kaifa", str(path))]
