@@ -1,6 +1,7 @@
 """Console replies arrive whole: the longest reply of every command, with every setting
 at its longest, over MQTT on <command topic>/reply, and no command line cut short and run."""
 
+import time
 import uuid
 
 from bench.command import sign_command
@@ -51,6 +52,8 @@ STATUS_KEYS = [
     "undecodable",
 ]
 # The widest value of each status word that is not a count; a count is a uint32, 10 digits at most.
+# Two reconnects of a reader on loopback: a second or so, even on two busy cores.
+RECONNECTED_WITHIN_S = 20.0
 WIDEST_STATUS_WORDS = {"serial": "8E1?", "mqtt": "disconnected", "make": "kamstrup"}
 # config set's errors that quote the value, by key: what precedes the quoted value.
 VALUE_ERRORS = {
@@ -207,6 +210,12 @@ def test_a_command_that_moves_the_broker_connection_is_answered_before_the_recon
     try:
         assert console.ask_signed(f"config set mqtt_client_id {client_id}") == [f"ok mqtt_client_id={client_id}"]
         assert console.ask_signed("config set keepalive_s 31") == ["ok keepalive_s=31"]
+        # Each command moved the connection: the reader answers first, then reconnects. A command sent while it
+        # reconnects is lost, as on any broker, so the test waits for the third connection before it asks.
+        deadline = time.monotonic() + RECONNECTED_WITHIN_S
+        while rig.reader.log_text().count("mqtt connected") < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert rig.reader.log_text().count("mqtt connected") == 3, rig.reader.log_text()
         # The reader reconnected under its new identity and still takes commands.
         (status,) = console.ask("status")
         assert " mqtt=connected " in status, status
