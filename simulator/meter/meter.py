@@ -7,8 +7,7 @@ the hour, the list's clock) are those of the instant the values were taken,
 at hh:00:10. A frame header's date-time is the instant it is sent.
 """
 
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from meter_profiles import ENERGY_FIELDS, TEXT_FIELDS, Profile
 from meter_profiles.schema import ListLayout
@@ -33,9 +32,9 @@ class ReadingsSource(Protocol):
     def state(self, utc_ms: int) -> GridState: ...
 
 
-@dataclass(frozen=True)
-class Emission:
-    """One list the meter sends: when (true seconds since the start and meter wall time) and what."""
+class Emission(NamedTuple):
+    """One list the meter sends: when (true seconds since the start and meter wall time) and what (a tuple, as
+    schedule.Push)."""
 
     elapsed: float
     list_no: int
