@@ -87,7 +87,7 @@ class FrameEncoder:
         self.profile = profile
         self._forms = {list_no: compiled(layout) for list_no, layout in profile.lists.items()}
         # (list number, its text values) -> the template, or None for a list only encode_frame can encode.
-        self._templates: dict[tuple, _Template | None] = {}
+        self._templates: dict[tuple[Any, ...], _Template | None] = {}
         self._last_time = ("", b"")  # the last date-time encoded: a frame's header and body often share it
 
     def encode(self, list_no: int, reading: dict[str, Any]) -> bytes:
@@ -125,7 +125,7 @@ class FrameEncoder:
             self._last_time = (meter_time, encode_datetime(meter_time, self.profile.clock))
         return self._last_time[1]
 
-    def _learn(self, key: tuple, form: CompiledList, reading: dict[str, Any]) -> _Template | None:
+    def _learn(self, key: tuple[Any, ...], form: CompiledList, reading: dict[str, Any]) -> _Template | None:
         """The template of a list for these text values, if it gives encode_frame's bytes for this reading."""
         template = _template(self.profile, form, reading)
         if template is not None and self._pack(template, reading) != encode_frame(self.profile, key[0], reading):
@@ -135,7 +135,7 @@ class FrameEncoder:
         return template
 
 
-def _texts(form: CompiledList, reading: dict[str, Any]) -> tuple:
+def _texts(form: CompiledList, reading: dict[str, Any]) -> tuple[Any, ...]:
     """The values of a list's text items in a reading: a template holds them as fixed bytes."""
     extra = reading.get("extra", {})
     return tuple(
