@@ -20,8 +20,9 @@ from meter_profiles import bundled_profiles
 
 from .apdu import LLC_HEADER
 from .blocks import GENERAL_BLOCK_TRANSFER, build_blocks, read_block
+from .encoder import FrameEncoder
 from .errors import FrameError
-from .frames import FrameDecoder, encode_frame
+from .frames import FrameDecoder
 from .hdlc import FLAG, HdlcDeframer, HdlcFrame, parse_frame
 from .mbus import MbusDeframer, MbusFrame, build_mbus_frames, parse_mbus_frame
 from .security import (
@@ -81,6 +82,7 @@ class LinkEncoder:
         if security is not None and keys is None:
             raise SecurityError(f"{profile.name} encrypts its lists: give its keys in a keys file (--keys-file)")
         self._keys = keys
+        self._frames_of = FrameEncoder(profile)
         self.counter = security.frame_counter if security else 0
         self.highest = -1  # the highest counter sent so far
         transport = profile.transport
@@ -92,7 +94,7 @@ class LinkEncoder:
 
     def encode(self, list_no: int, reading: dict[str, Any], tamper: Tamper | None = None) -> Encoded:
         """The line bytes of one list; a tamper changes its ciphering as a fault plan says."""
-        frame = encode_frame(self.profile, list_no, reading)
+        frame = self._frames_of.encode(list_no, reading)
         if self._plain:
             return Encoded(frame)
         apdu = frame[self._body_at : -3]  # encode_frame's own frame: its header is this profile's, its CRCs right

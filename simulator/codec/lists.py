@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # the profile schema is pydantic: decoding a frame never need
 
     from meter_profiles.schema import ClockSettings, ListItem, ListLayout
 
-__all__ = ["CompiledList", "compiled", "extra_text", "scale", "unscale"]
+__all__ = ["CompiledList", "compiled", "extra_text", "scale", "text_value", "unscale"]
 
 _OCTET_STRING = TAGS["octet-string"]
 _STRUCT2 = bytes((STRUCTURE, 2))
@@ -104,7 +104,7 @@ class CompiledList:
             self.shape = (ARRAY, len(self.items))
         else:
             self.shape = (STRUCTURE, self.element_count if self.layout == "obis-pairs" else len(self.items))
-        self._header = bytes((self.shape[0],)) + encode_length(self.shape[1])
+        self.header = bytes((self.shape[0],)) + encode_length(self.shape[1])  # a body's tag and element count
         self._framing = tuple(self._framing_of(item) for item in self.items)
 
     @classmethod
@@ -130,7 +130,11 @@ class CompiledList:
             prefix if null else prefix + self._value(item, reading, clock) + suffix
             for item, (prefix, suffix, null) in zip(self.items, self._framing, strict=True)
         ]
-        return self._header + b"".join(parts)
+        return self.header + b"".join(parts)
+
+    def framed_items(self) -> tuple[tuple[_Item, tuple[bytes, bytes, bool]], ...]:
+        """Each item with what goes before and after its value and whether it has none (see encoder.py)."""
+        return tuple(zip(self.items, self._framing, strict=True))
 
     def _framing_of(self, item: _Item) -> tuple[bytes, bytes, bool]:
         """What goes before and after an item's value, and whether it has none: the same in every frame."""
@@ -162,7 +166,7 @@ class CompiledList:
                 raise FrameError(f"{item.field} = {value}: {error}") from None
         if item.kind == "time":
             return b"\x09\x0c" + encode_datetime(value, clock)
-        return _text_value(item.tag, value)
+        return text_value(item.tag, value)
 
     # -- matching -----------------------------------------------------------
 
@@ -257,7 +261,8 @@ def extra_text(tag: int, raw: bytes) -> str:
 
 
 @lru_cache(maxsize=64)
-def _text_value(tag: int, text: str) -> bytes:
+def text_value(tag: int, text: str) -> bytes:
+    """A text item's tag, length and bytes."""
     # A meter's identity strings are the same in every list that carries them: encoded once.
     return encode_value("octet-string" if tag == _OCTET_STRING else "visible-string", text.encode("latin-1"))
 

@@ -206,6 +206,8 @@ class Injector:
         return tx
 
     def _note_ciphering(self, tx: Transmission, encoded: Encoded) -> None:
+        if not self._pending and not encoded.stale:
+            return  # nearly every frame: no fault touched its ciphering
         counter = f"frame counter {encoded.counter}"
         details = {
             "wrong-key": f"{counter}: ciphered with a key that is not the meter's",

@@ -7,8 +7,7 @@ the hour, the list's clock) are those of the instant the values were taken,
 at hh:00:10. A frame header's date-time is the instant it is sent.
 """
 
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from meter_profiles import ENERGY_FIELDS, TEXT_FIELDS, Profile
 from meter_profiles.schema import ListLayout
@@ -16,7 +15,7 @@ from meter_profiles.schema import ListLayout
 from ..readings.electrical import GridState
 from ..readings.energy import EnergyRegisters
 from ..readings.noise import Noise
-from ..readings.quantise import quantise, truncate_energy
+from ..readings.quantise import truncate_energy
 from .clock import MeterClock
 from .schedule import Push, Schedule
 
@@ -33,9 +32,9 @@ class ReadingsSource(Protocol):
     def state(self, utc_ms: int) -> GridState: ...
 
 
-@dataclass(frozen=True)
-class Emission:
-    """One list the meter sends: when (true seconds since the start and meter wall time) and what."""
+class Emission(NamedTuple):
+    """One list the meter sends: when (true seconds since the start and meter wall time) and what (a tuple, as
+    schedule.Push)."""
 
     elapsed: float
     list_no: int
@@ -43,8 +42,9 @@ class Emission:
     reading: dict[str, Any]
 
 
-def _reading_items(layout: ListLayout) -> tuple[tuple[str, str, int], ...]:
-    """A list's fields in order, each with how a reading gets it: 'energy', 'text' or 'measured', and its scaler.
+def _reading_items(layout: ListLayout) -> tuple[tuple[str, str, int, int], ...]:
+    """A list's fields in order, each with how a reading gets it: 'energy', 'text' or 'measured', its scaler
+    and 10 ** |scaler|.
 
     Worked out once per profile, because the meter builds a reading for every frame it sends.
     """
@@ -53,7 +53,7 @@ def _reading_items(layout: ListLayout) -> tuple[tuple[str, str, int], ...]:
         return "energy" if field in ENERGY_FIELDS else "text" if field in TEXT_FIELDS else "measured"
 
     return tuple(
-        (item.field, kind(item.field), item.scaler)
+        (item.field, kind(item.field), item.scaler, 10 ** abs(item.scaler))
         for item in layout.items
         if not item.placeholder and item.field is not None
     )
@@ -72,7 +72,16 @@ class Meter:
         self._start_ms = round(clock.start_utc.timestamp() * 1000)
         self._counted_step = self._start_ms // self.step_ms  # the first step not yet in the registers
         self._registers = EnergyRegisters(self._start_registers())
-        self._powers: dict[int, tuple[GridState, dict[str, int]]] = {}
+        # Step -> what the meter measured in it: whole-watt powers, currents, voltages, with the identity strings.
+        self._steps: dict[int, dict[str, Any]] = {}
+        self._header_time = profile.apdu.datetime != "null"
+        identity = profile.identity
+        self._identity = {
+            "list_version": identity.list_version,
+            "meter_id": identity.meter_id,
+            "meter_type": identity.meter_type,
+        }
+        self._u2_zero = "it-grid-u2-zero" in profile.quirks
         self._cursor_ms = round(clock.meter_seconds(0.0) * 1000) - 1  # a push at the very start is sent
         self._elapsed = 0.0
         self._last_hourly: dict[str, int] | None = None
@@ -80,7 +89,7 @@ class Meter:
         self._max_lag_ms = max(round(slot.lag_s * 1000) for slot in profile.schedule)
         self._items = {list_no: _reading_items(layout) for list_no, layout in profile.lists.items()}
         self._has_energy = {
-            list_no: any(kind == "energy" for _, kind, _ in items) for list_no, items in self._items.items()
+            list_no: any(kind == "energy" for _, kind, _, _ in items) for list_no, items in self._items.items()
         }
 
     def _start_registers(self) -> dict[str, int]:
@@ -105,72 +114,62 @@ class Meter:
         self.clock.jump(seconds)
         self._cursor_ms = round(self.clock.meter_seconds(self._elapsed) * 1000)
 
-    def step_powers(self, step: int) -> dict[str, int]:
-        """The whole-watt powers the meter measures in one step (UTC milliseconds // step_ms)."""
-        if step not in self._powers:
-            state = self._source.state(step * self.step_ms)
-            active, reactive = round(state.active), round(state.reactive)
-            powers = {
-                "active_power_import": max(active, 0),
-                "active_power_export": max(-active, 0),
-                "reactive_power_import": max(reactive, 0),
-                "reactive_power_export": max(-reactive, 0),
-            }
-            self._powers[step] = (state, powers)
-        return self._powers[step][1]
+    def step_values(self, step: int) -> dict[str, Any]:
+        """What the meter measures in one step (UTC milliseconds // step_ms): the whole-watt powers, each phase's
+        current and voltage, and its identity strings; worked out once a step, whichever lists are sent in it."""
+        values = self._steps.get(step)
+        if values is None:
+            values = self._steps[step] = self._measure(step)
+        return values
 
-    def _state(self, step: int) -> GridState:
-        self.step_powers(step)
-        return self._powers[step][0]
+    def _measure(self, step: int) -> dict[str, Any]:
+        state = self._source.state(step * self.step_ms)
+        active, reactive = round(state.active), round(state.reactive)
+        values: dict[str, Any] = {
+            **self._identity,
+            "active_power_import": max(active, 0),
+            "active_power_export": max(-active, 0),
+            "reactive_power_import": max(reactive, 0),
+            "reactive_power_export": max(-reactive, 0),
+        }
+        for (current, voltage), amps, volts in zip(_PHASE_FIELDS, state.currents, state.u):
+            values[current], values[voltage] = amps, volts
+        if self._u2_zero:
+            values["voltage_l2"] = 0.0  # a three-wire Kaifa measures L1-L2 and L3-L2 and sends 0 for U2
+        return values
 
     def _reading(self, push: Push, meter_time: str) -> dict[str, Any]:
         utc_ms = self._start_ms + round(self._elapsed * 1000)
-        step = utc_ms // self.step_ms
-        values = self._instant_values(step)
-        items = self._items[push.list_no]
+        values = self.step_values(utc_ms // self.step_ms)
         energy = self._energy_wms(utc_ms - push.lag_ms) if self._has_energy[push.list_no] else {}
-        if self.profile.apdu.datetime != "null":
-            values["meter_time"] = meter_time
+        if self._header_time:
+            body_time = meter_time
             reading: dict[str, Any] = {"meter_time": meter_time}
         else:
-            values["meter_time"] = self.clock.meter_time(self._elapsed - push.lag_ms / 1000)
+            body_time = self.clock.meter_time(self._elapsed - push.lag_ms / 1000)
             reading = {}
-        for field, kind, scaler in items:
-            if kind == "measured":
-                reading[field] = quantise(values[field], scaler)
+        for field, kind, scaler, factor in self._items[push.list_no]:
+            if kind == "measured":  # quantise() inline: some ten values a frame
+                value = values[field]
+                reading[field] = round(value * factor) / factor if scaler < 0 else round(value / factor) * factor
             elif kind == "energy":
                 reading[field] = truncate_energy(energy[field], scaler)
             else:
-                reading[field] = values[field]
+                reading[field] = body_time if field == "meter_time" else values[field]
         self._count_until((utc_ms - self._max_lag_ms) // self.step_ms)
         return reading
-
-    def _instant_values(self, step: int) -> dict[str, Any]:
-        identity = self.profile.identity
-        values: dict[str, Any] = {
-            "list_version": identity.list_version,
-            "meter_id": identity.meter_id,
-            "meter_type": identity.meter_type,
-        }
-        values.update(self.step_powers(step))
-        state = self._state(step)
-        for (current, voltage), amps, volts in zip(_PHASE_FIELDS, state.currents, state.u):
-            values[current], values[voltage] = amps, volts
-        if "it-grid-u2-zero" in self.profile.quirks:
-            values["voltage_l2"] = 0.0  # a three-wire Kaifa measures L1-L2 and L3-L2 and sends 0 for U2
-        return values
 
     def _count_until(self, step: int) -> None:
         # Steps no later list can be taken in are added to the registers and forgotten.
         for counted in range(self._counted_step, step):
-            self._registers.add(self.step_powers(counted), self.step_ms)
-            del self._powers[counted]
+            self._registers.add(self.step_values(counted), self.step_ms)
+            del self._steps[counted]
         self._counted_step = max(self._counted_step, step)
 
     def _energy_wms(self, taken_ms: int) -> dict[str, int]:
         taken_step = taken_ms // self.step_ms
         self._count_until(taken_step)
-        wms = self._registers.wms(self.step_powers(taken_step), taken_ms - taken_step * self.step_ms)
+        wms = self._registers.wms(self.step_values(taken_step), taken_ms - taken_step * self.step_ms)
         if "hourly-energy-repeat" in self.profile.quirks:
             wms = self._maybe_repeat(wms, taken_ms)
         return wms

@@ -9,7 +9,7 @@ element holds with those voltages.
 """
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -20,9 +20,9 @@ __all__ = ["GridState", "VoltageModel", "VoltageSettings"]
 _WANDER_BLOCK_MS = 60_000  # the grid voltage drifts minute by minute
 
 
-@dataclass(frozen=True)
-class GridState:
-    """Per-phase active power (W, + import), reactive power (var, + inductive) and voltage (V)."""
+class GridState(NamedTuple):
+    """Per-phase active power (W, + import), reactive power (var, + inductive) and voltage (V); a tuple, since one
+    is made for every measurement step."""
 
     p: tuple[float, ...]
     q: tuple[float, ...]

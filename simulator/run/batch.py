@@ -14,7 +14,7 @@ a write and instants of its own.
 """
 
 import time
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..faults import Transmission
 from ..lines import Line
@@ -27,9 +27,9 @@ HOLD_S = 0.001
 HOLD_BYTES = 4096
 
 
-@dataclass(frozen=True)
-class Sent:
-    """One copy of a frame that went out: what it was and the monotonic instants of its first and last byte."""
+class Sent(NamedTuple):
+    """One copy of a frame that went out: what it was and the monotonic instants of its first and last byte (a
+    tuple, as schedule.Push)."""
 
     emission: Emission
     tx: Transmission

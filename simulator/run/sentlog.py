@@ -58,6 +58,7 @@ def _utc_second(second: int) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(second))
 
 
+@lru_cache(maxsize=4)  # the frames of one shared write have the same instants
 def wall_time(mono: float, wall_minus_mono: float) -> str:
     """A monotonic instant as UTC wall-clock time, ISO 8601 with microseconds (as datetime.isoformat writes it)."""
     fraction, second = math.modf(mono + wall_minus_mono)
