@@ -3,7 +3,10 @@ run a script in it and wait for the next page load (a form submission)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import signal
 import subprocess
 import tempfile
 import time
@@ -24,6 +27,9 @@ CHROMIUM_FLAGS = [
     "--remote-debugging-address=127.0.0.1",
 ]
 
+# How long Chromium's killed helpers may take to be gone before their profile is removed.
+GROUP_GONE_WITHIN_S = 2.0
+
 
 class Browser:
     """One headless Chromium with one page."""
@@ -34,6 +40,7 @@ class Browser:
             ["chromium", *CHROMIUM_FLAGS, f"--user-data-dir={self.profile.name}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its helpers (renderer, crash handler) in one group, to stop them all at once
         )
         port = self._devtools_port(Path(self.profile.name) / "DevToolsActivePort")
         self.socket = connect(self._page_socket_url(port), max_size=None, open_timeout=10)
@@ -102,7 +109,16 @@ class Browser:
         self.wait_for_load()
 
     def close(self) -> None:
+        """Stop Chromium and every helper it started, then remove the profile they were writing to."""
         self.socket.close()
         self.process.terminate()
         self.process.wait(timeout=10)
+        # Stopping the browser alone left a helper writing to the profile while it was removed (seen once under two
+        # workers: "Directory not empty"); the group's stragglers go too.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+            deadline = time.monotonic() + GROUP_GONE_WITHIN_S
+            while time.monotonic() < deadline:
+                os.killpg(self.process.pid, 0)  # ProcessLookupError once the last of them is gone
+                time.sleep(0.02)
         self.profile.cleanup()
