@@ -17,6 +17,7 @@ __all__ = [
     "NULL",
     "OCTET_STRING",
     "STRUCTURE",
+    "STRUCT_CODES",
     "TAGS",
     "VISIBLE_STRING",
     "Node",
@@ -67,6 +68,11 @@ _INTEGERS = {
 }
 # The tags of numbers: every fixed-size integer.
 INTEGER_TAGS = frozenset(_INTEGERS)
+# Each fixed-size integer's struct code (big-endian, as A-XDR sends it), for the codec's list templates.
+_SIGNED_CODES = {1: "b", 2: "h", 4: "i"}
+STRUCT_CODES = {
+    tag: _SIGNED_CODES[size] if signed else _SIGNED_CODES[size].upper() for tag, (size, signed) in _INTEGERS.items()
+}
 _TAG_NAMES = {tag: name for name, tag in TAGS.items() if name != "date-time"}
 
 

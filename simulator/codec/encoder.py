@@ -20,6 +20,7 @@ import struct
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .apdu import DATA_NOTIFICATION, DATETIME_PREFIX, LLC_HEADER
+from .axdr import STRUCT_CODES
 from .cosem import encode_datetime
 from .crc import crc16_x25
 from .errors import FrameError
@@ -32,8 +33,6 @@ if TYPE_CHECKING:
 
 __all__ = ["FrameEncoder"]
 
-# Fixed-size integer tag -> its struct code (big-endian, as A-XDR sends it).
-_CODES = {0x05: "i", 0x06: "I", 0x0F: "b", 0x10: "h", 0x11: "B", 0x12: "H", 0x16: "B"}
 _FLAG = bytes((FLAG,))
 _DATETIME_TAG = b"\x09\x0c"
 # What a reading a template cannot take raises on the fast path; encode_frame then has the last word.
@@ -159,9 +158,9 @@ def _template(profile: Profile, form: CompiledList, reading: dict[str, Any]) -> 
         info.fixed(prefix)
         if null:
             continue
-        if item.kind in ("number", "extra-number") and item.tag in _CODES:
+        if item.kind in ("number", "extra-number") and item.tag in STRUCT_CODES:
             info.fixed(bytes((item.tag,)))
-            place = (info.value(_CODES[item.tag]), item.field)
+            place = (info.value(STRUCT_CODES[item.tag]), item.field)
             if item.kind == "number":
                 numbers.append((*place, 10 ** abs(item.scaler), item.scaler < 0))
             else:

@@ -22,15 +22,13 @@ import struct
 from typing import Any, NamedTuple
 
 from .apdu import Notification
-from .axdr import leaf_spans
+from .axdr import STRUCT_CODES, leaf_spans
 from .cosem import decode_datetime
 from .errors import FrameError
 from .lists import CompiledList
 
 __all__ = ["FrameTemplate", "make_template"]
 
-# Fixed-size integer tag -> its struct code (big-endian, as A-XDR sends it).
-_CODES = {0x05: "i", 0x06: "I", 0x0F: "b", 0x10: "h", 0x11: "B", 0x12: "H", 0x16: "B"}
 _DATETIME = "12s"
 
 
@@ -82,7 +80,7 @@ def _changing(
         changing.append((notification.body_start - 12, notification.body_start, _DATETIME, "time", "meter_time", 0))
     for (tag, start, end), item in zip(spans, items, strict=True):
         if item is not None and item.kind in ("number", "extra-number"):
-            changing.append((start, end, _CODES[tag], item.kind, item.field, item.scaler))
+            changing.append((start, end, STRUCT_CODES[tag], item.kind, item.field, item.scaler))
         elif item is not None and item.kind == "time":
             changing.append((start, end, _DATETIME, "time", item.field, 0))
     return changing
