@@ -7,12 +7,12 @@ A profile match, when there is one, sits on top of this layer and only names
 the model; a frame no profile knows is still read.
 """
 
-import tomllib
 from functools import cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from meter_profiles import ENERGY_FIELDS, NUMERIC_FIELDS, TEXT_FIELDS
+from meter_profiles.datafiles import read_toml
 
 from .axdr import ARRAY, INTEGER_TAGS, NULL, OCTET_STRING, STRUCTURE, VISIBLE_STRING, Node, tag_name
 from .cosem import decode_datetime, obis_text
@@ -21,7 +21,7 @@ from .lists import extra_text, scale
 
 __all__ = ["MAKES", "GenericItem", "GenericList", "field_of_obis", "list_number", "read_list"]
 
-_DATA = tomllib.loads(Path(__file__).with_name("generic.toml").read_text(encoding="utf-8"))
+_DATA = read_toml(Path(__file__).with_name("generic.toml"), FrameError, "the generic layer's table")
 _OBIS_FIELDS: dict[str, str] = _DATA["obis"]
 MAKES: dict[str, dict[str, Any]] = _DATA["makes"]
 _POSITIONAL = _DATA["positional"]
